@@ -1,0 +1,114 @@
+// swift-tools-version: 6.1
+// The TL dosimetry lab system. Layers (arrows point down only, see docs/ARCHITECTURE.md):
+//   tld → LabWorkflow → Instruments, Dosimetry, LabStore, LabReports
+//   Instruments → DeviceIO, ReaderProtocol;  Dosimetry → GlowCurve
+// Simulators (simulators/) use ReaderProtocol and the glow-curve physics, never the drivers.
+import PackageDescription
+
+let swift6: [SwiftSetting] = [.swiftLanguageMode(.v6)]
+
+let package = Package(
+    name: "tl-dosimetry",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "tld", targets: ["tld"]),
+        .executable(name: "tl-reader-sim", targets: ["tl-reader-sim"]),
+        .library(name: "GlowCurve", targets: ["GlowCurve"]),
+        .library(name: "Dosimetry", targets: ["Dosimetry"]),
+        .library(name: "ReaderProtocol", targets: ["ReaderProtocol"]),
+        .library(name: "TLSimulator", targets: ["TLSimulator"]),
+        .library(name: "LabWorkflow", targets: ["LabWorkflow"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-numerics", from: "1.1.1"),
+        .package(url: "https://github.com/apple/swift-system", from: "1.8.1"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
+    ],
+    targets: [
+        // MARK: C, only here
+        .systemLibrary(name: "CLibUSB", pkgConfig: "libusb-1.0", providers: [.apt(["libusb-1.0-0-dev"])]),
+        .systemLibrary(name: "CUdev", pkgConfig: "libudev", providers: [.apt(["libudev-dev"])]),
+        .target(name: "CSerial"),
+
+        // MARK: devices and protocol
+        .target(
+            name: "DeviceIO",
+            dependencies: [
+                "CSerial", "CLibUSB", "CUdev",
+                .product(name: "SystemPackage", package: "swift-system"),
+            ],
+            swiftSettings: swift6),
+        .target(name: "ReaderProtocol", swiftSettings: swift6),
+        .target(
+            name: "Instruments",
+            dependencies: [
+                "DeviceIO", "ReaderProtocol",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swift6),
+
+        // MARK: physics and dosimetry (no Foundation, no database)
+        .target(
+            name: "GlowCurve",
+            dependencies: [.product(name: "RealModule", package: "swift-numerics")],
+            swiftSettings: swift6),
+        .target(name: "Dosimetry", dependencies: ["GlowCurve"], swiftSettings: swift6),
+
+        // MARK: the lab
+        .target(
+            name: "LabStore",
+            dependencies: [
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swift6),
+        .target(name: "LabReports", dependencies: ["GlowCurve", "Dosimetry"], swiftSettings: swift6),
+        .target(
+            name: "LabWorkflow",
+            dependencies: [
+                "Instruments", "Dosimetry", "GlowCurve", "LabStore", "LabReports",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swift6),
+        .executableTarget(
+            name: "tld",
+            dependencies: [
+                "LabWorkflow", "TLSimulator", "GlowCurve", "LabReports",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swift6),
+
+        // MARK: simulators
+        .target(
+            name: "TLSimulator",
+            dependencies: ["ReaderProtocol", "CSerial"],
+            path: "simulators/TLSimulator",
+            swiftSettings: swift6),
+        .executableTarget(
+            name: "tl-reader-sim",
+            dependencies: [
+                "TLSimulator",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "simulators/tl-reader-sim",
+            swiftSettings: swift6),
+
+        // MARK: tests (Swift Testing)
+        .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: swift6),
+        .testTarget(name: "ReaderProtocolTests", dependencies: ["ReaderProtocol", "TestSupport",
+            .product(name: "PropertyBased", package: "swift-property-based")], swiftSettings: swift6),
+        .testTarget(name: "DeviceIOTests", dependencies: ["DeviceIO", "TestSupport"], swiftSettings: swift6),
+        .testTarget(name: "InstrumentsTests", dependencies: ["Instruments", "TLSimulator", "TestSupport"], swiftSettings: swift6),
+        .testTarget(name: "GlowCurveTests", dependencies: ["GlowCurve", "TestSupport",
+            .product(name: "PropertyBased", package: "swift-property-based")], swiftSettings: swift6),
+        .testTarget(name: "DosimetryTests", dependencies: ["Dosimetry", "TestSupport"], swiftSettings: swift6),
+        .testTarget(name: "LabStoreTests", dependencies: ["LabStore", "TestSupport"], swiftSettings: swift6),
+        .testTarget(name: "LabWorkflowTests", dependencies: ["LabWorkflow", "TLSimulator", "TestSupport"], swiftSettings: swift6),
+        .testTarget(name: "TLSimulatorTests", dependencies: ["TLSimulator", "ReaderProtocol", "TestSupport"], swiftSettings: swift6),
+        .testTarget(name: "tldTests", dependencies: ["TestSupport"], swiftSettings: swift6),
+    ]
+)

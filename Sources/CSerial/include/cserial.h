@@ -1,0 +1,24 @@
+// CSerial: the few termios/pty/ioctl calls Swift's Glibc module cannot reach.
+// Only prototypes here: <asm/termbits.h> and <linux/input.h> stay in cserial.c, because
+// importing them next to <termios.h> breaks the Glibc module (see docs/hardware-testing notes).
+#ifndef CSERIAL_H
+#define CSERIAL_H
+
+/// posix_openpt(O_RDWR|O_NOCTTY|O_CLOEXEC) + grantpt + unlockpt.
+/// Returns the master fd, or -1 with errno set.
+int cserial_open_pty_master(void);
+
+/// ptsname_r of a pty master into buf. Returns 0, or an errno value.
+int cserial_pty_slave_name(int master_fd, char *buf, unsigned long buflen);
+
+/// Set an arbitrary input/output speed through termios2 (TCGETS2/TCSETS2, BOTHER).
+/// Returns 0, or -1 with errno set.
+int cserial_set_custom_baud(int fd, unsigned int baud);
+
+/// Read back the output speed through termios2. Returns the speed, or 0 with errno set.
+unsigned int cserial_get_baud(int fd);
+
+/// EVIOCGRAB on an evdev node (grab = 1) or release (grab = 0). Returns 0, or -1 with errno set.
+int cserial_evdev_grab(int fd, int grab);
+
+#endif

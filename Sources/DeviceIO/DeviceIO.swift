@@ -1,0 +1,1 @@
+// DeviceIO: see docs/ARCHITECTURE.md

@@ -1,0 +1,1 @@
+// Dosimetry: see docs/ARCHITECTURE.md

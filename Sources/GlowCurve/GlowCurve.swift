@@ -1,0 +1,1 @@
+// GlowCurve: see docs/ARCHITECTURE.md

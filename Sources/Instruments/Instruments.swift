@@ -1,0 +1,1 @@
+// Instruments: see docs/ARCHITECTURE.md

@@ -1,0 +1,1 @@
+// LabReports: see docs/ARCHITECTURE.md

@@ -1,0 +1,1 @@
+// LabStore: see docs/ARCHITECTURE.md

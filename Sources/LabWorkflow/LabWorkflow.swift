@@ -1,0 +1,1 @@
+// LabWorkflow: see docs/ARCHITECTURE.md

@@ -1,0 +1,1 @@
+// ReaderProtocol: see docs/ARCHITECTURE.md
