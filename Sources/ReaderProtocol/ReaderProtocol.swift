@@ -1,1 +1,0 @@
-// ReaderProtocol: see docs/ARCHITECTURE.md
