@@ -8,7 +8,8 @@ public enum Request: Sendable, Hashable {
     case getProfile
     case clearEvents(ReaderEvents)
     case loadNext
-    case readElement(UInt8)
+    /// Heat an element. `reread` allows heating an already-read element to measure its residual.
+    case readElement(UInt8, reread: Bool = false)
     case getCurveInfo(element: UInt8)
     case getChunk(element: UInt8, firstChannel: UInt16, maxChannels: UInt8)
     case releaseElement(UInt8)
@@ -43,7 +44,8 @@ public enum Request: Sendable, Hashable {
         case .identify, .status, .qc, .getProfile, .loadNext, .anneal, .eject, .abort: break
         case let .setProfile(p): p.encode(into: &w)
         case let .clearEvents(mask): w.u32(mask.rawValue)
-        case let .readElement(e), let .getCurveInfo(e), let .releaseElement(e): w.u8(e)
+        case let .readElement(e, reread): w.u8(e); w.u8(reread ? 1 : 0)
+        case let .getCurveInfo(e), let .releaseElement(e): w.u8(e)
         case let .getChunk(e, first, maxCh): w.u8(e); w.u16(first); w.u8(maxCh)
         }
         return w.bytes
@@ -66,7 +68,11 @@ public enum Request: Sendable, Hashable {
         case .getProfile: self = .getProfile
         case .clearEvents: self = .clearEvents(ReaderEvents(rawValue: try r.u32("mask")))
         case .loadNext: self = .loadNext
-        case .readElement: self = .readElement(try r.u8("element"))
+        case .readElement:
+            let e = try r.u8("element")
+            let flags = try r.u8("flags")
+            guard flags & ~1 == 0 else { throw .outOfRange(field: "flags", value: Int(flags)) }
+            self = .readElement(e, reread: flags & 1 != 0)
         case .getCurveInfo: self = .getCurveInfo(element: try r.u8("element"))
         case .getChunk:
             let e = try r.u8("element")
