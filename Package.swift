@@ -55,7 +55,10 @@ let package = Package(
             name: "GlowCurve",
             dependencies: [.product(name: "RealModule", package: "swift-numerics")],
             swiftSettings: swift6),
-        .target(name: "Dosimetry", dependencies: ["GlowCurve"], swiftSettings: swift6),
+        .target(
+            name: "Dosimetry",
+            dependencies: ["GlowCurve", .product(name: "RealModule", package: "swift-numerics")],
+            swiftSettings: swift6),
 
         // MARK: the lab
         .target(

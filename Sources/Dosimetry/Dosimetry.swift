@@ -1,1 +1,0 @@
-// Dosimetry: see docs/ARCHITECTURE.md
