@@ -112,6 +112,7 @@ let package = Package(
         .testTarget(name: "LabStoreTests", dependencies: ["LabStore", "TestSupport"], swiftSettings: swift6),
         .testTarget(name: "LabWorkflowTests", dependencies: ["LabWorkflow", "TLSimulator", "TestSupport"], swiftSettings: swift6),
         .testTarget(name: "TLSimulatorTests", dependencies: ["TLSimulator", "ReaderProtocol", "TestSupport"], swiftSettings: swift6),
+        .testTarget(name: "LabReportsTests", dependencies: ["LabReports", "TestSupport"], swiftSettings: swift6),
         .testTarget(name: "tldTests", dependencies: ["TestSupport"], swiftSettings: swift6),
     ]
 )

@@ -1,1 +1,0 @@
-// LabReports: see docs/ARCHITECTURE.md
