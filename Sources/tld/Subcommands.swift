@@ -1,0 +1,2 @@
+import ArgumentParser
+let subcommandList: [any ParsableCommand.Type] = []
