@@ -12,8 +12,9 @@ import Logging
 /// A file is opened as a GRDB `DatabasePool` (one writer connection, concurrent readers) with:
 /// - WAL journal mode (https://sqlite.org/wal.html): readers never block the writer;
 /// - `PRAGMA synchronous = FULL` on the writer connection, so that a transaction that has
-///   committed survives a power loss or an operating-system crash. The SQLite documentation
-///   (https://www.sqlite.org/pragma.html#pragma_synchronous) says of the default WAL setting:
+///   committed survives a power loss or an operating-system crash (on storage that honours
+///   fsync). GRDB sets `synchronous = NORMAL` when it enables WAL, and the SQLite documentation
+///   (https://www.sqlite.org/pragma.html#pragma_synchronous) says of that setting:
 ///   "WAL mode is always consistent with synchronous=NORMAL, but WAL mode does lose durability.
 ///   A transaction committed in WAL mode with synchronous=NORMAL might roll back following a
 ///   power loss or system crash", while with FULL "an additional sync operation of the WAL file
