@@ -1,1 +1,124 @@
-// LabStore: see docs/ARCHITECTURE.md
+import Foundation
+
+/// The lab's store contract: what the workflow may ask of any backend (SQLite now, PostgreSQL
+/// later). Every method is synchronous; a write returns only after its transaction committed
+/// durably, and either all of it happened or none of it did.
+///
+/// ```swift
+/// let store: any LabStore = try SQLiteLabStore.open(path: "tld.sqlite", logger: logger)
+/// let batch = try store.findOpenBatch(source: device)
+///     ?? store.openBatch(groupID: "MAG-07", reader: identity, elementsPerCard: 4,
+///                        timeTemperatureProfile: profile, source: device)
+/// _ = try store.saveElementReading(ElementReading(batchID: batch.id!, cardID: card,
+///         element: 1, readAt: now, outcome: .stored(curve)))
+/// // only now send RELEASE_ELEMENT to the reader
+/// ```
+///
+/// The store keeps plain values: it knows nothing of glow-curve analysis or dosimetry types.
+///
+/// The methods block the calling thread for one transaction: an fsync at commit, and up to
+/// ``LabDatabase/busyTimeoutSeconds`` if another program holds the database lock. Callers on
+/// Swift's cooperative thread pool should keep that in mind (a dedicated thread or executor
+/// for the readout loop avoids starving the pool).
+public protocol LabStore: Sendable {
+    // MARK: Readout batches
+
+    /// Opens a new batch for `source`, stamped with the store's clock.
+    ///
+    /// - Throws: ``LabStoreError/batchAlreadyOpen(source:existing:)`` when `source` has an open
+    ///   batch; ``LabStoreError/invalidGroupID(_:)``, ``LabStoreError/invalidElementsPerCard(_:)``.
+    func openBatch(
+        groupID: String, reader: ReaderIdentity, elementsPerCard: Int,
+        timeTemperatureProfile: TimeTemperatureProfile, source: String
+    ) throws(LabStoreError) -> ReadoutBatch
+
+    /// The open batch of `source`, if any: the batch to resume after a crash.
+    func findOpenBatch(source: String) throws(LabStoreError) -> ReadoutBatch?
+
+    /// The batch with this id, if any.
+    func batch(id: ReadoutBatch.ID) throws(LabStoreError) -> ReadoutBatch?
+
+    /// All batches, oldest first.
+    func batches() throws(LabStoreError) -> [ReadoutBatch]
+
+    /// Marks the batch complete (stamped with the store's clock) and returns it.
+    /// Finishing a complete batch changes nothing and returns it.
+    func finishBatch(id: ReadoutBatch.ID) throws(LabStoreError) -> ReadoutBatch
+
+    // MARK: Reader QC
+
+    /// Stores a reader quality check of an open batch.
+    func saveReaderQC(_ qc: ReaderQCRecord) throws(LabStoreError) -> ReaderQCRecord
+
+    /// The reader QC records of a batch, in the order they were taken.
+    func readerQC(batch: ReadoutBatch.ID) throws(LabStoreError) -> [ReaderQCRecord]
+
+    // MARK: Element readings
+
+    /// Stores one element's outcome in an open batch and returns it with its id, after the
+    /// transaction committed. A stored curve's CRC-32 must match the one the reader sent.
+    ///
+    /// - Throws: ``LabStoreError/duplicateReading(batch:cardID:element:)`` when the element already
+    ///   has a row in the batch (nothing is changed), and the validation errors of ``LabStoreError``.
+    func saveElementReading(_ reading: ElementReading) throws(LabStoreError) -> ElementReading
+
+    /// Records that an element's signal is gone (e.g. heating interrupted), with the reason,
+    /// read at the store's clock. A lost element never has counts and never gets a dose.
+    func markElementLost(
+        batch: ReadoutBatch.ID, card: String, element: Int, reason: String
+    ) throws(LabStoreError) -> ElementReading
+
+    /// Records that the reader found no pellet in an element position.
+    func markElementAbsent(
+        batch: ReadoutBatch.ID, card: String, element: Int
+    ) throws(LabStoreError) -> ElementReading
+
+    /// The readings of a batch, by card then element.
+    func readings(batch: ReadoutBatch.ID) throws(LabStoreError) -> [ElementReading]
+
+    /// Every reading of a card over all batches, oldest batch first, then by element.
+    func readings(card: String) throws(LabStoreError) -> [ElementReading]
+
+    /// The status of each element of a card that has a row in the batch, by element number.
+    func elementStates(batch: ReadoutBatch.ID, card: String) throws(LabStoreError) -> [Int: ElementStatus]
+
+    /// The readout state of every card seen in the batch, by card ID.
+    func cardStates(batch: ReadoutBatch.ID) throws(LabStoreError) -> [CardReadoutState]
+
+    // MARK: Doses
+
+    /// Adds the next version of the card's dose in the batch and marks the previous current
+    /// version superseded, in one transaction. A released previous version stays released
+    /// (only its `supersededAt` is stamped).
+    ///
+    /// - Throws: ``LabStoreError/noStoredReadings(batch:cardID:)`` when the card has no stored
+    ///   element in the batch.
+    func saveDose(_ evaluation: DoseEvaluation) throws(LabStoreError) -> DoseResult
+
+    /// Moves a current dose to a new review state (see ``DoseState/canChange(to:)``).
+    func setDoseState(id: DoseResult.ID, to state: DoseState) throws(LabStoreError) -> DoseResult
+
+    /// The current dose version of each card of the batch, by card ID.
+    func currentDoses(batch: ReadoutBatch.ID) throws(LabStoreError) -> [DoseResult]
+
+    /// Every dose version of a card over all batches, oldest batch first, then by version.
+    func doseHistory(card: String) throws(LabStoreError) -> [DoseResult]
+
+    // MARK: Calibration
+
+    /// Appends a calibration value (stamped `createdAt` with the store's clock).
+    func saveCalibration(_ record: CalibrationRecord) throws(LabStoreError) -> CalibrationRecord
+
+    /// The full history of a kind of calibration for a subject, by `validFrom` then `createdAt`.
+    func calibrations(kind: CalibrationKind, subject: String) throws(LabStoreError) -> [CalibrationRecord]
+
+    /// The value in force at `date`: latest `validFrom` not after it, latest `createdAt` on a tie.
+    func calibration(
+        kind: CalibrationKind, subject: String, at date: Date
+    ) throws(LabStoreError) -> CalibrationRecord?
+
+    // MARK: Summary
+
+    /// How many batches, readings, doses and calibrations the store holds.
+    func counts() throws(LabStoreError) -> LabStoreCounts
+}

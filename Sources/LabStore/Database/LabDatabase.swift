@@ -1,0 +1,120 @@
+import Foundation
+import GRDB
+import Logging
+
+/// An open, migrated lab database: one SQLite file (or an in-memory database for tests).
+///
+/// ```swift
+/// let database = try LabDatabase.open(path: "tld.sqlite", logger: logger)
+/// let store = SQLiteLabStore(database: database, logger: logger)
+/// ```
+///
+/// A file is opened as a GRDB `DatabasePool` (one writer connection, concurrent readers) with:
+/// - WAL journal mode (https://sqlite.org/wal.html): readers never block the writer;
+/// - `PRAGMA synchronous = FULL` on the writer connection, so that a transaction that has
+///   committed survives a power loss or an operating-system crash (on storage that honours
+///   fsync). GRDB sets `synchronous = NORMAL` when it enables WAL, and the SQLite documentation
+///   (https://www.sqlite.org/pragma.html#pragma_synchronous) says of that setting:
+///   "WAL mode is always consistent with synchronous=NORMAL, but WAL mode does lose durability.
+///   A transaction committed in WAL mode with synchronous=NORMAL might roll back following a
+///   power loss or system crash", while with FULL "an additional sync operation of the WAL file
+///   happens after each transaction commit". The reader must not release a curve (erase its only
+///   copy) until the curve is durable, so this store pays for the extra sync;
+/// - foreign keys enforced (https://sqlite.org/foreignkeys.html, `PRAGMA foreign_keys = ON`);
+/// - a busy timeout (``busyTimeoutSeconds``, `sqlite3_busy_timeout`) so a second program on the
+///   same file waits for the lock instead of failing at once.
+///
+/// Opening runs every pending migration (see `LabMigrations`) before it returns.
+public struct LabDatabase: Sendable {
+    /// The GRDB connection: a `DatabasePool` for a file, a `DatabaseQueue` in memory.
+    let writer: any DatabaseWriter
+    /// The database file, or nil for an in-memory database.
+    public let path: String?
+
+    /// How long a write waits for a lock held by another connection before it fails.
+    public static let busyTimeoutSeconds: TimeInterval = 5
+
+    private init(writer: any DatabaseWriter, path: String?) {
+        self.writer = writer
+        self.path = path
+    }
+
+    /// Opens (creating if needed) the lab database file at `path` and migrates it.
+    ///
+    /// Wraps `sqlite3_open_v2` through GRDB's `DatabasePool(path:configuration:)`.
+    /// - Throws: ``LabStoreError/cannotOpen(path:reason:)``, ``LabStoreError/migrationFailed(reason:)``
+    ///   or ``LabStoreError/databaseIsNewer(unknownMigrations:)``.
+    public static func open(path: String, logger: Logger) throws(LabStoreError) -> LabDatabase {
+        let pool: DatabasePool
+        do {
+            pool = try DatabasePool(path: path, configuration: makeConfiguration(writeAheadLog: true))
+            // GRDB's WAL set-up (run after `prepareDatabase`) leaves the writer at
+            // synchronous = NORMAL; raise it to FULL on the one connection that writes.
+            try pool.writeWithoutTransaction { db in
+                try db.execute(sql: "PRAGMA synchronous = FULL")
+            }
+        } catch {
+            throw .cannotOpen(path: path, reason: "\(error)")
+        }
+        let database = LabDatabase(writer: pool, path: path)
+        logger.info("opened lab database", metadata: ["path": "\(path)"])
+        try database.migrate(logger: logger)
+        return database
+    }
+
+    /// Opens a new, empty, migrated in-memory database. It vanishes with the last reference.
+    ///
+    /// For tests and dry runs; it has no WAL (SQLite's in-memory databases cannot use one).
+    public static func inMemory(logger: Logger) throws(LabStoreError) -> LabDatabase {
+        let queue: DatabaseQueue
+        do {
+            queue = try DatabaseQueue(configuration: makeConfiguration(writeAheadLog: false))
+        } catch {
+            throw .cannotOpen(path: ":memory:", reason: "\(error)")
+        }
+        let database = LabDatabase(writer: queue, path: nil)
+        try database.migrate(logger: logger)
+        return database
+    }
+
+    static func makeConfiguration(writeAheadLog: Bool) -> Configuration {
+        var configuration = Configuration()
+        configuration.foreignKeysEnabled = true
+        configuration.busyMode = .timeout(busyTimeoutSeconds)
+        configuration.journalMode = writeAheadLog ? .wal : .default
+        configuration.label = "LabStore"
+        return configuration
+    }
+
+    private func migrate(logger: Logger) throws(LabStoreError) {
+        let migrator = LabMigrations.makeMigrator()
+        let known = Set(migrator.migrations)
+        let applied: Set<String>
+        do {
+            applied = try writer.read { db in try migrator.appliedIdentifiers(db) }
+        } catch {
+            throw .migrationFailed(reason: "\(error)")
+        }
+        let unknown = applied.subtracting(known)
+        guard unknown.isEmpty else {
+            throw .databaseIsNewer(unknownMigrations: unknown.sorted())
+        }
+        let pending = migrator.migrations.filter { !applied.contains($0) }
+        guard !pending.isEmpty else { return }
+        do {
+            try migrator.migrate(writer)
+        } catch {
+            throw .migrationFailed(reason: "\(error)")
+        }
+        logger.notice("migrated lab database", metadata: ["migrations": "\(pending.joined(separator: ", "))"])
+    }
+
+    /// The migrations applied to this database, in order.
+    public func appliedMigrations() throws(LabStoreError) -> [String] {
+        do {
+            return try writer.read { db in try LabMigrations.makeMigrator().appliedMigrations(db) }
+        } catch {
+            throw LabStoreError.wrapping(error, operation: "list migrations")
+        }
+    }
+}

@@ -1,0 +1,69 @@
+import Foundation
+import GRDB
+
+/// One version of the dose of one card in one batch: the `doseResult` table.
+///
+/// Re-evaluating a card adds version n+1 and stamps `supersededAt` on version n; the current
+/// dose is the one version with `supersededAt == nil`. Value columns never change after insert,
+/// and a released version is immutable; SQLite triggers enforce both (see the `v1` migration).
+public struct DoseResult: Sendable, Hashable, Codable {
+    public typealias ID = RecordID<DoseResult>
+
+    /// Set by the store on insert.
+    public var id: ID?
+    public var batchID: ReadoutBatch.ID
+    public var cardID: String
+    /// 1, 2, …: assigned by the store.
+    public var version: Int
+    /// Personal dose equivalent Hp(10), millisievert.
+    public var hp10MilliSievert: Double
+    /// Personal dose equivalent Hp(0.07), millisievert; nil when not assessable.
+    public var hp007MilliSievert: Double?
+    /// Stored as a JSON array of strings.
+    public var flags: [String]
+    public var remarks: String
+    public var algorithmID: String
+    public var calibrationID: String?
+    public var evaluatedAt: Date
+    /// When a newer version replaced this one; nil for the current version.
+    public var supersededAt: Date?
+    public var state: DoseState
+
+    public init(id: ID? = nil, version: Int, supersededAt: Date? = nil, evaluation: DoseEvaluation) {
+        self.id = id
+        self.batchID = evaluation.batchID
+        self.cardID = evaluation.cardID
+        self.version = version
+        self.hp10MilliSievert = evaluation.hp10MilliSievert
+        self.hp007MilliSievert = evaluation.hp007MilliSievert
+        self.flags = evaluation.flags
+        self.remarks = evaluation.remarks
+        self.algorithmID = evaluation.algorithmID
+        self.calibrationID = evaluation.calibrationID
+        self.evaluatedAt = evaluation.evaluatedAt
+        self.supersededAt = supersededAt
+        self.state = evaluation.state
+    }
+
+    /// Whether this is the current version of the card's dose in its batch.
+    public var isCurrent: Bool { supersededAt == nil }
+}
+
+extension DoseResult: FetchableRecord, MutablePersistableRecord {
+    public static let databaseTableName = "doseResult"
+
+    public mutating func didInsert(_ inserted: InsertionSuccess) {
+        id = ID(rawValue: inserted.rowID)
+    }
+
+    /// The table's columns, for requests.
+    public enum Columns {
+        public static let id = Column(CodingKeys.id)
+        public static let batchID = Column(CodingKeys.batchID)
+        public static let cardID = Column(CodingKeys.cardID)
+        public static let version = Column(CodingKeys.version)
+        public static let supersededAt = Column(CodingKeys.supersededAt)
+        public static let state = Column(CodingKeys.state)
+        public static let evaluatedAt = Column(CodingKeys.evaluatedAt)
+    }
+}

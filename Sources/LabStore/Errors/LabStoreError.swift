@@ -1,0 +1,145 @@
+/// Everything the lab store can refuse or fail to do. Each case says one thing.
+///
+/// Database failures keep the SQLite primary result code (https://www.sqlite.org/rescode.html)
+/// so a caller can match a family, e.g. `error.sqliteResultCode == 5` for SQLITE_BUSY.
+public enum LabStoreError: Error, Sendable, Equatable, CustomStringConvertible {
+    // MARK: Opening
+
+    /// The database file could not be opened or configured.
+    case cannotOpen(path: String, reason: String)
+    /// A schema migration failed; the database is left at the previous migration.
+    case migrationFailed(reason: String)
+    /// The database was migrated by a newer program that knows migrations this one does not.
+    case databaseIsNewer(unknownMigrations: [String])
+
+    // MARK: Invalid input
+
+    /// The group ID is not 1…16 printable ASCII characters without surrounding spaces.
+    case invalidGroupID(String)
+    /// The card ID is empty or has control characters.
+    case invalidCardID(String)
+    /// The element number is not a position on this batch's cards.
+    case elementOutOfRange(element: Int, elementsPerCard: Int)
+    /// A batch must have 1…4 element positions per card.
+    case invalidElementsPerCard(Int)
+    /// A lost element needs a reason, for the record.
+    case missingLostReason
+    /// The curve has a different number of temperature values than of count values.
+    case channelCountMismatch(counts: Int, temperatures: Int)
+    /// The curve has no channels or more than the reader can deliver (1…4096).
+    case channelCountOutOfRange(Int)
+    /// The curve's data does not give the checksum the reader sent with it.
+    case curveChecksumMismatch(readerCRC32: UInt32, computedCRC32: UInt32)
+    /// A dose or calibration value is NaN or infinite.
+    case nonFiniteValue(field: String)
+
+    // MARK: State
+
+    /// No batch has this id.
+    case batchNotFound(ReadoutBatch.ID)
+    /// The batch is complete: no more readings or QC records go into it.
+    case batchNotOpen(ReadoutBatch.ID)
+    /// The source already has an open batch; resume or finish it first.
+    case batchAlreadyOpen(source: String, existing: ReadoutBatch.ID)
+    /// This element of this card already has a row in this batch; nothing was changed.
+    case duplicateReading(batch: ReadoutBatch.ID, cardID: String, element: Int)
+    /// The card has no stored element in the batch, so it has no dose (a lost element never does).
+    case noStoredReadings(batch: ReadoutBatch.ID, cardID: String)
+    /// No dose result has this id.
+    case doseNotFound(DoseResult.ID)
+    /// The dose version was replaced by a newer one and cannot change.
+    case doseSuperseded(DoseResult.ID)
+    /// The dose is released and cannot change or be deleted.
+    case releasedDoseIsImmutable(DoseResult.ID)
+    /// The dose state cannot move this way (see ``DoseState/canChange(to:)``).
+    case invalidDoseStateChange(from: DoseState, to: DoseState)
+
+    // MARK: Database
+
+    /// A trigger refused to change a row that must not change (SQLITE_CONSTRAINT_TRIGGER).
+    case immutableRow(message: String)
+    /// A constraint (CHECK, UNIQUE, FOREIGN KEY, NOT NULL) refused the write.
+    case constraintViolation(operation: String, message: String)
+    /// The database stayed locked by another connection beyond the busy timeout.
+    case databaseBusy(operation: String)
+    /// A stored row cannot be decoded (e.g. a malformed curve BLOB).
+    case corruptRow(table: String, reason: String)
+    /// Any other SQLite failure, with its primary result code.
+    case database(operation: String, resultCode: Int32, message: String)
+    /// A failure that is not an SQLite error (e.g. a value that cannot be encoded).
+    case unexpected(operation: String, message: String)
+
+    /// The SQLite primary result code behind the error, when there is one.
+    public var sqliteResultCode: Int32? {
+        switch self {
+        case .immutableRow, .constraintViolation: 19  // SQLITE_CONSTRAINT
+        case .databaseBusy: 5  // SQLITE_BUSY
+        case let .database(_, resultCode, _): resultCode
+        default: nil
+        }
+    }
+
+    public var description: String {
+        switch self {
+        case let .cannotOpen(path, reason):
+            "cannot open the lab database at \(path): \(reason)"
+        case let .migrationFailed(reason):
+            "the lab database schema could not be migrated: \(reason)"
+        case let .databaseIsNewer(unknown):
+            "the lab database was written by a newer program (unknown migrations: \(unknown.joined(separator: ", ")))"
+        case let .invalidGroupID(groupID):
+            "group ID \"\(groupID)\" is not 1–16 printable ASCII characters"
+        case let .invalidCardID(cardID):
+            "card ID \"\(cardID)\" is empty or has control characters"
+        case let .elementOutOfRange(element, elementsPerCard):
+            "element \(element) is not a position on a card with \(elementsPerCard) elements"
+        case let .invalidElementsPerCard(count):
+            "a card has 1–4 element positions, not \(count)"
+        case .missingLostReason:
+            "a lost element needs a reason"
+        case let .channelCountMismatch(counts, temperatures):
+            "the curve has \(counts) count channels but \(temperatures) temperature channels"
+        case let .channelCountOutOfRange(count):
+            "a curve has 1–4096 channels, not \(count)"
+        case let .curveChecksumMismatch(reader, computed):
+            "the curve's CRC-32 is \(hex(computed)) but the reader sent \(hex(reader))"
+        case let .nonFiniteValue(field):
+            "\(field) is not a finite number"
+        case let .batchNotFound(id):
+            "no readout batch \(id)"
+        case let .batchNotOpen(id):
+            "readout batch \(id) is complete and takes no more readings"
+        case let .batchAlreadyOpen(source, existing):
+            "\(source) already has open batch \(existing); resume or finish it first"
+        case let .duplicateReading(batch, cardID, element):
+            "card \(cardID) element \(element) is already recorded in batch \(batch)"
+        case let .noStoredReadings(batch, cardID):
+            "card \(cardID) has no stored element in batch \(batch), so it has no dose"
+        case let .doseNotFound(id):
+            "no dose result \(id)"
+        case let .doseSuperseded(id):
+            "dose result \(id) was superseded by a newer version and cannot change"
+        case let .releasedDoseIsImmutable(id):
+            "dose result \(id) is released and cannot change"
+        case let .invalidDoseStateChange(from, to):
+            "a dose cannot go from \(from.rawValue) to \(to.rawValue)"
+        case let .immutableRow(message):
+            "refused by the database: \(message)"
+        case let .constraintViolation(operation, message):
+            "\(operation): constraint violated: \(message)"
+        case let .databaseBusy(operation):
+            "\(operation): the database stayed locked by another program"
+        case let .corruptRow(table, reason):
+            "a row of \(table) cannot be read: \(reason)"
+        case let .database(operation, resultCode, message):
+            "\(operation): SQLite error \(resultCode): \(message)"
+        case let .unexpected(operation, message):
+            "\(operation): \(message)"
+        }
+    }
+
+    private func hex(_ value: UInt32) -> String {
+        let digits = String(value, radix: 16, uppercase: true)
+        return "0x" + String(repeating: "0", count: max(0, 8 - digits.count)) + digits
+    }
+}

@@ -1,0 +1,24 @@
+import GRDB
+
+/// The timeline of the lab database schema.
+///
+/// Rules (GRDB, Documentation/Migrations.md, "Good Practices for Defining Migrations"):
+/// - a migration that has shipped is never edited, renamed or removed: change the schema by
+///   registering a new migration at the end;
+/// - migrations speak SQL and never use the record types, because they describe past states of
+///   the database while the records describe the current one;
+/// - each migration runs in its own transaction, with foreign keys checked before it commits.
+enum LabMigrations {
+    /// The migration names, in order. Tests use this to check a database is fully migrated.
+    static let names: [String] = [
+        ReadoutSkeletonMigration.name,
+    ]
+
+    static func makeMigrator() -> DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration(ReadoutSkeletonMigration.name, migrate: ReadoutSkeletonMigration.migrate)
+        // Future migrations go here (customers, wearers, enrolments, issues, shipments, returns,
+        // inspection, anneal/zeroing, reissue), each with its own name and file.
+        return migrator
+    }
+}

@@ -1,0 +1,106 @@
+import Foundation
+import GRDB
+
+extension SQLiteLabStore {
+    public func saveElementReading(_ reading: ElementReading) throws(LabStoreError) -> ElementReading {
+        try StoreValidation.cardID(reading.cardID)
+        try StoreValidation.outcome(reading.outcome)
+        let saved = try write("save element reading", table: ElementReading.databaseTableName) { db in
+            let batch = try Self.existingBatch(reading.batchID, in: db)
+            guard batch.state == .open else { throw LabStoreError.batchNotOpen(reading.batchID) }
+            try StoreValidation.element(reading.element, elementsPerCard: batch.elementsPerCard)
+            let existing = try ElementReading
+                .filter(ElementReading.Columns.batchID == reading.batchID
+                        && ElementReading.Columns.cardID == reading.cardID
+                        && ElementReading.Columns.element == reading.element)
+                .fetchCount(db)
+            guard existing == 0 else {
+                throw LabStoreError.duplicateReading(
+                    batch: reading.batchID, cardID: reading.cardID, element: reading.element)
+            }
+            var row = reading
+            row.id = nil
+            try row.insert(db)
+            return try Self.refetch(ElementReading.self, id: row.id, in: db)
+        }
+        logger.debug("stored element reading", metadata: [
+            "batch": "\(reading.batchID)", "card": "\(reading.cardID)", "element": "\(reading.element)",
+            "status": "\(reading.status.rawValue)",
+        ])
+        return saved
+    }
+
+    public func markElementLost(
+        batch: ReadoutBatch.ID, card: String, element: Int, reason: String
+    ) throws(LabStoreError) -> ElementReading {
+        let reading = try saveElementReading(ElementReading(
+            batchID: batch, cardID: card, element: element, readAt: now(), outcome: .lost(reason: reason)))
+        logger.warning("element lost", metadata: [
+            "batch": "\(batch)", "card": "\(card)", "element": "\(element)", "reason": "\(reason)",
+        ])
+        return reading
+    }
+
+    public func markElementAbsent(
+        batch: ReadoutBatch.ID, card: String, element: Int
+    ) throws(LabStoreError) -> ElementReading {
+        try saveElementReading(ElementReading(
+            batchID: batch, cardID: card, element: element, readAt: now(), outcome: .absent))
+    }
+
+    public func readings(batch: ReadoutBatch.ID) throws(LabStoreError) -> [ElementReading] {
+        try read("read batch readings", table: ElementReading.databaseTableName) { db in
+            try ElementReading
+                .filter(ElementReading.Columns.batchID == batch)
+                .order(ElementReading.Columns.cardID, ElementReading.Columns.element)
+                .fetchAll(db)
+        }
+    }
+
+    public func readings(card: String) throws(LabStoreError) -> [ElementReading] {
+        try read("read card readings", table: ElementReading.databaseTableName) { db in
+            try ElementReading
+                .filter(ElementReading.Columns.cardID == card)
+                .order(ElementReading.Columns.batchID, ElementReading.Columns.element)
+                .fetchAll(db)
+        }
+    }
+
+    public func elementStates(
+        batch: ReadoutBatch.ID, card: String
+    ) throws(LabStoreError) -> [Int: ElementStatus] {
+        try read("read element states", table: ElementReading.databaseTableName) { db in
+            _ = try Self.existingBatch(batch, in: db)
+            let rows = try Row.fetchAll(db, sql: """
+                SELECT element, status FROM elementReading WHERE batchID = ? AND cardID = ?
+                """, arguments: [batch, card])
+            var states: [Int: ElementStatus] = [:]
+            for row in rows {
+                states[try row.decode(Int.self, forColumn: "element")] =
+                    try row.decode(ElementStatus.self, forColumn: "status")
+            }
+            return states
+        }
+    }
+
+    public func cardStates(batch: ReadoutBatch.ID) throws(LabStoreError) -> [CardReadoutState] {
+        try read("read card states", table: ElementReading.databaseTableName) { db in
+            let elementsPerCard = try Self.existingBatch(batch, in: db).elementsPerCard
+            let rows = try Row.fetchAll(db, sql: """
+                SELECT cardID, element, status FROM elementReading WHERE batchID = ?
+                ORDER BY cardID, element
+                """, arguments: [batch])
+            var cards: [CardReadoutState] = []
+            for row in rows {
+                let cardID = try row.decode(String.self, forColumn: "cardID")
+                let element = try row.decode(Int.self, forColumn: "element")
+                let status = try row.decode(ElementStatus.self, forColumn: "status")
+                if cards.last?.cardID != cardID {
+                    cards.append(CardReadoutState(cardID: cardID, elementsPerCard: elementsPerCard, statuses: [:]))
+                }
+                cards[cards.count - 1].statuses[element] = status
+            }
+            return cards
+        }
+    }
+}
