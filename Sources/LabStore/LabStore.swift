@@ -45,6 +45,15 @@ public protocol LabStore: Sendable {
     /// Finishing a complete batch changes nothing and returns it.
     func finishBatch(id: ReadoutBatch.ID) throws(LabStoreError) -> ReadoutBatch
 
+    // MARK: Batch manifest
+
+    /// Records what the lab knows of the cards of a batch (roles, anneal dates, delivered doses).
+    /// Rows already recorded for the batch are kept as they are (a resumed batch adds none twice).
+    func saveManifest(_ cards: [BatchCard]) throws(LabStoreError)
+
+    /// The manifest of a batch, ordered by card ID.
+    func manifest(batch: ReadoutBatch.ID) throws(LabStoreError) -> [BatchCard]
+
     // MARK: Reader QC
 
     /// Stores a reader quality check of an open batch.

@@ -5,8 +5,8 @@ import Foundation
 public struct DoseEvaluation: Sendable, Hashable {
     public var batchID: ReadoutBatch.ID
     public var cardID: String
-    /// Personal dose equivalent Hp(10), millisievert.
-    public var hp10MilliSievert: Double
+    /// Personal dose equivalent Hp(10), millisievert; nil when not assessable (flags say why).
+    public var hp10MilliSievert: Double?
     /// Personal dose equivalent Hp(0.07), millisievert; nil when the card cannot assess it.
     public var hp007MilliSievert: Double?
     /// Quality and review flags from the glow-curve analysis and the dose algorithm.
@@ -23,7 +23,7 @@ public struct DoseEvaluation: Sendable, Hashable {
     public var state: DoseState
 
     public init(
-        batchID: ReadoutBatch.ID, cardID: String, hp10MilliSievert: Double,
+        batchID: ReadoutBatch.ID, cardID: String, hp10MilliSievert: Double?,
         hp007MilliSievert: Double?, flags: [String] = [], remarks: String = "", algorithmID: String,
         calibrationID: String?, evaluatedAt: Date, state: DoseState = .evaluated
     ) {

@@ -16,7 +16,7 @@ public struct DoseResult: Sendable, Hashable, Codable {
     /// 1, 2, …: assigned by the store.
     public var version: Int
     /// Personal dose equivalent Hp(10), millisievert.
-    public var hp10MilliSievert: Double
+    public var hp10MilliSievert: Double?
     /// Personal dose equivalent Hp(0.07), millisievert; nil when not assessable.
     public var hp007MilliSievert: Double?
     /// Stored as a JSON array of strings.

@@ -12,11 +12,13 @@ enum LabMigrations {
     /// The migration names, in order. Tests use this to check a database is fully migrated.
     static let names: [String] = [
         ReadoutSkeletonMigration.name,
+        BatchManifestMigration.name,
     ]
 
     static func makeMigrator() -> DatabaseMigrator {
         var migrator = DatabaseMigrator()
         migrator.registerMigration(ReadoutSkeletonMigration.name, migrate: ReadoutSkeletonMigration.migrate)
+        migrator.registerMigration(BatchManifestMigration.name, migrate: BatchManifestMigration.migrate)
         // Future migrations go here (customers, wearers, enrolments, issues, shipments, returns,
         // inspection, anneal/zeroing, reissue), each with its own name and file.
         return migrator

@@ -86,7 +86,7 @@ enum ReadoutSkeletonMigration {
                 batchID INTEGER NOT NULL REFERENCES readoutBatch(id) ON DELETE RESTRICT,
                 cardID TEXT NOT NULL CHECK (length(cardID) > 0),
                 version INTEGER NOT NULL CHECK (version >= 1),
-                hp10MilliSievert REAL NOT NULL,
+                hp10MilliSievert REAL,
                 hp007MilliSievert REAL,
                 flags TEXT NOT NULL CHECK (json_valid(flags) AND json_type(flags) = 'array'),
                 remarks TEXT NOT NULL,

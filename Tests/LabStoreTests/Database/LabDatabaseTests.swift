@@ -5,7 +5,7 @@ import Testing
 
 @Suite("SQLite database: opening, settings, migrations")
 struct LabDatabaseTests {
-    static let tables = ["calibrationRecord", "doseResult", "elementReading", "readerQC", "readoutBatch"]
+    static let tables = ["batchCard", "calibrationRecord", "doseResult", "elementReading", "readerQC", "readoutBatch"]
 
     private func pragma(_ name: String, _ database: LabDatabase) throws -> String? {
         // On the writer connection: the one whose settings decide durability.

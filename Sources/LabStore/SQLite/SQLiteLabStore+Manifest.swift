@@ -1,0 +1,21 @@
+import Foundation
+import GRDB
+
+extension SQLiteLabStore {
+    public func saveManifest(_ cards: [BatchCard]) throws(LabStoreError) {
+        for c in cards {
+            try StoreValidation.finite(c.deliveredHp10MilliSievert, field: "deliveredHp10MilliSievert")
+            try StoreValidation.finite(c.deliveredHp007MilliSievert, field: "deliveredHp007MilliSievert")
+        }
+        try write("save batch manifest", table: BatchCard.databaseTableName) { db in
+            // Not INSERT OR IGNORE: that would also swallow CHECK violations.
+            for c in cards where try !c.exists(db) { try c.insert(db) }
+        }
+    }
+
+    public func manifest(batch: ReadoutBatch.ID) throws(LabStoreError) -> [BatchCard] {
+        try read("read batch manifest", table: BatchCard.databaseTableName) { db in
+            try BatchCard.filter(Column("batchID") == batch).order(Column("cardID")).fetchAll(db)
+        }
+    }
+}
