@@ -1,1 +1,0 @@
-// DeviceIO: see docs/ARCHITECTURE.md
