@@ -132,16 +132,22 @@ public actor PseudoTerminalPair {
         slave = nil
     }
 
+    /// As `SerialPort.whileCancellable`: `body` runs on this actor's thread (the operation closure
+    /// calls the isolated `capture` without `await`), and cancelling the task wakes its poll(2).
     private func whileCancellable<T>(_ body: () throws(SerialError) -> T) async throws(SerialError) -> T {
         wake.reset()
         if Task.isCancelled { throw .cancelled(path: slavePath) }
         let wake = self.wake
         let result: Result<T, SerialError> = await withTaskCancellationHandler {
-            do throws(SerialError) { return .success(try body()) } catch { return .failure(error) }
+            self.capture(body)
         } onCancel: {
             wake.signal()
         }
         return try result.get()
+    }
+
+    private func capture<T>(_ body: () throws(SerialError) -> T) -> Result<T, SerialError> {
+        do throws(SerialError) { return .success(try body()) } catch { return .failure(error) }
     }
 }
 
