@@ -158,6 +158,36 @@ func system_eventfd() -> CInt {
     return cserial_eventfd_open()
 }
 
+/// write(2) of a counter increment to an eventfd. Mocked as `.eventfd`, apart from `.write`, so
+/// that faults injected into the device's writes are not consumed by a wake-up.
+func system_eventfdWrite(_ fd: CInt, _ increment: UInt64) -> Int {
+    #if DEBUG
+    if let e = mockedErrno(.eventfd) { return fail(e) }
+    #endif
+    var value = increment
+    return withUnsafeBytes(of: &value) { Glibc.write(fd, $0.baseAddress, $0.count) }
+}
+
+/// read(2) of an eventfd's counter (resets it). Mocked as `.eventfd`.
+func system_eventfdRead(_ fd: CInt) -> Int {
+    #if DEBUG
+    if let e = mockedErrno(.eventfd) { return fail(e) }
+    #endif
+    var value: UInt64 = 0
+    return withUnsafeMutableBytes(of: &value) { Glibc.read(fd, $0.baseAddress, $0.count) }
+}
+
+/// close(2) of an eventfd. Mocked as `.eventfd`; the descriptor is released either way.
+func system_eventfdClose(_ fd: CInt) -> CInt {
+    #if DEBUG
+    if let e = mockedErrno(.eventfd) {
+        _ = Glibc.close(fd)
+        return fail(e)
+    }
+    #endif
+    return Glibc.close(fd)
+}
+
 /// fcntl(2) for commands with an integer argument (F_GETFL, F_SETFL).
 func system_fcntl(_ fd: CInt, _ command: CInt, _ argument: CInt) -> CInt {
     #if DEBUG

@@ -80,14 +80,38 @@ struct TerminalDescriptor: Sendable {
         }
     }
 
-    /// Raw mode (cfmakeraw), CLOCAL|CREAD, the configured character format and flow control,
-    /// VMIN = VTIME = 0 (reads never block: we wait in poll), then tcsetattr(TCSANOW); a speed
-    /// with no `B…` constant is then set through termios2 (TCSETS2, BOTHER).
+    /// tcgetattr(3), `rawAttributes` (VMIN = VTIME = 0: reads never block, we wait in poll), then
+    /// tcsetattr(TCSANOW); a speed with no `B…` constant is then set through termios2 (TCSETS2,
+    /// BOTHER), after tcsetattr, which would otherwise overwrite it.
     func configure(_ configuration: SerialPort.Configuration) throws(SerialError) {
         guard configuration.baudRate > 0, configuration.baudRate <= Int(UInt32.max) else {
             throw .unsupportedBaudRate(path: path, baudRate: configuration.baudRate)
         }
-        var t = try attributes()
+        let standard = Self.standardSpeed(configuration.baudRate)
+        let raw = Self.rawAttributes(from: try attributes(), configuration, speed: standard)
+        switch nothingOrErrno(retryOnInterrupt: true, { system_tcsetattr(fd, TCSANOW, raw) }) {
+        case .success: break
+        case .failure(let errno): throw .system(errno, call: "tcsetattr", path: path)
+        }
+        if standard == nil {
+            let baud = UInt32(configuration.baudRate)
+            switch nothingOrErrno(retryOnInterrupt: true, { system_setCustomBaud(fd, baud) }) {
+            case .success: break
+            case .failure(.invalidArgument), .failure(.inappropriateIOCTLForDevice):
+                throw .unsupportedBaudRate(path: path, baudRate: configuration.baudRate)
+            case .failure(let errno): throw .system(errno, call: "ioctl(TCSETS2)", path: path)
+            }
+        }
+    }
+
+    /// `attributes` made raw (cfmakeraw) with CLOCAL|CREAD, the configured character format and
+    /// flow control, VMIN = VTIME = 0, and `speed` if it is a standard one. Pure: no system call.
+    /// (A pty forces CS8 and clears PARENB in the kernel, so only this function can show the
+    /// character-format bits are right.)
+    static func rawAttributes(
+        from attributes: termios, _ configuration: SerialPort.Configuration, speed: speed_t?
+    ) -> termios {
+        var t = attributes
         cfmakeraw(&t)
         t.c_cflag |= flag(CLOCAL) | flag(CREAD)
         t.c_cflag &= ~(flag(CSIZE) | flag(PARENB) | flag(PARODD) | flag(CSTOPB) | flag(CRTSCTS))
@@ -113,25 +137,11 @@ struct TerminalDescriptor: Sendable {
             cc[Int(VMIN)] = 0
             cc[Int(VTIME)] = 0
         }
-        let standard = Self.standardSpeed(configuration.baudRate)
-        if let standard {
-            cfsetispeed(&t, standard)
-            cfsetospeed(&t, standard)
+        if let speed {
+            cfsetispeed(&t, speed)
+            cfsetospeed(&t, speed)
         }
-        let attributes = t
-        switch nothingOrErrno(retryOnInterrupt: true, { system_tcsetattr(fd, TCSANOW, attributes) }) {
-        case .success: break
-        case .failure(let errno): throw .system(errno, call: "tcsetattr", path: path)
-        }
-        if standard == nil {
-            let baud = UInt32(configuration.baudRate)
-            switch nothingOrErrno(retryOnInterrupt: true, { system_setCustomBaud(fd, baud) }) {
-            case .success: break
-            case .failure(.invalidArgument), .failure(.inappropriateIOCTLForDevice):
-                throw .unsupportedBaudRate(path: path, baudRate: configuration.baudRate)
-            case .failure(let errno): throw .system(errno, call: "ioctl(TCSETS2)", path: path)
-            }
-        }
+        return t
     }
 
     /// The output speed in bit/s as the kernel reports it (ioctl TCGETS2), whatever way it was set.

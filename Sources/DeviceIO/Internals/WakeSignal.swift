@@ -13,17 +13,15 @@ final class WakeSignal: Sendable {
         fd = try valueOrErrno(retryOnInterrupt: true) { system_eventfd() }.get()
     }
 
-    deinit { _ = system_close(fd) }
+    deinit { _ = system_eventfdClose(fd) }
 
     /// Makes `fd` readable. Safe from any thread (a write(2) of 8 bytes to an eventfd).
     func signal() {
-        var one: UInt64 = 1
-        _ = withUnsafeBytes(of: &one) { system_write(fd, $0) }
+        _ = system_eventfdWrite(fd, 1)
     }
 
     /// Consumes pending signals so the next poll waits again.
     func reset() {
-        var counter: UInt64 = 0
-        _ = withUnsafeMutableBytes(of: &counter) { system_read(fd, $0) }
+        _ = system_eventfdRead(fd)
     }
 }
