@@ -35,12 +35,21 @@ public struct UdevEnumerator: Sendable {
             found.append(SerialDeviceInfo(
                 devnode: devnode,
                 sysPath: device.sysPath ?? sysPath,
-                devlinks: device.devlinks.sorted(),
+                devlinks: Self.devlinks(of: device),
                 usb: usb,
                 driver: device.property("ID_USB_DRIVER") ?? device.parent(subsystem: "usb", devtype: "usb_interface")?.driver,
                 ignoredByModemManager: device.property("ID_MM_DEVICE_IGNORE") == "1"))
         }
         return found.sorted { $0.devnode < $1.devnode }
+    }
+
+    /// udev_device_get_devlinks_list_entry, or else the space-separated `DEVLINKS` property (what
+    /// umockdev provides: it ignores `S:` lines, so only `E: DEVLINKS=` reaches libudev).
+    static func devlinks(of device: UdevDevice) -> [String] {
+        let listed = device.devlinks
+        if !listed.isEmpty { return listed.sorted() }
+        let property = device.property("DEVLINKS") ?? ""
+        return property.split(separator: " ").map(String.init).sorted()
     }
 
     /// The ids and strings of the usb_device above `device`, preferring sysfs attributes and
