@@ -44,7 +44,8 @@ public actor PseudoTerminalPair {
 
     /// Opens a new pseudo-terminal: posix_openpt(3) with `O_RDWR|O_NOCTTY|O_CLOEXEC`, grantpt(3),
     /// unlockpt(3), ptsname_r(3); then open(2) of the slave with `O_NONBLOCK|O_NOCTTY` and raw mode
-    /// on it (tcsetattr(3)). The master is made non-blocking (fcntl `O_NONBLOCK`).
+    /// on it (tcsetattr(3)). The master is made non-blocking (fcntl `O_NONBLOCK`). These calls do
+    /// not block, so they run on the caller's thread; the pair's own thread starts last.
     public static func open() async throws(SerialError) -> PseudoTerminalPair {
         let what = "/dev/ptmx"
         let wake: WakeSignal
@@ -114,7 +115,7 @@ public actor PseudoTerminalPair {
         let master = try requireOpen()
         let wake = self.wake
         return try await whileCancellable { () throws(SerialError) in
-            let deadline = ContinuousClock.now.advanced(by: timeout)
+            let deadline = TerminalDescriptor.deadline(after: timeout)
             switch try master.wait(for: Int16(POLLIN), until: deadline, wake: wake) {
             case .ready: return true
             case .timedOut: return false

@@ -91,8 +91,8 @@ public actor SerialPort {
     }
 
     /// Waits up to `timeout` for input (poll(2) `POLLIN`) and returns what one read(2) gives, at
-    /// most `maxCount` bytes. Returns an empty array if nothing arrived in time; never waits to
-    /// fill `maxCount`.
+    /// most `maxCount` bytes (and at most 64 KiB). Returns an empty array if nothing arrived in
+    /// time; never waits to fill `maxCount`. A `timeout` of `.zero` only looks.
     ///
     /// - Throws: `.disconnected` (POLLHUP/POLLERR, EIO, or readable with 0 bytes), `.cancelled` if
     ///   the task is cancelled while waiting, `.closed`, or `.system`.
@@ -145,10 +145,8 @@ public actor SerialPort {
         do throws(SerialError) { return .success(try body()) } catch { return .failure(error) }
     }
 
-    #if DEBUG
     /// The terminal attributes as the kernel holds them now (tcgetattr(3)); for tests.
     func currentAttributes() throws(SerialError) -> termios { try requireOpen().0.attributes() }
     /// The speed as the kernel reports it (ioctl TCGETS2); for tests.
     func currentBaudRate() throws(SerialError) -> Int { try requireOpen().0.baudRate() }
-    #endif
 }

@@ -1,3 +1,5 @@
+// SyscallMock exists in debug builds only (as swift-system's mocking needs ENABLE_MOCKING).
+#if DEBUG
 import Glibc
 import SystemPackage
 import Testing
@@ -175,3 +177,4 @@ struct SyscallFaultInjectionTests {
         await pty.close()
     }
 }
+#endif

@@ -214,7 +214,7 @@ struct TerminalDescriptor: Sendable {
     /// or readable with 0 bytes.
     func readAvailable(maxCount: Int, timeout: Duration, wake: WakeSignal?) throws(SerialError) -> [UInt8] {
         guard maxCount > 0 else { return [] }
-        let deadline = ContinuousClock.now.advanced(by: timeout)
+        let deadline = Self.deadline(after: timeout)
         while true {
             let revents: Int16
             switch try wait(for: Int16(POLLIN), until: deadline, wake: wake) {
@@ -224,7 +224,7 @@ struct TerminalDescriptor: Sendable {
             }
             if revents & Int16(POLLNVAL) != 0 { throw .system(.badFileDescriptor, call: "poll", path: path) }
             if revents & Int16(POLLIN) != 0 {
-                switch readOnce(maxCount: maxCount, retryOnInterrupt: true) {
+                switch readOnce(maxCount: min(maxCount, Self.largestRead), retryOnInterrupt: true) {
                 case .success(let bytes) where bytes.isEmpty: throw .disconnected(path: path)
                 case .success(let bytes): return bytes
                 case .failure(.wouldBlock): continue
@@ -239,7 +239,7 @@ struct TerminalDescriptor: Sendable {
     /// Writes all of `bytes`, waiting in poll(POLLOUT) while the kernel's buffer is full, and gives
     /// up with `.timedOut` once `timeout` has passed.
     func writeAll(_ bytes: [UInt8], timeout: Duration, wake: WakeSignal?) throws(SerialError) {
-        let deadline = ContinuousClock.now.advanced(by: timeout)
+        let deadline = Self.deadline(after: timeout)
         var offset = 0
         while offset < bytes.count {
             let start = offset
@@ -292,6 +292,16 @@ struct TerminalDescriptor: Sendable {
                 if fds[0].revents != 0 { return .ready(fds[0].revents) }
             }
         }
+    }
+
+    /// The most one read asks for: a tty hands over at most its 4 KiB line-discipline buffer per
+    /// read(2) anyway, so a larger buffer would only be allocated to stay empty.
+    static let largestRead = 65_536
+
+    /// `now + timeout`, with the timeout clamped to [0, 1 year] so the sum cannot overflow.
+    static func deadline(after timeout: Duration) -> ContinuousClock.Instant {
+        let clamped = min(max(timeout, .zero), .seconds(365 * 86_400))
+        return ContinuousClock.now.advanced(by: clamped)
     }
 
     /// The poll(2) timeout for `deadline`: rounded up to whole milliseconds so we never wake early,
