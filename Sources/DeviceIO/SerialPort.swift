@@ -12,8 +12,13 @@ import Glibc
 /// poll(2) calls never hold a thread of Swift's cooperative pool. It never asks `isatty`: umockdev's
 /// emulated `ttyUSB` nodes are not ttys to it, yet work.
 ///
-/// Unplugging is reported as `SerialError.disconnected` by `read`, `write`, `drain` and `flush`.
-/// Closing releases the lock; a port that is not closed is closed when the actor is deinitialized.
+/// Calls run one at a time, in the order the actor receives them: a `write` from one task waits
+/// while a `read` from another is blocked in poll(2), for at most that read's timeout. Keep read
+/// timeouts short (tens to a few hundred milliseconds) when several tasks share a port.
+///
+/// Unplugging is reported as `SerialError.disconnected` by `read`, `write`, `drain` and `flush`;
+/// input not yet read when the line hangs up is discarded by the kernel. Closing releases the
+/// lock; a port that is not closed is closed when the actor is deinitialized.
 public actor SerialPort {
     /// The path the port was opened with.
     public nonisolated let path: String
