@@ -2,6 +2,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
+#include <string.h>
+#include <sys/eventfd.h>
 #include <unistd.h>
 #include <sys/ioctl.h>
 #include <asm/termbits.h>
@@ -42,4 +44,12 @@ unsigned int cserial_get_baud(int fd) {
 
 int cserial_evdev_grab(int fd, int grab) {
     return ioctl(fd, EVIOCGRAB, grab);
+}
+
+const char *cserial_errno_name(int errnum) {
+    return strerrorname_np(errnum);
+}
+
+int cserial_eventfd_open(void) {
+    return eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 }

@@ -21,4 +21,10 @@ unsigned int cserial_get_baud(int fd);
 /// EVIOCGRAB on an evdev node (grab = 1) or release (grab = 0). Returns 0, or -1 with errno set.
 int cserial_evdev_grab(int fd, int grab);
 
+/// strerrorname_np: the symbolic name of an errno value ("EIO"), or NULL if unknown (glibc >= 2.32).
+const char *cserial_errno_name(int errnum);
+
+/// eventfd(0, EFD_CLOEXEC|EFD_NONBLOCK): a counter fd used to wake a poll. Returns the fd, or -1 with errno set.
+int cserial_eventfd_open(void);
+
 #endif
