@@ -29,7 +29,7 @@ struct PersistenceTests {
         try after.hello()
         let s = try after.status()
         #expect(s.state == .cardLoaded)
-        #expect(s.cardID == TestScenarios.small.cards[0].id.digits)
+        #expect(s.cardID == TestScenarios.small.cards[0].id)
         #expect(s.magazineRemaining == 2)
         #expect(s.elementStates == [.released, .interrupted, .notRead, .notRead])
         #expect(s.events == [.powerOnReset])

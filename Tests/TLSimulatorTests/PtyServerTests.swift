@@ -61,7 +61,7 @@ struct PtyServerTests {
         usleep(100_000)
         let second = try PtyHost(path: path)
         guard case let .status(loaded) = try second.exchange(.status, sequence: 3) else { Issue.record("status 2"); return }
-        #expect(loaded.state == .cardLoaded && loaded.cardID == TestScenarios.small.cards[0].id.digits)
+        #expect(loaded.state == .cardLoaded && loaded.cardID == TestScenarios.small.cards[0].id)
         // Binary-safe: a GET_CHUNK reply full of arbitrary bytes arrives intact.
         #expect(try second.exchange(.readElement(1), sequence: 4) == .readStarted(ReadStarted(element: 1, channels: 200, expectedMilliseconds: 30)))
         usleep(80_000)

@@ -23,7 +23,7 @@ struct SessionTests {
 
         for expectedCard in TestScenarios.small.cards {
             s = try host.loadNext()
-            #expect(s.cardID == expectedCard.id.digits)
+            #expect(s.cardID == expectedCard.id)
             #expect(s.elementStates == [.notRead, .notRead, .notRead, .notRead])
             for e: UInt8 in 1...4 {
                 let (curve, info, notYet) = try host.readElement(e)
@@ -101,7 +101,7 @@ struct SessionTests {
         #expect(try Host.frames(first).map(Reply.init(frame:)) == [.started(.loadNext)])
         host.wait(milliseconds: 100)
         let s = try host.status()
-        #expect(s.magazineRemaining == 2 && s.cardID == TestScenarios.small.cards[0].id.digits)
+        #expect(s.magazineRemaining == 2 && s.cardID == TestScenarios.small.cards[0].id)
         // The same request with a new seq is executed: now refused because a card is loaded.
         guard case .error(.invalidState, _) = try host.send(.loadNext) else { Issue.record("second LOAD_NEXT executed?"); return }
     }
@@ -211,5 +211,23 @@ struct SessionTests {
         let before = CardIrradiation.populations(card: TestScenarios.small.cards[0], element: 0, scenario: TestScenarios.small, physics: ReaderPhysics())
         #expect(left[0] < 0.1 * before[0])
         #expect(left[3] > 0.95 * before[3] && left[3] < before[3])
+    }
+}
+
+@Suite("In-memory connection")
+struct ConnectionTests {
+    @Test("a manual-clock connection answers frames and moves time only when told")
+    func manualClock() throws {
+        let link = SimulatedReaderConnection(engine: try ReaderEngine(scenario: TestScenarios.small, pace: .realTime), clock: .manual)
+        #expect(try Host.frames(link.exchange(Request.hello(minVersion: 1, maxVersion: 1).frame(sequence: 0).encodeForWire())).count == 1)
+        // A frame split across two writes is answered once it is complete.
+        let load = Request.loadNext.frame(sequence: 1).encodeForWire()
+        #expect(link.exchange(Array(load.prefix(3))).isEmpty)
+        #expect(try Host.frames(link.exchange(Array(load.dropFirst(3)))).map(Reply.init(frame:)) == [.started(.loadNext)])
+        #expect(link.withEngine { $0.readerStatus.state } == .loading)
+        link.advance(milliseconds: 1999)
+        #expect(link.withEngine { $0.readerStatus.state } == .loading)
+        link.advance(milliseconds: 1)
+        #expect(link.withEngine { $0.readerStatus.state } == .cardLoaded)
     }
 }

@@ -2,8 +2,8 @@
 enum CardIrradiation {
     /// Fixed relative sensitivity of one element: 1 + σ·N(0,1), drawn from the scenario seed and the
     /// card ID, so it is the same every time the card is read (ECCs are a property of the element).
-    static func sensitivity(seed: UInt64, card: CardID, element index: Int, spread: Double) -> Double {
-        var g = SplitMix64.stream(seed: seed, keys: [0x5E45, fnv1a64(card.digits), UInt64(index)])
+    static func sensitivity(seed: UInt64, card: String, element index: Int, spread: Double) -> Double {
+        var g = SplitMix64.stream(seed: seed, keys: [0x5E45, fnv1a64(card), UInt64(index)])
         return Swift.max(0.5, 1 + spread * g.nextStandardNormal())
     }
 

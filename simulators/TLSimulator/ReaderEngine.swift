@@ -92,7 +92,7 @@ public struct ReaderEngine: Sendable {
         return ReaderStatus(
             state: readerState, events: ReaderEvents(rawValue: state.events),
             magazineRemaining: UInt16(clamping: scenario.cards.count - state.nextCardIndex),
-            cardID: shown.map { scenario.cards[$0].id.digits } ?? "",
+            cardID: shown.map { scenario.cards[$0].id } ?? "",
             elementStates: shown.map { i in (0..<CardGeometry.elementsPerCard).map { state.cards[i].state($0) } } ?? [],
             heaterDeciCelsius: Int16(clamping: Int(((heaterKelvin - 273.15) * 10).rounded())))
     }
@@ -262,7 +262,7 @@ public struct ReaderEngine: Sendable {
         }
         let profile = HeatingProfile(state.profile)
         let card = scenario.cards[c]
-        var g = SplitMix64.stream(seed: scenario.seed, keys: [0x8EAD, fnv1a64(card.id.digits), UInt64(i), UInt64(state.cards[c].readCounts[i])])
+        var g = SplitMix64.stream(seed: scenario.seed, keys: [0x8EAD, fnv1a64(card.id), UInt64(i), UInt64(state.cards[c].readCounts[i])])
         let start = state.cards[c].populations[i]
         let read = GlowCurveSynthesis.read(populations: start, profile: profile, physics: physics, rng: &g)
         let wall = elementWallMilliseconds(profile)

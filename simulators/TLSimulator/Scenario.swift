@@ -77,9 +77,9 @@ public struct Scenario: Sendable, Hashable, Codable {
         guard cards.count <= Int(UInt16.max) else {
             throw .invalidValue(card: nil, field: "cards", reason: "holds more cards than a magazine counter can report")
         }
-        var seen = Set<CardID>()
+        var seen = Set<String>()
         for card in cards {
-            guard seen.insert(card.id).inserted else { throw .duplicateCardID(card.id.digits) }
+            guard seen.insert(card.id).inserted else { throw .duplicateCardID(card.id) }
             try card.validate()
         }
     }
@@ -114,7 +114,8 @@ public enum CardRole: String, Sendable, Hashable, Codable, CaseIterable {
 
 /// One card of the magazine with its (true) irradiation history.
 public struct ScenarioCard: Sendable, Hashable, Codable {
-    public var id: CardID
+    /// 8 decimal digits, the last a Luhn check digit (validated when the scenario is loaded, see ``CardID``).
+    public var id: String
     public var role: CardRole
     /// True personal dose equivalent Hp(10) from the radiation field (without natural background).
     public var hp10MilliSievert: Double
@@ -128,7 +129,7 @@ public struct ScenarioCard: Sendable, Hashable, Codable {
     public var elements: [Int]?
 
     public init(
-        id: CardID, role: CardRole, hp10MilliSievert: Double, hp007MilliSievert: Double, quality: String,
+        id: String, role: CardRole, hp10MilliSievert: Double, hp007MilliSievert: Double, quality: String,
         daysSinceAnneal: Double, elements: [Int]? = nil
     ) {
         self.id = id; self.role = role; self.hp10MilliSievert = hp10MilliSievert
@@ -140,7 +141,8 @@ public struct ScenarioCard: Sendable, Hashable, Codable {
     public var presentElements: Set<Int> { Set(elements ?? Array(1...CardGeometry.elementsPerCard)) }
 
     func validate() throws(ScenarioError) {
-        let name = id.digits
+        let name = id
+        _ = try CardID(id)
         guard RadiationQuality.named(quality) != nil else {
             throw .unsupportedQuality(card: name, quality: quality, supported: RadiationQuality.supported.map(\.name))
         }
