@@ -55,6 +55,10 @@ scenario = {
     "cards": cards,
 }
 out = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "TLSimulator", "Resources", "builtin-shipment.json")
+head = {k: v for k, v in scenario.items() if k != "cards"}
+lines = [json.dumps(head)[:-1] + ', "cards": [']
+lines += ["  " + json.dumps(c) + ("," if i < len(cards) - 1 else "") for i, c in enumerate(cards)]
+lines += ["]}"]
 with open(out, "w") as f:
-    f.write(json.dumps(scenario, indent=1) + "\n")
+    f.write("\n".join(lines) + "\n")
 print(f"wrote {out}: {len(cards)} cards")
