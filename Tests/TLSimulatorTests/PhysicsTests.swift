@@ -150,3 +150,36 @@ struct PhysicsTests {
         #expect(c.last.map { abs(Int($0.temperatureDeciCelsius) - 3000) < 10 } == true)
     }
 }
+
+@Suite("Profiles")
+struct ProfileTests {
+    static func profile(channels: UInt16 = 200, preheatDeci: Int16 = 500, preheatMs: UInt32 = 0, ramp: UInt16 = 100, acquisitionMs: UInt32 = 26_670) -> TimeTemperatureProfile {
+        TimeTemperatureProfile(preheatDeciCelsius: preheatDeci, preheatMilliseconds: preheatMs, rampDeciCelsiusPerSecond: ramp,
+                               maxDeciCelsius: 3000, acquisitionMilliseconds: acquisitionMs, channels: channels,
+                               annealDeciCelsius: 3000, annealMilliseconds: 10_000)
+    }
+
+    @Test("other profiles: channel count, channel time and CRC follow SET_PROFILE", arguments: [
+        profile(channels: 100), profile(channels: 400), profile(ramp: 250, acquisitionMs: 12_000), profile(preheatDeci: 1500, preheatMs: 10_000),
+    ])
+    func variants(_ p: TimeTemperatureProfile) throws {
+        var host = Host(try ReaderEngine(scenario: TestScenarios.small, pace: .elementMilliseconds(20)))
+        try host.hello()
+        #expect(try host.send(.setProfile(p)) == .profile(p, for: .setProfile))
+        #expect(try host.send(.getProfile) == .profile(p, for: .getProfile))
+        _ = try host.loadNext()
+        let (curve, info, _) = try host.readElement(2, chunk: 128)
+        #expect(curve.count == Int(p.channels))
+        #expect(info.channelMicroseconds == UInt32((Double(p.acquisitionMilliseconds) * 1000 / Double(p.channels)).rounded()))
+        #expect(info.curveCRC32 == CRC32ISOHDLC.curveChecksum(curve))
+        #expect(abs(Int(curve[0].temperatureDeciCelsius) - Int(p.preheatDeciCelsius)) < 30)
+    }
+
+    @Test("a 150 °C preheat of 10 s removes most of peak 2 (≈ 80 %) and none of peak 5")
+    func preheatEmptiesPeak2() throws {
+        var n = LiFMgTi.peaks.map { _ in 1000.0 }
+        n = GlowCurveSynthesis.isothermal(n, kelvin: 423.15, seconds: 10)
+        #expect(n[0] < 300 && n[0] > 100)  // s·exp(−E/kT)·t = 1.57 at 423 K: 21 % left
+        #expect(n[3] > 999.9)  // peak 5 untouched
+    }
+}
