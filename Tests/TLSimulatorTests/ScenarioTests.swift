@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 @testable import TLSimulator
 
@@ -48,6 +49,33 @@ struct ScenarioTests {
         #expect(load(head + card.replacingOccurrences(of: "\"worker\"", with: "\"visitor\"") + "]}").contains("role"))
         #expect(load(head.replacingOccurrences(of: "\"format\":1", with: "\"format\":2") + card + "]}").contains("format 2"))
         #expect(load(head + card.replacingOccurrences(of: "\"hp10MilliSievert\":1", with: "\"hp10MilliSievert\":-1") + "]}").contains("hp10MilliSievert"))
+    }
+}
+
+@Suite("Scenario files")
+struct ScenarioFileTests {
+    @Test("load(path:) reads a file; a missing file names its path; absent elementMilliseconds means real time")
+    func loadPath() throws {
+        let dir = try TemporaryDirectory("tlsim")
+        defer { dir.cleanup() }
+        let path = dir.path("s.json")
+        let json = #"{"format":1,"seed":3,"reader":{"model":"m","serial":"s","firmware":"f"},"storageCelsius":25,"backgroundNanoSievertPerHour":100,"cards":[{"id":"10000024","role":"control","hp10MilliSievert":0,"hp007MilliSievert":0,"quality":"S-Co","daysSinceAnneal":10,"elements":[2]}]}"#
+        try Data(json.utf8).write(to: URL(fileURLWithPath: path))
+        let s = try Scenario.load(path: path)
+        #expect(s.elementMilliseconds == nil && s.cards[0].presentElements == [2] && s.storageCelsius == 25)
+        var host = Host(try ReaderEngine(scenario: s))
+        try host.hello()
+        guard case .started(.loadNext) = try host.send(.loadNext) else { Issue.record("load"); return }
+        host.wait(milliseconds: 2000)
+        #expect(try host.status().elementStates == [.absent, .notRead, .absent, .absent])
+        guard case let .readStarted(r) = try host.send(.readElement(2)) else { Issue.record("read"); return }
+        #expect(r.expectedMilliseconds == 26_670)
+        do {
+            _ = try Scenario.load(path: dir.path("missing.json"))
+            Issue.record("missing file accepted")
+        } catch {
+            #expect(error.description.contains("missing.json"))
+        }
     }
 }
 
