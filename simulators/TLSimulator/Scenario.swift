@@ -93,6 +93,7 @@ public struct Scenario: Sendable, Hashable, Codable {
     }
 }
 
+/// What the simulated reader reports in IDENTIFY.
 public struct ReaderDescription: Sendable, Hashable, Codable {
     public var model: String
     public var serial: String
