@@ -90,6 +90,7 @@ let package = Package(
             name: "TLSimulator",
             dependencies: ["ReaderProtocol", "CSerial"],
             path: "simulators/TLSimulator",
+            resources: [.copy("Resources/builtin-shipment.json")],
             swiftSettings: swift6),
         .executableTarget(
             name: "tl-reader-sim",
