@@ -1,1 +1,0 @@
-// Instruments: see docs/ARCHITECTURE.md
