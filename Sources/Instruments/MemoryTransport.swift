@@ -35,7 +35,8 @@ public struct MemoryLink: Sendable {
         /// The n-th frame (1-based) sent in the direction since the link was made.
         case index(Int)
         /// The n-th frame (1-based) of the given frame type byte (e.g. `MessageType.status.replyType`),
-        /// counted from the moment the rule was injected.
+        /// counted from the moment the rule was injected. When several rules select one frame, the
+        /// earliest injected fires; the others still count it.
         case type(UInt8, occurrence: Int = 1)
     }
 
@@ -144,19 +145,21 @@ actor MemoryLinkCore {
         framesSent[direction, default: 0] += 1
         let index = framesSent[direction, default: 0]
         let type = Self.frameType(frame)
-        var chosen: MemoryLink.Fault?
+        var chosenIndex: Int?
         for i in rules.indices where rules[i].direction == direction {
+            var fires = false
             switch rules[i].selector {
             case let .index(n):
-                if n == index { chosen = rules[i].fault }
+                fires = n == index
             case let .type(t, occurrence):
                 if type == t {
                     rules[i].seenOfType += 1
-                    if rules[i].seenOfType == occurrence { chosen = rules[i].fault }
+                    fires = rules[i].seenOfType == occurrence
                 }
             }
-            if chosen != nil { rules.remove(at: i); break }
+            if fires && chosenIndex == nil { chosenIndex = i }
         }
+        let chosen = chosenIndex.map { rules.remove(at: $0).fault }
         switch chosen {
         case nil: deliver(frame, direction: direction)
         case .drop?: break

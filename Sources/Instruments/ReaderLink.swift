@@ -174,8 +174,10 @@ public actor ReaderLink {
                     damage = damage ?? error
                 case let .frame(frame):
                     let isNAK = frame.type == MessageType.nak
-                    // A NAK for a frame whose seq could not be read carries seq 0 (PROTOCOL.md 3.3).
-                    guard frame.sequence == seq || (isNAK && frame.sequence == 0) else {
+                    // A NAK echoes the damaged frame's seq byte, which may itself be damaged, or 0 when it
+                    // could not be read (PROTOCOL.md 3.3). With one outstanding request every NAK is about
+                    // it; a needless retransmission is harmless because the reader answers it from its cache.
+                    guard frame.sequence == seq || isNAK else {
                         counters.staleFrames += 1
                         logger.debug("stale frame ignored", metadata: ["seq": "\(frame.sequence)", "awaiting": "\(seq)"])
                         continue

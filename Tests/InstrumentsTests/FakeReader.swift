@@ -60,7 +60,7 @@ actor FakeReader {
         if loaded != nil { state = .cardLoaded }
     }
 
-    func set(_ body: (isolated FakeReader) -> Void) { body(self) }
+    func set(_ body: @Sendable (isolated FakeReader) -> Void) { body(self) }
 
     /// The curve the reader holds for an element: a fixed function of card and element.
     nonisolated static func curve(card: String, element: Int, channels: Int) -> [CurveChannel] {

@@ -38,6 +38,7 @@ struct Harness {
 }
 
 /// Runs `body` with a harness and always tears it down.
+@discardableResult
 func withHarness<T>(_ fake: FakeReader, configuration: TLReaderConfiguration = fastConfiguration,
                     _ body: (Harness) async throws -> T) async throws -> T {
     let h = Harness(fake: fake, configuration: configuration)
