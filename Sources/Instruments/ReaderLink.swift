@@ -114,7 +114,12 @@ public actor ReaderLink {
     /// Retransmits the identical frame, preceded by a lone 0x00 that flushes the reader's receiver
     /// (PROTOCOL.md 2.3 rule 1), when no valid reply came within T_reply, when the reply was damaged, or on
     /// NAK — at most ``LinkConfiguration/maxRetransmissions`` times.
+    ///
+    /// Calls from several tasks (e.g. an ABORT while a read polls) are queued: one request is outstanding
+    /// at a time (PROTOCOL.md 3.1).
     public func exchange(_ request: Request) async throws(ReaderLinkError) -> Reply {
+        await acquireTurn()
+        defer { releaseTurn() }
         let seq = nextSequence
         nextSequence &+= 1
         counters.requests += 1
@@ -151,6 +156,22 @@ public actor ReaderLink {
     public func close() async { await transport.close() }
 
     private enum Outcome { case reply(Reply), problem(LinkProblem) }
+
+    /// True while an exchange owns the line; later callers wait in `turnQueue`, first come first served.
+    private var lineBusy = false
+    private var turnQueue: [CheckedContinuation<Void, Never>] = []
+
+    private func acquireTurn() async {
+        guard lineBusy else {
+            lineBusy = true
+            return
+        }
+        await withCheckedContinuation { turnQueue.append($0) }
+    }
+
+    private func releaseTurn() {
+        if turnQueue.isEmpty { lineBusy = false } else { turnQueue.removeFirst().resume() }
+    }
 
     private func send(_ bytes: [UInt8]) async throws(ReaderLinkError) {
         do { try await transport.write(bytes) } catch { throw Self.map(error) }

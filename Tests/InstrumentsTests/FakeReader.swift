@@ -52,6 +52,8 @@ actor FakeReader {
     private(set) var naksSent = 0
     private(set) var heats: [Key: Int] = [:]
     private(set) var releases: [Key] = []
+    /// Channels sent in GET_CHUNK replies, per element (a curve fetched twice counts twice).
+    private(set) var servedChannels: [Key: Int] = [:]
     private(set) var ejected: [Card] = []
 
     init(magazine: [Card], loaded: Card? = nil) {
@@ -192,7 +194,7 @@ actor FakeReader {
             let key = Key(card: card.id, element: i)
             let st = card.elements[i - 1]
             let n = acquired(key, st)
-            let crc = st == .buffered ? CRC32ISOHDLC.curveChecksum(Self.curve(card: card.id, element: i, channels: n)) : 0
+            let crc = st == .buffered ? CRC32ISOHDLC.curveChecksum(Self.curve(card: card.id, element: i, channels: Int(profile.channels))) : 0
             return .curveInfo(CurveInfo(element: e, state: st, channels: UInt16(n), channelMicroseconds: UInt32(channelTime / .microseconds(1)),
                                         pmtDarkCountsPerSecond: 12, heaterMaxDeciCelsius: profile.maxDeciCelsius, curveCRC32: crc))
         case let .getChunk(e, first, maxChannels):
@@ -207,7 +209,8 @@ actor FakeReader {
                 return st == .buffered ? .error(.badPayload, detail: "past the end") : .error(.notYetAvailable, detail: "")
             }
             let count = min(Int(maxChannels), n - Int(first))
-            var channels = Array(Self.curve(card: card.id, element: i, channels: n)[Int(first)..<(Int(first) + count)])
+            var channels = Array(Self.curve(card: card.id, element: i, channels: Int(profile.channels))[Int(first)..<(Int(first) + count)])
+            servedChannels[key, default: 0] += count
             if let left = corruptChunks[key], left > 0 {
                 corruptChunks[key] = left - 1
                 channels[0].counts ^= 0x40

@@ -60,6 +60,25 @@ struct ReaderLinkTests {
         await serving.value
     }
 
+    @Test func concurrentCallersGetOneOutstandingRequestAtATime() async throws {
+        let fake = FakeReader(magazine: threeCards())
+        let mem = MemoryLink()
+        let serving = Task { await fake.serve(mem.device) }
+        let link = readerWith(mem)
+        _ = try await link.exchange(.hello(minVersion: 1, maxVersion: 1))
+        let replies = try await withThrowingTaskGroup(of: Reply.self) { group in
+            for _ in 0..<20 { group.addTask { try await link.exchange(.status) } }
+            return try await group.reduce(into: [Reply]()) { $0.append($1) }
+        }
+        #expect(replies.count == 20)
+        #expect(replies.allSatisfy { if case .status = $0 { true } else { false } })
+        let c = await link.counters
+        #expect(c.retransmissions == 0)
+        #expect(c.staleFrames == 0)
+        await mem.cut()
+        await serving.value
+    }
+
     @Test func staleReplyWithOldSeqIsIgnored() async throws {
         let mem = MemoryLink()
         let link = readerWith(mem)
