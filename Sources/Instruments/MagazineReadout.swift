@@ -4,34 +4,73 @@ extension TLReader {
     /// Reads every card of the magazine into `sink` (PROTOCOL.md 6), resuming where an earlier session
     /// stopped.
     ///
-    /// On start STATUS decides the resume point (after waiting for a running operation to finish). For a
-    /// card already loaded, each element is handled by its state: `buffered` → fetch the curve again,
-    /// store, release; `interrupted` → ``ReadoutSink/recordLost(cardID:element:reason:)``; `released` →
-    /// already stored, skipped; `notRead` → read; `absent` → skipped. Then the card is ejected and
-    /// LOAD_NEXT repeats until the magazine is empty.
+    /// It opens the session (HELLO, IDENTIFY, GET_PROFILE, STATUS), waits for a running operation to
+    /// finish, and lets STATUS decide the resume point. For a card already loaded, each element is handled
+    /// by its state: `buffered` → fetch the curve again, store, release; `interrupted` →
+    /// ``ReadoutSink/recordLost(cardID:element:reason:)``; `released` → already stored, skipped; `notRead` →
+    /// read; `absent` → skipped. Then the card is ejected and LOAD_NEXT repeats until the magazine is empty.
     ///
     /// RELEASE_ELEMENT is sent only after ``ReadoutSink/store(_:)`` returned; if the sink throws, the
-    /// readout stops without releasing. Run it again after any error (a new connection is made if
-    /// needed): no element is heated twice and no buffered curve is lost.
+    /// readout stops without releasing. When the link is lost or the reader rebooted (`notInitialised`),
+    /// the readout starts again with HELLO and STATUS, up to `recoveries` times. After any error it can
+    /// simply be called again: no element is heated twice and no buffered curve is lost.
+    ///
+    /// ```swift
+    /// let (events, feed) = AsyncStream.makeStream(of: ReadoutProgress.self)
+    /// Task { for await p in events { bar.show(card: p.cardNumber, of: p.cardCount, p.step) } }
+    /// let summary = try await reader.readMagazine(into: store, progress: { feed.yield($0) })
+    /// feed.finish()
+    /// ```
     ///
     /// - Parameters:
     ///   - sink: durable storage for readings, and the record of lost elements.
     ///   - annealAfterReading: run the in-reader ANNEAL on each card before ejecting it.
-    ///   - progress: called at each step (from the reader's actor; keep it quick — e.g. yield into an
+    ///   - recoveries: how often a lost link or a reader reboot is recovered from within this call.
+    ///   - progress: called at each step (on the reader's actor; keep it quick, e.g. yield into an
     ///     `AsyncStream`).
     /// - Throws: ``ReadoutError``.
     public func readMagazine(
         into sink: some ReadoutSink,
         annealAfterReading: Bool = false,
+        recoveries: Int = 2,
         progress: @escaping @Sendable (ReadoutProgress) -> Void = { _ in }
     ) async throws(ReadoutError) -> ReadoutSummary {
         var run = ReadoutRun(progress: progress)
-        if identity == nil { _ = try await onReader { () async throws(TLReaderError) in try await connect() } }
-        progress(ReadoutProgress(cardNumber: 0, cardCount: 0, cardID: nil, step: .resuming))
+        var recoveriesLeft = recoveries
+        while true {
+            do throws(ReadoutError) {
+                try await readMagazineOnce(into: sink, annealAfterReading: annealAfterReading, run: &run)
+                return run.summary
+            } catch {
+                guard recoveriesLeft > 0, Self.isRecoverable(error) else { throw error }
+                recoveriesLeft -= 1
+                run.summary.recoveries += 1
+                logger.warning("recovering the readout with HELLO and STATUS", metadata: ["error": "\(error)"])
+                run.report(.recovering(reason: "\(error)"), card: nil)
+            }
+        }
+    }
+
+    /// A lost link (noise, a reader that stopped answering for a while) or a reader reboot; not a closed
+    /// transport, a fault or a sink failure.
+    private static func isRecoverable(_ error: ReadoutError) -> Bool {
+        switch error.readerError {
+        case .link(.linkLost)?: true
+        case let .reader(code, _, _)?: code == .notInitialised
+        default: false
+        }
+    }
+
+    private func readMagazineOnce(into sink: some ReadoutSink, annealAfterReading: Bool,
+                                  run: inout ReadoutRun) async throws(ReadoutError) {
+        _ = try await onReader { () async throws(TLReaderError) in try await connect() }
+        run.report(.resuming, card: nil)
         let st = try await onReader { () async throws(TLReaderError) in try await waitUntilSettled() }
-        run.cardCount = Int(st.magazineRemaining) + (st.state == .cardLoaded ? 1 : 0)
-        if st.state == .cardLoaded {
-            run.summary.resumedCardID = st.cardID
+        let loaded = st.state == .cardLoaded
+        let sameCardAgain = loaded && run.summary.cardIDs.last == st.cardID
+        run.cardCount = max(run.cardCount, run.cardNumber - (sameCardAgain ? 1 : 0) + Int(st.magazineRemaining) + (loaded ? 1 : 0))
+        if loaded {
+            if run.summary.cardIDs.isEmpty { run.summary.resumedCardID = st.cardID }
             try await readCard(st, sink: sink, anneal: annealAfterReading, run: &run)
         }
         while true {
@@ -39,7 +78,7 @@ extension TLReader {
             switch try await onReader({ () async throws(TLReaderError) in try await loadNext() }) {
             case .magazineEmpty:
                 run.report(.magazineEmpty, card: nil)
-                return run.summary
+                return
             case let .loaded(_, status):
                 try await readCard(status, sink: sink, anneal: annealAfterReading, run: &run)
             }
@@ -50,9 +89,11 @@ extension TLReader {
     private func readCard(_ st: ReaderStatus, sink: some ReadoutSink, anneal: Bool,
                           run: inout ReadoutRun) async throws(ReadoutError) {
         let card = st.cardID
-        run.cardNumber += 1
+        if run.summary.cardIDs.last != card {  // not the same card taken up again after a recovery
+            run.cardNumber += 1
+            run.summary.cardIDs.append(card)
+        }
         run.cardCount = max(run.cardCount, run.cardNumber)
-        run.summary.cardIDs.append(card)
         run.report(.cardLoaded(elementStates: st.elementStates), card: card)
         try await sinkCall("cardStarted", card, nil) { try await sink.cardStarted(cardID: card, elementStates: st.elementStates) }
 
@@ -127,7 +168,7 @@ extension TLReader {
     }
 }
 
-/// The running tally of one ``TLReader/readMagazine(into:annealAfterReading:progress:)`` call.
+/// The running tally of one ``TLReader/readMagazine(into:annealAfterReading:recoveries:progress:)`` call.
 struct ReadoutRun {
     let progress: @Sendable (ReadoutProgress) -> Void
     var summary = ReadoutSummary()

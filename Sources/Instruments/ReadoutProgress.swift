@@ -26,6 +26,8 @@ public struct ReadoutProgress: Sendable, Hashable {
         case ejecting
         /// The card is done and out.
         case cardDone
+        /// The link was lost or the reader rebooted; starting again with HELLO and STATUS.
+        case recovering(reason: String)
         /// No card left: the batch is finished.
         case magazineEmpty
     }

@@ -1,6 +1,6 @@
 import ReaderProtocol
 
-/// Where ``TLReader/readMagazine(into:annealAfterReading:progress:)`` hands its results. The driver knows
+/// Where ``TLReader/readMagazine(into:annealAfterReading:recoveries:progress:)`` hands its results. The driver knows
 /// nothing of what is behind it (a database, a file); it only waits for it to say a reading is safe.
 ///
 /// After a crash the batch resumes from the reader's state, so any call may come again for the same

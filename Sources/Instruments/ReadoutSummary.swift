@@ -10,6 +10,8 @@ public struct ReadoutSummary: Sendable, Hashable {
     public var elementsSkipped = 0
     /// The card that was already loaded when the batch started, if any.
     public var resumedCardID: String?
+    /// Times the readout started again with HELLO and STATUS after a lost link or a reader reboot.
+    public var recoveries = 0
 
     public init() {}
 }

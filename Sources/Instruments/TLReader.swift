@@ -16,7 +16,7 @@ public struct ReaderConnection: Sendable, Hashable {
 ///
 /// The reader never releases a curve by itself: ``readElement(_:reread:)`` returns a reading that is
 /// still buffered in the reader, and the caller calls ``release(element:)`` only after it stored the
-/// reading durably. ``readMagazine(into:annealAfterReading:progress:)`` runs the whole batch that way.
+/// reading durably. ``readMagazine(into:annealAfterReading:recoveries:progress:)`` runs the whole batch that way.
 ///
 /// ```swift
 /// let reader = TLReader(transport: port, logger: logger)
@@ -30,7 +30,7 @@ public struct ReaderConnection: Sendable, Hashable {
 public actor TLReader {
     public nonisolated let configuration: TLReaderConfiguration
     private let link: ReaderLink
-    private let logger: Logger
+    let logger: Logger
     /// IDENTIFY's answer, once connected.
     public private(set) var identity: ReaderIdentity?
     /// The agreed protocol version, once connected.
@@ -191,6 +191,7 @@ public actor TLReader {
     /// - Throws: ``TLReaderError/fault(_:state:during:)`` when a fault event is latched before heating; the
     ///   reader's `elementAlreadyRead`, `elementAbsent`, `unreleasedData`, `noCard`; link errors.
     public func readElement(_ element: Int, reread: Bool = false) async throws(TLReaderError) -> ElementOutcome {
+        try requireSession()
         let e = try elementByte(element)
         let during = "reading element \(element)"
         let before = try await status()
@@ -239,6 +240,7 @@ public actor TLReader {
     /// - Throws: ``TLReaderError/unexpectedElementState(element:_:during:)`` when the element is neither
     ///   buffered nor interrupted.
     public func fetchBufferedCurve(element: Int) async throws(TLReaderError) -> ElementOutcome {
+        try requireSession()
         let e = try elementByte(element)
         let st = try await status()
         let info = try await curveInfo(e)
@@ -294,6 +296,11 @@ public actor TLReader {
 
     private func unexpected(_ request: MessageType, _ reply: Reply) -> TLReaderError {
         .unexpectedReply(request: request, reply: "\(reply)")
+    }
+
+    /// Element reads record the reader's serial and profile: they need ``connect()`` first.
+    private func requireSession() throws(TLReaderError) {
+        guard identity != nil, profile != nil else { throw .notConnected }
     }
 
     private func elementByte(_ element: Int) throws(TLReaderError) -> UInt8 {

@@ -255,7 +255,7 @@ struct MagazineReadoutTests {
         let sink = RecordingSink()
         let first = Harness(fake: fake)
         let reader = first.reader
-        let run = Task { try await reader.readMagazine(into: sink) }
+        let run = Task { try await reader.readMagazine(into: sink, recoveries: 0) }
         // Reboot while element 1 heats.
         while await fake.heats.isEmpty { try await Task.sleep(for: .milliseconds(2)) }
         await fake.reboot()
@@ -273,6 +273,64 @@ struct MagazineReadoutTests {
         #expect(await sink.storedKeys == [2, 3, 4].map { Key(card: "C0001", element: $0) })
         #expect(summary.elementsLost == 1)
         #expect(await fake.heats[Key(card: "C0001", element: 1)] == 1)
+    }
+
+    @Test func recoversFromAReaderRebootWithinOneCall() async throws {
+        let fake = FakeReader(magazine: [FakeReader.Card("C0001"), FakeReader.Card("C0002")])
+        await fake.set { $0.channelTime = .microseconds(500) }
+        let sink = RecordingSink()
+        let log = ProgressLog()
+        let summary = try await withHarness(fake) { h in
+            let reader = h.reader
+            let run = Task { try await reader.readMagazine(into: sink, progress: log.record) }
+            while await fake.heats[Key(card: "C0001", element: 2)] == nil { try await Task.sleep(for: .milliseconds(2)) }
+            await fake.reboot()
+            return try await run.value
+        }
+        #expect(summary.recoveries == 1)
+        #expect(summary.cardIDs == ["C0001", "C0002"])
+        #expect(summary.elementsLost == 1)
+        #expect(summary.elementsStored == 7)
+        #expect(await sink.lost.map(\.element) == [2])
+        #expect(await sink.storedKeys == [1, 3, 4].map { Key(card: "C0001", element: $0) } + (1...4).map { Key(card: "C0002", element: $0) })
+        #expect(await fake.heats.values.allSatisfy { $0 == 1 })
+        let entries = log.entries
+        #expect(entries.contains { if case .recovering = $0.step { true } else { false } })
+        #expect(entries.filter { $0.cardNumber > 0 }.allSatisfy { $0.cardCount == 2 })
+        #expect(entries.last?.cardNumber == 2)
+    }
+
+    @Test func recoversFromALostLinkWithinOneCall() async throws {
+        let fake = FakeReader(magazine: threeCards())
+        let sink = RecordingSink()
+        let summary = try await withHarness(fake) { h in
+            // Four replies in a row lost: the 10th to 13th STATUS replies (somewhere in card 1).
+            for n in 10...13 {
+                await h.link.inject(.drop, direction: .deviceToHost, on: .type(MessageType.status.replyType, occurrence: n))
+            }
+            return try await h.reader.readMagazine(into: sink)
+        }
+        #expect(summary.recoveries == 1)
+        #expect(summary.cardIDs == ["C0001", "C0002", "C0003"])
+        #expect(await sink.storedKeys == Self.allTwelve)
+        await expectEachReadOnceAndTrue(fake, sink, keys: Self.allTwelve)
+    }
+
+    @Test func noRecoveryWhenAskedForNone() async throws {
+        let fake = FakeReader(magazine: threeCards())
+        let sink = RecordingSink()
+        try await withHarness(fake) { h in
+            for n in 10...13 {
+                await h.link.inject(.drop, direction: .deviceToHost, on: .type(MessageType.status.replyType, occurrence: n))
+            }
+            do throws(ReadoutError) {
+                _ = try await h.reader.readMagazine(into: sink, recoveries: 0)
+                Issue.record("four lost replies must end in linkLost")
+            } catch {
+                guard case .link(.linkLost(.status, 4, .noReply))? = error.readerError else { Issue.record("\(error)"); return }
+            }
+        }
+        #expect(await sink.storedKeys.count < 12)
     }
 
     @Test func annealsEachCardWhenAsked() async throws {
