@@ -1,11 +1,12 @@
 import DeviceIO
 
-/// The calls ``SerialPortTransport`` needs from a serial port: `DeviceIO.SerialPort` (an actor that
-/// owns the file descriptor) provides them.
+/// The calls ``SerialPortTransport`` needs from a serial port. `DeviceIO.SerialPort` (an actor on its own
+/// thread that owns the file descriptor) provides them once the block at the end of this file is enabled.
 ///
-/// - Note: `DeviceIO.SerialPort` is written on another branch and not merged yet. Until it is, this
-///   protocol stands in for it; when it lands, add `extension SerialPort: SerialPortIO {}` and enable
-///   the `TL_DEVICEIO_SERIALPORT` block below (or delete the condition).
+/// - Note: `DeviceIO.SerialPort` is written on another branch and not merged yet. This protocol lets the
+///   adapter build now; when `SerialPort` lands, compile with `-DTL_DEVICEIO_SERIALPORT` or delete the
+///   `#if` around the block below (it is written against `SerialPort.open(path:configuration:)`,
+///   `write(_:timeout:)`, `read(maxCount:timeout:)` and `close()` of the deviceio branch).
 public protocol SerialPortIO: Sendable {
     func write(_ bytes: [UInt8]) async throws
     func read(maxCount: Int, timeout: Duration) async throws -> [UInt8]
@@ -14,7 +15,7 @@ public protocol SerialPortIO: Sendable {
 
 /// A ``ByteTransport`` over a serial port (the reader's USB-serial adapter at 115200 8N1, PROTOCOL.md 1).
 ///
-/// A thin adapter: the port does the I/O (off the cooperative thread pool), this type only forwards.
+/// A thin adapter: the port does the I/O off the cooperative thread pool; this type only forwards.
 public struct SerialPortTransport<Port: SerialPortIO>: ByteTransport {
     public let port: Port
 
@@ -30,10 +31,16 @@ public struct SerialPortTransport<Port: SerialPortIO>: ByteTransport {
 }
 
 #if TL_DEVICEIO_SERIALPORT
-extension SerialPort: SerialPortIO {}
+extension SerialPort: SerialPortIO {
+    /// write(2) of all bytes, giving up after 5 s (a reader frame is at most 1037 bytes: ~90 ms at 115200).
+    public func write(_ bytes: [UInt8]) async throws {
+        try await write(bytes, timeout: .seconds(5))
+    }
+}
 
 extension SerialPortTransport where Port == SerialPort {
-    /// Opens the reader's serial device (e.g. `/dev/ttyUSB0`) at 115200 baud, 8N1, no flow control.
+    /// Opens the reader's serial device (e.g. `/dev/ttyUSB0`, or a simulator's pseudo-terminal) at
+    /// 115200 baud, 8N1, no flow control (PROTOCOL.md 1).
     public static func open(path: String) async throws -> SerialPortTransport<SerialPort> {
         SerialPortTransport(port: try await SerialPort.open(path: path, configuration: .init(baudRate: 115_200)))
     }
