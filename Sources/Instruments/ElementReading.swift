@@ -23,7 +23,8 @@ public struct ElementReading: Sendable, Hashable {
     public var profile: TimeTemperatureProfile
     /// The reader's serial number (from IDENTIFY).
     public var readerSerial: String
-    /// True for a deliberate second heating (residual signal), false for the first read.
+    /// True for a deliberate second heating (residual signal) asked for with `reread`. False for a first
+    /// read, and for a curve fetched again after a crash (the reader does not say how it was heated).
     public var isResidualRead: Bool
 
     public init(cardID: String, element: Int, channels: [CurveChannel], channelMicroseconds: UInt32,
