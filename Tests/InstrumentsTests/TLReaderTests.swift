@@ -201,12 +201,12 @@ struct TLReaderTests {
         try await withHarness(fake) { h in
             try await h.reader.connect()
             await h.link.inject(.duplicate, direction: .deviceToHost, on: .type(MessageType.readElement.replyType))
-            await h.link.inject(.delay(.milliseconds(250)), direction: .deviceToHost,
+            await h.link.inject(.delay(.milliseconds(400)), direction: .deviceToHost,
                                 on: .type(MessageType.getChunk.replyType, occurrence: 2))
             guard case let .read(r) = try await h.reader.readElement(2) else { Issue.record("expected a reading"); return }
             #expect(r.channels == trueCurve("C2", 2))
             // The late chunk reply arrives while later requests wait: give it time, then talk again.
-            try await Task.sleep(for: .milliseconds(300))
+            try await Task.sleep(for: .milliseconds(450))
             try await h.reader.release(element: 2)
             #expect(try await h.reader.status().elementStates[1] == .released)
             let c = await h.reader.linkCounters()
