@@ -1,12 +1,7 @@
 import DeviceIO
 
 /// The calls ``SerialPortTransport`` needs from a serial port. `DeviceIO.SerialPort` (an actor on its own
-/// thread that owns the file descriptor) provides them once the block at the end of this file is enabled.
-///
-/// - Note: `DeviceIO.SerialPort` is written on another branch and not merged yet. This protocol lets the
-///   adapter build now; when `SerialPort` lands, compile with `-DTL_DEVICEIO_SERIALPORT` or delete the
-///   `#if` around the block below (it is written against `SerialPort.open(path:configuration:)`,
-///   `write(_:timeout:)`, `read(maxCount:timeout:)` and `close()` of the deviceio branch).
+/// thread that owns the file descriptor) provides them; tests may substitute their own port.
 public protocol SerialPortIO: Sendable {
     func write(_ bytes: [UInt8]) async throws
     func read(maxCount: Int, timeout: Duration) async throws -> [UInt8]
@@ -30,7 +25,6 @@ public struct SerialPortTransport<Port: SerialPortIO>: ByteTransport {
     public func close() async { await port.close() }
 }
 
-#if TL_DEVICEIO_SERIALPORT
 extension SerialPort: SerialPortIO {
     /// write(2) of all bytes, giving up after 5 s (a reader frame is at most 1037 bytes: ~90 ms at 115200).
     public func write(_ bytes: [UInt8]) async throws {
@@ -45,4 +39,3 @@ extension SerialPortTransport where Port == SerialPort {
         SerialPortTransport(port: try await SerialPort.open(path: path, configuration: .init(baudRate: 115_200)))
     }
 }
-#endif

@@ -1,7 +1,5 @@
 // End to end over a real file descriptor: DeviceIO.SerialPort on the slave of a pseudo-terminal served by
-// TLSimulator.PtyReaderServer. Both live on other branches until merged: enabled with
-// -DTL_DEVICEIO_SERIALPORT -DTL_SIMULATOR_ENGINE.
-#if TL_DEVICEIO_SERIALPORT && TL_SIMULATOR_ENGINE
+// TLSimulator.PtyReaderServer.
 import DeviceIO
 import Instruments
 import ReaderProtocol
@@ -27,4 +25,3 @@ struct SerialPortReadoutTests {
         #expect(await reader.linkCounters().retransmissions == 0)
     }
 }
-#endif

@@ -1,6 +1,4 @@
-// The same driver against the reference reader model, `TLSimulator.ReaderEngine` (another branch).
-// Enabled with -DTL_SIMULATOR_ENGINE until the simulator is merged; then the condition can go.
-#if TL_SIMULATOR_ENGINE
+// The same driver against the reference reader model, `TLSimulator.ReaderEngine`.
 import Instruments
 import ReaderProtocol
 import TLSimulator
@@ -88,4 +86,3 @@ struct SimulatorReadoutTests {
         }
     }
 }
-#endif
