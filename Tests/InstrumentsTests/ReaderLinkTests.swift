@@ -81,7 +81,10 @@ struct ReaderLinkTests {
 
     @Test func staleReplyWithOldSeqIsIgnored() async throws {
         let mem = MemoryLink()
-        let link = readerWith(mem)
+        // A generous T_reply: this test asserts that no retransmission happens, which a busy CI machine
+        // must not turn into a timeout.
+        let link = ReaderLink(transport: mem.host, configuration: LinkConfiguration(replyTimeout: .seconds(3)),
+                              logger: quietLogger)
         // A reader that first sends a reply with the wrong seq, then the right one.
         let device = mem.device
         let responder = Task {
