@@ -72,7 +72,7 @@ public struct BatchEvaluator: Sendable {
             let review = !Self.reviewFlags.isDisjoint(with: flags)
             _ = try store.saveDose(DoseEvaluation(
                 batchID: batchID, cardID: input.card.cardID, hp10MilliSievert: a.hp10?.value,
-                hp007MilliSievert: a.hp007?.value, flags: flags, remarks: remarks.joined(separator: "; "),
+                hp007MilliSievert: a.hp007?.value, detectionLimitMilliSievert: a.detectionLimit.value, flags: flags, remarks: remarks.joined(separator: "; "),
                 algorithmID: DoseAlgorithm.identifier, calibrationID: calibration.id, evaluatedAt: now(),
                 state: review ? .needsReview : .evaluated))
         }

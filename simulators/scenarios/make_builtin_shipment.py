@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Writes ../TLSimulator/Resources/builtin-shipment.json, the built-in example shipment (format 1).
 
-Deterministic (fixed seed). 5 calibration cards (2.00 mSv S-Cs, 2 days after anneal), 2 control cards,
+Deterministic (fixed seed). 5 calibration cards (2.00 mSv S-Cs, read 16 days after anneal: the Harshaw calibration protocol of 8 days anneal-to-irradiation + 8 days irradiation-to-readout, for which the LiF:Mg,Ti fading model gives F = 1), 2 control cards,
 43 worker cards: 3 with zero dose, 40 with Hp(10) log-uniform in 0.05-20 mSv, S-Cs or S-Co,
 30-95 days since anneal. Card IDs are 8 digits with a Luhn check digit (ISO/IEC 7812-1).
 """
@@ -29,7 +29,7 @@ rng = random.Random(20261123)
 cards = []
 for n in range(1, 6):
     cards.append({"id": card_id(9, n), "role": "calibration", "hp10MilliSievert": 2.0,
-                  "hp007MilliSievert": 2.0, "quality": "S-Cs", "daysSinceAnneal": 2})
+                  "hp007MilliSievert": 2.0, "quality": "S-Cs", "daysSinceAnneal": 16})
 for n in range(1, 3):
     cards.append({"id": card_id(8, n), "role": "control", "hp10MilliSievert": 0,
                   "hp007MilliSievert": 0, "quality": "S-Cs", "daysSinceAnneal": rng.randint(30, 95)})
