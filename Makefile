@@ -12,8 +12,11 @@ run: deps
 	$(SWIFT) build --product tld
 	$$($(SWIFT) build --show-bin-path)/tld readout --simulate
 
+# Tests run one at a time (--no-parallel): several drive a serial link with reply timeouts of a few
+# hundred milliseconds, and on a 2-core machine CPU-heavy tests running beside them starve Swift's
+# cooperative thread pool for seconds. Serial, the suite is slower but its timing is honest.
 test: deps
-	$(SWIFT) test --disable-xctest
+	$(SWIFT) test --disable-xctest --no-parallel
 
 build: deps
 	$(SWIFT) build

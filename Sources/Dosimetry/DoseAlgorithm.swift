@@ -25,6 +25,8 @@ public struct CardSignals: Sendable, Hashable {
 public enum DoseFlag: String, Sendable, Hashable, Codable, CaseIterable {
     case deepElementLost = "deep-element-lost"
     case shallowElementLost = "shallow-element-lost"
+    /// A filtered element's readout was cut off: the pattern check and any fallback lack it.
+    case filteredElementLost = "filtered-element-lost"
     case hp10FromFilteredElements = "hp10-from-filtered-elements"
     case hp10NotAssessable = "hp10-not-assessable"
     case hp007NotAssessable = "hp007-not-assessable"
@@ -105,6 +107,7 @@ public struct DoseAlgorithm: Sendable, Hashable {
 
         var hp10: Double? = doses[.deep]
         if corrected(card, .deep).lost { flags.append(.deepElementLost) }
+        if corrected(card, .filteredLight).lost || corrected(card, .filteredHeavy).lost { flags.append(.filteredElementLost) }
         // Pattern check: for the photon fields of this version, the filtered elements read like the deep one.
         let filtered = [ElementRole.filteredLight, .filteredHeavy].compactMap { r in doses[r].map { (r, $0) } }
         if let deep = hp10, deep > 0.5 {

@@ -33,7 +33,7 @@ public struct BatchEvaluator: Sendable {
 
     /// Flags that send a dose to the physicist for review instead of straight to `evaluated`.
     static let reviewFlags: Set<String> = [
-        DoseFlag.deepElementLost.rawValue, DoseFlag.shallowElementLost.rawValue,
+        DoseFlag.deepElementLost.rawValue, DoseFlag.shallowElementLost.rawValue, DoseFlag.filteredElementLost.rawValue,
         DoseFlag.hp10FromFilteredElements.rawValue, DoseFlag.hp10NotAssessable.rawValue,
         DoseFlag.hp007NotAssessable.rawValue, DoseFlag.elementOutOfPattern.rawValue,
         DoseFlag.noBackgroundCorrection.rawValue, WorkflowFlag.annealDateUnknown.rawValue,

@@ -59,6 +59,12 @@ import Testing
         #expect(abs(try #require(a.hp10).value - 2.05) < 1e-9)
     }
 
+    @Test func lostFilteredElementIsFlagged() throws {
+        let a = DoseAlgorithm(fading: .none).assess(card([1: 2200, 2: 2000, 3: nil, 4: 2000]), calibration: cal, backgroundPerDay: .zero)
+        #expect(a.flags == [.filteredElementLost])
+        #expect(try #require(a.hp10).value == 2)
+    }
+
     @Test func lostDeepWithDisagreeingFilteredIsNotAssessed() {
         let a = DoseAlgorithm(fading: .none).assess(card([1: 2200, 2: nil, 3: 2000, 4: 4000]), calibration: cal, backgroundPerDay: .zero)
         #expect(a.hp10 == nil)

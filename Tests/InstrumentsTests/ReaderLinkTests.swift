@@ -20,7 +20,7 @@ struct ReaderLinkTests {
         }
         let elapsed = start.duration(to: clock.now)
         #expect(elapsed >= .milliseconds(400))
-        #expect(elapsed < .seconds(3))
+        #expect(elapsed < .seconds(20))  // gives up rather than hangs; loose bound: CI machines are loaded
         #expect(await mem.frameCount(.hostToDevice) == 4)
         let c = await link.counters
         #expect(c.retransmissions == 3)

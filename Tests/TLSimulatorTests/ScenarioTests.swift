@@ -20,14 +20,14 @@ struct ScenarioTests {
         #expect(throws: ScenarioError.self) { try CardID(id) }
     }
 
-    @Test("the built-in shipment: 50 cards, 43 workers, 5 calibration at 2 mSv S-Cs 2 days, 2 controls")
+    @Test("the built-in shipment: 50 cards, 43 workers, 5 calibration at 2 mSv S-Cs 16 days, 2 controls")
     func builtin() throws {
         let s = try Scenario.builtin()
         #expect(s.cards.count == 50)
         let workers = s.cards.filter { $0.role == .worker }
         let calibration = s.cards.filter { $0.role == .calibration }
         #expect(workers.count == 43 && calibration.count == 5 && s.cards.filter { $0.role == .control }.count == 2)
-        #expect(calibration.allSatisfy { $0.hp10MilliSievert == 2 && $0.quality == "S-Cs" && $0.daysSinceAnneal == 2 })
+        #expect(calibration.allSatisfy { $0.hp10MilliSievert == 2 && $0.quality == "S-Cs" && $0.daysSinceAnneal == 16 })
         #expect(workers.contains { $0.hp10MilliSievert == 0 })
         #expect(workers.filter { $0.hp10MilliSievert > 0 && $0.hp10MilliSievert < 0.5 }.count >= 5)
         #expect(workers.allSatisfy { $0.hp10MilliSievert <= 20 && (30...95).contains($0.daysSinceAnneal) })

@@ -20,6 +20,9 @@ public struct ProductRunner: Sendable {
         executable = found
     }
 
+    /// Any executable, e.g. a system tool.
+    public init(executable: URL) { self.executable = executable }
+
     public struct Result: Sendable {
         public var status: Int32
         public var stdout: String
@@ -28,9 +31,11 @@ public struct ProductRunner: Sendable {
         public var signal: Int32?
     }
 
-    /// Runs to completion (or until `killAfter`, when the process gets SIGKILL).
+    /// Runs to completion (or until `killAfter`, when the process gets SIGKILL). Waits with
+    /// `Task.sleep`, never by blocking a thread: Swift's cooperative pool has only as many threads as
+    /// cores (2 here), and a blocked one stalls the timing-sensitive tests running beside this one.
     public func run(_ arguments: [String], in directory: URL, killAfter: Duration? = nil,
-                    environment: [String: String] = [:]) throws -> Result {
+                    environment: [String: String] = [:]) async throws -> Result {
         let p = Process()
         p.executableURL = executable
         p.arguments = arguments
@@ -48,12 +53,12 @@ public struct ProductRunner: Sendable {
         p.standardOutput = outHandle
         p.standardError = errHandle
         try p.run()
-        if let killAfter {
-            let deadline = ContinuousClock.now + killAfter
-            while p.isRunning && ContinuousClock.now < deadline { usleep(5_000) }
-            if p.isRunning { kill(p.processIdentifier, SIGKILL) }
+        let deadline = killAfter.map { ContinuousClock.now + $0 }
+        while p.isRunning {
+            if let deadline, ContinuousClock.now >= deadline { kill(p.processIdentifier, SIGKILL) }
+            try await Task.sleep(for: .milliseconds(10))
         }
-        p.waitUntilExit()
+        p.waitUntilExit()  // already exited: returns at once and reaps
         try outHandle.close()
         try errHandle.close()
         let signalled = p.terminationReason == .uncaughtSignal

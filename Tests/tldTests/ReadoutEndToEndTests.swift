@@ -29,11 +29,11 @@ struct ReadoutEndToEndTests {
     }
 
     @Test("every Hp(10) ≥ 0.5 mSv is within ±10 % of the simulator's true dose")
-    func doseAccuracy() throws {
+    func doseAccuracy() async throws {
         let dir = try TemporaryDirectory("tld-e2e")
         defer { dir.cleanup() }
         let tld = try ProductRunner(product: "tld")
-        let r = try tld.run(["readout", "--simulate", "--speed-ms", "0", "--format", "csv"], in: dir.url)
+        let r = try await tld.run(["readout", "--simulate", "--speed-ms", "0", "--format", "csv"], in: dir.url)
         #expect(r.status == 0, "stderr: \(r.stderr)")
         let rows = Self.parse(r.stdout)
         let truth = try Self.truth()
@@ -49,14 +49,14 @@ struct ReadoutEndToEndTests {
         #expect(checked >= 20)
 
         // Running again finds the magazine empty and shows the same stored results: nothing read twice.
-        let again = try tld.run(["readout", "--simulate", "--speed-ms", "0", "--format", "csv"], in: dir.url)
+        let again = try await tld.run(["readout", "--simulate", "--speed-ms", "0", "--format", "csv"], in: dir.url)
         #expect(again.status == 0)
         #expect(again.stderr.contains("no card to read"))
         #expect(Self.parse(again.stdout) == rows)
     }
 
     @Test("killing tld at random moments loses no stored reading and reads no element twice")
-    func killAndResume() throws {
+    func killAndResume() async throws {
         let dir = try TemporaryDirectory("tld-kill")
         defer { dir.cleanup() }
         let tld = try ProductRunner(product: "tld")
@@ -67,17 +67,17 @@ struct ReadoutEndToEndTests {
         // Three kills at random moments, then a run to the end.
         for _ in 0..<3 {
             let after = Duration.milliseconds(Int.random(in: 300...2_500, using: &rng))
-            let r = try tld.run(["readout", "--simulate", "--speed-ms", "5", "--format", "csv"], in: dir.url, killAfter: after)
+            let r = try await tld.run(["readout", "--simulate", "--speed-ms", "5", "--format", "csv"], in: dir.url, killAfter: after)
             if r.signal != nil { killedMidway += 1 }
-            let now = try SQLiteQuery.lines(db, "SELECT cardID || '/' || element || '/' || status || '/' || ifnull(hex(counts), '') FROM elementReading ORDER BY id")
+            let now = try await SQLiteQuery.lines(db, "SELECT cardID || '/' || element || '/' || status || '/' || ifnull(hex(counts), '') FROM elementReading ORDER BY id")
             // Every reading stored before is still there, unchanged and in the same order.
             #expect(Array(now.prefix(previous.count)) == previous)
             previous = now
         }
-        let final = try tld.run(["readout", "--simulate", "--speed-ms", "0", "--format", "csv"], in: dir.url)
+        let final = try await tld.run(["readout", "--simulate", "--speed-ms", "0", "--format", "csv"], in: dir.url)
         #expect(final.status == 0, "stderr: \(final.stderr)")
         if killedMidway > 0 { #expect(final.stderr.contains("Resumed batch") || final.stderr.contains("no card to read")) }
-        let all = try SQLiteQuery.lines(db, "SELECT cardID || '/' || element || '/' || status FROM elementReading ORDER BY id")
+        let all = try await SQLiteQuery.lines(db, "SELECT cardID || '/' || element || '/' || status FROM elementReading ORDER BY id")
         #expect(Array(all.prefix(previous.count)) == previous.map { $0.split(separator: "/").prefix(3).joined(separator: "/") })
         // Every element of every card accounted for exactly once: 50 cards × 4 positions.
         let keys = all.map { $0.split(separator: "/").prefix(2).joined(separator: "/") }
@@ -85,7 +85,7 @@ struct ReadoutEndToEndTests {
         #expect(Set(keys).count == 200)
         // A lost element never becomes a dose of zero: the quantity it carried is flagged not assessable
         // or taken from the other elements, and the card goes to review.
-        let lost = try SQLiteQuery.lines(db, "SELECT cardID || '/' || element FROM elementReading WHERE status = 'lost'")
+        let lost = try await SQLiteQuery.lines(db, "SELECT cardID || '/' || element FROM elementReading WHERE status = 'lost'")
         let rows = Self.parse(final.stdout)
         for entry in lost {
             let card = String(entry.split(separator: "/")[0])
@@ -98,15 +98,10 @@ struct ReadoutEndToEndTests {
 
 /// Reads a SQLite database with the sqlite3 command-line tool, as an outside observer would.
 enum SQLiteQuery {
-    static func lines(_ path: String, _ sql: String) throws -> [String] {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
-        p.arguments = ["-readonly", path, sql]
-        let pipe = Pipe()
-        p.standardOutput = pipe
-        try p.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return String(decoding: data, as: UTF8.self).split(whereSeparator: \.isNewline).map(String.init)
+    static func lines(_ path: String, _ sql: String) async throws -> [String] {
+        let dir = URL(fileURLWithPath: path).deletingLastPathComponent()
+        let r = try await ProductRunner(executable: URL(fileURLWithPath: "/usr/bin/sqlite3"))
+            .run(["-readonly", path, sql], in: dir)
+        return r.stdout.split(whereSeparator: \.isNewline).map(String.init)
     }
 }
