@@ -116,6 +116,6 @@ let package = Package(
         .testTarget(name: "LabWorkflowTests", dependencies: ["LabWorkflow", "TLSimulator", "TestSupport"], swiftSettings: swift6),
         .testTarget(name: "TLSimulatorTests", dependencies: ["TLSimulator", "ReaderProtocol", "TestSupport"], swiftSettings: swift6),
         .testTarget(name: "LabReportsTests", dependencies: ["LabReports", "TestSupport"], swiftSettings: swift6),
-        .testTarget(name: "tldTests", dependencies: ["tld", "TestSupport"], swiftSettings: swift6),
+        .testTarget(name: "tldTests", dependencies: ["tld", "tl-reader-sim", "TestSupport"], swiftSettings: swift6),
     ]
 )

@@ -72,7 +72,10 @@ struct Readout: AsyncParsableCommand {
         let devicePath: String
         var shipment: [ShipmentCard] = []
         if simulate {
-            let sc = try scenario.map { path throws(ScenarioError) in try Scenario.load(path: path) } ?? Scenario.builtin()
+            let sc: Scenario
+            do { sc = try scenario.map { path throws(ScenarioError) in try Scenario.load(path: path) } ?? Scenario.builtin() } catch {
+                throw CommandFailure("scenario \(scenario ?? "builtin"): \(error)")
+            }
             let statePath = simState ?? URL(fileURLWithPath: store.path).deletingLastPathComponent()
                 .appendingPathComponent("tld-sim-state.json").path
             if newShipment { try? FileManager.default.removeItem(atPath: statePath) }

@@ -19,3 +19,9 @@ struct LoggingOptions: ParsableArguments {
     @Flag(name: .shortAndLong, help: "Log protocol-level detail (retries, NAKs, damaged frames) to stderr.")
     var verbose = false
 }
+
+/// A failure to report as one clear line (no usage text: the command line itself was fine).
+struct CommandFailure: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
