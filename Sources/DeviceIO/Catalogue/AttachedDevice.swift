@@ -77,3 +77,8 @@ public enum DeviceState: Sendable, Hashable, CustomStringConvertible {
         }
     }
 }
+
+extension USBIdentity {
+    /// "0403:6001", as lsusb prints it.
+    public var idString: String { "\(hex4(vendorID)):\(hex4(productID))" }
+}

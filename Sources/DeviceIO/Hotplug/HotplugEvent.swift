@@ -28,6 +28,6 @@ public struct HotplugEvent: Sendable, Hashable, CustomStringConvertible {
         let serial = device.serialNumber ?? "-"
         let path = device.path ?? "-"
         let again = isReturn ? " (returned)" : ""
-        return "\(action.rawValue) \(device.role) \(path) serial=\(serial) \(device.model.idPattern)\(again)"
+        return "\(action.rawValue) \(device.role) \(path) serial=\(serial) \(device.identity.idString)\(again)"
     }
 }
