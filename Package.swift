@@ -96,7 +96,7 @@ let package = Package(
             swiftSettings: swift6),
         .target(
             name: "ScannerSimulator",
-            dependencies: ["CSerial"],
+            dependencies: ["CSerial", "CUmockdev"],
             path: "simulators/ScannerSimulator",
             swiftSettings: swift6),
         .executableTarget(
@@ -114,7 +114,7 @@ let package = Package(
             .product(name: "PropertyBased", package: "swift-property-based")], swiftSettings: swift6),
         .testTarget(name: "DeviceIOTests", dependencies: ["DeviceIO", "TestSupport", "CUmockdev", "ScannerSimulator"],
             swiftSettings: swift6),
-        .testTarget(name: "ScannerTests", dependencies: ["Instruments", "DeviceIO", "ScannerSimulator", "TestSupport",
+        .testTarget(name: "ScannerTests", dependencies: ["Instruments", "DeviceIO", "ScannerSimulator", "TestSupport", "CUmockdev",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "PropertyBased", package: "swift-property-based")], swiftSettings: swift6),
         .testTarget(name: "InstrumentsTests", dependencies: ["Instruments", "TLSimulator", "TestSupport"], swiftSettings: swift6),
