@@ -41,6 +41,7 @@ struct UmockdevTestbedTests {
         expectLine("event add scanner-hidpos /dev/bus/usb/001/010 serial=NLS00099 1eab:0110")
         expectLine("opened after unplug: notFound")
         expectLine("scan ]C012345674<CR>")
+        expectLine("stop ended the stream within 0.5 s: true")
         #expect(lines.last == "end", "report was:\n\(report)")
     }
 
@@ -120,6 +121,15 @@ struct UmockdevTestbedTests {
         let bytes = try await port.readExactly(12, timeout: .seconds(3))
         await port.close()
         lines.append("scan " + String(decoding: bytes.filter { $0 >= 0x20 }, as: UTF8.self) + (bytes.last == 0x0D ? "<CR>" : ""))
+
+        // stop() wakes the monitor's poll(2) at once (eventfd), and the stream ends.
+        let idle = try await HotplugMonitor.start()
+        let ended = Task { for await _ in idle.events {} }
+        try await Task.sleep(for: .milliseconds(50))
+        let stopping = ContinuousClock.now
+        idle.stop()
+        _ = await ended.value
+        lines.append("stop ended the stream within 0.5 s: \(ContinuousClock.now - stopping < .milliseconds(500))")
         lines.append("end")
     }
 

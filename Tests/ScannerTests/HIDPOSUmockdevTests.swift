@@ -41,6 +41,9 @@ struct HIDPOSUmockdevTests {
         expectLine("trace release 0")
         expectLine("trace kernel driver re-attached to 0")
         expectLine("pending 0")
+        expectLine("reset reset")
+        expectLine("trace port reset")
+        expectLine("reset of a missing unit: No USB device 1eab:0110 serial OTHER is attached.")
         #expect(lines.last == "end", "report was:\n\(report)")
     }
 
@@ -77,6 +80,15 @@ struct HIDPOSUmockdevTests {
             lines.append("event \(event)")
         }
         await scanner.close()
+        // A hung scanner or adapter is reset through libusb (USBDEVFS_RESET).
+        let reset = try USBEnumerator().reset(USBDeviceMatch(vendorID: 0x1EAB, productID: 0x0110))
+        lines.append("reset \(reset)")
+        do {
+            _ = try USBEnumerator().reset(USBDeviceMatch(vendorID: 0x1EAB, productID: 0x0110, serialNumber: "OTHER"))
+            lines.append("reset of a missing unit: no error")
+        } catch {
+            lines.append("reset of a missing unit: \(error)")
+        }
         for line in emulator.trace { lines.append("trace \(line)") }
         lines.append("pending \(emulator.pendingReports)")
         lines.append("end")

@@ -6,7 +6,7 @@ import Synchronization
 /// the usbfs ioctls of `/dev/bus/usb/BBB/DDD` (umockdev_testbed_attach_ioctl) the way the kernel
 /// would for a scanner, following libusb's own tests/umockdev.c:
 ///
-/// * USBDEVFS_GET_CAPABILITIES, CLAIMINTERFACE, RELEASEINTERFACE, DISCONNECT_CLAIM (detach the
+/// * USBDEVFS_GET_CAPABILITIES, RESET, CLAIMINTERFACE, RELEASEINTERFACE, DISCONNECT_CLAIM (detach the
 ///   kernel driver and claim), USBDEVFS_IOCTL(CONNECT/DISCONNECT) (re-attach/detach), GETDRIVER
 ///   (ENODATA: no driver) — recorded in `trace`;
 /// * control URBs for GET_DESCRIPTOR: string descriptors (language, manufacturer, product,
@@ -115,7 +115,10 @@ public final class HIDPOSUsbfsEmulator: Sendable {
             default: record("usbdevfs ioctl \(command.ioctl_code)")
             }
             umockdev_ioctl_client_complete(client, 0, 0)
-        case cumockdev_usbdevfs_setinterface(), cumockdev_usbdevfs_clear_halt(), cumockdev_usbdevfs_reset():
+        case cumockdev_usbdevfs_reset():
+            record("port reset")
+            umockdev_ioctl_client_complete(client, 0, 0)
+        case cumockdev_usbdevfs_setinterface(), cumockdev_usbdevfs_clear_halt():
             umockdev_ioctl_client_complete(client, 0, 0)
         case cumockdev_usbdevfs_submiturb():
             return submit(client, argument)
