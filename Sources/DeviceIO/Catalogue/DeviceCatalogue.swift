@@ -2,14 +2,17 @@
 /// of their USB modes. A scanner reconfigured to another interface mode changes its product id,
 /// so every mode is listed (and the udev rules in `udev/70-tl-lab.rules` list the same ids).
 ///
-/// Sources for the ids: the systemd hwdb `hwdb.d/20-usb-vendor-model.hwdb` (generated from
-/// usb.ids), as summarised in shared/notes/hardware-testing.md §3.3:
-/// * FTDI 0403:6001 "FT232 Serial (UART) IC"; Silicon Labs 10c4:ea60 "CP210x UART Bridge".
-/// * Honeywell/Metrologic 0c2e: 0204 "keyboard mode", 0700/0720 "uni-/bi-directional serial mode".
-/// * Zebra/Symbol 05e0: 1200 "Bar Code Scanner" (HID keyboard), 1701 "Bar Code Scanner (CDC)",
-///   1900 "SNAPI" (Symbol's proprietary imaging protocol).
-/// * Datalogic (PSC Scanning) 05f9: 2206 "Gryphon (keyboard emulation)", 4204 "Gryphon (RS-232 emulation)".
-/// * Newland 1eab: `xx03` HID keyboard, `xx06` USB CDC serial, `xx10` HID POS (HR200: 0103/0106/0110).
+/// Sources for the ids: the systemd hwdb `/usr/lib/udev/hwdb.d/20-usb-vendor-model.hwdb`
+/// (systemd 252, Debian 12; generated from usb.ids), `ID_MODEL_FROM_DATABASE` values:
+/// * 0403:6001 "FT232 Serial (UART) IC"; 10c4:ea60 "CP210x UART Bridge".
+/// * 0c2e:0204 "Metrologic MS7120 Barcode Scanner (keyboard mode)", 0c2e:0700 "… (uni-directional
+///   serial mode)", 0c2e:0720 "… (bi-directional serial mode)".
+/// * 05e0:1200 "Bar Code Scanner" (Symbol's HID keyboard-emulation default), 05e0:1701 "Bar Code
+///   Scanner (CDC)", 05e0:1900 "SNAPI Imaging Device" (Symbol's proprietary protocol).
+/// * 05f9:2206 "Gryphon series (keyboard emulation mode)", 05f9:4204 "Gryphon series (RS-232 emulation mode)".
+/// * 1eab:0103 "HR200 Barcode scanner engine (HID keyboard)", 1eab:0106 "… (Serial CDC)",
+///   1eab:0110 "… (HID Pos)": Newland's low byte names the mode across its models
+///   (shared/notes/hardware-testing.md §3.3), hence the `xx03`/`xx06`/`xx10` families.
 public struct DeviceCatalogue: Sendable, Hashable {
     /// The entries, searched in order: put exact product ids before families.
     public var models: [DeviceModel]
