@@ -35,6 +35,11 @@ struct UmockdevTestbedTests {
         expectLine("device scanner-keyboard 05f9:2206 path=/dev/input/event7 serial=DL0099 state=ready links=")
         #expect(lines.filter { $0.hasPrefix("device ") }.count == 4, "report was:\n\(report)")
         expectLine("usb 1eab:0110")
+        expectLine("by serial 17EB0123: /dev/ttyACM0")
+        expectLine("by serial TL00042 as scanner: -")
+        expectLine("by symlink: TL00042")
+        expectLine("by node: scanner-hidpos")
+        expectLine("by unknown path: -")
         expectLine("event add reader /dev/ttyUSB1 serial=TL00077 0403:6001")
         expectLine("event remove reader /dev/ttyUSB1 serial=TL00077 0403:6001")
         expectLine("event add reader /dev/ttyUSB2 serial=TL00077 0403:6001 (returned)")
@@ -65,6 +70,12 @@ struct UmockdevTestbedTests {
             lines.append("device \(device.role) \(device.identity.idString) path=\(device.path ?? "-") "
                 + "serial=\(device.serialNumber ?? "-") state=\(device.state) links=\(device.symlinks.joined(separator: ","))")
         }
+        let discovery = DeviceDiscovery()
+        lines.append("by serial 17EB0123: \(try discovery.device(serialNumber: "17EB0123")?.path ?? "-")")
+        lines.append("by serial TL00042 as scanner: \(try discovery.device(serialNumber: "TL00042", role: .scannerSerial)?.path ?? "-")")
+        lines.append("by symlink: \(try discovery.device(path: "/dev/tl-lab/reader-TL00042")?.serialNumber ?? "-")")
+        lines.append("by node: \(try discovery.device(path: "/dev/hidraw0")?.role.rawValue ?? "-")")
+        lines.append("by unknown path: \(try discovery.device(path: "/dev/ttyS0")?.role.rawValue ?? "-")")
         for device in try USBEnumerator().devices() {
             lines.append("usb \(hex4(device.identity.vendorID)):\(hex4(device.identity.productID))")
         }
