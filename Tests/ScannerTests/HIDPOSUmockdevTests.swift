@@ -32,6 +32,7 @@ struct HIDPOSUmockdevTests {
         let report = ChildRun.readFile(reportPath) ?? ""
         let lines = report.split(separator: "\n").map(String.init)
         func expectLine(_ line: String) { #expect(lines.contains(line), "missing \(line); report was:\n\(report)\nchild output:\n\(output)") }
+        expectLine("usb 1eab:0110 manufacturer=Newland product=HR200 HID POS serial=NLS00071")
         expectLine("interface 0 usage pages [140] barCodeScanner=true")
         expectLine("event card 12345674")
         expectLine("event rejected \"]Q1https://example.com/manuals/tl-reader/operating-instructions-v2.pdf\": "
@@ -61,6 +62,13 @@ struct HIDPOSUmockdevTests {
             .joined(separator: "\n")
         var error: UnsafeMutablePointer<GError>?
         try #require(umockdev_testbed_add_from_string(testbed, description, &error) != 0)
+
+        // Descriptors through libusb (libusb_open + string descriptors by control transfer).
+        for device in try USBEnumerator().devices() {
+            let identity = device.identity
+            lines.append("usb \(identity.idString) manufacturer=\(identity.manufacturer ?? "-") "
+                + "product=\(identity.product ?? "-") serial=\(identity.serialNumber ?? "-")")
+        }
 
         let label = SimulatedCardLabel.label(serial: 1_234_567)
         emulator.enqueue(SimulatedScan(code: label, aimIdentifier: "]C0"))
