@@ -96,7 +96,7 @@ let package = Package(
             swiftSettings: swift6),
         .target(
             name: "ScannerSimulator",
-            dependencies: ["CSerial", "CUmockdev"],
+            dependencies: ["CSerial"],
             path: "simulators/ScannerSimulator",
             swiftSettings: swift6),
         .executableTarget(

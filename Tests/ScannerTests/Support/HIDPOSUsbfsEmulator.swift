@@ -1,9 +1,12 @@
 import CUmockdev
 import Glibc
+import ScannerSimulator
 import Synchronization
 
-/// A HID POS barcode scanner behind usbfs, for libusb running under a umockdev test bed: answers
-/// the usbfs ioctls of `/dev/bus/usb/BBB/DDD` (umockdev_testbed_attach_ioctl) the way the kernel
+/// A HID POS barcode scanner behind usbfs, for libusb running under a umockdev test bed. It lives
+/// with the tests (not in ScannerSimulator) so that building the package needs no umockdev
+/// headers; the reports it serves come from `SimulatedScan.hidPOSReports()`. It answers the usbfs
+/// ioctls of `/dev/bus/usb/BBB/DDD` (umockdev_testbed_attach_ioctl) the way the kernel
 /// would for a scanner, following libusb's own tests/umockdev.c:
 ///
 /// * USBDEVFS_GET_CAPABILITIES, RESET, CLAIMINTERFACE, RELEASEINTERFACE, DISCONNECT_CLAIM (detach the
@@ -16,12 +19,12 @@ import Synchronization
 ///   DISCARDURB (libusb's timeout) hands the URB back with status -ENOENT.
 ///
 /// The handler runs on umockdev's own thread; the state is behind a mutex.
-public final class HIDPOSUsbfsEmulator: Sendable {
+final class HIDPOSUsbfsEmulator: Sendable {
     /// The HID report descriptor it reports (usage page 0x8C by default).
-    public let reportDescriptor: [UInt8]
+    let reportDescriptor: [UInt8]
     /// String descriptors by index (1 manufacturer, 2 product, 3 serial number, as in the
     /// `.umockdev` description's device descriptor).
-    public let strings: [UInt8: String]
+    let strings: [UInt8: String]
 
     private struct Flying {
         /// A retained `UMockdevIoctlData *` of the URB, as a bit pattern (the pointer is not Sendable).
@@ -42,12 +45,12 @@ public final class HIDPOSUsbfsEmulator: Sendable {
 
     /// A report descriptor declaring usage page 0x8C (Bar Code Scanner), usage 0x02, report ID 2,
     /// 63 bytes of input.
-    public static let barCodeScannerReportDescriptor: [UInt8] = [
+    static let barCodeScannerReportDescriptor: [UInt8] = [
         0x05, 0x8C, 0x09, 0x02, 0xA1, 0x01, 0x85, 0x02, 0x15, 0x00, 0x26, 0xFF, 0x00,
         0x75, 0x08, 0x95, 0x3F, 0x09, 0x00, 0x81, 0x02, 0xC0,
     ]
 
-    public init(reportDescriptor: [UInt8] = barCodeScannerReportDescriptor,
+    init(reportDescriptor: [UInt8] = barCodeScannerReportDescriptor,
                 strings: [UInt8: String] = [1: "Newland", 2: "HR200 HID POS", 3: "NLS00071"]) {
         self.reportDescriptor = reportDescriptor
         self.strings = strings
@@ -55,7 +58,7 @@ public final class HIDPOSUsbfsEmulator: Sendable {
 
     /// Attaches to `devnode` (e.g. "/dev/bus/usb/001/007") of `testbed`. Call it before adding the
     /// device, whose `N:` line must then have no contents (umockdev makes the node an ioctl socket).
-    public func attach(to testbed: UnsafeMutablePointer<UMockdevTestbed>, devnode: String) throws(SimulatorError) {
+    func attach(to testbed: UnsafeMutablePointer<UMockdevTestbed>, devnode: String) throws(SimulatorError) {
         guard let handler = umockdev_ioctl_base_new() else { throw .system(call: "umockdev_ioctl_base_new", errno: ENOMEM) }
         let context = Unmanaged.passRetained(self).toOpaque()  // released never: lives as long as the test bed
         _ = cumockdev_connect_handle_ioctl(handler, { _, client, context in
@@ -69,16 +72,16 @@ public final class HIDPOSUsbfsEmulator: Sendable {
     }
 
     /// Queues the reports of one scan; the driver's next interrupt transfers receive them.
-    public func enqueue(_ scan: SimulatedScan) {
+    func enqueue(_ scan: SimulatedScan) {
         state.withLock { $0.reports += scan.hidPOSReports() }
     }
 
     /// Reports queued and not yet read.
-    public var pendingReports: Int { state.withLock { $0.reports.count } }
+    var pendingReports: Int { state.withLock { $0.reports.count } }
 
     /// The interface-level requests seen, in order ("claim 0 (kernel driver detached)", "release 0",
     /// "kernel driver re-attached to 0", …).
-    public var trace: [String] { state.withLock { $0.trace } }
+    var trace: [String] { state.withLock { $0.trace } }
 
     private func record(_ line: String) { state.withLock { $0.trace.append(line) } }
 
