@@ -93,6 +93,7 @@ let package = Package(
             name: "TLSimulator",
             dependencies: ["ReaderProtocol", "CSerial"],
             path: "simulators/TLSimulator",
+            resources: [.copy("Resources/builtin-shipment.json")],
             swiftSettings: swift6),
         .target(
             name: "ScannerSimulator",
@@ -127,6 +128,6 @@ let package = Package(
         .testTarget(name: "LabWorkflowTests", dependencies: ["LabWorkflow", "TLSimulator", "TestSupport"], swiftSettings: swift6),
         .testTarget(name: "TLSimulatorTests", dependencies: ["TLSimulator", "ReaderProtocol", "TestSupport"], swiftSettings: swift6),
         .testTarget(name: "LabReportsTests", dependencies: ["LabReports", "TestSupport"], swiftSettings: swift6),
-        .testTarget(name: "tldTests", dependencies: ["TestSupport"], swiftSettings: swift6),
+        .testTarget(name: "tldTests", dependencies: ["tld", "TestSupport"], swiftSettings: swift6),
     ]
 )

@@ -8,7 +8,7 @@ public struct SignalEvaluation: Sendable, Hashable, Codable {
 
     /// LiF:Mg,Ti at 10 °C/s after a 50 °C preheat: peaks 4 and 5 (about 150–280 °C) with margin up to
     /// the end of the heating ramp at 300 °C. Peaks 2–3 fade within days to weeks and are excluded.
-    public static let lifMgTiDefault = SignalEvaluation(roi: RegionOfInterestSetting(lowerCelsius: 150, upperCelsius: 300))
+    public static let lifMgTiDefault = SignalEvaluation(roi: RegionOfInterestSetting(lowerCelsius: 220, upperCelsius: 300))
 
     /// Net signal = counts in the ROI − dark counts expected in the ROI's channels.
     /// - Parameter darkCountsPerChannel: the PMT dark-count rate times the channel time.

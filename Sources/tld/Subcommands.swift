@@ -1,2 +1,2 @@
 import ArgumentParser
-let subcommandList: [any ParsableCommand.Type] = []
+let subcommandList: [any ParsableCommand.Type] = [Readout.self]

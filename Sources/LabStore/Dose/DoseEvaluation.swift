@@ -9,6 +9,8 @@ public struct DoseEvaluation: Sendable, Hashable {
     public var hp10MilliSievert: Double?
     /// Personal dose equivalent Hp(0.07), millisievert; nil when the card cannot assess it.
     public var hp007MilliSievert: Double?
+    /// The detection limit that applied to this card (mSv), when the algorithm states one.
+    public var detectionLimitMilliSievert: Double?
     /// Quality and review flags from the glow-curve analysis and the dose algorithm.
     public var flags: [String]
     /// Remarks printed on the result line (e.g. "card damaged on arrival, manual QA").
@@ -24,13 +26,14 @@ public struct DoseEvaluation: Sendable, Hashable {
 
     public init(
         batchID: ReadoutBatch.ID, cardID: String, hp10MilliSievert: Double?,
-        hp007MilliSievert: Double?, flags: [String] = [], remarks: String = "", algorithmID: String,
+        hp007MilliSievert: Double?, detectionLimitMilliSievert: Double? = nil, flags: [String] = [], remarks: String = "", algorithmID: String,
         calibrationID: String?, evaluatedAt: Date, state: DoseState = .evaluated
     ) {
         self.batchID = batchID
         self.cardID = cardID
         self.hp10MilliSievert = hp10MilliSievert
         self.hp007MilliSievert = hp007MilliSievert
+        self.detectionLimitMilliSievert = detectionLimitMilliSievert
         self.flags = flags
         self.remarks = remarks
         self.algorithmID = algorithmID

@@ -19,6 +19,8 @@ public struct DoseResult: Sendable, Hashable, Codable {
     public var hp10MilliSievert: Double?
     /// Personal dose equivalent Hp(0.07), millisievert; nil when not assessable.
     public var hp007MilliSievert: Double?
+    /// The detection limit that applied to this card (mSv), when the algorithm states one.
+    public var detectionLimitMilliSievert: Double?
     /// Stored as a JSON array of strings.
     public var flags: [String]
     public var remarks: String
@@ -36,6 +38,7 @@ public struct DoseResult: Sendable, Hashable, Codable {
         self.version = version
         self.hp10MilliSievert = evaluation.hp10MilliSievert
         self.hp007MilliSievert = evaluation.hp007MilliSievert
+        self.detectionLimitMilliSievert = evaluation.detectionLimitMilliSievert
         self.flags = evaluation.flags
         self.remarks = evaluation.remarks
         self.algorithmID = evaluation.algorithmID

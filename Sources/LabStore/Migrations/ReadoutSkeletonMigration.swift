@@ -88,6 +88,7 @@ enum ReadoutSkeletonMigration {
                 version INTEGER NOT NULL CHECK (version >= 1),
                 hp10MilliSievert REAL,
                 hp007MilliSievert REAL,
+                detectionLimitMilliSievert REAL,
                 flags TEXT NOT NULL CHECK (json_valid(flags) AND json_type(flags) = 'array'),
                 remarks TEXT NOT NULL,
                 algorithmID TEXT NOT NULL,
@@ -109,6 +110,7 @@ enum ReadoutSkeletonMigration {
                 OR NEW.version IS NOT OLD.version
                 OR NEW.hp10MilliSievert IS NOT OLD.hp10MilliSievert
                 OR NEW.hp007MilliSievert IS NOT OLD.hp007MilliSievert
+                OR NEW.detectionLimitMilliSievert IS NOT OLD.detectionLimitMilliSievert
                 OR NEW.flags IS NOT OLD.flags
                 OR NEW.remarks IS NOT OLD.remarks
                 OR NEW.algorithmID IS NOT OLD.algorithmID

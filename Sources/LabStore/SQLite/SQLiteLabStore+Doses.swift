@@ -6,6 +6,7 @@ extension SQLiteLabStore {
         try StoreValidation.cardID(evaluation.cardID)
         try StoreValidation.finite(evaluation.hp10MilliSievert, field: "hp10MilliSievert")
         try StoreValidation.finite(evaluation.hp007MilliSievert, field: "hp007MilliSievert")
+        try StoreValidation.finite(evaluation.detectionLimitMilliSievert, field: "detectionLimitMilliSievert")
         let supersededAt = now()
         let dose = try write("save dose", table: DoseResult.databaseTableName) { db in
             _ = try Self.existingBatch(evaluation.batchID, in: db)

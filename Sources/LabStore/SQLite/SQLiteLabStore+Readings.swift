@@ -35,7 +35,7 @@ extension SQLiteLabStore {
     ) throws(LabStoreError) -> ElementReading {
         let reading = try saveElementReading(ElementReading(
             batchID: batch, cardID: card, element: element, readAt: now(), outcome: .lost(reason: reason)))
-        logger.warning("element lost", metadata: [
+        logger.info("element lost", metadata: [
             "batch": "\(batch)", "card": "\(card)", "element": "\(element)", "reason": "\(reason)",
         ])
         return reading

@@ -1,0 +1,167 @@
+import Dosimetry
+import Foundation
+import GlowCurve
+import LabStore
+import Logging
+
+/// Turns the stored raw readings of a batch into doses: derives the batch's reader calibration from
+/// its calibration dosimeters, the background from its control dosimeters, and asks the dose
+/// algorithm for each card. Needs only the store: re-evaluation never needs the cards.
+public struct BatchEvaluator: Sendable {
+    public var algorithm: DoseAlgorithm
+    public var signal: SignalEvaluation
+    let store: any LabStore
+    let logger: Logger
+    let now: @Sendable () -> Date
+
+    public init(
+        store: any LabStore, algorithm: DoseAlgorithm = DoseAlgorithm(), signal: SignalEvaluation = .lifMgTiDefault,
+        logger: Logger, now: @escaping @Sendable () -> Date = { Date() }
+    ) {
+        self.store = store
+        self.algorithm = algorithm
+        self.signal = signal
+        self.logger = logger
+        self.now = now
+    }
+
+    /// Flags the workflow adds to those of the dose algorithm.
+    public enum WorkflowFlag: String, Sendable {
+        case annealDateUnknown = "anneal-date-unknown"
+        case glowCurveInvalid = "glow-curve-invalid"
+    }
+
+    /// Flags that send a dose to the physicist for review instead of straight to `evaluated`.
+    static let reviewFlags: Set<String> = [
+        DoseFlag.deepElementLost.rawValue, DoseFlag.shallowElementLost.rawValue,
+        DoseFlag.hp10FromFilteredElements.rawValue, DoseFlag.hp10NotAssessable.rawValue,
+        DoseFlag.hp007NotAssessable.rawValue, DoseFlag.elementOutOfPattern.rawValue,
+        DoseFlag.noBackgroundCorrection.rawValue, WorkflowFlag.annealDateUnknown.rawValue,
+        WorkflowFlag.glowCurveInvalid.rawValue,
+    ]
+
+    struct CardInput {
+        var card: BatchCard
+        var signals: CardSignals
+        var flags: [String]
+        var remarks: [String]
+    }
+
+    /// Evaluates every card of the batch that has readings and no current dose yet (all of them when
+    /// `reevaluate` is set, which adds a new dose version per card). Returns the current doses.
+    @discardableResult
+    public func evaluate(batchID: ReadoutBatch.ID, reevaluate: Bool = false) throws -> [DoseResult] {
+        guard let batch = try store.batch(id: batchID) else { throw WorkflowError.batchNotFound("\(batchID)") }
+        let manifest = Dictionary(uniqueKeysWithValues: try store.manifest(batch: batchID).map { ($0.cardID, $0) })
+        let readings = Dictionary(grouping: try store.readings(batch: batchID), by: \.cardID)
+        let inputs = readings.keys.sorted().map { id in
+            cardInput(id, readings[id] ?? [], manifest[id] ?? BatchCard(batchID: batchID, cardID: id, role: .worker, annealedAt: nil))
+        }
+
+        let calibration = try batchCalibration(batch, inputs)
+        let controls = inputs.filter { $0.card.role == .control }.map(\.signals)
+        let background = algorithm.backgroundPerDay(controls: controls, calibration: calibration.value)
+        let done = Set(try store.currentDoses(batch: batchID).map(\.cardID))
+
+        for input in inputs where reevaluate || !done.contains(input.card.cardID) {
+            let a = algorithm.assess(input.signals, calibration: calibration.value, backgroundPerDay: background)
+            var flags = a.flags.map(\.rawValue) + input.flags
+            var remarks = input.remarks + a.remarks
+            if input.card.role != .worker { remarks.insert("\(input.card.role.rawValue) dosimeter", at: 0) }
+            if a.hp10 == nil && a.hp007 == nil && flags.isEmpty { flags.append(DoseFlag.hp10NotAssessable.rawValue) }
+            let review = !Self.reviewFlags.isDisjoint(with: flags)
+            _ = try store.saveDose(DoseEvaluation(
+                batchID: batchID, cardID: input.card.cardID, hp10MilliSievert: a.hp10?.value,
+                hp007MilliSievert: a.hp007?.value, detectionLimitMilliSievert: a.detectionLimit.value, flags: flags, remarks: remarks.joined(separator: "; "),
+                algorithmID: DoseAlgorithm.identifier, calibrationID: calibration.id, evaluatedAt: now(),
+                state: review ? .needsReview : .evaluated))
+        }
+        return try store.currentDoses(batch: batchID)
+    }
+
+    func cardInput(_ id: String, _ readings: [StoredReading], _ card: BatchCard) -> CardInput {
+        var elements: [Int: CardSignals.Element] = [:]
+        var flags: [String] = []
+        var remarks: [String] = []
+        var readAt: Date?
+        for r in readings {
+            readAt = readAt.map { min($0, r.readAt) } ?? r.readAt
+            switch r.outcome {
+            case let .stored(curve):
+                do {
+                    let g = try curve.glowCurve()
+                    elements[r.element] = .measured(signal.netSignal(of: g, darkCountsPerChannel: curve.darkCountsPerChannel))
+                } catch {
+                    elements[r.element] = .lost(reason: "glow curve unusable: \(error)")
+                    flags.append(WorkflowFlag.glowCurveInvalid.rawValue)
+                    remarks.append("element \(r.element): glow curve unusable (\(error))")
+                }
+            case let .lost(reason):
+                elements[r.element] = .lost(reason: reason)
+                remarks.append("element \(r.element) lost: \(reason)")
+            case .absent:
+                elements[r.element] = .absent
+            }
+        }
+        let days: Days
+        if let annealed = card.annealedAt, let readAt {
+            days = Days(max(0, readAt.timeIntervalSince(annealed) / 86_400))
+        } else {
+            // Unknown anneal date: read as if at the calibration conditions (no fading correction).
+            days = Days(16)
+            flags.append(WorkflowFlag.annealDateUnknown.rawValue)
+            remarks.append("anneal date unknown: no fading correction")
+        }
+        return CardInput(card: card, signals: CardSignals(cardID: id, elements: elements, daysFromAnneal: days),
+                         flags: flags, remarks: remarks)
+    }
+
+    /// The calibration of this batch: from its calibration dosimeters (stored as calibration records,
+    /// once), else the latest stored calibration of the same reader.
+    func batchCalibration(_ batch: ReadoutBatch, _ inputs: [CardInput]) throws -> (value: ReaderCalibration, id: String) {
+        let roles: [ElementRole] = algorithm.cardType.elements.map(\.role)
+        let dosimeters: [ReaderCalibration.Dosimeter] = inputs.filter { $0.card.role == .calibration }.compactMap { input in
+            guard let h10 = input.card.deliveredHp10MilliSievert, let h007 = input.card.deliveredHp007MilliSievert else { return nil }
+            var net: [ElementRole: Double] = [:]
+            for role in roles {
+                guard let pos = algorithm.cardType.position(for: role),
+                      case let .measured(s)? = input.signals.elements[pos.number] else { continue }
+                net[role] = s.netCounts / algorithm.fading.factor(daysFromAnnealToReadout: input.signals.daysFromAnneal)
+            }
+            return .init(cardID: input.card.cardID, netCounts: net, deliveredHp10: MilliSievert(h10), deliveredHp007: MilliSievert(h007))
+        }
+        let subject = batch.readerSerial
+        let source = "batch \(batch.groupID): calibration dosimeters"
+        if !dosimeters.isEmpty {
+            let cal = try ReaderCalibration.derive(from: dosimeters, source: source)
+            let validFrom = batch.createdAt
+            for role in roles {
+                guard let k = cal.countsPerMilliSievert[role] else { continue }
+                let kind = CalibrationKind(rawValue: "countsPerMilliSievert/\(role.rawValue)")
+                let existing = try store.calibrations(kind: kind, subject: subject).filter { $0.source.hasPrefix(source) }
+                if existing.isEmpty {
+                    _ = try store.saveCalibration(CalibrationRecord(
+                        kind: kind, subject: subject, value: k, unit: "counts/mSv", validFrom: validFrom,
+                        source: "\(source) \(cal.used.joined(separator: ","))"
+                            + (cal.rejected.isEmpty ? "" : "; rejected \(cal.rejected.joined(separator: ","))")))
+                }
+            }
+            return (cal, "batch:\(batch.groupID)")
+        }
+        var stored: [ElementRole: Double] = [:]
+        var ids: [String] = []
+        for role in roles {
+            let kind = CalibrationKind(rawValue: "countsPerMilliSievert/\(role.rawValue)")
+            if let r = try store.calibration(kind: kind, subject: subject, at: batch.createdAt) {
+                stored[role] = r.value
+                ids.append(r.id.map { "\($0.rawValue)" } ?? "?")
+            }
+        }
+        guard stored[.deep] != nil else {
+            throw WorkflowError.noCalibration(batchGroupID: batch.groupID,
+                                              reason: "no calibration dosimeters in the batch and no stored calibration for reader \(subject)")
+        }
+        return (ReaderCalibration(countsPerMilliSievert: stored, used: [], rejected: [], source: "stored"),
+                "records:\(ids.joined(separator: ","))")
+    }
+}

@@ -1,1 +1,0 @@
-// LabWorkflow: see docs/ARCHITECTURE.md

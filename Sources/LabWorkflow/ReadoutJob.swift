@@ -1,0 +1,127 @@
+import Dosimetry
+import Foundation
+import Instruments
+import LabStore
+import Logging
+import ReaderProtocol
+
+/// The lab's main job: read a magazine of returned cards into a batch, storing every raw glow curve
+/// durably before the reader releases it, then evaluate the doses.
+///
+/// Crash-safe by construction: the reader keeps an unreleased curve (PROTOCOL.md 6), the batch stays
+/// `open` in the store until the magazine is empty, and running the job again resumes the same batch
+/// (found by the reader's serial number), never reading an element twice.
+public struct ReadoutJob: Sendable {
+    let store: any LabStore
+    let logger: Logger
+    let now: @Sendable () -> Date
+    public var evaluator: BatchEvaluator
+
+    public init(store: any LabStore, logger: Logger, now: @escaping @Sendable () -> Date = { Date() }) {
+        self.store = store
+        self.logger = logger
+        self.now = now
+        self.evaluator = BatchEvaluator(store: store, logger: logger, now: now)
+    }
+
+    /// What a run did.
+    public struct Outcome: Sendable {
+        public var batch: ReadoutBatch
+        /// The batch was open from an earlier, interrupted run.
+        public var resumed: Bool
+        /// Elements (stored or lost) the batch held before this run.
+        public var elementsBefore: Int
+        public var summary: ReadoutSummary
+        public var doses: [DoseResult]
+        public var manifest: [BatchCard]
+        public var reader: WireReaderIdentity
+        public var link: LinkCounters
+    }
+
+    public enum Result: Sendable {
+        case read(Outcome)
+        /// The reader had no card to read and no batch of this reader was open.
+        case nothingToRead(reader: WireReaderIdentity, lastBatch: ReadoutBatch?)
+    }
+
+    /// The stable source name of a reader: its serial number, so that a resumed batch is found again
+    /// even when the adapter comes back as another /dev/ttyUSBn.
+    public static func source(for identity: WireReaderIdentity) -> String { "reader:\(identity.serial)" }
+
+    /// Reads the reader's magazine into a new or resumed batch and evaluates it.
+    /// - Parameters:
+    ///   - manifest: what the lab knows of the cards expected (roles, anneal dates, calibration doses);
+    ///     a card read that is not listed is recorded as a worker card of unknown anneal date.
+    ///   - groupID: the batch's group ID (≤ 16 characters); generated from the date when nil.
+    public func run(
+        reader: TLReader, manifest: [ShipmentCard], groupID: String? = nil,
+        profile: WireProfile = .lifMgTiDefault,
+        progress: @escaping @Sendable (ReadoutProgress) -> Void = { _ in }
+    ) async throws -> Result {
+        let connection = try await reader.connect()
+        let identity = connection.identity
+        let source = Self.source(for: identity)
+        var resumed = true
+        var batch: ReadoutBatch
+        if let open = try store.findOpenBatch(source: source) {
+            batch = open
+            logger.notice("resuming open batch \(open.groupID)", metadata: ["reader": "\(identity.serial)"])
+        } else {
+            let st = connection.status
+            if st.state == .idle && st.magazineRemaining == 0 {
+                return .nothingToRead(reader: identity, lastBatch: try store.batches().last { $0.source == source })
+            }
+            resumed = false
+            batch = try store.openBatch(
+                groupID: groupID ?? Self.groupID(now()), reader: StoredReaderIdentity(
+                    model: identity.model, serial: identity.serial, firmware: identity.firmware),
+                elementsPerCard: Int(identity.elementsPerCard), timeTemperatureProfile: Self.stored(profile), source: source)
+        }
+        guard let batchID = batch.id else { throw WorkflowError.batchNotFound(batch.groupID) }
+        try store.saveManifest(manifest.map { $0.batchCard(batchID) })
+        let before = try store.readings(batch: batchID).count
+
+        // Reader QC before reading on: dark counts, reference light, HV, heater.
+        let qc = try await reader.qc()
+        _ = try store.saveReaderQC(ReaderQCRecord(
+            batchID: batchID, takenAt: now(), pmtDarkCountsPerSecond: qc.pmtDarkCountsPerSecond,
+            referenceLightCounts: qc.referenceLightCounts, highVoltageVolts: qc.highVoltageVolts,
+            heaterDeciCelsius: qc.heaterDeciCelsius))
+        if connection.status.state == .idle || connection.status.state == .cardLoaded {
+            _ = try await reader.setProfile(Self.wire(batch.timeTemperatureProfile))
+        }
+
+        let sink = StoreReadoutSink(store: store, batchID: batchID, logger: logger, now: now)
+        let summary = try await reader.readMagazine(into: sink, progress: progress)
+        batch = try store.finishBatch(id: batchID)
+        let doses = try evaluator.evaluate(batchID: batchID)
+        return .read(Outcome(
+            batch: batch, resumed: resumed, elementsBefore: before, summary: summary, doses: doses,
+            manifest: try store.manifest(batch: batchID), reader: identity, link: await reader.linkCounters()))
+    }
+
+    /// "B" + UTC date and time: `B20261123-1530` (14 characters, within the reader's 16).
+    public static func groupID(_ date: Date) -> String {
+        var cal = Calendar(identifier: .gregorian)
+        cal.timeZone = TimeZone(identifier: "UTC") ?? .current
+        let c = cal.dateComponents([.year, .month, .day, .hour, .minute], from: date)
+        func two(_ v: Int?) -> String { let s = String(v ?? 0); return s.count < 2 ? "0" + s : s }
+        return "B\(c.year ?? 0)\(two(c.month))\(two(c.day))-\(two(c.hour))\(two(c.minute))"
+    }
+
+    static func stored(_ p: WireProfile) -> StoredProfile {
+        StoredProfile(
+            preheatDeciCelsius: p.preheatDeciCelsius, preheatMilliseconds: p.preheatMilliseconds,
+            rampDeciCelsiusPerSecond: p.rampDeciCelsiusPerSecond, maximumDeciCelsius: p.maxDeciCelsius,
+            acquisitionMilliseconds: p.acquisitionMilliseconds, channels: p.channels,
+            annealDeciCelsius: p.annealDeciCelsius, annealMilliseconds: p.annealMilliseconds)
+    }
+
+    static func wire(_ p: StoredProfile) -> WireProfile {
+        WireProfile(
+            preheatDeciCelsius: p.preheatDeciCelsius, preheatMilliseconds: p.preheatMilliseconds,
+            rampDeciCelsiusPerSecond: p.rampDeciCelsiusPerSecond, maxDeciCelsius: p.maximumDeciCelsius,
+            acquisitionMilliseconds: p.acquisitionMilliseconds, channels: p.channels,
+            annealDeciCelsius: p.annealDeciCelsius, annealMilliseconds: p.annealMilliseconds)
+    }
+}

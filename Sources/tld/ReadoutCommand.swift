@@ -1,0 +1,143 @@
+import ArgumentParser
+import Foundation
+import Instruments
+import LabReports
+import LabStore
+import LabWorkflow
+import Logging
+import TLSimulator
+
+struct Readout: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Read a magazine of returned TL cards, store every glow curve, and report the doses.",
+        discussion: """
+            Each element's raw glow curve is stored durably (SQLite, committed) before the reader is told \
+            to release it. If the run is interrupted (Ctrl-C, a crash, a pulled cable), run the same \
+            command again: it resumes the open batch of that reader, fetches a curve the reader still \
+            holds, records an element whose heating was cut off as lost, and reads no card twice.
+
+            With --simulate, a simulated TL reader is started on a pseudo-terminal and the driver talks \
+            to it over that device exactly as over a real USB-serial port. The true doses of the \
+            simulated shipment stay in its scenario file (see --scenario), so results can be compared.
+
+            The batch's reader calibration comes from the calibration dosimeters read in it; without \
+            them, the latest stored calibration of the same reader is used.
+            """)
+
+    @Flag(help: "Start the simulated reader on a pseudo-terminal and read its magazine.")
+    var simulate = false
+
+    @Option(help: ArgumentHelp("Serial device of a real reader (e.g. /dev/ttyUSB0 or /dev/tl-lab/reader-SERIAL).", valueName: "path"))
+    var device: String?
+
+    @Option(help: ArgumentHelp("With --simulate: scenario file of the simulated shipment (default: the built-in example of 50 cards).", valueName: "file"))
+    var scenario: String?
+
+    @Option(help: ArgumentHelp("With --simulate: where the simulated reader keeps its magazine state (default: tld-sim-state.json beside the database).", valueName: "file"))
+    var simState: String?
+
+    @Flag(help: "With --simulate: put a new copy of the shipment in the simulated magazine (forgets which cards were read).")
+    var newShipment = false
+
+    @Option(help: ArgumentHelp("With --simulate: wall-clock milliseconds per element read (default from the scenario).", valueName: "ms"))
+    var speedMs: Double?
+
+    @Option(help: ArgumentHelp("With --device: JSON list of the cards expected (role, anneal date, delivered dose of calibration dosimeters).", valueName: "file"))
+    var manifest: String?
+
+    @Option(help: ArgumentHelp("Group ID of a new batch, at most 16 characters (default: B + date and time).", valueName: "id"))
+    var groupID: String?
+
+    @Option(help: "Result format: table, csv or json.")
+    var format: DoseTableFormat = .table
+
+    @OptionGroup var store: StoreOptions
+    @OptionGroup var logging: LoggingOptions
+
+    func validate() throws {
+        if simulate == (device != nil) { throw ValidationError("Give exactly one of --simulate or --device PATH.") }
+        if !simulate && (scenario != nil || simState != nil || newShipment || speedMs != nil) {
+            throw ValidationError("--scenario, --sim-state, --new-shipment and --speed-ms go with --simulate.")
+        }
+        if let g = groupID, g.isEmpty || g.count > 16 { throw ValidationError("--group-id must be 1 to 16 characters.") }
+    }
+
+    func run() async throws {
+        let logger = makeLogger(verbose: logging.verbose)
+        let labStore = try SQLiteLabStore.open(path: store.path, logger: logger)
+        let job = ReadoutJob(store: labStore, logger: logger)
+        var server: PtyReaderServer?
+        defer { server?.stop() }
+
+        let devicePath: String
+        var shipment: [ShipmentCard] = []
+        if simulate {
+            let sc = try scenario.map { path throws(ScenarioError) in try Scenario.load(path: path) } ?? Scenario.builtin()
+            let statePath = simState ?? URL(fileURLWithPath: store.path).deletingLastPathComponent()
+                .appendingPathComponent("tld-sim-state.json").path
+            if newShipment { try? FileManager.default.removeItem(atPath: statePath) }
+            let pace: ReaderEngine.Pace = speedMs.map { .elementMilliseconds($0) } ?? .scenario
+            let srv = PtyReaderServer(engine: try ReaderEngine(scenario: sc, statePath: statePath, pace: pace))
+            devicePath = try srv.start()
+            server = srv
+            shipment = SimulatedShipment.manifest(of: sc, now: Date())
+            note("simulated TL reader \(sc.reader.model) #\(sc.reader.serial) on \(devicePath) (state: \(statePath))")
+        } else {
+            devicePath = device ?? ""
+            if let manifest { shipment = try ManifestFile.load(path: manifest) }
+        }
+
+        let transport = try await SerialPortTransport.open(path: devicePath)
+        let reader = TLReader(transport: transport, logger: logger)
+        let bar = ProgressBar()
+        let result: ReadoutJob.Result
+        do {
+            result = try await job.run(reader: reader, manifest: shipment, groupID: groupID, progress: bar.update)
+            bar.finish()
+        } catch {
+            bar.finish()
+            await reader.close()
+            throw ReadoutFailed(reason: "\(error)", database: store.path)
+        }
+        await reader.close()
+
+        switch result {
+        case let .nothingToRead(identity, lastBatch):
+            guard let last = lastBatch, let id = last.id else {
+                note("The reader \(identity.model) #\(identity.serial) has no card to read.")
+                return
+            }
+            note("The reader #\(identity.serial) has no card to read; its last batch \(last.groupID) is complete.")
+            if simulate { note("(Run with --new-shipment to load the simulated shipment again.) Results of \(last.groupID):") }
+            print(DoseTable.render(try ResultRows.rows(store: labStore, batch: id), as: format), terminator: "")
+        case let .read(outcome):
+            let s = outcome.summary
+            if outcome.resumed {
+                var msg = "Resumed batch \(outcome.batch.groupID): \(outcome.elementsBefore) element readings were already stored"
+                if let card = s.resumedCardID { msg += "; continued card \(card), which was still in the reader" }
+                note(msg + ".")
+            }
+            note("Batch \(outcome.batch.groupID): \(s.cardIDs.count) cards read in this run, \(s.elementsStored) elements stored, "
+                 + "\(s.elementsLost) lost; link: \(outcome.link.retransmissions) retransmissions, \(outcome.link.damagedFrames) damaged frames. "
+                 + "Database: \(store.path)")
+            guard let id = outcome.batch.id else { return }
+            print(DoseTable.render(try ResultRows.rows(store: labStore, batch: id), as: format), terminator: "")
+        }
+    }
+}
+
+extension DoseTableFormat: ExpressibleByArgument {}
+
+struct ReadoutFailed: Error, CustomStringConvertible {
+    let reason: String
+    let database: String
+    var description: String {
+        "readout stopped: \(reason)\nEvery element stored so far is safe in \(database); run the same command again to resume."
+    }
+}
+
+func makeLogger(verbose: Bool) -> Logger {
+    var logger = Logger(label: "tld") { label in StreamLogHandler.standardError(label: label) }
+    logger.logLevel = verbose ? .debug : .warning
+    return logger
+}

@@ -1,0 +1,145 @@
+import Instruments
+import ReaderProtocol
+import Testing
+
+@Suite("ReaderLink: retransmission, NAK, stale and damaged replies")
+struct ReaderLinkTests {
+    let config = LinkConfiguration(replyTimeout: .milliseconds(100))
+
+    func readerWith(_ link: MemoryLink) -> ReaderLink {
+        ReaderLink(transport: link.host, configuration: config, logger: quietLogger)
+    }
+
+    @Test func replyThatNeverComesGivesLinkLostAfterFourAttempts() async throws {
+        let mem = MemoryLink()  // nobody serves the device end
+        let link = readerWith(mem)
+        let clock = ContinuousClock()
+        let start = clock.now
+        await #expect(throws: ReaderLinkError.linkLost(request: .status, attempts: 4, lastProblem: .noReply)) {
+            try await link.exchange(.status)
+        }
+        let elapsed = start.duration(to: clock.now)
+        #expect(elapsed >= .milliseconds(400))
+        #expect(elapsed < .seconds(3))
+        #expect(await mem.frameCount(.hostToDevice) == 4)
+        let c = await link.counters
+        #expect(c.retransmissions == 3)
+        #expect(c.timeouts == 4)
+    }
+
+    @Test func retransmissionIsTheIdenticalFrame() async throws {
+        let mem = MemoryLink()
+        let link = readerWith(mem)
+        _ = try? await link.exchange(.getChunk(element: 2, firstChannel: 128, maxChannels: 72))
+        var wire: [UInt8] = []
+        while true {
+            let b = try await mem.device.read(maxCount: 4096, timeout: .milliseconds(20))
+            if b.isEmpty { break }
+            wire += b
+        }
+        var decoder = FrameDecoder()
+        let frames = decoder.feed(wire).compactMap { if case let .frame(f) = $0 { f } else { nil } }
+        #expect(frames.count == 4)
+        #expect(Set(frames).count == 1)
+    }
+
+    @Test func sequenceNumbersAdvanceAndWrap() async throws {
+        let fake = FakeReader(magazine: [])
+        let mem = MemoryLink()
+        let serving = Task { await fake.serve(mem.device) }
+        let link = ReaderLink(transport: mem.host, configuration: LinkConfiguration(replyTimeout: .milliseconds(150), initialSequence: 254),
+                              logger: quietLogger)
+        _ = try await link.exchange(.hello(minVersion: 1, maxVersion: 1))
+        for _ in 0..<3 {
+            guard case .status = try await link.exchange(.status) else { Issue.record("expected STATUS"); break }
+        }
+        // seq 254, 255, 0, 1: four distinct requests, no replay.
+        #expect(await fake.replays == 0)
+        #expect(await fake.executed.count == 4)
+        await mem.cut()
+        await serving.value
+    }
+
+    @Test func concurrentCallersGetOneOutstandingRequestAtATime() async throws {
+        let fake = FakeReader(magazine: threeCards())
+        let mem = MemoryLink()
+        let serving = Task { await fake.serve(mem.device) }
+        let link = readerWith(mem)
+        _ = try await link.exchange(.hello(minVersion: 1, maxVersion: 1))
+        let replies = try await withThrowingTaskGroup(of: Reply.self) { group in
+            for _ in 0..<20 { group.addTask { try await link.exchange(.status) } }
+            return try await group.reduce(into: [Reply]()) { $0.append($1) }
+        }
+        #expect(replies.count == 20)
+        #expect(replies.allSatisfy { if case .status = $0 { true } else { false } })
+        let c = await link.counters
+        #expect(c.retransmissions == 0)
+        #expect(c.staleFrames == 0)
+        await mem.cut()
+        await serving.value
+    }
+
+    @Test func staleReplyWithOldSeqIsIgnored() async throws {
+        let mem = MemoryLink()
+        // A generous T_reply: this test asserts that no retransmission happens, which a busy CI machine
+        // must not turn into a timeout.
+        let link = ReaderLink(transport: mem.host, configuration: LinkConfiguration(replyTimeout: .seconds(3)),
+                              logger: quietLogger)
+        // A reader that first sends a reply with the wrong seq, then the right one.
+        let device = mem.device
+        let responder = Task {
+            var decoder = FrameDecoder()
+            while let bytes = try? await device.read(maxCount: 4096, timeout: .seconds(2)), !bytes.isEmpty {
+                for case let .frame(f) in decoder.feed(bytes) {
+                    let status = ReaderStatus(state: .idle, events: [], magazineRemaining: 7, cardID: "", elementStates: [], heaterDeciCelsius: 0)
+                    let stale = ReaderStatus(state: .fault, events: .jam, magazineRemaining: 1, cardID: "OLD", elementStates: [], heaterDeciCelsius: 0)
+                    try? await device.write(Reply.status(stale).frame(sequence: f.sequence &- 1).encodeForWire())
+                    try? await device.write(Reply.qc(QCMeasurement(pmtDarkCountsPerSecond: 1, referenceLightCounts: 1, highVoltageVolts: 1, heaterDeciCelsius: 1))
+                        .frame(sequence: f.sequence).encodeForWire())
+                    try? await device.write(Reply.status(status).frame(sequence: f.sequence).encodeForWire())
+                    return
+                }
+            }
+        }
+        let reply = try await link.exchange(.status)
+        guard case let .status(s) = reply else { Issue.record("expected STATUS, got \(reply)"); return }
+        #expect(s.magazineRemaining == 7)
+        #expect(await link.counters.staleFrames == 2)
+        #expect(await link.counters.retransmissions == 0)
+        await responder.value
+        await mem.cut()
+    }
+
+    @Test func garbageStreamEndsInLinkLostWithoutCrashing() async throws {
+        let mem = MemoryLink()
+        let link = readerWith(mem)
+        let device = mem.device
+        // A "reader" that answers every request with line noise (including 0x00 delimiters).
+        let noise = Task {
+            var generator = SystemRandomNumberGenerator()
+            while let bytes = try? await device.read(maxCount: 4096, timeout: .seconds(2)), !bytes.isEmpty {
+                let junk = (0..<300).map { _ in UInt8.random(in: 0...255, using: &generator) }
+                try? await device.write(junk + [0])
+            }
+        }
+        do {
+            _ = try await link.exchange(.identify)
+            Issue.record("noise must not parse as a reply")
+        } catch let error {
+            guard case let .linkLost(request, attempts, problem) = error else { Issue.record("\(error)"); return }
+            #expect(request == .identify)
+            #expect(attempts == 4)
+            if case .damagedReply = problem {} else { Issue.record("last problem should be a damaged reply, was \(problem)") }
+        }
+        #expect(await link.counters.damagedFrames >= 4)
+        await mem.cut()
+        await noise.value
+    }
+
+    @Test func cutConnectionIsATransportError() async throws {
+        let mem = MemoryLink()
+        let link = readerWith(mem)
+        await mem.cut()
+        await #expect(throws: ReaderLinkError.transport("\(TransportError.closed)")) { try await link.exchange(.status) }
+    }
+}

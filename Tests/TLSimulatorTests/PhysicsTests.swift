@@ -1,0 +1,185 @@
+import Foundation
+import ReaderProtocol
+import Testing
+@testable import TLSimulator
+
+@Suite("Glow-curve physics")
+struct PhysicsTests {
+    /// Reads element `e` of the first card of `scenario` and returns its curve.
+    static func read(_ scenario: Scenario, element e: UInt8 = 2, times: Int = 1) throws -> [[CurveChannel]] {
+        var host = Host(try ReaderEngine(scenario: scenario, pace: .elementMilliseconds(0)))
+        try host.hello()
+        _ = try host.loadNext()
+        var curves: [[CurveChannel]] = []
+        for k in 0..<times {
+            curves.append(try host.readElement(e, reread: k > 0).curve)
+            try host.release(e)
+        }
+        return curves
+    }
+
+    static func total(_ c: [CurveChannel]) -> Double { c.reduce(0) { $0 + Double($1.counts) } }
+
+    /// The same card (same seed and ID, hence the same element sensitivity) irradiated to different doses.
+    static func oneCard(hp10: Double, days: Double = 30, seed: UInt64 = 11) -> Scenario {
+        TestScenarios.make([TestScenarios.card("1234567", hp10: hp10, days: days)], seed: seed, background: 0)
+    }
+
+    @Test("net signal is proportional to dose: 10 mSv gives 10 × the net of 1 mSv within Poisson error")
+    func linearity() throws {
+        let blank = Self.total(try Self.read(Self.oneCard(hp10: 0))[0])
+        let one = Self.total(try Self.read(Self.oneCard(hp10: 1))[0]) - blank
+        let ten = Self.total(try Self.read(Self.oneCard(hp10: 10))[0]) - blank
+        // Poisson σ of each net (the blank's variance counts in both).
+        let sigmaRatio = (ten / one) * ((ten + 2 * blank) / (ten * ten) + (one + 2 * blank) / (one * one)).squareRoot()
+        #expect(abs(ten / one - 10) < 4 * sigmaRatio, "ratio \(ten / one) ± \(sigmaRatio)")
+        // A few 10⁴ counts per mSv (about 5 × 10⁴ over peaks 2–5 after 30 days of fading).
+        #expect(one > 1e4 && one < 1e5)
+    }
+
+    @Test("a reread returns at most 2 % of the first read's net signal")
+    func reread() throws {
+        let blank = Self.total(try Self.read(Self.oneCard(hp10: 0))[0])
+        let curves = try Self.read(Self.oneCard(hp10: 10), times: 2)
+        let first = Self.total(curves[0]) - blank
+        let residual = Self.total(curves[1]) - blank
+        #expect(first > 1e5)
+        #expect(residual / first <= 0.02, "residual fraction \(residual / first)")
+        // The residual is mostly the high-temperature trap, not nothing.
+        #expect(residual > 0)
+    }
+
+    /// Independent solution of the first-order peak condition βE/(kTm²) = s·exp(−E/kTm) by bisection.
+    static func peakKelvin(_ peak: TrapPeak, kelvinPerSecond beta: Double) -> Double {
+        let k = LiFMgTi.boltzmannElectronVoltPerKelvin, e = peak.activationEnergyElectronVolt, s = peak.frequencyFactorPerSecond
+        var lo = 300.0, hi = 900.0
+        for _ in 0..<100 {
+            let mid = (lo + hi) / 2
+            if beta * e / (k * mid * mid) > s * exp(-e / (k * mid)) { lo = mid } else { hi = mid }
+        }
+        return (lo + hi) / 2
+    }
+
+    @Test("peak 5 alone at 10 °C/s peaks where first-order kinetics puts it, in the TLD-100 range")
+    func peak5Temperature() throws {
+        var populations = LiFMgTi.peaks.map { _ in 0.0 }
+        populations[3] = 1e9
+        var physics = ReaderPhysics()
+        physics.thermocoupleNoiseKelvin = 0
+        var g = SplitMix64(seed: 1)
+        let read = GlowCurveSynthesis.read(populations: populations, profile: HeatingProfile(.lifMgTiDefault), physics: physics, rng: &g)
+        let counts = read.channels.map { Double($0.counts) }
+        let i = try #require(counts.indices.max { counts[$0] < counts[$1] })
+        // Parabolic interpolation of the maximum.
+        let (a, b, c) = (counts[i - 1], counts[i], counts[i + 1])
+        let offset = 0.5 * (a - c) / (a - 2 * b + c)
+        let t0 = Double(read.channels[i].temperatureDeciCelsius) / 10 + 273.15
+        let tm = t0 + offset * 1.3335
+        let theory = Self.peakKelvin(LiFMgTi.peaks[3], kelvinPerSecond: 10)
+        #expect(abs(tm - theory) < 1.0, "Tm \(tm) K vs Randall–Wilkins \(theory) K")
+        // Peak 5 of TLD-100 read at 1–10 °C/s lies at about 200–270 °C (GLOCANIN x002: 511.7 K;
+        // shared/notes/tl-physics.md: readers use a 300 °C maximum well above it).
+        #expect(tm > 500 && tm < 545)
+        // The whole population is emptied by 300 °C.
+        #expect(read.remaining[3] < 1e-3 * 1e9)
+        #expect(abs(counts.reduce(0, +) / 1e9 - 1) < 1e-3)
+    }
+
+    @Test("low-temperature peaks fade faster; peak 4+5 fading after 30/90/180 days")
+    func fading() throws {
+        let survival = LiFMgTi.peaks.map { LiFMgTi.uniformIrradiationSurvival($0, days: 30, storageKelvin: 293.15) }
+        #expect(survival[0] < survival[1] && survival[1] < survival[2] && survival[2] < survival[3] && survival[3] < survival[4])
+        #expect(survival[0] < 0.05)
+        let roi = [30.0, 90, 180].map { LiFMgTi.regionOfInterestSurvival(days: $0) }
+        #expect(roi[0] > 0.93 && roi[0] < 0.97)
+        #expect(roi[1] > 0.85 && roi[1] < 0.91)
+        #expect(roi[2] > 0.75 && roi[2] < 0.85)
+        // Warmer storage fades faster.
+        #expect(LiFMgTi.regionOfInterestSurvival(days: 90, storageKelvin: 303.15) < roi[1])
+    }
+
+    @Test("in the curves: after 90 days the low-temperature part is gone, after 2 days it is not")
+    func fadingInCurves() throws {
+        func lowFraction(days: Double) throws -> Double {
+            let c = try Self.read(TestScenarios.make([TestScenarios.card("1234567", hp10: 20, days: days)], background: 0))[0]
+            let low = c.filter { $0.temperatureDeciCelsius < 2000 }
+            return Self.total(low) / Self.total(c)
+        }
+        let fresh = try lowFraction(days: 2)
+        let old = try lowFraction(days: 90)
+        #expect(fresh > 0.05)
+        #expect(old < fresh / 2)
+    }
+
+    @Test("element response: E1 follows Hp(0.07), E3/E4 filters transmit ≈ 99 % at S-Cs and S-Co")
+    func elementResponse() throws {
+        for q in RadiationQuality.supported {
+            let d = q.elementDoseMicroGray(hp10MilliSievert: 1, hp007MilliSievert: 2)
+            #expect(abs(d[0] / d[1] - 2 * q.hp10PerAirKermaSievertPerGray / q.hp007PerAirKermaSievertPerGray) < 1e-9)
+            #expect(d[2] / d[1] > 0.98 && d[2] / d[1] < 1)
+            #expect(d[3] / d[1] > 0.98 && d[3] < d[2])
+            // LiF dose for 1 mSv Hp(10): Ka = 1/h mGy times 0.927.
+            #expect(abs(d[1] - 1000 / q.hp10PerAirKermaSievertPerGray * 0.92674) < 0.5)
+        }
+        #expect(throws: ScenarioError.self) { try Scenario(json: Data(#"{"format":1,"seed":1,"reader":{"model":"m","serial":"s","firmware":"f"},"storageCelsius":20,"backgroundNanoSievertPerHour":0,"cards":[{"id":"10000016","role":"worker","hp10MilliSievert":1,"hp007MilliSievert":1,"quality":"N-60","daysSinceAnneal":3}]}"#.utf8)) }
+    }
+
+    @Test("element sensitivities spread by about 3 % and are fixed per card and element")
+    func sensitivities() throws {
+        var values: [Double] = []
+        for n in 0..<500 {
+            let body = String(1_000_000 + n)
+            let id = TestScenarios.id(body)
+            values.append(CardIrradiation.sensitivity(seed: 5, card: id, element: n % 4, spread: 0.03))
+        }
+        let mean = values.reduce(0, +) / Double(values.count)
+        let sd = (values.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(values.count - 1)).squareRoot()
+        #expect(abs(mean - 1) < 0.006 && sd > 0.025 && sd < 0.035)
+        let id = TestScenarios.id("1000001")
+        #expect(CardIrradiation.sensitivity(seed: 5, card: id, element: 2, spread: 0.03) == CardIrradiation.sensitivity(seed: 5, card: id, element: 2, spread: 0.03))
+    }
+
+    @Test("the top of the curve rises with incandescence; temperatures follow the ramp")
+    func incandescenceAndTemperature() throws {
+        let c = try Self.read(Self.oneCard(hp10: 0))[0]
+        let first = c.prefix(20).reduce(0) { $0 + Double($1.counts) }
+        let last = c.suffix(20).reduce(0) { $0 + Double($1.counts) }
+        #expect(last > 5 * first)
+        // Channel 100 is centred at 13.40 s: 50 + 134.0 °C ± noise.
+        #expect(abs(Double(c[100].temperatureDeciCelsius) - 1840) < 10)
+        #expect(c.last.map { abs(Int($0.temperatureDeciCelsius) - 3000) < 10 } == true)
+    }
+}
+
+@Suite("Profiles")
+struct ProfileTests {
+    static func profile(channels: UInt16 = 200, preheatDeci: Int16 = 500, preheatMs: UInt32 = 0, ramp: UInt16 = 100, acquisitionMs: UInt32 = 26_670) -> TimeTemperatureProfile {
+        TimeTemperatureProfile(preheatDeciCelsius: preheatDeci, preheatMilliseconds: preheatMs, rampDeciCelsiusPerSecond: ramp,
+                               maxDeciCelsius: 3000, acquisitionMilliseconds: acquisitionMs, channels: channels,
+                               annealDeciCelsius: 3000, annealMilliseconds: 10_000)
+    }
+
+    @Test("other profiles: channel count, channel time and CRC follow SET_PROFILE", arguments: [
+        profile(channels: 100), profile(channels: 400), profile(ramp: 250, acquisitionMs: 12_000), profile(preheatDeci: 1500, preheatMs: 10_000),
+    ])
+    func variants(_ p: TimeTemperatureProfile) throws {
+        var host = Host(try ReaderEngine(scenario: TestScenarios.small, pace: .elementMilliseconds(20)))
+        try host.hello()
+        #expect(try host.send(.setProfile(p)) == .profile(p, for: .setProfile))
+        #expect(try host.send(.getProfile) == .profile(p, for: .getProfile))
+        _ = try host.loadNext()
+        let (curve, info, _) = try host.readElement(2, chunk: 128)
+        #expect(curve.count == Int(p.channels))
+        #expect(info.channelMicroseconds == UInt32((Double(p.acquisitionMilliseconds) * 1000 / Double(p.channels)).rounded()))
+        #expect(info.curveCRC32 == CRC32ISOHDLC.curveChecksum(curve))
+        #expect(abs(Int(curve[0].temperatureDeciCelsius) - Int(p.preheatDeciCelsius)) < 30)
+    }
+
+    @Test("a 150 °C preheat of 10 s removes most of peak 2 (≈ 80 %) and none of peak 5")
+    func preheatEmptiesPeak2() throws {
+        var n = LiFMgTi.peaks.map { _ in 1000.0 }
+        n = GlowCurveSynthesis.isothermal(n, kelvin: 423.15, seconds: 10)
+        #expect(n[0] < 300 && n[0] > 100)  // s·exp(−E/kT)·t = 1.57 at 423 K: 21 % left
+        #expect(n[3] > 999.9)  // peak 5 untouched
+    }
+}

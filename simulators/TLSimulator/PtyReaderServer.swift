@@ -1,0 +1,172 @@
+import CSerial
+import Dispatch
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Serves a ``ReaderEngine`` on a pseudo-terminal, so host software (the driver, `tld`, `picocom`)
+/// talks to it exactly as to a reader on a USB-serial port.
+///
+/// The master side is opened with `cserial_open_pty_master` (posix_openpt + grantpt + unlockpt), the
+/// slave's path comes from `cserial_pty_slave_name` (ptsname_r) and the slave is set raw once
+/// (cfmakeraw + tcsetattr; master and slave share one termios). A dedicated thread — not Swift's
+/// cooperative pool — polls the master, feeds the engine and writes its replies, advancing the engine's
+/// clock with the monotonic clock. When the host closes the slave, reading the master gives EIO; the
+/// server keeps serving until ``stop()`` so a new host may open the slave again. ``stop()`` closes the
+/// master: an open host then sees a hang-up.
+/// ```swift
+/// let server = try PtyReaderServer(engine: ReaderEngine(scenario: try Scenario.builtin(), statePath: path))
+/// let device = try server.start()   // e.g. /dev/pts/5
+/// …
+/// server.stop()
+/// ```
+public final class PtyReaderServer: @unchecked Sendable {
+    // @unchecked: every mutable field below is only touched while holding `lock`.
+    private let lock = NSLock()
+    private var engine: ReaderEngine
+    private var masterFD: Int32 = -1
+    private var running = false
+    private var path: String?
+    private var exited: DispatchSemaphore?
+    private var clockOrigin: UInt64 = 0
+    private var engineOrigin: SimulatedInstant = .zero
+
+    public init(engine: ReaderEngine) {
+        self.engine = engine
+    }
+
+    deinit {
+        if masterFD >= 0 { close(masterFD) }
+    }
+
+    /// The slave device the host opens (e.g. `/dev/pts/5`), nil when not running.
+    public var devicePath: String? { lock.withLock { path } }
+
+    /// Whether the serving thread is running.
+    public var isRunning: Bool { lock.withLock { running } }
+
+    /// Runs `body` on the engine under the server's lock (to inspect it, e.g. its status).
+    public func withEngine<T>(_ body: (inout ReaderEngine) -> T) -> T {
+        lock.withLock { body(&engine) }
+    }
+
+    /// Opens the pseudo-terminal, configures the slave raw and starts serving.
+    /// - Returns: the slave path.
+    /// - Throws: ``PtyServerError`` when the pty cannot be opened or configured, or the server runs already.
+    @discardableResult
+    public func start() throws(PtyServerError) -> String {
+        lock.lock()
+        defer { lock.unlock() }
+        guard !running else { throw .alreadyStarted }
+        let fd = cserial_open_pty_master()
+        guard fd >= 0 else { throw .openMasterFailed(errno: errno) }
+        var name = [CChar](repeating: 0, count: 128)
+        let rc = cserial_pty_slave_name(fd, &name, UInt(name.count))
+        guard rc == 0 else { close(fd); throw .slaveNameFailed(errno: rc) }
+        let slave = String(decoding: name.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        do { try Self.configureRaw(slave) } catch { close(fd); throw error }
+        let flags = fcntl(fd, F_GETFL)
+        _ = fcntl(fd, F_SETFL, flags | O_NONBLOCK)
+        masterFD = fd
+        path = slave
+        running = true
+        clockOrigin = Self.monotonicNanoseconds()
+        engineOrigin = engine.now
+        let done = DispatchSemaphore(value: 0)
+        exited = done
+        let thread = Thread { [self] in
+            serve(fd: fd)
+            done.signal()
+        }
+        thread.name = "tl-reader-sim pty"
+        thread.start()
+        return slave
+    }
+
+    /// Stops serving and closes the master (the host sees a hang-up). Waits for the thread to finish.
+    public func stop() {
+        let done: DispatchSemaphore? = lock.withLock {
+            guard running else { return nil }
+            running = false
+            return exited
+        }
+        done?.wait()
+        lock.withLock {
+            if masterFD >= 0 { close(masterFD) }
+            masterFD = -1
+            path = nil
+            exited = nil
+        }
+    }
+
+    // MARK: serving thread
+
+    private func serve(fd: Int32) {
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        while lock.withLock({ running }) {
+            var pfd = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+            let ready = poll(&pfd, 1, 10)
+            if ready > 0 && pfd.revents & Int16(POLLIN) != 0 {
+                let n = read(fd, &buffer, buffer.count)
+                if n > 0 {
+                    let bytes = Array(buffer[0..<n])
+                    let reply = lock.withLock { engine.receive(bytes, now: instantNow()) }
+                    if !reply.isEmpty { writeAll(fd: fd, reply) }
+                    continue
+                }
+                if n < 0 && errno != EAGAIN && errno != EINTR { usleep(20_000) }  // EIO: no host has the slave open
+            } else if ready > 0 {
+                usleep(20_000)  // POLLHUP: no host has the slave open
+            }
+            lock.withLock { engine.advance(to: instantNow()) }
+        }
+    }
+
+    /// Writes all bytes, waiting up to about a second for room; gives up when the host is gone.
+    private func writeAll(fd: Int32, _ bytes: [UInt8]) {
+        var offset = 0
+        var waits = 0
+        while offset < bytes.count {
+            let n = bytes[offset...].withUnsafeBytes { raw in write(fd, raw.baseAddress, raw.count) }
+            if n > 0 { offset += n; continue }
+            if n < 0 && (errno == EAGAIN || errno == EINTR) && waits < 100 {
+                waits += 1
+                var pfd = pollfd(fd: fd, events: Int16(POLLOUT), revents: 0)
+                _ = poll(&pfd, 1, 10)
+                continue
+            }
+            return
+        }
+    }
+
+    /// Must be called with `lock` held.
+    private func instantNow() -> SimulatedInstant {
+        let elapsed = Self.monotonicNanoseconds() &- clockOrigin
+        return SimulatedInstant(nanoseconds: engineOrigin.nanoseconds &+ elapsed)
+    }
+
+    private static func monotonicNanoseconds() -> UInt64 {
+        var ts = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &ts)
+        return UInt64(ts.tv_sec) * 1_000_000_000 + UInt64(ts.tv_nsec)
+    }
+
+    /// open(slave) + tcgetattr + cfmakeraw + 115200 8N1, no flow control + tcsetattr + close.
+    private static func configureRaw(_ slave: String) throws(PtyServerError) {
+        let fd = open(slave, O_RDWR | O_NOCTTY | O_CLOEXEC)
+        guard fd >= 0 else { throw .configureSlaveFailed(path: slave, step: "open", errno: errno) }
+        defer { close(fd) }
+        var t = termios()
+        guard tcgetattr(fd, &t) == 0 else { throw .configureSlaveFailed(path: slave, step: "tcgetattr", errno: errno) }
+        cfmakeraw(&t)
+        cfsetispeed(&t, speed_t(B115200))
+        cfsetospeed(&t, speed_t(B115200))
+        t.c_cflag |= tcflag_t(CLOCAL | CREAD)
+        t.c_cflag &= ~tcflag_t(CRTSCTS)
+        t.c_iflag &= ~tcflag_t(IXON | IXOFF | IXANY)
+        guard tcsetattr(fd, TCSANOW, &t) == 0 else { throw .configureSlaveFailed(path: slave, step: "tcsetattr", errno: errno) }
+    }
+}
