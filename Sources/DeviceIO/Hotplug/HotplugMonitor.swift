@@ -18,6 +18,8 @@ import SystemPackage
 /// Serial roles (reader, scanner-serial) are reported by their tty's events, other roles by their
 /// usb_device's. An `.added` device whose serial number left earlier is marked `isReturn`.
 /// Events from before `start()` returns are not seen; list those with `DeviceDiscovery`.
+/// The "udev" netlink group is fed by udevd: where none runs (a container), no events arrive.
+/// The monitor runs until `stop()`, or until the task iterating `events` is cancelled.
 public actor HotplugMonitor {
     /// The events, in the order udev sent them. Ends after `stop()`, or if the monitor fails.
     public nonisolated let events: AsyncStream<HotplugEvent>
