@@ -16,6 +16,7 @@ struct Devices: AsyncParsableCommand {
             Examples:
               tld devices
               tld devices --watch
+              tld devices --reset TL00042     USB port reset of a hung reader adapter
             """)
 
     @Flag(name: .long, help: "After the list, print devices as they are plugged in and out, until interrupted.")
@@ -24,7 +25,21 @@ struct Devices: AsyncParsableCommand {
     @Flag(name: .long, help: "Also list the catalogue of known USB ids.")
     var catalogue = false
 
+    @Option(name: .long, help: ArgumentHelp(
+        "Reset the attached device with this serial number (a USB port reset through libusb; needs write access "
+            + "to its /dev/bus/usb node). For a hung reader adapter or scanner.", valueName: "serial"))
+    var reset: String?
+
     func run() async throws {
+        if let reset {
+            guard let device = try DeviceDiscovery().device(serialNumber: reset) else {
+                throw ValidationError("No TL reader or barcode scanner with serial number \(reset) is attached (see `tld devices`).")
+            }
+            let match = USBDeviceMatch(vendorID: device.identity.vendorID, productID: device.identity.productID, serialNumber: reset)
+            let outcome = try USBEnumerator().reset(match)
+            emit("\(device.role) \(device.identity.idString) serial \(reset): \(outcome)")
+            return
+        }
         if catalogue {
             emit("Known devices (vendor:product → role):")
             for model in DeviceCatalogue.lab.models {

@@ -47,6 +47,10 @@ struct UmockdevTestbedTests {
         expectLine("opened after unplug: notFound")
         expectLine("scan ]C012345674<CR>")
         expectLine("stop ended the stream within 0.5 s: true")
+        #if DEBUG
+        expectLine("EINTR in poll retried: true")
+        expectLine("failing poll ended the stream: true")
+        #endif
         #expect(lines.last == "end", "report was:\n\(report)")
     }
 
@@ -141,6 +145,25 @@ struct UmockdevTestbedTests {
         idle.stop()
         _ = await ended.value
         lines.append("stop ended the stream within 0.5 s: \(ContinuousClock.now - stopping < .milliseconds(500))")
+        #if DEBUG
+        // poll(2) interrupted (EINTR) is retried; a failing poll (EBADF) ends the stream.
+        let mock = SyscallMock()
+        mock.inject(.interrupted, into: .poll, times: 3)
+        let interrupted = try await SyscallMock.$current.withValue(mock) { try await HotplugMonitor.start() }
+        let stillRunning = Task { for await _ in interrupted.events {} }
+        try await Task.sleep(for: .milliseconds(100))
+        let retried = mock.pendingFaults == 0 && mock.count(of: .poll) >= 4
+        interrupted.stop()
+        _ = await stillRunning.value
+        lines.append("EINTR in poll retried: \(retried)")
+        let failing = SyscallMock()
+        failing.inject(.badFileDescriptor, into: .poll)
+        let broken = try await SyscallMock.$current.withValue(failing) { try await HotplugMonitor.start() }
+        let ending = Task { for await _ in broken.events {} }
+        let waited = ContinuousClock.now
+        _ = await ending.value
+        lines.append("failing poll ended the stream: \(ContinuousClock.now - waited < .seconds(1))")
+        #endif
         lines.append("end")
     }
 
