@@ -11,7 +11,8 @@
 //   Catalogue/            DeviceCatalogue (USB ids → DeviceRole, as data), DeviceDiscovery (catalogued devices
 //                         attached now, with tty/hidraw/input nodes, symlinks and DeviceState), AttachedDevice
 //   Hotplug/              HotplugMonitor (udev netlink monitor on its own thread → AsyncStream<HotplugEvent>;
-//                         a device coming back is recognised by its serial number)
+//                         a device coming back is recognised by its serial number), DeviceArrival.wait
+//                         (a device by serial number: now, or when it is plugged in, or nil after a timeout)
 //   USB/                  HIDInterruptDevice (a HID interface claimed through libusb, kernel driver detached),
 //                         USBEnumerator.reset (libusb_reset_device), HIDReportDescriptor, USBError, USBDeviceMatch
 //   UdevRules/            LabUdevRules (udev/70-tl-lab.rules built in), UdevRulesInstaller (tld udev install)

@@ -43,6 +43,9 @@ struct UmockdevTestbedTests {
         expectLine("event add reader /dev/ttyUSB1 serial=TL00077 0403:6001")
         expectLine("event remove reader /dev/ttyUSB1 serial=TL00077 0403:6001")
         expectLine("event add reader /dev/ttyUSB2 serial=TL00077 0403:6001 (returned)")
+        expectLine("arrival: /dev/ttyUSB2")
+        expectLine("already attached: /dev/ttyUSB0")
+        expectLine("never attached: -")
         expectLine("event add scanner-hidpos /dev/bus/usb/001/010 serial=NLS00099 1eab:0110")
         expectLine("opened after unplug: notFound")
         expectLine("scan ]C012345674<CR>")
@@ -115,8 +118,13 @@ struct UmockdevTestbedTests {
         // umockdev 0.17 cannot re-create a removed tty under the same name, and a real re-plug
         // often gets a new one too (the old node still held open): it returns as ttyUSB2 at a new
         // address, and is recognised by its serial number.
+        let arrival = Task { try await DeviceArrival.wait(serialNumber: "TL00077", role: .reader, timeout: .seconds(5)) }
+        try await Task.sleep(for: .milliseconds(50))
         try add(try secondReader(devices: devices, tty: 2, address: 11), to: testbed)
         try await waitForEvents(3)
+        lines.append("arrival: \(try await arrival.value?.path ?? "-")")
+        lines.append("already attached: \(try await DeviceArrival.wait(serialNumber: "TL00042", timeout: .zero)?.path ?? "-")")
+        lines.append("never attached: \(try await DeviceArrival.wait(serialNumber: "NOPE", timeout: .milliseconds(100))?.path ?? "-")")
         let hidpos = try #require(ChildProcess.readFile("\(devices)/scanner-hidpos-newland-NLS00071.umockdev"))
             .replacing("1-4", with: "1-7").replacing("NLS00071", with: "NLS00099").replacing("001/007", with: "001/010")
             .replacing("devnum=7", with: "devnum=10").replacing("DEVNUM=007", with: "DEVNUM=010")
