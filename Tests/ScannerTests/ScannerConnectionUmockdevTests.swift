@@ -58,7 +58,8 @@ struct ScannerConnectionUmockdevTests {
         let collector = Task { for await event in connection.events { log.append("\(event)") } }
 
         try await log.waitFor(count: 1)
-        let first = SerialScannerSimulator(writingTo: umockdev_testbed_get_dev_fd(testbed, "/dev/ttyACM0"), devicePath: "/dev/ttyACM0")
+        let first = SerialScannerSimulator(writingTo: umockdev_testbed_get_dev_fd(testbed, "/dev/ttyACM0"),
+                                           devicePath: "/dev/ttyACM0", ownedElsewhere: true)
         try first.scan(SimulatedScan(code: SimulatedCardLabel.label(serial: 1_234_567)))
         try await log.waitFor(count: 2)
 
@@ -75,6 +76,8 @@ struct ScannerConnectionUmockdevTests {
         // umockdev 0.17 keys its tty emulation by pty number, and the pty freed by the unplug would
         // be handed out again for the returning device (an assertion in umockdev): hold it with a
         // placeholder pty so the returning device gets a new one, as a real re-plug gets a new node.
+        // (The unplug above keeps the test bed's descriptor number taken, so umockdev's own close
+        // of it later cannot close this placeholder instead.)
         let placeholder = try await PseudoTerminalPair.open()
         defer { Task { await placeholder.close() } }
         // It comes back on another port and address, as ttyACM1.

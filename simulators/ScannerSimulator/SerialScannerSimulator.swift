@@ -19,6 +19,7 @@ public final class SerialScannerSimulator: Sendable {
     public let suffix: [UInt8]
     /// The simulator's descriptor and, for a pty, the slave kept open; -1 once unplugged.
     private let descriptors: Mutex<(fd: CInt, slave: CInt)>
+    private let ownedElsewhere: Bool
 
     /// Serves a new pseudo-terminal: posix_openpt + grantpt + unlockpt (CSerial), ptsname_r; the
     /// slave is opened once and put in raw mode so that nothing is echoed or line-edited before
@@ -40,15 +41,22 @@ public final class SerialScannerSimulator: Sendable {
         return SerialScannerSimulator(fd: master, slaveFD: slave, devicePath: path, suffix: suffix)
     }
 
-    /// Writes scans to `fd` (which this object then owns and closes), for a driver that opens `devicePath`.
-    public convenience init(writingTo fd: CInt, devicePath: String, suffix: [UInt8] = [0x0D]) {
-        self.init(fd: fd, slaveFD: -1, devicePath: devicePath, suffix: suffix)
+    /// Writes scans to `fd`, for a driver that opens `devicePath`.
+    ///
+    /// - Parameter ownedElsewhere: false: this object owns `fd` and closes it. true: `fd` belongs
+    ///   to someone else (a umockdev test bed's `umockdev_testbed_get_dev_fd`, which closes it
+    ///   itself later); `unplug()` then hangs the device up by replacing `fd` with /dev/null
+    ///   (dup2), so the descriptor number stays taken and its owner's later close(2) cannot hit a
+    ///   descriptor the process has reused meanwhile.
+    public convenience init(writingTo fd: CInt, devicePath: String, suffix: [UInt8] = [0x0D], ownedElsewhere: Bool = false) {
+        self.init(fd: fd, slaveFD: -1, devicePath: devicePath, suffix: suffix, ownedElsewhere: ownedElsewhere)
     }
 
-    private init(fd: CInt, slaveFD: CInt, devicePath: String, suffix: [UInt8]) {
+    private init(fd: CInt, slaveFD: CInt, devicePath: String, suffix: [UInt8], ownedElsewhere: Bool = false) {
         self.descriptors = Mutex((fd, slaveFD))
         self.devicePath = devicePath
         self.suffix = suffix
+        self.ownedElsewhere = ownedElsewhere
     }
 
     deinit { unplug() }
@@ -83,6 +91,14 @@ public final class SerialScannerSimulator: Sendable {
     /// Closes the device side: the driver's next read sees a hang-up (POLLHUP, or 0 bytes).
     public func unplug() {
         descriptors.withLock { descriptors in
+            if descriptors.fd >= 0 && ownedElsewhere {
+                let null = open("/dev/null", O_RDWR | O_CLOEXEC)
+                if null >= 0 {
+                    _ = dup2(null, descriptors.fd)
+                    close(null)
+                }
+                descriptors.fd = -1
+            }
             if descriptors.fd >= 0 { close(descriptors.fd); descriptors.fd = -1 }
             if descriptors.slave >= 0 { close(descriptors.slave); descriptors.slave = -1 }
         }
