@@ -32,6 +32,9 @@ let package = Package(
         .systemLibrary(name: "CLibUSB", pkgConfig: "libusb-1.0", providers: [.apt(["libusb-1.0-0-dev"])]),
         .systemLibrary(name: "CUdev", pkgConfig: "libudev", providers: [.apt(["libudev-dev"])]),
         .target(name: "CSerial"),
+        // umockdev's test-bed API, for DeviceIO/Scanner tests only (not the preload: tests re-run
+        // themselves with LD_PRELOAD=libumockdev-preload.so.0, see UmockdevDiscoveryTests).
+        .systemLibrary(name: "CUmockdev", pkgConfig: "umockdev-1.0", providers: [.apt(["libumockdev-dev"])]),
 
         // MARK: devices and protocol
         .target(
@@ -79,7 +82,7 @@ let package = Package(
         .executableTarget(
             name: "tld",
             dependencies: [
-                "LabWorkflow", "TLSimulator", "GlowCurve", "LabReports",
+                "LabWorkflow", "TLSimulator", "GlowCurve", "LabReports", "DeviceIO", "Instruments",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -91,6 +94,11 @@ let package = Package(
             dependencies: ["ReaderProtocol", "CSerial"],
             path: "simulators/TLSimulator",
             resources: [.copy("Resources/builtin-shipment.json")],
+            swiftSettings: swift6),
+        .target(
+            name: "ScannerSimulator",
+            dependencies: ["CSerial"],
+            path: "simulators/ScannerSimulator",
             swiftSettings: swift6),
         .executableTarget(
             name: "tl-reader-sim",
@@ -105,7 +113,11 @@ let package = Package(
         .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: swift6),
         .testTarget(name: "ReaderProtocolTests", dependencies: ["ReaderProtocol", "TestSupport",
             .product(name: "PropertyBased", package: "swift-property-based")], swiftSettings: swift6),
-        .testTarget(name: "DeviceIOTests", dependencies: ["DeviceIO", "TestSupport"], swiftSettings: swift6),
+        .testTarget(name: "DeviceIOTests", dependencies: ["DeviceIO", "TestSupport", "CUmockdev", "ScannerSimulator"],
+            swiftSettings: swift6),
+        .testTarget(name: "ScannerTests", dependencies: ["Instruments", "DeviceIO", "ScannerSimulator", "TestSupport", "CUmockdev",
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "PropertyBased", package: "swift-property-based")], swiftSettings: swift6),
         .testTarget(name: "InstrumentsTests", dependencies: ["Instruments", "TLSimulator", "TestSupport"], swiftSettings: swift6),
         .testTarget(name: "GlowCurveTests", dependencies: ["GlowCurve", "TestSupport",
             .product(name: "PropertyBased", package: "swift-property-based")], swiftSettings: swift6),

@@ -9,7 +9,7 @@ import Testing
 /// executable on Linux). So this test re-runs itself, filtered to this suite, under
 /// `umockdev-run -d <description>`: the child half enumerates and writes a report to the file
 /// named by `DEVICEIO_UMOCKDEV_REPORT`; the parent half compares it. (The "re-exec under
-/// umockdev" pattern of upower's and bolt's test suites.) Hot-plug is a later issue.
+/// umockdev" pattern of upower's and bolt's test suites.) Hot-plug: UmockdevTestbedTests.
 @Suite("Discovery under umockdev", .enabled(if: umockdevRunPath != nil, "needs umockdev-run (apt install umockdev)"))
 struct UmockdevDiscoveryTests {
 

@@ -16,14 +16,19 @@ final class UdevContext {
 
     deinit { udev_unref(pointer) }
 
-    /// udev_enumerate_new + add_match_subsystem + scan_devices; the sys paths found.
-    func scan(subsystem: String) throws(DiscoveryError) -> [String] {
+    /// udev_enumerate_new + add_match_subsystem (+ add_match_property for each of `properties`)
+    /// + scan_devices; the sys paths found.
+    func scan(subsystem: String, properties: [(String, String)] = []) throws(DiscoveryError) -> [String] {
         guard let enumerate = udev_enumerate_new(pointer) else {
             throw .udevUnavailable(call: "udev_enumerate_new")
         }
         defer { udev_enumerate_unref(enumerate) }
         let matched = udev_enumerate_add_match_subsystem(enumerate, subsystem)
         guard matched >= 0 else { throw .udev(Errno(rawValue: -matched), call: "udev_enumerate_add_match_subsystem") }
+        for (key, value) in properties {
+            let rc = udev_enumerate_add_match_property(enumerate, key, value)
+            guard rc >= 0 else { throw .udev(Errno(rawValue: -rc), call: "udev_enumerate_add_match_property") }
+        }
         let scanned = udev_enumerate_scan_devices(enumerate)
         guard scanned >= 0 else { throw .udev(Errno(rawValue: -scanned), call: "udev_enumerate_scan_devices") }
         return names(udev_enumerate_get_list_entry(enumerate))
@@ -56,6 +61,10 @@ final class UdevDevice {
     var sysPath: String? { string(udev_device_get_syspath(pointer)) }
     var devnode: String? { string(udev_device_get_devnode(pointer)) }
     var driver: String? { string(udev_device_get_driver(pointer)) }
+    var subsystem: String? { string(udev_device_get_subsystem(pointer)) }
+    var devtype: String? { string(udev_device_get_devtype(pointer)) }
+    /// udev_device_get_action: "add", "remove", "change", … for a device from a monitor; nil otherwise.
+    var action: String? { string(udev_device_get_action(pointer)) }
 
     /// udev_device_get_property_value (an `E:` property from the udev database).
     func property(_ key: String) -> String? { string(udev_device_get_property_value(pointer, key)) }
@@ -86,4 +95,38 @@ private func names(_ first: OpaquePointer?) -> [String] {
         entry = udev_list_entry_get_next(current)
     }
     return result
+}
+
+/// A `struct udev_monitor *` listening on the "udev" netlink group (events after udevd has run its
+/// rules; under umockdev, the test bed's uevents). udev_monitor_new_from_netlink / udev_monitor_unref.
+final class UdevMonitorHandle {
+    private let pointer: OpaquePointer
+    private let context: UdevContext
+
+    /// udev_monitor_new_from_netlink(udev, "udev"), one udev_monitor_filter_add_match_subsystem_devtype
+    /// per filter, udev_monitor_enable_receiving. Events after this returns are queued in the socket.
+    init(context: UdevContext, filters: [(subsystem: String, devtype: String?)]) throws(DiscoveryError) {
+        guard let monitor = udev_monitor_new_from_netlink(context.pointer, "udev") else {
+            throw .udevUnavailable(call: "udev_monitor_new_from_netlink")
+        }
+        self.pointer = monitor
+        self.context = context
+        for filter in filters {
+            let rc = udev_monitor_filter_add_match_subsystem_devtype(monitor, filter.subsystem, filter.devtype)
+            guard rc >= 0 else { throw .udev(Errno(rawValue: -rc), call: "udev_monitor_filter_add_match_subsystem_devtype") }
+        }
+        let rc = udev_monitor_enable_receiving(monitor)
+        guard rc >= 0 else { throw .udev(Errno(rawValue: -rc), call: "udev_monitor_enable_receiving") }
+    }
+
+    deinit { udev_monitor_unref(pointer) }
+
+    /// udev_monitor_get_fd: a non-blocking socket that is readable when an event is queued.
+    var fd: CInt { udev_monitor_get_fd(pointer) }
+
+    /// udev_monitor_receive_device: the next queued event, or nil if none is (or it was malformed).
+    func receive() -> UdevDevice? {
+        guard let device = udev_monitor_receive_device(pointer) else { return nil }
+        return UdevDevice(owned: device)
+    }
 }

@@ -1,0 +1,121 @@
+import Glibc
+@testable import DeviceIO
+
+/// Running helper programs from tests (Glibc only): posix_spawn with stdout and stderr sent to a
+/// file, and waitpid(WNOHANG) with Task.sleep between, so no pool thread blocks.
+enum ChildProcess {
+    struct Outcome {
+        /// Exit status, or 128 + signal.
+        var status: Int32
+        /// stdout and stderr, interleaved.
+        var output: String
+    }
+
+    /// The first of `candidates` that is executable.
+    static func find(_ name: String) -> String? {
+        ["/usr/bin/", "/bin/", "/usr/sbin/", "/sbin/", "/usr/local/bin/"].map { $0 + name }.first { access($0, X_OK) == 0 }
+    }
+
+    static func run(_ arguments: [String], environment: [String]? = nil, timeout: Duration = .seconds(60)) async throws -> Outcome {
+        let directory = try makeTemporaryDirectory()
+        defer { removeTree(directory) }
+        let outputPath = "\(directory)/output"
+        func cStrings(_ strings: [String]) -> [UnsafeMutablePointer<CChar>?] { strings.map { strdup($0) } + [nil] }
+        let env = environment ?? inheritedEnvironment()
+        let argv = cStrings(arguments)
+        let envp = cStrings(env)
+        defer { (argv + envp).forEach { free($0) } }
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 1, outputPath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        posix_spawn_file_actions_adddup2(&actions, 1, 2)
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        var pid = pid_t()
+        let rc = posix_spawn(&pid, arguments[0], &actions, nil, argv, envp)
+        guard rc == 0 else { throw SerialError.system(.init(rawValue: rc), call: "posix_spawn", path: arguments[0]) }
+        let deadline = ContinuousClock.now.advanced(by: timeout)
+        var status: Int32 = 0
+        while waitpid(pid, &status, WNOHANG) == 0 {
+            if ContinuousClock.now > deadline {
+                kill(pid, SIGKILL)
+                _ = waitpid(pid, &status, 0)
+                return Outcome(status: -1, output: (readFile(outputPath) ?? "") + "\n[timed out]")
+            }
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        let signal = status & 0x7F
+        return Outcome(status: signal == 0 ? (status >> 8) & 0xFF : 128 + signal, output: readFile(outputPath) ?? "")
+    }
+
+    static func inheritedEnvironment() -> [String] {
+        var result: [String] = []
+        for name in ["PATH", "HOME", "TMPDIR", "LANG", "LD_LIBRARY_PATH"] {
+            if let value = getenv(name) { result.append("\(name)=\(String(cString: value))") }
+        }
+        return result
+    }
+
+    static func makeTemporaryDirectory() throws -> String {
+        var template = Array("/tmp/deviceio-test-XXXXXX".utf8CString)
+        let made = template.withUnsafeMutableBufferPointer { buffer -> String? in
+            guard let base = buffer.baseAddress, let made = mkdtemp(base) else { return nil }
+            return String(cString: made)
+        }
+        guard let made else { throw SerialError.system(.init(rawValue: errno), call: "mkdtemp", path: "/tmp") }
+        return made
+    }
+
+    /// rm -r of a directory made by the tests (no symlinks followed).
+    static func removeTree(_ path: String) {
+        guard let dir = opendir(path) else { unlink(path); return }
+        while let entry = readdir(dir) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
+            }
+            if name == "." || name == ".." { continue }
+            let child = "\(path)/\(name)"
+            var info = stat()
+            if lstat(child, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR { removeTree(child) } else { unlink(child) }
+        }
+        closedir(dir)
+        rmdir(path)
+    }
+
+    static func readFile(_ path: String) -> String? {
+        guard let file = fopen(path, "r") else { return nil }
+        defer { fclose(file) }
+        var bytes: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 65536)
+        while true {
+            let count = fread(&chunk, 1, chunk.count, file)
+            if count == 0 { break }
+            bytes += chunk.prefix(count)
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    static func writeFile(_ path: String, _ text: String) throws {
+        guard let file = fopen(path, "w") else { throw SerialError.system(.init(rawValue: errno), call: "fopen", path: path) }
+        defer { fclose(file) }
+        _ = fputs(text, file)
+    }
+
+    /// The names in a directory (not recursive), or [] if it cannot be read.
+    static func listing(_ path: String) -> Set<String> {
+        guard let dir = opendir(path) else { return [] }
+        defer { closedir(dir) }
+        var names: Set<String> = []
+        while let entry = readdir(dir) {
+            names.insert(withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) })
+        }
+        return names
+    }
+
+    /// The package root, from this file's path (Tests/DeviceIOTests/Support/ChildProcess.swift).
+    static let packageRoot: String = {
+        var parts = #filePath.split(separator: "/", omittingEmptySubsequences: false)
+        parts.removeLast(4)
+        return parts.joined(separator: "/")
+    }()
+}
