@@ -87,10 +87,18 @@ public struct GlowFit: Sendable, Hashable {
     public var sumOfSquares: Double
     /// Bayesian information criterion m·ln(RSS/m) + p·ln m (Schwarz 1978).
     public var bayesianInformationCriterion: Double
+    /// The same criterion for Laplace (least-absolute) errors: 2m·ln(Σ|r|/m) + p·ln m.
+    public var laplaceInformationCriterion: Double
     public var heatingRateKelvinPerSecond: Double
     public var iterations: Int
     public var starts: Int
     public var objective: FitObjective
+
+    /// The information criterion that matches the objective (BIC for least squares, its Laplace form
+    /// for least absolute deviations).
+    public var informationCriterion: Double {
+        objective == .leastSquares ? bayesianInformationCriterion : laplaceInformationCriterion
+    }
 
     /// Residuals y − fit per channel.
     public func residuals(of curve: GlowCurve) -> [Double] {
@@ -217,8 +225,8 @@ struct FitProblem {
         let freedom = configuration.maximumTemperatureFreedomKelvin
         for i in 0..<peakCount {
             let o = i * perPeak
-            lo += [0, er.lowerBound, max(startKelvin - 30, start[o + 2] - freedom)]
-            hi += [yMax * 5, er.upperBound, min(endKelvin + 30, start[o + 2] + freedom)]
+            lo += [0, er.lowerBound, max(startKelvin, min(start[o + 2], endKelvin) - freedom)]
+            hi += [yMax * 5, er.upperBound, min(endKelvin, start[o + 2] + freedom)]
             if perPeak == 4 {
                 lo.append(model.shapeRange.lowerBound)
                 hi.append(model.shapeRange.upperBound)
@@ -281,7 +289,7 @@ struct FitProblem {
             lm.maxIterations = min(configuration.maxIterations, 60)
             lm.relativeCostTolerance = 1e-9
             let floor = 1e-7 * yMax
-            for _ in 0..<8 {
+            for _ in 0..<40 {
                 for i in weights.indices { weights[i] = 1 / max(abs(fitted[i] - y[i]), floor).squareRoot() }
                 guard let next = run(lm, p, lo, hi, weights) else { break }
                 iterations += next.iterations
@@ -293,7 +301,7 @@ struct FitProblem {
                 if value < best.objectiveValue {
                     let improvement = (best.objectiveValue - value) / max(best.objectiveValue, 1e-300)
                     best = Solution(parameters: p, fitted: f, objectiveValue: value, iterations: iterations)
-                    if improvement < 1e-4 { break }
+                    if improvement < 1e-6 { break }
                 } else {
                     break
                 }
@@ -441,11 +449,14 @@ struct FitProblem {
         // Sort peaks by temperature for a stable presentation.
         let order = fittedPeaks.indices.sorted { fittedPeaks[$0].peak.maximumTemperatureKelvin < fittedPeaks[$1].peak.maximumTemperatureKelvin }
         let bic = Double(m) * Double.log(max(rss, 1e-300) / Double(m)) + Double(n) * Double.log(Double(m))
+        var sumAbs = 0.0
+        for k in 0..<m { sumAbs += abs(sol.fitted[k] - y[k]) }
+        let laplace = 2 * Double(m) * Double.log(max(sumAbs, 1e-300) / Double(m)) + Double(n) * Double.log(Double(m))
         return GlowFit(
             model: model, peaks: order.map { fittedPeaks[$0] }, background: background, fittedCounts: sol.fitted,
             componentCounts: order.map { components[$0] }, backgroundCounts: bg,
             figureOfMeritPercent: figureOfMeritPercent(observed: y, fitted: sol.fitted), sumOfSquares: rss,
-            bayesianInformationCriterion: bic, heatingRateKelvinPerSecond: beta, iterations: iterations,
+            bayesianInformationCriterion: bic, laplaceInformationCriterion: laplace, heatingRateKelvinPerSecond: beta, iterations: iterations,
             starts: starts, objective: configuration.objective)
     }
 }
