@@ -16,7 +16,7 @@ public struct AutomaticFitConfiguration: Sendable, Hashable {
     public var material: MaterialPreset = .generic
     public var fit: GlowFitConfiguration = .init()
     /// Deterministic restarts of the final fit (perturbed starts; the best is kept).
-    public var finalRestarts = 6
+    public var finalRestarts = 3
     /// A new peak is kept only if it lowers the BIC by at least this much.
     public var minimumInformationGain = 2.0
 
@@ -50,7 +50,7 @@ public enum AutomaticFitter {
 
         // Screening fits use least squares (fast, smooth); the objective is applied at the end.
         var screening = fitConfig
-        screening.objective = fitConfig.objective
+        screening.objective = .leastSquares
         screening.restarts = 0
         screening.maxIterations = 100
 

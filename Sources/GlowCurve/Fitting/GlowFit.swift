@@ -286,10 +286,10 @@ struct FitProblem {
         guard evaluate(p, into: &fitted) else { return nil }
         var best = Solution(parameters: p, fitted: fitted, objectiveValue: objective(fitted), iterations: iterations)
         if configuration.objective == .leastAbsolute {
-            lm.maxIterations = min(configuration.maxIterations, 60)
+            lm.maxIterations = min(configuration.maxIterations, 30)
             lm.relativeCostTolerance = 1e-9
             let floor = 1e-7 * yMax
-            for _ in 0..<40 {
+            for _ in 0..<20 {
                 for i in weights.indices { weights[i] = 1 / max(abs(fitted[i] - y[i]), floor).squareRoot() }
                 guard let next = run(lm, p, lo, hi, weights) else { break }
                 iterations += next.iterations
