@@ -19,6 +19,12 @@ public struct AutomaticFitConfiguration: Sendable, Hashable {
     public var finalRestarts = 3
     /// A new peak is kept only if it lowers the BIC by at least this much.
     public var minimumInformationGain = 2.0
+    /// How many residual lobes (largest first) are tried as a new peak in each round.
+    public var proposalsPerRound = 4
+    /// A residual lobe is proposed only when its area exceeds this many noise standard deviations
+    /// (local noise summed over the lobe); lobes within the noise carry no peak. 0 tries every lobe
+    /// and leaves the choice to the information criterion alone.
+    public var lobeSignificanceSigma = 0.0
 
     public init(model: PeakModel = .generalOrder, peakCount: PeakCount = .automatic(maximum: 10), material: MaterialPreset = .generic) {
         self.model = model
@@ -74,9 +80,9 @@ public enum AutomaticFitter {
             var rounds = 0
             while best.peaks.count < maximum && rounds < 2 * maximum {
                 rounds += 1
-                let proposals = residualLobes(curve: curve, fit: best, features: features)
+                let proposals = residualLobes(curve: curve, fit: best, features: features, significance: configuration.lobeSignificanceSigma)
                 var improved: GlowFit? = nil
-                for proposal in proposals.prefix(4) {
+                for proposal in proposals.prefix(configuration.proposalsPerRound) {
                     var peaks = best.peaks.map(\.peak)
                     peaks.append(proposal)
                     guard let trial = try? GlowFitter.fit(curve, starting: peaks, configuration: screening) else { continue }
@@ -146,7 +152,7 @@ public enum AutomaticFitter {
     }
 
     /// Positive lobes of the smoothed residual, largest area first, each proposed as a new peak.
-    static func residualLobes(curve: GlowCurve, fit: GlowFit, features: CurveFeatures) -> [GlowPeak] {
+    static func residualLobes(curve: GlowCurve, fit: GlowFit, features: CurveFeatures, significance: Double = 0) -> [GlowPeak] {
         let r0 = zip(curve.counts, fit.fittedCounts).map { $0 - $1 }
         let r = CurveFeatures.savitzkyGolay(r0, halfWindow: features.halfWindow)
         let t = curve.temperatureKelvin
@@ -154,13 +160,17 @@ public enum AutomaticFitter {
         var i = 0
         while i < r.count {
             guard r[i] > 0 else { i += 1; continue }
-            var area = 0.0, peakIndex = i
+            var area = 0.0, peakIndex = i, variance = 0.0
             while i < r.count && r[i] > 0 {
                 area += r[i]
+                variance += features.localNoiseCounts[i] * features.localNoiseCounts[i]
                 if r[i] > r[peakIndex] { peakIndex = i }
                 i += 1
             }
-            lobes.append((area, peakIndex))
+            // Significance: the lobe's area against the local channel noise summed over its length.
+            if area > significance * variance.squareRoot() {
+                lobes.append((area, peakIndex))
+            }
         }
         lobes.sort { $0.area > $1.area }
         let er = fit.peaks.first.map { _ in 0 } ?? 0

@@ -19,6 +19,10 @@ public struct CurveFeatures: Sendable, Hashable {
     public let noiseCounts: Double
     /// The half-window h used for smoothing, channels.
     public let halfWindow: Int
+    /// Local noise per channel: √(π/2) × the moving mean of |y − smoothed| over ±10 channels
+    /// (for Gaussian noise E|x| = σ√(2/π)), never below ``noiseCounts``. Counting noise grows with
+    /// the signal, so a single level would call noise on a tall peak a structure.
+    public let localNoiseCounts: [Double]
 
     /// - Parameter halfWindow: the smoothing half-window in channels; nil chooses about 1.5 % of the channels (at least 2).
     public init(_ curve: GlowCurve, halfWindow requestedHalfWindow: Int? = nil) {
@@ -31,9 +35,22 @@ public struct CurveFeatures: Sendable, Hashable {
         let d1 = Self.derivative(s, curve.temperatureKelvin)
         firstDerivative = d1
         secondDerivative = Self.derivative(Self.savitzkyGolay(d1, halfWindow: h), curve.temperatureKelvin)
-        var dev = zip(curve.counts, s).map { abs($0 - $1) }
+        let absDev = zip(curve.counts, s).map { abs($0 - $1) }
+        var dev = absDev
         dev.sort()
-        noiseCounts = dev.isEmpty ? 0 : 1.4826 * dev[dev.count / 2]
+        let globalNoise = dev.isEmpty ? 0 : 1.4826 * dev[dev.count / 2]
+        noiseCounts = globalNoise
+        var local = [Double](repeating: globalNoise, count: n)
+        if n > 0 {
+            var prefix = [Double](repeating: 0, count: n + 1)
+            for i in 0..<n { prefix[i + 1] = prefix[i] + absDev[i] }
+            for i in 0..<n {
+                let a = max(0, i - 10), b = min(n - 1, i + 10)
+                let mean = (prefix[b + 1] - prefix[a]) / Double(b - a + 1)
+                local[i] = max(globalNoise, 1.2533 * mean)
+            }
+        }
+        localNoiseCounts = local
     }
 
     static func savitzkyGolay(_ y: [Double], halfWindow h0: Int) -> [Double] {

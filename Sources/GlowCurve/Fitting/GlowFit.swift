@@ -25,6 +25,8 @@ public struct GlowFitConfiguration: Sendable, Hashable {
     public var background: BackgroundTerm = .none
     /// Iteration cap of each Levenberg–Marquardt run.
     public var maxIterations = 200
+    /// A run stops when an accepted step lowers the cost by less than this fraction.
+    public var relativeCostTolerance = 1e-12
     /// Number of deterministic extra starts (perturbations of the given start) besides the start itself.
     public var restarts = 0
     /// Linear heating rate β, K/s, used for the frequency factor. When nil it is taken from the curve's
@@ -279,6 +281,7 @@ struct FitProblem {
         var iterations = 0
         var lm = LevenbergMarquardt()
         lm.maxIterations = configuration.maxIterations
+        lm.relativeCostTolerance = configuration.relativeCostTolerance
         guard let first = run(lm, p, lo, hi, weights) else { return nil }
         iterations += first.iterations
         p = first.parameters
@@ -287,7 +290,7 @@ struct FitProblem {
         var best = Solution(parameters: p, fitted: fitted, objectiveValue: objective(fitted), iterations: iterations)
         if configuration.objective == .leastAbsolute {
             lm.maxIterations = min(configuration.maxIterations, 30)
-            lm.relativeCostTolerance = 1e-9
+            lm.relativeCostTolerance = max(1e-9, configuration.relativeCostTolerance)
             let floor = 1e-7 * yMax
             for _ in 0..<20 {
                 for i in weights.indices { weights[i] = 1 / max(abs(fitted[i] - y[i]), floor).squareRoot() }
