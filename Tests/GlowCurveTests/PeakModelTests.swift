@@ -98,3 +98,24 @@ import Testing
         #expect(s > 9.8e10 * 0.75 && s < 9.8e10 * 1.25, "s = \(s)")
     }
 }
+
+@Suite struct AnalyticDerivativeTests {
+    @Test func firstOrderDerivativesMatchCentralDifferences() throws {
+        let t = stride(from: 350.0, through: 600.0, by: 5).map { $0 }
+        let p = GlowPeak(model: .firstOrder, maximumIntensity: 1, activationEnergyElectronVolt: 1.4, maximumTemperatureKelvin: 480)
+        var v = [Double](repeating: 0, count: t.count), dE = v, dTm = v
+        #expect(p.accumulateFirstOrderWithDerivatives(value: &v, dE: &dE, dTm: &dTm, temperatures: t))
+        let exact = try p.intensities(atKelvin: t)
+        func shifted(_ de: Double, _ dt: Double) throws -> [Double] {
+            try GlowPeak(model: .firstOrder, maximumIntensity: 1, activationEnergyElectronVolt: 1.4 + de, maximumTemperatureKelvin: 480 + dt).intensities(atKelvin: t)
+        }
+        let hE = 1e-6, hT = 1e-4
+        let ePlus = try shifted(hE, 0), eMinus = try shifted(-hE, 0), tPlus = try shifted(0, hT), tMinus = try shifted(0, -hT)
+        let scaleE = dE.map(abs).max()!, scaleT = dTm.map(abs).max()!
+        for i in t.indices {
+            #expect(abs(v[i] - exact[i]) < 1e-12)
+            #expect(abs(dE[i] - (ePlus[i] - eMinus[i]) / (2 * hE)) < 1e-5 * scaleE)
+            #expect(abs(dTm[i] - (tPlus[i] - tMinus[i]) / (2 * hT)) < 1e-5 * scaleT)
+        }
+    }
+}

@@ -22,6 +22,12 @@ import Testing
         #expect(abs(ExponentialIntegral.ei(x) - expected) <= 1e-12 * abs(expected))
     }
 
+    /// 1 − x·eˣE₁(x) on both sides of the switch to the asymptotic series (SciPy values).
+    @Test(arguments: [(30.0, 0.03130783723059616), (36.0, 0.026350586393126485), (40.0, 0.023835396814857024), (80.0, 0.012198666905711253)])
+    func oneMinusScaledE1MatchesReference(x: Double, expected: Double) {
+        #expect(abs(ExponentialIntegral.oneMinusXScaledE1(x) - expected) < 1e-11 * expected)
+    }
+
     @Test func scaledFormsAgreeAndStayFinite() {
         for x in [1.5, 7.0, 40.0, 60.0, 300.0, 1e4] {
             let oneMinus = ExponentialIntegral.oneMinusXScaledE1(x)

@@ -335,18 +335,30 @@ struct FitProblem {
             jacobian: { p, _, jac in jacobian(p, weights: w, into: &jac) })
     }
 
-    /// Column-major Jacobian of the weighted residuals. Im and the background are analytic; E, Tm and
-    /// the shape by forward differences of that peak alone (relative step 1e-7, error ~1e-7 relative).
+    /// Column-major Jacobian of the weighted residuals. Im and the background are analytic, and so are
+    /// E and Tm of the exact first order; otherwise E, Tm and the shape by forward differences of that
+    /// peak alone (relative step 1e-7, error ~1e-7 relative).
     func jacobian(_ p: [Double], weights w: [Double], into jac: inout [Double]) -> Bool {
         let m = y.count
         var base = [Double](repeating: 0, count: m)
         var bumped = [Double](repeating: 0, count: m)
+        var extra = [Double](repeating: 0, count: m)
         for i in 0..<peakCount {
             let o = i * perPeak
             var pk = peak(p, i)
             let im = pk.maximumIntensity
             // Evaluate with unit Im so the Im column is exact even at Im = 0.
             pk.maximumIntensity = 1
+            if model == .firstOrder {
+                for k in 0..<m { base[k] = 0; bumped[k] = 0; extra[k] = 0 }
+                guard pk.accumulateFirstOrderWithDerivatives(value: &base, dE: &bumped, dTm: &extra, temperatures: t) else { return false }
+                for k in 0..<m {
+                    jac[o * m + k] = w[k] * base[k]
+                    jac[(o + 1) * m + k] = w[k] * im * bumped[k]
+                    jac[(o + 2) * m + k] = w[k] * im * extra[k]
+                }
+                continue
+            }
             for k in 0..<m { base[k] = 0 }
             guard pk.accumulate(into: &base, temperatures: t, startKelvin: startKelvin, scale: 1) else { return false }
             for k in 0..<m { jac[o * m + k] = w[k] * base[k] }

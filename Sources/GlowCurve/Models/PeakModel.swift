@@ -292,6 +292,44 @@ public struct GlowPeak: Sendable, Hashable {
         return ok
     }
 
+    /// Exact first order with analytic derivatives: adds I (Im = 1) to `value` and ∂I/∂E, ∂I/∂Tm to
+    /// `dE`, `dTm`. With x = E/kT, xm = E/kTm, g(x) = 1 − x·eˣE₁(x) and g′(x) = 1 − (1 − g)(1 + x)/x
+    /// (from d(eˣE₁)/dx = eˣE₁ − 1/x, A&S 5.1.26):
+    /// ln I = xm − x + xm·g(xm) − F(T), F(T) = (xm/Tm)·T·e^(xm−x)·g(x).
+    /// Returns false when a value is not finite.
+    func accumulateFirstOrderWithDerivatives(
+        value: inout [Double], dE: inout [Double], dTm: inout [Double], temperatures: [Double]
+    ) -> Bool {
+        let k = boltzmannElectronVoltPerKelvin
+        let e = activationEnergyElectronVolt, tm = maximumTemperatureKelvin
+        let xm = e / (k * tm)
+        let gm = ExponentialIntegral.oneMinusXScaledE1(xm)
+        let gpm = 1 - (1 - gm) * (1 + xm) / xm
+        let fm = xm * gm
+        let dFmdE = (xm / e) * (gm + xm * gpm)
+        let dFmdTm = -(xm / tm) * (gm + xm * gpm)
+        var ok = true
+        for i in temperatures.indices {
+            let t = temperatures[i]
+            let x = e / (k * t)
+            let g = ExponentialIntegral.oneMinusXScaledE1(x)
+            let gp = 1 - (1 - g) * (1 + x) / x
+            let ex = Double.exp(xm - x)
+            let base = (xm / tm) * t * ex
+            let ft = base * g
+            let v = Double.exp(xm - x + fm - ft)
+            let dFtdE = ft * (1 + (xm - x)) / e + base * gp * x / e
+            let dFtdTm = ft * (-2 - xm) / tm
+            let dlnE = (xm - x) / e + dFmdE - dFtdE
+            let dlnTm = -xm / tm + dFmdTm - dFtdTm
+            value[i] += v
+            dE[i] += v * dlnE
+            dTm[i] += v * dlnTm
+            if !v.isFinite { ok = false }
+        }
+        return ok
+    }
+
     /// Solves Am = exp[(Am−α)/(Am+α)·(1 − 2kTm/E)] for Am > α (Kitis & Gomez-Ros 2000, eq. for the
     /// maximum condition), by bisection on [α, 10]. tgcd minimises the squared difference on [0.01, 10]
     /// (calcAm.f90); the root is the same.

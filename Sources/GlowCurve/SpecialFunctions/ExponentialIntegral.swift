@@ -45,9 +45,9 @@ public enum ExponentialIntegral {
     /// 1 − x·eˣ·E₁(x) for x > 0, computed without the cancellation of the direct form for large x
     /// (asymptotically 1/x − 2/x² + 6/x³ …, A&S 5.1.51). Used by the Randall–Wilkins integral.
     public static func oneMinusXScaledE1(_ x: Double) -> Double {
-        if x < 50 { return 1 - x * scaledE1(x) }
-        // Asymptotic series 1 − x·eˣE₁(x) = Σ_{k≥1} (−1)^(k+1) k!/x^k; at x ≥ 50 the terms fall
-        // below 1e-17 before they start to grow.
+        if x < 36 { return 1 - x * scaledE1(x) }
+        // Asymptotic series 1 − x·eˣE₁(x) = Σ_{k≥1} (−1)^(k+1) k!/x^k; truncated at its smallest term
+        // its error is about √(2πx)·e^(−x) (A&S 5.1.51), below 4e-15 for x ≥ 36.
         var sum = 0.0
         var term = 1.0
         for k in 1...30 {
@@ -55,6 +55,7 @@ public enum ExponentialIntegral {
             let signed = (k % 2 == 1) ? term : -term
             sum += signed
             if term < 1e-18 * abs(sum) { break }
+            if Double(k + 1) > x { break }
         }
         return sum
     }
