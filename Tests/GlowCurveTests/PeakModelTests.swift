@@ -100,14 +100,18 @@ import Testing
 }
 
 @Suite struct AnalyticDerivativeTests {
-    @Test func firstOrderDerivativesMatchCentralDifferences() throws {
+    @Test(arguments: [PeakModel.firstOrder, .firstOrderKitis])
+    func firstOrderDerivativesMatchCentralDifferences(model: PeakModel) throws {
         let t = stride(from: 350.0, through: 600.0, by: 5).map { $0 }
-        let p = GlowPeak(model: .firstOrder, maximumIntensity: 1, activationEnergyElectronVolt: 1.4, maximumTemperatureKelvin: 480)
+        let p = GlowPeak(model: model, maximumIntensity: 1, activationEnergyElectronVolt: 1.4, maximumTemperatureKelvin: 480)
         var v = [Double](repeating: 0, count: t.count), dE = v, dTm = v
-        #expect(p.accumulateFirstOrderWithDerivatives(value: &v, dE: &dE, dTm: &dTm, temperatures: t))
+        let ok = model == .firstOrder
+            ? p.accumulateFirstOrderWithDerivatives(value: &v, dE: &dE, dTm: &dTm, temperatures: t)
+            : p.accumulateKitisFirstOrderWithDerivatives(value: &v, dE: &dE, dTm: &dTm, temperatures: t)
+        #expect(ok)
         let exact = try p.intensities(atKelvin: t)
         func shifted(_ de: Double, _ dt: Double) throws -> [Double] {
-            try GlowPeak(model: .firstOrder, maximumIntensity: 1, activationEnergyElectronVolt: 1.4 + de, maximumTemperatureKelvin: 480 + dt).intensities(atKelvin: t)
+            try GlowPeak(model: model, maximumIntensity: 1, activationEnergyElectronVolt: 1.4 + de, maximumTemperatureKelvin: 480 + dt).intensities(atKelvin: t)
         }
         let hE = 1e-6, hT = 1e-4
         let ePlus = try shifted(hE, 0), eMinus = try shifted(-hE, 0), tPlus = try shifted(0, hT), tMinus = try shifted(0, -hT)

@@ -104,6 +104,10 @@ public enum AutomaticFitter {
         }
         var final = fitConfig
         final.restarts = configuration.finalRestarts
+        // The screening fit already is the final fit when nothing about the fit changes.
+        var sameAsScreening = final
+        sameAsScreening.maxIterations = screening.maxIterations
+        if sameAsScreening == screening { return best }
         let finalFit = try GlowFitter.fit(curve, starting: best.peaks.map(\.peak), configuration: final)
         return finalFit
     }

@@ -336,7 +336,7 @@ struct FitProblem {
     }
 
     /// Column-major Jacobian of the weighted residuals. Im and the background are analytic, and so are
-    /// E and Tm of the exact first order; otherwise E, Tm and the shape by forward differences of that
+    /// E and Tm of both first-order forms; otherwise E, Tm and the shape by forward differences of that
     /// peak alone (relative step 1e-7, error ~1e-7 relative).
     func jacobian(_ p: [Double], weights w: [Double], into jac: inout [Double]) -> Bool {
         let m = y.count
@@ -349,9 +349,12 @@ struct FitProblem {
             let im = pk.maximumIntensity
             // Evaluate with unit Im so the Im column is exact even at Im = 0.
             pk.maximumIntensity = 1
-            if model == .firstOrder {
+            if model == .firstOrder || model == .firstOrderKitis {
                 for k in 0..<m { base[k] = 0; bumped[k] = 0; extra[k] = 0 }
-                guard pk.accumulateFirstOrderWithDerivatives(value: &base, dE: &bumped, dTm: &extra, temperatures: t) else { return false }
+                let ok = model == .firstOrder
+                    ? pk.accumulateFirstOrderWithDerivatives(value: &base, dE: &bumped, dTm: &extra, temperatures: t)
+                    : pk.accumulateKitisFirstOrderWithDerivatives(value: &base, dE: &bumped, dTm: &extra, temperatures: t)
+                guard ok else { return false }
                 for k in 0..<m {
                     jac[o * m + k] = w[k] * base[k]
                     jac[(o + 1) * m + k] = w[k] * im * bumped[k]

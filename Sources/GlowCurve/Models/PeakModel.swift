@@ -178,9 +178,9 @@ public struct GlowPeak: Sendable, Hashable {
                 let t = temperatures[i]
                 let x = eOverK / t
                 let d = xm - x
-                let ed = Double.exp(d)
+                let ed = expClamped(d)
                 let ft = (eOverK / (tm * tm)) * t * ed * ExponentialIntegral.oneMinusXScaledE1(x)
-                let v = im * Double.exp(d + fm - ft)
+                let v = im * expClamped(d + fm - ft)
                 out[i] += v
                 if !v.isFinite { ok = false }
             }
@@ -190,8 +190,8 @@ public struct GlowPeak: Sendable, Hashable {
                 let t = temperatures[i]
                 let delta = eOverK / t * (t - tm) / tm
                 let ratio = t / tm
-                let arg = 1 + delta - ratio * ratio * Double.exp(min(delta, 700)) * (1 - 2 * k * t / e) - twoKTmOverE
-                let v = im * Double.exp(arg)
+                let arg = 1 + delta - ratio * ratio * expClamped(min(delta, 700)) * (1 - 2 * k * t / e) - twoKTmOverE
+                let v = im * expClamped(arg)
                 out[i] += v
                 if !v.isFinite { ok = false }
             }
@@ -203,8 +203,8 @@ public struct GlowPeak: Sendable, Hashable {
                 let ratio = t / tm
                 let a = ratio * ratio * (1 - 2 * k * t / e)
                 let c = 1 + twoKTmOverE
-                let logBase = delta > 0 ? delta + Double.log(a + c * Double.exp(-delta)) : Double.log(a * Double.exp(delta) + c)
-                let v = im * Double.exp(Double.log(4) + delta - 2 * logBase)
+                let logBase = delta > 0 ? delta + Double.log(a + c * expClamped(-delta)) : Double.log(a * expClamped(delta) + c)
+                let v = im * expClamped(Double.log(4) + delta - 2 * logBase)
                 out[i] += v
                 if !v.isFinite { ok = false }
             }
@@ -219,8 +219,8 @@ public struct GlowPeak: Sendable, Hashable {
                 let delta = eOverK / t * (t - tm) / tm
                 let ratio = t / tm
                 let a = (b - 1) * (1 - 2 * k * t / e) * ratio * ratio
-                let logBase = delta > 0 ? delta + Double.log(a + c * Double.exp(-delta)) : Double.log(a * Double.exp(delta) + c)
-                let v = im * Double.exp(logPrefactor + delta - p * logBase)
+                let logBase = delta > 0 ? delta + Double.log(a + c * expClamped(-delta)) : Double.log(a * expClamped(delta) + c)
+                let v = im * expClamped(logPrefactor + delta - p * logBase)
                 out[i] += v
                 if !v.isFinite { ok = false }
             }
@@ -231,21 +231,21 @@ public struct GlowPeak: Sendable, Hashable {
             let alpha = shape
             let am = Self.mixedOrderAm(alpha: alpha, twoKTmOverE: twoKTmOverE)
             let rm = (am + alpha) / (am - alpha)
-            let e1 = Double.exp((1 - twoKTmOverE) / rm)
+            let e1 = expClamped((1 - twoKTmOverE) / rm)
             let front = im * (e1 - alpha) * (e1 - alpha) / e1
             for i in temperatures.indices {
                 let t = temperatures[i]
                 let delta = eOverK / t * (t - tm) / tm
                 let ratio = t / tm
-                let x3 = ratio * ratio / rm * Double.exp(min(delta, 700)) * (1 - 2 * k * t / e)
+                let x3 = ratio * ratio / rm * expClamped(min(delta, 700)) * (1 - 2 * k * t / e)
                 // e₂·e₃/(e₃−α)² = e^Δ / (e₃·(1 − α/e₃)²)
                 let v: Double
                 if x3 > 700 {
                     v = 0
                 } else {
-                    let e3 = Double.exp(x3)
+                    let e3 = expClamped(x3)
                     let q = 1 - alpha / e3
-                    v = front * Double.exp(delta - x3) / (q * q)
+                    v = front * expClamped(delta - x3) / (q * q)
                 }
                 out[i] += v
                 if !v.isFinite { ok = false }
@@ -261,7 +261,7 @@ public struct GlowPeak: Sendable, Hashable {
             // (E e^(E/kTm)/(kTm²))·F(T) = (E/kTm²)·T·e^(E/kTm − E/kT)·(1 − …) − same at T₀.
             func scaledF(_ t: Double) -> Double {
                 let x = eOverK / t
-                return eOverK / (tm * tm) * t * Double.exp(min(xm - x, 700)) * ExponentialIntegral.oneMinusXScaledE1(x)
+                return eOverK / (tm * tm) * t * expClamped(min(xm - x, 700)) * ExponentialIntegral.oneMinusXScaledE1(x)
             }
             let f0 = scaledF(startKelvin)
             let below = r < 1
@@ -284,7 +284,7 @@ public struct GlowPeak: Sendable, Hashable {
                 let t = temperatures[i]
                 let z = c0 + (scaledF(t) - f0) / denom
                 let w = wOf(z)
-                let v = im * numerator / (w + w * w) * Double.exp(-eOverK * (1 / t - 1 / tm))
+                let v = im * numerator / (w + w * w) * expClamped(-eOverK * (1 / t - 1 / tm))
                 out[i] += v
                 if !v.isFinite { ok = false }
             }
@@ -314,10 +314,10 @@ public struct GlowPeak: Sendable, Hashable {
             let x = e / (k * t)
             let g = ExponentialIntegral.oneMinusXScaledE1(x)
             let gp = 1 - (1 - g) * (1 + x) / x
-            let ex = Double.exp(xm - x)
+            let ex = expClamped(xm - x)
             let base = (xm / tm) * t * ex
             let ft = base * g
-            let v = Double.exp(xm - x + fm - ft)
+            let v = expClamped(xm - x + fm - ft)
             let dFtdE = ft * (1 + (xm - x)) / e + base * gp * x / e
             let dFtdTm = ft * (-2 - xm) / tm
             let dlnE = (xm - x) / e + dFmdE - dFtdE
@@ -325,6 +325,36 @@ public struct GlowPeak: Sendable, Hashable {
             value[i] += v
             dE[i] += v * dlnE
             dTm[i] += v * dlnTm
+            if !v.isFinite { ok = false }
+        }
+        return ok
+    }
+
+    /// Kitis 1998 first order with analytic derivatives (Im = 1), as for the exact form:
+    /// ln I = 1 + Δ − Q − 2kTm/E, Δ = (E/k)(1/Tm − 1/T), Q = (T/Tm)²·e^Δ·(1 − 2kT/E);
+    /// ∂Δ/∂E = Δ/E, ∂Δ/∂Tm = −E/(kTm²), ∂Q/∂E = QΔ/E + (T/Tm)²e^Δ·2kT/E², ∂Q/∂Tm = Q(∂Δ/∂Tm − 2/Tm).
+    func accumulateKitisFirstOrderWithDerivatives(
+        value: inout [Double], dE: inout [Double], dTm: inout [Double], temperatures: [Double]
+    ) -> Bool {
+        let k = boltzmannElectronVoltPerKelvin
+        let e = activationEnergyElectronVolt, tm = maximumTemperatureKelvin
+        let dDeltaTm = -e / (k * tm * tm)
+        var ok = true
+        for i in temperatures.indices {
+            let t = temperatures[i]
+            let delta = e / k * (1 / tm - 1 / t)
+            let r2 = (t / tm) * (t / tm)
+            let ed = expClamped(min(delta, 700))
+            let q0 = r2 * ed
+            let q = q0 * (1 - 2 * k * t / e)
+            let v = expClamped(1 + delta - q - 2 * k * tm / e)
+            let dQdE = q * delta / e + q0 * 2 * k * t / (e * e)
+            let dQdTm = q * (dDeltaTm - 2 / tm)
+            let dlnE = delta / e - dQdE + 2 * k * tm / (e * e)
+            let dlnTm = dDeltaTm - dQdTm - 2 * k / e
+            value[i] += v
+            dE[i] += v == 0 ? 0 : v * dlnE
+            dTm[i] += v == 0 ? 0 : v * dlnTm
             if !v.isFinite { ok = false }
         }
         return ok
@@ -373,4 +403,13 @@ public enum PeakModelError: Error, Sendable, Hashable, CustomStringConvertible {
         case let .notFinite(m): "the \(m) peak gives a value that is not a finite number at these parameters"
         }
     }
+}
+
+/// eˣ that returns 0 below −708 and +∞ above 709 without entering libm's slow underflow/overflow
+/// path (which costs more than the whole evaluation in the tails of a peak).
+@inline(__always)
+func expClamped(_ x: Double) -> Double {
+    if x < -708 { return 0 }
+    if x > 709 { return .infinity }
+    return Double.exp(x)
 }
