@@ -38,6 +38,11 @@ import Testing
         let curve = try TestData.curve("glocanin/refglow_x007.csv")
         let a = try AutomaticFitter.fit(curve)
         let b = try AutomaticFitter.fit(curve)
-        #expect(a == b)
+        // Bit-identical parameters and fitted values (uncertainties may be NaN where not estimable,
+        // and NaN ≠ NaN, so the whole values are not compared with ==).
+        #expect(a.peaks.map(\.peak) == b.peaks.map(\.peak))
+        #expect(a.fittedCounts == b.fittedCounts)
+        #expect(a.figureOfMeritPercent == b.figureOfMeritPercent)
+        #expect(a.background == b.background)
     }
 }

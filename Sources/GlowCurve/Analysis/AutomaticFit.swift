@@ -19,6 +19,9 @@ public struct AutomaticFitConfiguration: Sendable, Hashable {
     public var finalRestarts = 3
     /// A new peak is kept only if it lowers the BIC by at least this much.
     public var minimumInformationGain = 2.0
+    /// When the fit has no background term, also try a constant and an A + B·exp(T/C) background
+    /// after the peaks are chosen and keep one only if the information criterion improves.
+    public var chooseBackground = true
     /// How many residual lobes (largest first) are tried as a new peak in each round.
     public var proposalsPerRound = 4
     /// A residual lobe is proposed only when its area exceeds this many noise standard deviations
@@ -75,6 +78,23 @@ public enum AutomaticFitter {
         let criterion: (GlowFit) -> Double = fitConfig.objective == .leastSquares
             ? { $0.bayesianInformationCriterion } : { $0.laplaceInformationCriterion }
         var best = try GlowFitter.fit(curve, starting: starts, configuration: screening)
+        /// Tries a constant, then an A + B·exp(T/C) background with the current peaks; keeps one only
+        /// when the information criterion improves (before the peak search, so that peaks do not
+        /// stand in for a background, and again after it).
+        func chooseBackground() {
+            guard configuration.chooseBackground && fitConfig.background == .none else { return }
+            for term in [BackgroundTerm.constant, .incandescence] where screening.background != .incandescence && screening.background != term {
+                var withBackground = screening
+                withBackground.background = term
+                guard let trial = try? GlowFitter.fit(curve, starting: best.peaks.map(\.peak), configuration: withBackground),
+                      isResolved(trial, minimumSeparationKelvin: separation),
+                      criterion(trial) < criterion(best) - configuration.minimumInformationGain
+                else { continue }
+                best = trial
+                screening.background = term
+            }
+        }
+        chooseBackground()
         if target == nil {
             best = try prune(best, curve: curve, configuration: screening)
             var rounds = 0
@@ -103,13 +123,15 @@ public enum AutomaticFitter {
             }
         }
         var final = fitConfig
+        chooseBackground()
+        final.background = screening.background
         final.restarts = configuration.finalRestarts
         // The screening fit already is the final fit when nothing about the fit changes.
         var sameAsScreening = final
         sameAsScreening.maxIterations = screening.maxIterations
         if sameAsScreening == screening { return best }
         let finalFit = try GlowFitter.fit(curve, starting: best.peaks.map(\.peak), configuration: final)
-        return finalFit
+        return try prune(finalFit, curve: curve, configuration: final)
     }
 
     /// Starting peaks from the curve's features and the material preset.

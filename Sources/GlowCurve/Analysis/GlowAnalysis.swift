@@ -42,6 +42,7 @@ extension AutomaticFitConfiguration {
         c.fit.relativeCostTolerance = 1e-7
         c.proposalsPerRound = 1
         c.lobeSignificanceSigma = 3
+        c.chooseBackground = false
         return c
     }
 }

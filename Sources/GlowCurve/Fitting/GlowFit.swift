@@ -430,14 +430,25 @@ struct FitProblem {
             var a = [Double](repeating: 0, count: n * n)
             var g = [Double](repeating: 0, count: n)
             LevenbergMarquardt().normalEquations(jac, [Double](repeating: 0, count: m), m: m, n: n, a: &a, g: &g)
-            // Scale to unit diagonal for a stable inverse.
-            var d = [Double](repeating: 1, count: n)
-            for j in 0..<n { d[j] = a[j * n + j] > 0 ? 1 / a[j * n + j].squareRoot() : 0 }
-            var scaled = a
-            for i in 0..<n { for j in 0..<n { scaled[i * n + j] *= d[i] * d[j] } }
-            if let inv = symmetricInverse(scaled, n: n) {
-                let s2 = rss / Double(max(1, m - n))
-                for j in 0..<n where d[j] > 0 { errors[j] = (s2 * inv[j * n + j]).squareRoot() * d[j] }
+            // Parameters held on a bound are fixed: the covariance is that of the free ones.
+            let (lo, hi) = bounds(around: sol.parameters)
+            let free = (0..<n).filter { j in
+                let span = max(hi[j] - lo[j], 1e-300)
+                return a[j * n + j] > 0 && (p[j] - lo[j]) > 1e-9 * span && (hi[j] - p[j]) > 1e-9 * span
+            }
+            let nf = free.count
+            if nf > 0 {
+                // Scale to unit diagonal for a stable inverse.
+                var sub = [Double](repeating: 0, count: nf * nf)
+                var d = [Double](repeating: 0, count: nf)
+                for (ii, i) in free.enumerated() { d[ii] = 1 / a[i * n + i].squareRoot() }
+                for (ii, i) in free.enumerated() {
+                    for (jj, j) in free.enumerated() { sub[ii * nf + jj] = a[i * n + j] * d[ii] * d[jj] }
+                }
+                if let inv = symmetricInverse(sub, n: nf) {
+                    let s2 = rss / Double(max(1, m - nf))
+                    for (ii, j) in free.enumerated() { errors[j] = (s2 * inv[ii * nf + ii]).squareRoot() * d[ii] }
+                }
             }
         }
         let beta = configuration.heatingRateKelvinPerSecond ?? 1
