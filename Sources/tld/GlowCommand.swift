@@ -92,6 +92,10 @@ struct GlowCommand: ParsableCommand {
                     p.frequencyFactorPerSecond, p.peak.maximumTemperatureKelvin, p.maximumTemperatureErrorKelvin) + pad(b, 10) + String(format: " %12.5g", p.areaCounts))
             }
             lines.append("* dosimetric peak")
+            if let bg = fit.background {
+                lines.append(String(format: "background: A = %.4g counts, B = %.4g counts, C = %.4g K (A + B·exp(T/C))",
+                                    bg.constantCounts, bg.exponentialPrefactorCounts, bg.scaleKelvin))
+            }
             lines.append(String(format: "FOM %.4f %%", fit.figureOfMeritPercent))
             if a.flags.isEmpty {
                 lines.append("flags: none")
