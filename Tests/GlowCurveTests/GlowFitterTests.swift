@@ -24,6 +24,21 @@ import Testing
         #expect(p.activationEnergyErrorElectronVolt.isFinite)
     }
 
+    @Test(arguments: [(PeakModel.secondOrder, 2.0), (.mixedOrder, 0.4), (.oneTrapOneRecombinationCentre, 0.3), (.firstOrderKitis, 1.0)])
+    func everyModelIsFittable(model: PeakModel, shape: Double) throws {
+        let truth = GlowPeak(model: model, maximumIntensity: 600, activationEnergyElectronVolt: 1.4, maximumTemperatureKelvin: 450, shape: shape)
+        let curve = try Self.synthetic([truth])
+        let start = GlowPeak(model: model, maximumIntensity: 500, activationEnergyElectronVolt: 1.25, maximumTemperatureKelvin: 446,
+                             shape: model.hasShapeParameter ? (model.shapeRange.lowerBound + model.shapeRange.upperBound) / 2 : nil)
+        var config = GlowFitConfiguration()
+        config.objective = .leastSquares
+        config.restarts = 2
+        let fit = try GlowFitter.fit(curve, starting: [start], configuration: config)
+        #expect(fit.figureOfMeritPercent < 0.1, "\(model): FOM \(fit.figureOfMeritPercent)")
+        #expect(abs(fit.peaks[0].peak.activationEnergyElectronVolt - 1.4) < 0.01, "\(model): \(fit.peaks[0].peak)")
+        #expect(abs(fit.peaks[0].peak.maximumTemperatureKelvin - 450) < 0.2, "\(model): \(fit.peaks[0].peak)")
+    }
+
     /// Property: curves made from random peak sets (deterministic seed) are recovered by the automatic
     /// fit without starting values: E and Tm of every peak that holds ≥ 10 % of the signal within 3 %.
     @Test(arguments: 0..<4)
