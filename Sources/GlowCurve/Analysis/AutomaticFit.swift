@@ -118,7 +118,7 @@ public enum AutomaticFitter {
                 best = pruned
             }
         } else {
-            while best.peaks.count < target!, let proposal = residualLobes(curve: curve, fit: best, features: features).first {
+            while let target, best.peaks.count < target, let proposal = residualLobes(curve: curve, fit: best, features: features).first {
                 best = try GlowFitter.fit(curve, starting: best.peaks.map(\.peak) + [proposal], configuration: screening)
             }
         }
@@ -139,8 +139,7 @@ public enum AutomaticFitter {
         let model = configuration.model
         let er = configuration.fit.energyRangeElectronVolt
         let cands = features.candidates()
-        guard !cands.isEmpty else { return [] }
-        let main = cands.max { $0.heightCounts < $1.heightCounts }!
+        guard let main = cands.max(by: { $0.heightCounts < $1.heightCounts }) else { return [] }
         let mainIndex = features.temperatureKelvin.firstIndex { $0 >= main.temperatureKelvin } ?? 0
         let width = max(features.fullWidthAtHalfMaximum(atChannel: mainIndex), 1)
         // E of the main peak from the curvature, else from the width (Chen 1969: E ≈ 2.52kTm²/ω − 2kTm).

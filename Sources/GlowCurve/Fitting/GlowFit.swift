@@ -145,7 +145,7 @@ public enum GlowFitter {
             if attempt > 0 { start = problem.perturb(base, attempt: attempt, rng: &rng) }
             guard let sol = problem.solve(from: start) else { continue }
             totalIterations += sol.iterations
-            if best == nil || sol.objectiveValue < best!.0.objectiveValue { best = (sol, attempt) }
+            if sol.objectiveValue < (best?.0.objectiveValue ?? .infinity) { best = (sol, attempt) }
         }
         guard let (sol, _) = best else { throw .modelNotFinite }
         return problem.result(sol, iterations: totalIterations, starts: configuration.restarts + 1)

@@ -38,9 +38,12 @@ public enum GlowCurveCSV {
                 }
                 throw .malformedLine(line: lineNumber, text: String(line.prefix(60)))
             }
+            guard let temperature = numbers[0], let count = numbers[1] else {
+                throw .malformedLine(line: lineNumber, text: String(line.prefix(60)))
+            }
             sawData = true
-            temps.append(numbers[0]!)
-            counts.append(numbers[1]!)
+            temps.append(temperature)
+            counts.append(count)
             if fields.count >= 3, let time = numbers[2] { times.append(time) }
         }
         guard !temps.isEmpty else { throw .noData }

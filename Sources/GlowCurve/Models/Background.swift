@@ -8,8 +8,7 @@ public enum IncandescenceBackground {
     /// - Throws: ``GlowFitError`` when the curve is too short or the fit fails.
     public static func fit(_ curve: GlowCurve) throws(GlowFitError) -> FittedBackground {
         let t = curve.temperatureKelvin, y = curve.counts
-        guard t.count >= 6 else { throw .tooFewChannels(channels: t.count, parameters: 3) }
-        let end = t.last!
+        guard t.count >= 6, let end = t.last else { throw .tooFewChannels(channels: t.count, parameters: 3) }
         let yMax = max(y.max() ?? 1, 1e-300)
         let start = [max(0, y.min() ?? 0), max(y.last ?? 0, 1e-9), 30.0]
         let lo = [-yMax, 0, 2.0], hi = [yMax, 10 * yMax, 500]
