@@ -94,6 +94,35 @@ public enum AutomaticFitter {
                 screening.background = term
             }
         }
+        /// Backward elimination: a peak whose E sits on a bound or that carries under 1 % of the
+        /// signal is dropped when the fit without it is no worse than the information gain a new
+        /// peak would have to bring (the same rule as for adding).
+        func eliminateDoubtfulPeaks() {
+            var changed = true
+            while changed && best.peaks.count > 1 {
+                changed = false
+                let total = best.peaks.reduce(0) { $0 + $1.areaCounts }
+                let er = screening.energyRangeElectronVolt
+                let tolerance = 1e-4 * (er.upperBound - er.lowerBound)
+                let doubtful = best.peaks.indices.filter { i in
+                    let p = best.peaks[i]
+                    return p.peak.activationEnergyElectronVolt <= er.lowerBound + tolerance
+                        || p.peak.activationEnergyElectronVolt >= er.upperBound - tolerance
+                        || p.areaCounts < 0.01 * total
+                }
+                for i in doubtful {
+                    var peaks = best.peaks.map(\.peak)
+                    peaks.remove(at: i)
+                    guard let trial = try? GlowFitter.fit(curve, starting: peaks, configuration: screening),
+                          criterion(trial) <= criterion(best) + configuration.minimumInformationGain
+                    else { continue }
+                    best = trial
+                    changed = true
+                    break
+                }
+            }
+        }
+        if target == nil { eliminateDoubtfulPeaks() }
         chooseBackground()
         if target == nil {
             best = try prune(best, curve: curve, configuration: screening)
@@ -106,7 +135,8 @@ public enum AutomaticFitter {
                     var peaks = best.peaks.map(\.peak)
                     peaks.append(proposal)
                     guard let trial = try? GlowFitter.fit(curve, starting: peaks, configuration: screening) else { continue }
-                    guard isResolved(trial, minimumSeparationKelvin: separation) else { continue }
+                    guard isResolved(trial, minimumSeparationKelvin: separation),
+                          isPhysical(trial, energyRange: screening.energyRangeElectronVolt) else { continue }
                     if criterion(trial) < (improved.map(criterion) ?? criterion(best) - configuration.minimumInformationGain) {
                         improved = trial
                     }
@@ -123,6 +153,7 @@ public enum AutomaticFitter {
             }
         }
         var final = fitConfig
+        if target == nil { eliminateDoubtfulPeaks() }
         chooseBackground()
         final.background = screening.background
         final.restarts = configuration.finalRestarts
@@ -223,6 +254,16 @@ public enum AutomaticFitter {
         let tms = fit.peaks.map(\.peak.maximumTemperatureKelvin).sorted()
         for i in tms.indices.dropFirst() where tms[i] - tms[i - 1] < minimumSeparationKelvin { return false }
         return true
+    }
+
+    /// A peak whose E ends on a bound of the allowed range is not a trap the data describe but a
+    /// shape stretched to absorb noise or background: a fit that needs one is not accepted.
+    static func isPhysical(_ fit: GlowFit, energyRange: ClosedRange<Double>) -> Bool {
+        let tolerance = 1e-4 * (energyRange.upperBound - energyRange.lowerBound)
+        return fit.peaks.allSatisfy {
+            $0.peak.activationEnergyElectronVolt > energyRange.lowerBound + tolerance
+                && $0.peak.activationEnergyElectronVolt < energyRange.upperBound - tolerance
+        }
     }
 
     /// Drops peaks that carry under 0.1 % of the fitted signal and refits.
