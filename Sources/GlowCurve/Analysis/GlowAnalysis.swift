@@ -7,6 +7,13 @@ public struct GlowAnalysis: Sendable, Hashable {
     public var flags: [QualityFlag]
 
     public var dosimetricPeak: FittedPeak { fit.peaks[dosimetricPeakIndex] }
+    /// Indices of the peaks that form the dosimetric peak: the dosimetric peak and any component whose
+    /// Tm lies within half the measured curve's FWHM at that peak. Components that close cannot be
+    /// told apart by the data (a measured peak that is not one kinetic shape gets split among them),
+    /// so their sum is the stable dose signal.
+    public var dosimetricGroup: [Int]
+    /// Σ of the areas of ``dosimetricGroup``, counts.
+    public var dosimetricAreaCounts: Double { dosimetricGroup.reduce(0) { $0 + fit.peaks[$1].areaCounts } }
 
     /// Analyses `curve` with no starting values from the user.
     /// - Throws: ``GlowFitError`` when no acceptable fit exists.
@@ -16,7 +23,11 @@ public struct GlowAnalysis: Sendable, Hashable {
         let fit = try AutomaticFitter.fit(curve, configuration: configuration)
         let index = dosimetricIndex(fit, reference: limits.referenceDosimetricPeakKelvin)
         let flags = GlowQuality.assess(fit, of: curve, dosimetricPeakIndex: index, limits: limits)
-        return GlowAnalysis(fit: fit, dosimetricPeakIndex: index, flags: flags)
+        let tm = fit.peaks[index].peak.maximumTemperatureKelvin
+        let channel = curve.temperatureKelvin.indices.min { abs(curve.temperatureKelvin[$0] - tm) < abs(curve.temperatureKelvin[$1] - tm) } ?? 0
+        let halfWidth = 0.5 * CurveFeatures(curve).fullWidthAtHalfMaximum(atChannel: channel)
+        let group = fit.peaks.indices.filter { abs(fit.peaks[$0].peak.maximumTemperatureKelvin - tm) <= halfWidth }
+        return GlowAnalysis(fit: fit, dosimetricPeakIndex: index, flags: flags, dosimetricGroup: group)
     }
 
     /// The dosimetric peak: nearest the reader's reference Tm when one is given (among peaks holding
