@@ -40,7 +40,7 @@ struct GlowCommand: ParsableCommand {
         @Flag(help: "Fit a background A + B·exp(T/C) with the peaks.")
         var background = false
 
-        @Option(help: "Where to write the SVG picture (default: FILE with .svg).")
+        @Option(help: "Where to write the SVG picture (default: the file's name with .svg, in the current directory).")
         var svg: String?
 
         func validate() throws {
@@ -71,7 +71,8 @@ struct GlowCommand: ParsableCommand {
             limits.referenceDosimetricPeakKelvin = referenceTm
             let analysis = try GlowAnalysis.analyse(curve, configuration: config, limits: limits)
             print(Self.report(analysis, file: file))
-            let out = svg ?? (file.hasSuffix(".csv") ? String(file.dropLast(4)) : file) + ".svg"
+            let base = URL(fileURLWithPath: file).lastPathComponent
+            let out = svg ?? (base.hasSuffix(".csv") ? String(base.dropLast(4)) : base) + ".svg"
             let picture = GlowCurvePlot.svg(curve: curve, fit: analysis.fit, title: URL(fileURLWithPath: file).lastPathComponent)
             try picture.write(toFile: out, atomically: true, encoding: .utf8)
             print("SVG written to \(out)")
