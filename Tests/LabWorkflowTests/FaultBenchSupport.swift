@@ -1,6 +1,7 @@
 // Shared pieces of the fault-survival tests: a generated shipment, the lab's manifest of it, a simulated
 // reader on a pseudo-terminal behind a stable link, and the real driver opening that link.
 import Foundation
+import Synchronization
 import Instruments
 import LabStore
 import LabWorkflow
@@ -83,4 +84,11 @@ enum FaultBench {
                        curveCRC32: r.curve?.readerCurveCRC32, channels: r.curve?.counts.count ?? 0)
         }
     }
+}
+
+/// Collects the resilient readout's notices (called from its task).
+final class NoticeLog: Sendable {
+    private let storage = Mutex<[ResilientReadout.Notice]>([])
+    var entries: [ResilientReadout.Notice] { storage.withLock { $0 } }
+    func record(_ n: ResilientReadout.Notice) { storage.withLock { $0.append(n) } }
 }

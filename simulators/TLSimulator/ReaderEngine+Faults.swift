@@ -87,7 +87,7 @@ extension ReaderEngine {
     var faultRefusal: Reply? {
         let latched = ReaderEvents(rawValue: state.events).intersection(.faults)
         guard !latched.isEmpty else { return nil }
-        let detail = "fault latched (\(latched)); clear the cause, then CLEAR_EVENTS"
+        let detail = "\(latched) latched; fix it, then CLEAR_EVENTS"  // ≤ 64 bytes (a protocol str)
         if latched.contains(.heaterFault) { return .error(.heaterFault, detail: detail) }
         if latched.contains(.highVoltageFault) { return .error(.highVoltageFault, detail: detail) }
         if latched.contains(.doorOpen) { return .error(.doorOpen, detail: detail) }
