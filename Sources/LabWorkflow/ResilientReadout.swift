@@ -162,7 +162,7 @@ public struct ResilientReadout: Sendable {
                 }
                 await reader.close()
                 guard policy.reconnectTimeout > .zero else { throw error }
-                logger.warning("connection to the reader lost", metadata: ["serial": "\(serial ?? "?")", "error": "\(error)"])
+                logger.notice("connection to the reader lost", metadata: ["serial": "\(serial ?? "?")", "error": "\(error)"])
                 notify(.disconnected(serial: serial, reason: Self.shortReason(error), waitingUpTo: policy.reconnectTimeout))
                 reader = try await waitForReader(serial: serial, lastError: error)
                 reconnections += 1
@@ -218,9 +218,9 @@ public struct ResilientReadout: Sendable {
         return nil
     }
 
-    /// The line is gone: port hung up or closed, the link dead after the driver's own retries, or a
-    /// reader that keeps rebooting.
-    static func isConnectionLoss(_ error: any Error) -> Bool {
+    /// Whether `error` (from ``ReadoutJob`` or ``TLReader``) means the line is gone: the port hung up
+    /// or closed, the link stayed dead after the driver's own retries, or the reader keeps rebooting.
+    public static func isConnectionLoss(_ error: any Error) -> Bool {
         switch readerError(error) {
         case .link(.transport)?, .link(.linkLost)?: true
         case let .reader(code, _, _)?: code == .notInitialised
@@ -228,8 +228,9 @@ public struct ResilientReadout: Sendable {
         }
     }
 
-    /// The fault events an operator must clear, when a fault stopped the job.
-    static func operatorFault(_ error: any Error) -> ReaderEvents? {
+    /// The fault events an operator must clear (jam, door, heater, high voltage), when `error` is a
+    /// fault that stopped the job; nil for any other error.
+    public static func operatorFault(_ error: any Error) -> ReaderEvents? {
         switch readerError(error) {
         case let .fault(events, _, _)?: return events.isEmpty ? .faults : events
         case let .reader(code, _, _)?:
