@@ -2,20 +2,6 @@ import Instruments
 import Logging
 import ReaderProtocol
 
-/// How ``ResilientReadout`` opens the connection to the reader, the first time and again after the
-/// cable was pulled: the seam between the workflow and the hardware (a serial device found by path or
-/// by serial number, a simulator's pseudo-terminal, an in-memory link in tests).
-public struct ReaderOpener: Sendable {
-    /// Opens a transport to the reader. `serialNumber` is nil for the first open, then the serial of
-    /// the reader whose batch is being read (so an implementation may look the device up by it).
-    /// Throws when the reader is not there (yet); ``ResilientReadout`` then tries again.
-    public var open: @Sendable (_ serialNumber: String?) async throws -> any ByteTransport
-
-    public init(open: @escaping @Sendable (_ serialNumber: String?) async throws -> any ByteTransport) {
-        self.open = open
-    }
-}
-
 /// A ``ReadoutJob`` that survives a pulled cable and, when the operator confirms, reader faults.
 ///
 /// When the connection is lost mid-batch (the port hangs up, the transport closes, or the link stays
@@ -32,7 +18,7 @@ public struct ReaderOpener: Sendable {
 /// who runs the command again after fixing the reader.
 ///
 /// ```swift
-/// let readout = ResilientReadout(job: job, opener: ReaderOpener { _ in try await SerialPortTransport.open(path: path) },
+/// let readout = ResilientReadout(job: job, opener: .init { _ in try await SerialPortTransport.open(path: path) },
 ///                                policy: .init(reconnectTimeout: .seconds(180)), logger: logger)
 /// let result = try await readout.run(manifest: cards, notify: { print($0) })
 /// ```
@@ -103,11 +89,11 @@ public struct ResilientReadout: Sendable {
     }
 
     let job: ReadoutJob
-    let opener: ReaderOpener
+    let opener: Opener
     let policy: Policy
     let logger: Logger
 
-    public init(job: ReadoutJob, opener: ReaderOpener, policy: Policy = .init(), logger: Logger) {
+    public init(job: ReadoutJob, opener: Opener, policy: Policy = .init(), logger: Logger) {
         self.job = job
         self.opener = opener
         self.policy = policy
@@ -251,24 +237,6 @@ public struct ResilientReadout: Sendable {
         case .link(.linkLost)?: "no answer"
         case .reader(.notInitialised, _, _)?: "the reader restarted"
         default: "\(error)"
-        }
-    }
-}
-
-/// Why a resilient readout gave up. Each case says one thing.
-public enum ResilientReadoutError: Error, Sendable, Hashable, CustomStringConvertible {
-    /// The reader was disconnected and did not answer again within the wait.
-    case readerDidNotReturn(serial: String?, waited: Duration, lastProblem: String)
-    /// CLEAR_EVENTS left these fault events latched: the cause is still there.
-    case faultPersists(ReaderEvents)
-
-    public var description: String {
-        switch self {
-        case let .readerDidNotReturn(serial, waited, last):
-            "reader \(serial ?? "") did not come back within \(ResilientReadout.Notice.seconds(waited)) (last: \(last)); "
-                + "the batch stays open: plug the reader in and run the same command again to resume"
-        case let .faultPersists(events):
-            "the reader still reports \(events) after clearing: fix the cause at the reader, then run again"
         }
     }
 }

@@ -84,7 +84,7 @@ struct Readout: AsyncParsableCommand {
         defer { server?.stop() }
 
         let devicePath: String
-        let opener: ReaderOpener
+        let opener: ResilientReadout.Opener
         var shipment: [ShipmentCard] = []
         if simulate {
             let sc: Scenario
@@ -167,8 +167,8 @@ struct ReadoutFailed: Error, CustomStringConvertible {
 
 extension Readout {
     /// The simulator's current pseudo-terminal (it changes when an `unplug` fault re-plugs the reader).
-    static func simulatorOpener(_ server: PtyReaderServer) -> ReaderOpener {
-        ReaderOpener { _ in
+    static func simulatorOpener(_ server: PtyReaderServer) -> ResilientReadout.Opener {
+        ResilientReadout.Opener { _ in
             guard let path = server.devicePath else { throw SerialError.notFound(path: "the simulated reader's pty (unplugged)") }
             return try await SerialPortTransport.open(path: path)
         }
@@ -176,8 +176,8 @@ extension Readout {
 
     /// The reader at `path`; after a disconnect, the same path again, else the reader's USB serial
     /// number under whatever node it came back as (DeviceArrival.wait, a short wait per attempt).
-    static func deviceOpener(_ path: String, logger: Logger) -> ReaderOpener {
-        ReaderOpener { serial in
+    static func deviceOpener(_ path: String, logger: Logger) -> ResilientReadout.Opener {
+        ResilientReadout.Opener { serial in
             do {
                 return try await SerialPortTransport.open(path: path)
             } catch {

@@ -61,8 +61,8 @@ enum FaultBench {
 
     /// Opens the reader at `path` (a link the simulator keeps pointing at its current pty), as `tld
     /// readout --device` does after a re-plug: the same path again.
-    static func opener(path: String) -> ReaderOpener {
-        ReaderOpener { _ in try await SerialPortTransport.open(path: path) }
+    static func opener(path: String) -> ResilientReadout.Opener {
+        ResilientReadout.Opener { _ in try await SerialPortTransport.open(path: path) }
     }
 
     /// One element row of the store, as the tests look at it.
