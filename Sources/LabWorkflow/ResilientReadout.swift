@@ -124,6 +124,7 @@ public struct ResilientReadout: Sendable {
         }
         while true {
             do {
+                await settle(reader)
                 let result = try await job.run(reader: reader, manifest: manifest, groupID: groupID, profile: profile, progress: progress)
                 await reader.close()
                 return Outcome(result: result, reconnections: reconnections, faultClearances: clearances)
@@ -182,6 +183,22 @@ public struct ResilientReadout: Sendable {
             try await Task.sleep(for: policy.retryInterval)
         }
         throw ResilientReadoutError.readerDidNotReturn(serial: serial, waited: policy.reconnectTimeout, lastProblem: last)
+    }
+
+    /// Waits while the reader finishes a long operation (a reader that kept heating while its cable was
+    /// out): the job's QC request would otherwise be refused `busy`. Errors are left for the job to meet.
+    private func settle(_ reader: TLReader) async {
+        guard (try? await reader.connect()) != nil else { return }
+        let clock = ContinuousClock()
+        let deadline = clock.now.advanced(by: policy.readerConfiguration.operationTimeout)
+        while clock.now < deadline {
+            guard let st = try? await reader.status() else { return }
+            switch st.state {
+            case .loading, .heating, .annealing, .ejecting: break
+            default: return
+            }
+            guard (try? await Task.sleep(for: policy.readerConfiguration.pollInterval)) != nil else { return }
+        }
     }
 
     /// Clears latched fault events (the operator's word that the cause is fixed). Returns whether any

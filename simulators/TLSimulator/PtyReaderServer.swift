@@ -42,13 +42,29 @@ public final class PtyReaderServer: @unchecked Sendable {
     /// Where the server keeps a symbolic link to the current slave, if anywhere.
     public let linkPath: String?
 
+    /// A descriptor served instead of a new pty (see ``init(engine:descriptor:devicePath:)``).
+    private let givenDescriptor: Int32?
+
     public init(engine: ReaderEngine, linkPath: String? = nil) {
         self.engine = engine
         self.linkPath = linkPath
+        self.givenDescriptor = nil
+    }
+
+    /// Serves an existing descriptor instead of a new pseudo-terminal: the simulator's end of a
+    /// umockdev-emulated `/dev/ttyUSB0` (`umockdev_testbed_get_dev_fd`), which the test bed owns and
+    /// closes itself. ``stop()`` (and an `unplug` fault, which then does not come back by itself)
+    /// hangs the device up by replacing the descriptor with /dev/null (dup2), so its number stays taken
+    /// until its owner closes it. The descriptor is made non-blocking; nothing else is configured.
+    public init(engine: ReaderEngine, descriptor: Int32, devicePath: String) {
+        self.engine = engine
+        self.linkPath = nil
+        self.givenDescriptor = descriptor
+        self.path = devicePath
     }
 
     deinit {
-        if masterFD >= 0 { close(masterFD) }
+        if masterFD >= 0 { hangUp(masterFD) }
     }
 
     /// The slave device the host opens (e.g. `/dev/pts/5`), nil when not running.
@@ -73,7 +89,14 @@ public final class PtyReaderServer: @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         guard !running else { throw .alreadyStarted }
-        let (fd, slave) = try Self.openPseudoTerminal()
+        let (fd, slave): (Int32, String)
+        if let given = givenDescriptor {
+            guard given >= 0 else { throw .openMasterFailed(errno: EBADF) }
+            _ = fcntl(given, F_SETFL, fcntl(given, F_GETFL) | O_NONBLOCK)
+            (fd, slave) = (given, path ?? "")
+        } else {
+            (fd, slave) = try Self.openPseudoTerminal()
+        }
         if let linkPath { Self.pointLink(linkPath, at: slave) }
         masterFD = fd
         path = slave
@@ -100,11 +123,21 @@ public final class PtyReaderServer: @unchecked Sendable {
         }
         done?.wait()
         lock.withLock {
-            if masterFD >= 0 { close(masterFD) }
+            if masterFD >= 0 { hangUp(masterFD) }
             masterFD = -1
             path = nil
             exited = nil
             if let linkPath { unlink(linkPath) }
+        }
+    }
+
+    /// close(2) our pty master; for a descriptor owned elsewhere, dup2(/dev/null) over it instead.
+    private func hangUp(_ fd: Int32) {
+        guard givenDescriptor != nil else { close(fd); return }
+        let null = open("/dev/null", O_RDWR | O_CLOEXEC)
+        if null >= 0 {
+            _ = dup2(null, fd)
+            close(null)
         }
     }
 
@@ -133,11 +166,12 @@ public final class PtyReaderServer: @unchecked Sendable {
     /// pseudo-terminal. Returns the new master, or nil when the server was stopped meanwhile.
     private func replug(closing fd: Int32, milliseconds: Double) -> Int32? {
         lock.withLock {
-            close(fd)
+            hangUp(fd)
             masterFD = -1
             path = nil
             if let linkPath { unlink(linkPath) }
         }
+        if givenDescriptor != nil { return nil }  // the test bed's owner plugs the device in again
         let clock = ContinuousClock()
         let back = clock.now.advanced(by: .milliseconds(Int64(milliseconds.rounded())))
         while clock.now < back {
