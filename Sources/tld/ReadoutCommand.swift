@@ -174,14 +174,18 @@ extension Readout {
         }
     }
 
-    /// The reader at `path`; after a disconnect, the same path again, else the reader's USB serial
-    /// number under whatever node it came back as (DeviceArrival.wait, a short wait per attempt).
+    /// The reader at `path`. After a disconnect: the attached device with the reader's USB serial
+    /// number if there is one now (it may come back as another /dev/ttyUSBn), else `path` again, else
+    /// a short wait for it to be plugged in (DeviceArrival.wait, woken by udev's "add").
     static func deviceOpener(_ path: String, logger: Logger) -> ResilientReadout.Opener {
         ResilientReadout.Opener { serial in
+            guard let serial else { return try await SerialPortTransport.open(path: path) }
+            if let node = (try? DeviceDiscovery(catalogue: .lab).device(serialNumber: serial, role: .reader))?.path {
+                return try await SerialPortTransport.open(path: node)
+            }
             do {
                 return try await SerialPortTransport.open(path: path)
             } catch {
-                guard let serial else { throw error }
                 let found = try? await DeviceArrival.wait(serialNumber: serial, role: .reader, timeout: .seconds(1))
                 guard let node = found?.path else { throw error }
                 logger.notice("reader found by its serial number", metadata: ["serial": "\(serial)", "path": "\(node)"])

@@ -79,18 +79,24 @@ struct UmockdevReplugTests {
             if let placeholder { Task { await placeholder.close() } }
         }
 
-        // As `tld readout --device /dev/ttyUSB0`: the same path, else the reader's serial number.
+        // As `tld readout --device /dev/ttyUSB0` (Readout.deviceOpener): the first time the path; after a
+        // disconnect the device with the reader's serial number, else the path, else wait for udev's "add".
         let opener = ResilientReadout.Opener { serial in
-            do {
-                let t = try await SerialPortTransport.open(path: "/dev/ttyUSB0")
-                log.withLock { $0.append("opened /dev/ttyUSB0") }
-                return t
-            } catch {
-                guard let serial, let node = try? await DeviceArrival.wait(serialNumber: serial, role: .reader, timeout: .seconds(1)),
-                      let path = node.path else { throw error }
+            func open(_ path: String) async throws -> any ByteTransport {
                 let t = try await SerialPortTransport.open(path: path)
                 log.withLock { $0.append("opened \(path)") }
                 return t
+            }
+            guard let serial else { return try await open("/dev/ttyUSB0") }
+            if let node = (try? DeviceDiscovery(catalogue: .lab).device(serialNumber: serial, role: .reader))?.path {
+                return try await open(node)
+            }
+            do {
+                return try await open("/dev/ttyUSB0")
+            } catch {
+                let found = try? await DeviceArrival.wait(serialNumber: serial, role: .reader, timeout: .seconds(1))
+                guard let node = found?.path else { throw error }
+                return try await open(node)
             }
         }
         let store = try SQLiteLabStore.inMemory(logger: FaultBench.quiet)
