@@ -5,6 +5,8 @@ import ReaderProtocol
 ///
 /// It does no I/O of its own except writing the state file (when given a path): bytes go in with the
 /// time they arrived, reply bytes come out. Time only moves when the caller says so, so tests run instantly.
+/// A scenario's `faults` (``ScenarioFault``) are injected here, deterministically (ReaderEngine+Faults.swift);
+/// without them the reader never fails.
 /// ```swift
 /// var engine = try ReaderEngine(scenario: try Scenario.builtin(), statePath: nil)
 /// let reply = engine.receive(Request.hello(minVersion: 1, maxVersion: 1).frame(sequence: 0).encodeForWire(),
