@@ -1,4 +1,5 @@
 import ArgumentParser
+import DeviceIO
 import Foundation
 import Instruments
 import LabReports
@@ -19,6 +20,12 @@ struct Readout: AsyncParsableCommand {
             With --simulate, a simulated TL reader is started on a pseudo-terminal and the driver talks \
             to it over that device exactly as over a real USB-serial port. The true doses of the \
             simulated shipment stay in its scenario file (see --scenario), so results can be compared.
+
+            If the reader is disconnected during the batch (cable pulled, adapter reset), tld waits for \
+            it to come back (--reconnect-timeout), by the same path or, for a USB reader, by its serial \
+            number under whatever device node it gets, and resumes the batch. A reader fault (jam, door \
+            open, heater or high-voltage fault) stops the batch: fix the reader, then run the same command \
+            with --clear-faults.
 
             The batch's reader calibration comes from the calibration dosimeters read in it; without \
             them, the latest stored calibration of the same reader is used.
@@ -48,6 +55,12 @@ struct Readout: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Group ID of a new batch, at most 16 characters (default: B + date and time).", valueName: "id"))
     var groupID: String?
 
+    @Option(help: ArgumentHelp("How long to wait for a disconnected reader to come back before stopping (0 = stop at once).", valueName: "seconds"))
+    var reconnectTimeout: Double = 180
+
+    @Flag(help: "The operator has fixed a reader fault (jam, door, heater, high voltage): clear the reader's latched fault events and continue the batch.")
+    var clearFaults = false
+
     @Option(help: "Result format: table, csv or json.")
     var format: DoseTableFormat = .table
 
@@ -60,6 +73,7 @@ struct Readout: AsyncParsableCommand {
             throw ValidationError("--scenario, --sim-state, --new-shipment and --speed-ms go with --simulate.")
         }
         if let g = groupID, g.isEmpty || g.count > 16 { throw ValidationError("--group-id must be 1 to 16 characters.") }
+        if !(reconnectTimeout >= 0 && reconnectTimeout.isFinite) { throw ValidationError("--reconnect-timeout must be 0 or more seconds.") }
     }
 
     func run() async throws {
@@ -70,6 +84,7 @@ struct Readout: AsyncParsableCommand {
         defer { server?.stop() }
 
         let devicePath: String
+        let opener: ResilientReadout.Opener
         var shipment: [ShipmentCard] = []
         if simulate {
             let sc: Scenario
@@ -83,26 +98,36 @@ struct Readout: AsyncParsableCommand {
             let srv = PtyReaderServer(engine: try ReaderEngine(scenario: sc, statePath: statePath, pace: pace))
             devicePath = try srv.start()
             server = srv
+            opener = Self.simulatorOpener(srv)
             shipment = SimulatedShipment.manifest(of: sc, now: Date())
             note("simulated TL reader \(sc.reader.model) #\(sc.reader.serial) on \(devicePath) (state: \(statePath))")
         } else {
             devicePath = device ?? ""
+            opener = Self.deviceOpener(devicePath, logger: logger)
             if let manifest { shipment = try ManifestFile.load(path: manifest) }
         }
 
-        let transport = try await SerialPortTransport.open(path: devicePath)
-        let reader = TLReader(transport: transport, logger: logger)
         let bar = ProgressBar()
+        let readout = ResilientReadout(
+            job: job, opener: opener,
+            policy: .init(reconnectTimeout: .milliseconds(Int64((reconnectTimeout * 1000).rounded())), clearFaultsAtStart: clearFaults),
+            logger: logger)
         let result: ReadoutJob.Result
         do {
-            result = try await job.run(reader: reader, manifest: shipment, groupID: groupID, progress: bar.update)
+            result = try await readout.run(manifest: shipment, groupID: groupID, progress: bar.update, notify: { notice in
+                bar.finish()
+                note(notice.description)
+            }).result
             bar.finish()
+        } catch let error as SerialError where !simulate {
+            bar.finish()
+            throw CommandFailure("cannot open the reader at \(devicePath): \(error)")
         } catch {
             bar.finish()
-            await reader.close()
-            throw ReadoutFailed(reason: "\(error)", database: store.path)
+            throw ReadoutFailed(reason: "\(error)", database: store.path,
+                                hint: ResilientReadout.operatorFault(error) != nil ? "fix the reader, then run the same command with --clear-faults to resume."
+                                    : "run the same command again to resume.")
         }
-        await reader.close()
 
         switch result {
         case let .nothingToRead(identity, lastBatch):
@@ -134,8 +159,39 @@ extension DoseTableFormat: ExpressibleByArgument {}
 struct ReadoutFailed: Error, CustomStringConvertible {
     let reason: String
     let database: String
+    var hint = "run the same command again to resume."
     var description: String {
-        "readout stopped: \(reason)\nEvery element stored so far is safe in \(database); run the same command again to resume."
+        "readout stopped: \(reason)\nEvery element stored so far is safe in \(database); \(hint)"
+    }
+}
+
+extension Readout {
+    /// The simulator's current pseudo-terminal (it changes when an `unplug` fault re-plugs the reader).
+    static func simulatorOpener(_ server: PtyReaderServer) -> ResilientReadout.Opener {
+        ResilientReadout.Opener { _ in
+            guard let path = server.devicePath else { throw SerialError.notFound(path: "the simulated reader's pty (unplugged)") }
+            return try await SerialPortTransport.open(path: path)
+        }
+    }
+
+    /// The reader at `path`. After a disconnect: the attached device with the reader's USB serial
+    /// number if there is one now (it may come back as another /dev/ttyUSBn), else `path` again, else
+    /// a short wait for it to be plugged in (DeviceArrival.wait, woken by udev's "add").
+    static func deviceOpener(_ path: String, logger: Logger) -> ResilientReadout.Opener {
+        ResilientReadout.Opener { serial in
+            guard let serial else { return try await SerialPortTransport.open(path: path) }
+            if let node = (try? DeviceDiscovery(catalogue: .lab).device(serialNumber: serial, role: .reader))?.path {
+                return try await SerialPortTransport.open(path: node)
+            }
+            do {
+                return try await SerialPortTransport.open(path: path)
+            } catch {
+                let found = try? await DeviceArrival.wait(serialNumber: serial, role: .reader, timeout: .seconds(1))
+                guard let node = found?.path else { throw error }
+                logger.notice("reader found by its serial number", metadata: ["serial": "\(serial)", "path": "\(node)"])
+                return try await SerialPortTransport.open(path: node)
+            }
+        }
     }
 }
 

@@ -20,6 +20,22 @@ struct MagazineState: Sendable, Hashable, Codable {
     var qcCount = 0
     /// A long operation that was running when the state was written; resolved on restart.
     var operationInProgress: PersistedOperation?
+    /// Which of the scenario's faults have fired (absent when the scenario declares none).
+    var faultProgress: FaultProgress?
+}
+
+/// How far the scenario's faults have got: kept with the magazine so a restart does not fire a fault again.
+struct FaultProgress: Sendable, Hashable, Codable {
+    /// Matching requests seen so far, per fault.
+    var matches: [Int]
+    var fired: [Bool]
+    /// LOAD_NEXT requests executed (for `at.load`).
+    var loads = 0
+
+    init(count: Int) {
+        matches = Array(repeating: 0, count: count)
+        fired = Array(repeating: false, count: count)
+    }
 }
 
 enum PersistedOperation: String, Sendable, Hashable, Codable {

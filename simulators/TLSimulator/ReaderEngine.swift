@@ -5,6 +5,8 @@ import ReaderProtocol
 ///
 /// It does no I/O of its own except writing the state file (when given a path): bytes go in with the
 /// time they arrived, reply bytes come out. Time only moves when the caller says so, so tests run instantly.
+/// A scenario's `faults` (``ScenarioFault``) are injected here, deterministically (ReaderEngine+Faults.swift);
+/// without them the reader never fails.
 /// ```swift
 /// var engine = try ReaderEngine(scenario: try Scenario.builtin(), statePath: nil)
 /// let reply = engine.receive(Request.hello(minVersion: 1, maxVersion: 1).frame(sequence: 0).encodeForWire(),
@@ -29,11 +31,13 @@ public struct ReaderEngine: Sendable {
     public private(set) var persistenceProblem: StateFileError?
 
     var state: MagazineState
-    private var decoder = FrameDecoder()
+    var decoder = FrameDecoder()
     private var sessionVersion: UInt8?
     private var lastExecuted: ExecutedRequest?
-    private var operation: ActiveOperation?
+    var operation: ActiveOperation?
     public private(set) var now: SimulatedInstant
+    /// Fault injection at run time (see ScenarioFault); inert when the scenario declares no faults.
+    var faultRuntime = FaultRuntime()
 
     private struct ExecutedRequest: Sendable {
         var sequence: UInt8
@@ -41,7 +45,7 @@ public struct ReaderEngine: Sendable {
         var reply: [UInt8]
     }
 
-    private struct ActiveOperation: Sendable {
+    struct ActiveOperation: Sendable {
         var kind: PersistedOperation
         var start: SimulatedInstant
         var wallMilliseconds: Double
@@ -49,6 +53,10 @@ public struct ReaderEngine: Sendable {
         var read: SynthesizedRead?
         var startPopulations: [Double] = []
         var profile: HeatingProfile?
+        /// A heater fault or reboot that strikes part-way through this heating.
+        var scheduledFault: ArmedFault?
+        /// This load jams when the card arrives (the value: how long the jam stays, ms).
+        var jamClearAfterMs: Double?
     }
 
     /// Real durations of the card transport (a reader moves a card in a second or two).
@@ -80,6 +88,9 @@ public struct ReaderEngine: Sendable {
             state = MagazineState(
                 scenarioFingerprint: fingerprint, cards: Self.freshCards(scenario, physics),
                 events: ReaderEvents.powerOnReset.rawValue, profile: .lifMgTiDefault)
+        }
+        if let faults = scenario.faults, !faults.isEmpty, state.faultProgress?.fired.count != faults.count {
+            state.faultProgress = FaultProgress(count: faults.count)
         }
         if let path = statePath { try StateFile.store(state, path: path) }
     }
@@ -113,7 +124,8 @@ public struct ReaderEngine: Sendable {
     /// the duplicate cache).
     public mutating func receive(_ bytes: [UInt8], now instant: SimulatedInstant) -> [UInt8] {
         advance(to: instant)
-        var out: [UInt8] = []
+        var out = takeDueOutput()
+        if isDeaf(bytes) { return out }
         for event in decoder.feed(bytes) {
             switch event {
             case let .damaged(error):
@@ -132,7 +144,9 @@ public struct ReaderEngine: Sendable {
         guard let op = operation else { return }
         let elapsed = now.milliseconds(since: op.start)
         if op.kind == .heating {
-            if acquiredChannels(op) >= op.profile.map(\.channels) ?? 0 { finishHeating() }
+            if let fault = op.scheduledFault, now >= fault.strikesAt {
+                strikeDuringHeating(op, fault)
+            } else if acquiredChannels(op) >= op.profile.map(\.channels) ?? 0 { finishHeating() }
         } else if elapsed >= op.wallMilliseconds {
             finishMechanical(op)
         }
@@ -151,9 +165,13 @@ public struct ReaderEngine: Sendable {
         if !isHello, let last = lastExecuted, last.sequence == frame.sequence, last.crc == crc {
             return last.reply
         }
+        let firing = scenario.faults == nil ? [] : faultsFiring(frame)
+        if !firing.isEmpty, let silenced = faultsBeforeExecution(firing, type: frame.type) { return silenced }
+        let boots = faultRuntime.boots
         let reply = execute(frame).frame(sequence: frame.sequence).encodeForWire()
+        if faultRuntime.boots != boots { return [] }  // the reader rebooted while executing: no reply
         lastExecuted = isHello ? nil : ExecutedRequest(sequence: frame.sequence, crc: crc, reply: reply)
-        return reply
+        return firing.isEmpty ? reply : faultsAfterExecution(firing, type: frame.type, reply: reply)
     }
 
     private mutating func execute(_ frame: Frame) -> Reply {
@@ -179,7 +197,7 @@ public struct ReaderEngine: Sendable {
         case .getProfile: return .profile(state.profile, for: .getProfile)
         case let .clearEvents(mask):
             let before = state.events
-            state.events &= ~mask.rawValue
+            state.events &= ~(mask.rawValue & ~persistingCauses)
             if state.events != before { persist() }
             return .eventsCleared(ReaderEvents(rawValue: state.events))
         case .loadNext: return loadNext()
@@ -231,6 +249,7 @@ public struct ReaderEngine: Sendable {
 
     private mutating func loadNext() -> Reply {
         if operation != nil { return .error(.busy, detail: "\(readerState) in progress; poll STATUS") }
+        if let refusal = faultRefusal { return refusal }
         if let loaded = state.loadedCardIndex {
             return .error(.invalidState, detail: "card \(scenario.cards[loaded].id) is loaded; eject it first")
         }
@@ -242,6 +261,7 @@ public struct ReaderEngine: Sendable {
         state.loadedCardIndex = state.nextCardIndex
         state.nextCardIndex += 1
         operation = ActiveOperation(kind: .loading, start: now, wallMilliseconds: wallMilliseconds(real: Self.realLoadMilliseconds))
+        operation?.jamClearAfterMs = faultRuntime.armedJam.take()
         state.operationInProgress = .loading
         persist()
         advance(to: now)
@@ -250,6 +270,7 @@ public struct ReaderEngine: Sendable {
 
     private mutating func readElement(_ e: UInt8, reread: Bool) -> Reply {
         if operation != nil { return .error(.busy, detail: "\(readerState) in progress; poll STATUS") }
+        if let refusal = faultRefusal { return refusal }
         guard let c = state.loadedCardIndex else { return .error(.noCard, detail: "load a card first") }
         guard let i = elementIndex(e) else { return .error(.elementOutOfRange, detail: "card has elements 1-4") }
         if let b = bufferedElement(c) { return .error(.unreleasedData, detail: "element \(b + 1) is buffered") }
@@ -267,7 +288,8 @@ public struct ReaderEngine: Sendable {
         let read = GlowCurveSynthesis.read(populations: start, profile: profile, physics: physics, rng: &g)
         let wall = elementWallMilliseconds(profile)
         operation = ActiveOperation(
-            kind: .heating, start: now, wallMilliseconds: wall, element: i, read: read, startPopulations: start, profile: profile)
+            kind: .heating, start: now, wallMilliseconds: wall, element: i, read: read, startPopulations: start, profile: profile,
+            scheduledFault: faultRuntime.armedHeatingFault.take().map { $0.scheduled(start: now, wallMilliseconds: wall) })
         // Non-volatile memory assumes the worst: if power fails now, the signal is gone.
         state.cards[c].populations[i] = read.remaining
         state.cards[c].readCounts[i] += 1
@@ -344,6 +366,7 @@ public struct ReaderEngine: Sendable {
 
     private mutating func startCardOperation(_ kind: PersistedOperation) -> Reply {
         if operation != nil { return .error(.busy, detail: "\(readerState) in progress; poll STATUS") }
+        if kind == .annealing, let refusal = faultRefusal { return refusal }
         guard let c = state.loadedCardIndex else { return .error(.noCard, detail: "no card in the reading position") }
         if let b = bufferedElement(c) { return .error(.unreleasedData, detail: "element \(b + 1) is buffered") }
         let real = kind == .annealing ? Double(state.profile.annealMilliseconds) : Self.realEjectMilliseconds
@@ -358,17 +381,7 @@ public struct ReaderEngine: Sendable {
         guard let op = operation else { return .aborted(readerState) }
         switch op.kind {
         case .heating:
-            guard let c = state.loadedCardIndex, let read = op.read else { break }
-            let n = acquiredChannels(op)
-            let i = op.element
-            state.cards[c].populations[i] = n > 0 ? read.populationsAfterChannel[n - 1] : op.startPopulations
-            state.cards[c].set(i, .interrupted)
-            let part = Array(read.channels.prefix(n))
-            state.cards[c].curves[i] = HeldCurve(
-                counts: part.map(\.counts), temperaturesDeciCelsius: part.map(\.temperatureDeciCelsius), acquired: n,
-                channelsExpected: read.channels.count, channelMicroseconds: read.channelMicroseconds,
-                darkCountsPerSecond: read.darkCountsPerSecond,
-                heaterMaxDeciCelsius: part.map(\.temperatureDeciCelsius).max() ?? 0, crc32: 0)
+            interruptHeating(op, channels: acquiredChannels(op))
         case .loading:
             // The card goes back to the input magazine.
             state.loadedCardIndex = nil
@@ -383,6 +396,42 @@ public struct ReaderEngine: Sendable {
         state.operationInProgress = nil
         persist()
         return .aborted(readerState)
+    }
+
+    /// Cuts a heating off after `n` channels: the element is `interrupted`, its traps keep what was not
+    /// yet heated, the partial curve's summary stays.
+    mutating func interruptHeatingNow(channels n: Int) {
+        guard let op = operation, op.kind == .heating else { return }
+        interruptHeating(op, channels: n)
+        operation = nil
+        state.operationInProgress = nil
+        persist()
+    }
+
+    private mutating func interruptHeating(_ op: ActiveOperation, channels n: Int) {
+        guard let c = state.loadedCardIndex, let read = op.read else { return }
+        let i = op.element
+        state.cards[c].populations[i] = n > 0 ? read.populationsAfterChannel[n - 1] : op.startPopulations
+        state.cards[c].set(i, .interrupted)
+        let part = Array(read.channels.prefix(n))
+        state.cards[c].curves[i] = HeldCurve(
+            counts: part.map(\.counts), temperaturesDeciCelsius: part.map(\.temperatureDeciCelsius), acquired: n,
+            channelsExpected: read.channels.count, channelMicroseconds: read.channelMicroseconds,
+            darkCountsPerSecond: read.darkCountsPerSecond,
+            heaterMaxDeciCelsius: part.map(\.temperatureDeciCelsius).max() ?? 0, crc32: 0)
+    }
+
+    /// Power fails and comes back at once (a `reboot` fault): what a restart from the state file does,
+    /// plus the lost session; deaf while booting.
+    mutating func powerCycle(bootMilliseconds: Double) {
+        if let op = operation { state.operationInProgress = op.kind }
+        operation = nil
+        recoverAfterRestart()
+        sessionVersion = nil
+        lastExecuted = nil
+        decoder.reset()
+        faultRuntime.rebooted(now: now, bootMilliseconds: bootMilliseconds)
+        persist()
     }
 
     // MARK: time-driven transitions
@@ -404,7 +453,13 @@ public struct ReaderEngine: Sendable {
 
     private mutating func finishMechanical(_ op: ActiveOperation) {
         switch op.kind {
-        case .loading: break
+        case .loading:
+            if let clearAfter = op.jamClearAfterMs {
+                // Jammed on the way in: the operator takes the card out and puts it back in front.
+                state.loadedCardIndex = nil
+                state.nextCardIndex -= 1
+                latchFault(.jam, clearAfterMs: clearAfter)
+            }
         case .ejecting: ejectLoadedCard()
         case .annealing: annealLoadedCard(seconds: Double(state.profile.annealMilliseconds) / 1000)
         case .heating: return
@@ -449,7 +504,7 @@ public struct ReaderEngine: Sendable {
 
     // MARK: helpers
 
-    private var readerState: ReaderState {
+    var readerState: ReaderState {
         if let op = operation {
             switch op.kind {
             case .loading: return .loading
@@ -458,11 +513,12 @@ public struct ReaderEngine: Sendable {
             case .ejecting: return .ejecting
             }
         }
+        if persistingCauses != 0 { return .fault }
         return state.loadedCardIndex == nil ? .idle : .cardLoaded
     }
 
     /// The loaded card as STATUS shows it: none while it is still being loaded.
-    private var shownCardIndex: Int? {
+    var shownCardIndex: Int? {
         if operation?.kind == .loading { return nil }
         return state.loadedCardIndex
     }
@@ -478,7 +534,7 @@ public struct ReaderEngine: Sendable {
         }
     }
 
-    private func elementIndex(_ e: UInt8) -> Int? {
+    func elementIndex(_ e: UInt8) -> Int? {
         (1...CardGeometry.elementsPerCard).contains(Int(e)) ? Int(e) - 1 : nil
     }
 
@@ -493,7 +549,7 @@ public struct ReaderEngine: Sendable {
         return Swift.min(1, now.milliseconds(since: op.start) / op.wallMilliseconds) * p.totalSeconds
     }
 
-    private func acquiredChannels(_ op: ActiveOperation) -> Int {
+    func acquiredChannels(_ op: ActiveOperation) -> Int {
         guard let p = op.profile else { return 0 }
         if op.wallMilliseconds <= 0 || now.milliseconds(since: op.start) >= op.wallMilliseconds { return p.channels }
         let t = profileSeconds(op) - p.preheatSeconds
@@ -523,7 +579,7 @@ public struct ReaderEngine: Sendable {
         return pace
     }
 
-    private mutating func persist() {
+    mutating func persist() {
         guard let path = statePath else { return }
         do { try StateFile.store(state, path: path); persistenceProblem = nil } catch { persistenceProblem = error }
     }

@@ -17,14 +17,18 @@ public struct Scenario: Sendable, Hashable, Codable {
     public var backgroundNanoSievertPerHour: Double
     /// The magazine, in loading order.
     public var cards: [ScenarioCard]
+    /// Faults to inject, replayed identically on every run (absent = a reader that never fails).
+    public var faults: [ScenarioFault]?
 
     public init(
         format: Int = 1, seed: UInt64, reader: ReaderDescription, elementMilliseconds: Double?,
-        storageCelsius: Double, backgroundNanoSievertPerHour: Double, cards: [ScenarioCard]
+        storageCelsius: Double, backgroundNanoSievertPerHour: Double, cards: [ScenarioCard],
+        faults: [ScenarioFault]? = nil
     ) {
         self.format = format; self.seed = seed; self.reader = reader
         self.elementMilliseconds = elementMilliseconds; self.storageCelsius = storageCelsius
         self.backgroundNanoSievertPerHour = backgroundNanoSievertPerHour; self.cards = cards
+        self.faults = faults
     }
 
     /// The built-in example shipment (about 50 cards), `Resources/builtin-shipment.json`.
@@ -82,6 +86,7 @@ public struct Scenario: Sendable, Hashable, Codable {
             guard seen.insert(card.id).inserted else { throw .duplicateCardID(card.id) }
             try card.validate()
         }
+        for (i, fault) in (faults ?? []).enumerated() { try fault.validate(self, index: i) }
     }
 
     private static func path(_ c: DecodingError.Context) -> String {

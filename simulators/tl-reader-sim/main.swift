@@ -24,6 +24,9 @@ struct TLReaderSim: ParsableCommand {
     @Option(name: .customLong("speed-ms"), help: "Wall milliseconds per element read (0 = instant); overrides the scenario.")
     var speedMilliseconds: Double?
 
+    @Option(name: .long, help: "Keep a symbolic link at this path to the current pseudo-terminal (it changes when an 'unplug' fault re-plugs the reader).")
+    var link: String?
+
     func validate() throws {
         if let ms = speedMilliseconds, !(ms >= 0 && ms.isFinite) {
             throw ValidationError("--speed-ms must be 0 or more")
@@ -41,7 +44,7 @@ struct TLReaderSim: ParsableCommand {
         let loaded = scenario == "builtin" ? try Scenario.builtin() : try Scenario.load(path: scenario)
         let pace: ReaderEngine.Pace = speedMilliseconds.map { .elementMilliseconds($0) } ?? .scenario
         let engine = try ReaderEngine(scenario: loaded, statePath: state, pace: pace)
-        let server = PtyReaderServer(engine: engine)
+        let server = PtyReaderServer(engine: engine, linkPath: link)
         let device = try server.start()
         // Unbuffered write: a pipe reader sees the line at once.
         FileHandle.standardOutput.write(Data("device: \(device)\n".utf8))

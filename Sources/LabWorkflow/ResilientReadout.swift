@@ -1,0 +1,259 @@
+import Instruments
+import Logging
+import ReaderProtocol
+
+/// A ``ReadoutJob`` that survives a pulled cable and, when the operator confirms, reader faults.
+///
+/// When the connection is lost mid-batch (the port hangs up, the transport closes, or the link stays
+/// dead after the driver's own recoveries), it closes the old connection, tries to open the reader
+/// again every ``Policy/retryInterval`` until ``Policy/reconnectTimeout``, checks by IDENTIFY that the
+/// same reader (serial number) came back, and runs the job again: the job finds the batch still open by
+/// the reader's serial and the driver resumes from the reader's state, so a curve the reader still holds
+/// is fetched and stored, an element whose heating was cut off is recorded as lost, and nothing stored
+/// is read or stored twice.
+///
+/// A fault the operator must clear (jam, door open, heater or high-voltage fault) stops the batch,
+/// unless ``Policy/operatorClearance`` says the operator fixed it: the latched events are then cleared
+/// and the batch goes on. ``Policy/clearFaultsAtStart`` does the same once at the start, for an operator
+/// who runs the command again after fixing the reader.
+///
+/// ```swift
+/// let readout = ResilientReadout(job: job, opener: .init { _ in try await SerialPortTransport.open(path: path) },
+///                                policy: .init(reconnectTimeout: .seconds(180)), logger: logger)
+/// let result = try await readout.run(manifest: cards, notify: { print($0) })
+/// ```
+public struct ResilientReadout: Sendable {
+    /// How hard to try.
+    public struct Policy: Sendable {
+        /// How long to wait for the reader to come back after it was disconnected; `.zero` gives up at once.
+        public var reconnectTimeout: Duration
+        /// Pause between attempts to open the reader again.
+        public var retryInterval: Duration
+        /// Timing of the reader sessions.
+        public var readerConfiguration: TLReaderConfiguration
+        /// The operator has fixed the reader: clear latched fault events before the first run.
+        public var clearFaultsAtStart: Bool
+        /// Asked when a fault stops the batch, with the latched fault events: true = the operator fixed
+        /// it, clear the events and go on; false (or nil) = stop with the fault.
+        public var operatorClearance: (@Sendable (ReaderEvents) async -> Bool)?
+        /// Fault stops handled in one call at most (a guard against a fault that keeps coming back).
+        public var maxFaultClearances: Int
+
+        public init(reconnectTimeout: Duration = .seconds(180), retryInterval: Duration = .milliseconds(250),
+                    readerConfiguration: TLReaderConfiguration = .init(), clearFaultsAtStart: Bool = false,
+                    operatorClearance: (@Sendable (ReaderEvents) async -> Bool)? = nil, maxFaultClearances: Int = 20) {
+            self.reconnectTimeout = reconnectTimeout
+            self.retryInterval = retryInterval
+            self.readerConfiguration = readerConfiguration
+            self.clearFaultsAtStart = clearFaultsAtStart
+            self.operatorClearance = operatorClearance
+            self.maxFaultClearances = maxFaultClearances
+        }
+    }
+
+    /// What happened, for the operator.
+    public enum Notice: Sendable, Hashable, CustomStringConvertible {
+        /// The connection was lost; waiting for the reader to come back.
+        case disconnected(serial: String?, reason: String, waitingUpTo: Duration)
+        /// The same reader answered again; the batch is resumed.
+        case resumed(serial: String?)
+        /// A fault stopped the batch.
+        case fault(ReaderEvents, reason: String)
+        /// Latched fault events were cleared on the operator's word.
+        case faultsCleared(ReaderEvents)
+
+        public var description: String {
+            switch self {
+            case let .disconnected(serial, reason, wait):
+                "reader \(serial ?? "") disconnected (\(reason)); waiting for it to come back (up to \(Self.seconds(wait)))…"
+            case let .resumed(serial): "reader \(serial ?? "") is back: resumed"
+            case let .fault(events, reason): "reader fault \(events): \(reason)"
+            case let .faultsCleared(events): "cleared the reader's fault events \(events) (the operator fixed the reader)"
+            }
+        }
+
+        static func seconds(_ d: Duration) -> String {
+            let s = d.components.seconds
+            return s >= 120 ? "\(s / 60) min" : "\(s) s"
+        }
+    }
+
+    /// What a run did.
+    public struct Outcome: Sendable {
+        /// The last run of the job (it covers the batch from the last resume on).
+        public var result: ReadoutJob.Result
+        /// How often the reader was disconnected and came back.
+        public var reconnections: Int
+        /// How often fault events were cleared on the operator's word (including at the start).
+        public var faultClearances: Int
+    }
+
+    let job: ReadoutJob
+    let opener: Opener
+    let policy: Policy
+    let logger: Logger
+
+    public init(job: ReadoutJob, opener: Opener, policy: Policy = .init(), logger: Logger) {
+        self.job = job
+        self.opener = opener
+        self.policy = policy
+        self.logger = logger
+    }
+
+    /// Runs the job until the batch is complete, reconnecting after unplugs and clearing faults the
+    /// operator fixed.
+    /// - Throws: ``ResilientReadoutError`` when the reader did not come back in time or a fault stays;
+    ///   otherwise the job's error (a fault the operator did not clear, a store failure, …). The batch
+    ///   stays open and resumable in every case.
+    public func run(
+        manifest: [ShipmentCard], groupID: String? = nil, profile: WireProfile = .lifMgTiDefault,
+        progress: @escaping @Sendable (ReadoutProgress) -> Void = { _ in },
+        notify: @escaping @Sendable (Notice) -> Void = { _ in }
+    ) async throws -> Outcome {
+        var reader = TLReader(transport: try await opener.open(nil), configuration: policy.readerConfiguration, logger: logger)
+        var serial: String?
+        var reconnections = 0
+        var clearances = 0
+        if policy.clearFaultsAtStart {
+            do {
+                if try await clearFaults(reader, notify: notify) { clearances += 1 }
+            } catch {
+                await reader.close()
+                throw error
+            }
+        }
+        while true {
+            do {
+                await settle(reader)
+                let result = try await job.run(reader: reader, manifest: manifest, groupID: groupID, profile: profile, progress: progress)
+                await reader.close()
+                return Outcome(result: result, reconnections: reconnections, faultClearances: clearances)
+            } catch {
+                serial = await reader.identity?.serial ?? serial
+                if let events = Self.operatorFault(error) {
+                    notify(.fault(events, reason: "\(error)"))
+                    guard clearances < policy.maxFaultClearances, let ask = policy.operatorClearance, await ask(events) else {
+                        await reader.close()
+                        throw error
+                    }
+                    do {
+                        if try await clearFaults(reader, notify: notify) { clearances += 1 }
+                        continue
+                    } catch {
+                        guard Self.isConnectionLoss(error) else { await reader.close(); throw error }
+                        // Fall through to reconnecting: the line died while clearing.
+                    }
+                } else if !Self.isConnectionLoss(error) {
+                    await reader.close()
+                    throw error
+                }
+                await reader.close()
+                guard policy.reconnectTimeout > .zero else { throw error }
+                logger.notice("connection to the reader lost", metadata: ["serial": "\(serial ?? "?")", "error": "\(error)"])
+                notify(.disconnected(serial: serial, reason: Self.shortReason(error), waitingUpTo: policy.reconnectTimeout))
+                reader = try await waitForReader(serial: serial, lastError: error)
+                reconnections += 1
+                notify(.resumed(serial: serial))
+            }
+        }
+    }
+
+    /// Opens the reader again until it answers IDENTIFY with `serial`, or the timeout runs out.
+    private func waitForReader(serial: String?, lastError: any Error) async throws -> TLReader {
+        let clock = ContinuousClock()
+        let deadline = clock.now.advanced(by: policy.reconnectTimeout)
+        var last = "\(lastError)"
+        while clock.now < deadline {
+            try Task.checkCancellation()
+            do {
+                let transport = try await opener.open(serial)
+                let candidate = TLReader(transport: transport, configuration: policy.readerConfiguration, logger: logger)
+                do {
+                    let identity = try await candidate.connect().identity
+                    if serial == nil || identity.serial == serial { return candidate }
+                    last = "another reader (\(identity.serial)) answered"
+                    logger.notice("another reader answered; still waiting", metadata: ["found": "\(identity.serial)"])
+                } catch {
+                    last = "\(error)"
+                }
+                await candidate.close()
+            } catch {
+                last = "\(error)"
+            }
+            try await Task.sleep(for: policy.retryInterval)
+        }
+        throw ResilientReadoutError.readerDidNotReturn(serial: serial, waited: policy.reconnectTimeout, lastProblem: last)
+    }
+
+    /// Waits while the reader finishes a long operation (a reader that kept heating while its cable was
+    /// out): the job's QC request would otherwise be refused `busy`. Errors are left for the job to meet.
+    private func settle(_ reader: TLReader) async {
+        guard (try? await reader.connect()) != nil else { return }
+        let clock = ContinuousClock()
+        let deadline = clock.now.advanced(by: policy.readerConfiguration.operationTimeout)
+        while clock.now < deadline {
+            guard let st = try? await reader.status() else { return }
+            switch st.state {
+            case .loading, .heating, .annealing, .ejecting: break
+            default: return
+            }
+            guard (try? await Task.sleep(for: policy.readerConfiguration.pollInterval)) != nil else { return }
+        }
+    }
+
+    /// Clears latched fault events (the operator's word that the cause is fixed). Returns whether any
+    /// were latched. Throws ``ResilientReadoutError/faultPersists(_:)`` when the reader keeps them.
+    private func clearFaults(_ reader: TLReader, notify: @Sendable (Notice) -> Void) async throws -> Bool {
+        _ = try await reader.connect()
+        let latched = try await reader.status().events.intersection(.faults)
+        guard !latched.isEmpty else { return false }
+        let left = try await reader.clearEvents(latched).intersection(.faults)
+        guard left.isEmpty else { throw ResilientReadoutError.faultPersists(left) }
+        logger.notice("fault events cleared on the operator's word", metadata: ["events": "\(latched)"])
+        notify(.faultsCleared(latched))
+        return true
+    }
+
+    /// The driver error underneath a job's error.
+    static func readerError(_ error: any Error) -> TLReaderError? {
+        if let e = error as? TLReaderError { return e }
+        if let e = error as? ReadoutError { return e.readerError }
+        return nil
+    }
+
+    /// Whether `error` (from ``ReadoutJob`` or ``TLReader``) means the line is gone: the port hung up
+    /// or closed, the link stayed dead after the driver's own retries, or the reader keeps rebooting.
+    public static func isConnectionLoss(_ error: any Error) -> Bool {
+        switch readerError(error) {
+        case .link(.transport)?, .link(.linkLost)?: true
+        case let .reader(code, _, _)?: code == .notInitialised
+        default: false
+        }
+    }
+
+    /// The fault events an operator must clear (jam, door, heater, high voltage), when `error` is a
+    /// fault that stopped the job; nil for any other error.
+    public static func operatorFault(_ error: any Error) -> ReaderEvents? {
+        switch readerError(error) {
+        case let .fault(events, _, _)?: return events.isEmpty ? .faults : events
+        case let .reader(code, _, _)?:
+            switch code {
+            case .jam: return .jam
+            case .doorOpen: return .doorOpen
+            case .heaterFault: return .heaterFault
+            case .highVoltageFault: return .highVoltageFault
+            default: return nil
+            }
+        default: return nil
+        }
+    }
+
+    private static func shortReason(_ error: any Error) -> String {
+        switch readerError(error) {
+        case .link(.transport)?: "the port hung up"
+        case .link(.linkLost)?: "no answer"
+        case .reader(.notInitialised, _, _)?: "the reader restarted"
+        default: "\(error)"
+        }
+    }
+}
