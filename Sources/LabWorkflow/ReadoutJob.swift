@@ -81,13 +81,15 @@ public struct ReadoutJob: Sendable {
         try store.saveManifest(manifest.map { $0.batchCard(batchID) })
         let before = try store.readings(batch: batchID).count
 
-        // Reader QC before reading on: dark counts, reference light, HV, heater.
+        // Reader QC before reading on: dark counts, reference light, HV, heater. A reader that comes
+        // back mid-operation (re-plug, restart while heating) answers QC with `busy`: let it settle.
+        let settled = try await reader.waitUntilSettled()
         let qc = try await reader.qc()
         _ = try store.saveReaderQC(ReaderQCRecord(
             batchID: batchID, takenAt: now(), pmtDarkCountsPerSecond: qc.pmtDarkCountsPerSecond,
             referenceLightCounts: qc.referenceLightCounts, highVoltageVolts: qc.highVoltageVolts,
             heaterDeciCelsius: qc.heaterDeciCelsius))
-        if connection.status.state == .idle || connection.status.state == .cardLoaded {
+        if settled.state == .idle || settled.state == .cardLoaded {
             _ = try await reader.setProfile(Self.wire(batch.timeTemperatureProfile))
         }
 

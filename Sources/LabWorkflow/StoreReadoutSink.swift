@@ -25,7 +25,8 @@ public struct StoreReadoutSink: ReadoutSink {
     }
 
     public func store(_ reading: DriverReading) async throws {
-        let existing = try store.readings(batch: batchID).first { $0.cardID == reading.cardID && $0.element == reading.element }
+        // Only this card's readings (at most four) are looked at, not the whole batch's curves.
+        let existing = try store.readings(card: reading.cardID).first { $0.batchID == batchID && $0.element == reading.element }
         if let existing {
             if let curve = existing.curve, curve.readerCurveCRC32 == reading.curveCRC32 {
                 logger.info("element already stored; offered again after a restart", metadata: meta(reading.cardID, reading.element))
