@@ -1,3 +1,5 @@
+import RealModule
+
 /// The multi-element dose algorithm, version 2 (`tld-multi-element-v2`): the model function of
 /// docs/dose-algorithm.md. From the four corrected element readings it finds the radiation type and
 /// the photon energy by matching the card's pattern against the characterized responses
@@ -84,10 +86,13 @@ public struct DoseAlgorithm: Sendable, Hashable {
         return (rel * rel + readingNoise.value * readingNoise.value).squareRoot()
     }
 
-    /// Weighted least squares of X_i = H·r_i over the photon grid; the grid point of least χ² wins.
+    /// Weighted least squares of X_i = H·r_i at every point of the photon grid, then the average over
+    /// the grid with weights exp(−(χ² − χ²_min)/2): patterns the readings cannot tell apart share the
+    /// result instead of the noise picking one of them (a smooth estimate where the table has large
+    /// steps between neighbouring fields, e.g. N-150 → S-Cs or 0° → 60°).
     func fitPhoton(_ readings: [Int: Double]) -> PhotonFit? {
         guard !readings.isEmpty else { return nil }
-        var best: PhotonFit?
+        var fits: [(row: ElementResponseTable.Row, h: Double, chi: Double)] = []
         for row in responses.photonGrid() {
             var sxr = 0.0, srr = 0.0
             for (n, x) in readings {
@@ -97,19 +102,37 @@ public struct DoseAlgorithm: Sendable, Hashable {
             }
             guard srr > 0 else { continue }
             let h = sxr / srr
-            var chi = 0.0, worst = 0.0, worstN = 0
+            var chi = 0.0
             for (n, x) in readings {
                 let p = h * row.response[n - 1], s = sigma(x)
                 chi += (x - p) * (x - p) / (s * s)
-                let tol = patternTolerance * max(p, 0)
-                let z = abs(x - p) / (s * s + tol * tol).squareRoot()
-                if z > worst { (worst, worstN) = (z, n) }
             }
-            if best.map({ chi < $0.chiSquare }) ?? true {
-                best = PhotonFit(row: row, hp10: h, chiSquare: chi, worstDeviation: worst, worstElement: worstN, elements: readings.keys.sorted())
-            }
+            fits.append((row, h, chi))
         }
-        return best
+        guard let best = fits.min(by: { $0.chi < $1.chi }) else { return nil }
+        var wSum = 0.0, h = 0.0, g = 0.0, e = 0.0
+        var response = [Double](repeating: 0, count: best.row.response.count)
+        for f in fits {
+            let w = Double.exp(-(f.chi - best.chi) / 2)
+            guard w > 1e-6 else { continue }
+            wSum += w
+            h += w * f.h
+            g += w * f.row.hp007PerHp10
+            e += w * f.row.meanEnergyKiloElectronVolt
+            for i in response.indices { response[i] += w * f.row.response[i] }
+        }
+        let row = ElementResponseTable.Row(
+            field: best.row.field, angleDegrees: best.row.angleDegrees, beta: false, meanEnergyKiloElectronVolt: e / wSum,
+            response: response.map { $0 / wSum }, hp007PerHp10: g / wSum)
+        let hp10 = h / wSum
+        var worst = 0.0, worstN = 0
+        for (n, x) in readings {
+            let p = hp10 * row.response[n - 1], s = sigma(x)
+            let tol = patternTolerance * max(p, 0)
+            let z = abs(x - p) / (s * s + tol * tol).squareRoot()
+            if z > worst { (worst, worstN) = (z, n) }
+        }
+        return PhotonFit(row: row, hp10: hp10, chiSquare: best.chi, worstDeviation: worst, worstElement: worstN, elements: readings.keys.sorted())
     }
 
     /// Hp(10) and Hp(0.07) of a card.
@@ -133,7 +156,8 @@ public struct DoseAlgorithm: Sendable, Hashable {
                 switch pos.role {
                 case .shallow: flags.append(.shallowElementLost)
                 case .deep: flags.append(.deepElementLost)
-                case .filteredLight, .filteredHeavy: if !flags.contains(.filteredElementLost) { flags.append(.filteredElementLost) }
+                case .filteredLight, .filteredHeavy, .neutronSensitive, .neutronInsensitive:
+                    if !flags.contains(.filteredElementLost) { flags.append(.filteredElementLost) }
                 }
             }
             guard let raw = roleDoses(card, calibration: calibration)[pos.role] else { continue }

@@ -6,20 +6,23 @@ import Foundation  // exp, log, cos
 /// |---|---|---|---|
 /// | E1 | polyester window 7 mg/cm² | LiF 0.09 mm (24 mg/cm²) | Hp(0.07) |
 /// | E2 | ABS 1000 mg/cm² | LiF 0.38 mm (100 mg/cm²) | Hp(10) |
-/// | E3 | ABS 1000 mg/cm² + Al 300 mg/cm² (≈ 1.1 mm) | LiF 0.38 mm | Hp(10), energy discrimination |
-/// | E4 | ABS 1000 mg/cm² + Cu 450 mg/cm² (≈ 0.5 mm) | LiF 0.38 mm | Hp(10), energy discrimination |
+/// | E3 | ABS 1000 mg/cm² + Cu 450 mg/cm² (≈ 0.5 mm) | LiF 0.38 mm | energy discrimination 30–150 keV |
+/// | E4 | ABS 1000 mg/cm² + Sn 700 mg/cm² (≈ 0.96 mm) | LiF 0.38 mm | energy discrimination 80–700 keV |
 ///
 /// ICRU defines Hp(0.07) and Hp(10) at 7 and 1000 mg/cm² of tissue, so E1 and E2 track them
 /// (shared/notes/tl-physics.md, "Multi-element dose algorithm"; Landauer InLight and Harshaw 8814-type
-/// holders use the same idea: plastic, Al and Cu filters).
+/// holders use the same idea; the US Navy DT-702 holder has Cu and Sn filters). Cu transmits 3 % at
+/// 33 keV and 92 % at 118 keV; Sn (K edge 29 keV) transmits 17 % at 83 keV, 52 % at 118 keV and 98 %
+/// at 662 keV, so between them they place every ISO 4037 quality (an Al filter would add little
+/// above 50 keV).
 public enum CardGeometry {
     public static let elementsPerCard = 4
     /// Layers in front of each element's phosphor, outermost first (index 0 = E1).
     static let layers: [[(material: Material, gramsPerSquareCentimetre: Double)]] = [
         [(.polyester, 0.007)],
         [(.abs, 1.0)],
-        [(.abs, 1.0), (.aluminium, 0.30)],
         [(.abs, 1.0), (.copper, 0.45)],
+        [(.abs, 1.0), (.tin, 0.70)],
     ]
     /// Mass thickness of each element's phosphor (g/cm²): LiF (2.64 g/cm³) 0.09 mm for E1, 0.38 mm else.
     static let phosphorGramsPerSquareCentimetre: [Double] = [0.024, 0.100, 0.100, 0.100]
@@ -30,7 +33,7 @@ public enum CardGeometry {
 /// A material of the card, holder or phantom, with its photon cross sections from
 /// ``PhotonCrossSectionTable`` (Elam et al. 2002 via xraydb; simulators/tools/make_photon_cross_sections.py).
 enum Material: Sendable {
-    case air, lithiumFluoride, aluminium, copper, abs, polyester, water
+    case air, lithiumFluoride, aluminium, copper, tin, abs, polyester, water
 
     private var tables: (attenuation: [Double], energyAbsorption: [Double]) {
         typealias T = PhotonCrossSectionTable
@@ -39,6 +42,7 @@ enum Material: Sendable {
         case .lithiumFluoride: (T.lithiumFluorideAttenuation, T.lithiumFluorideEnergyAbsorption)
         case .aluminium: (T.aluminiumAttenuation, T.aluminiumEnergyAbsorption)
         case .copper: (T.copperAttenuation, T.copperEnergyAbsorption)
+        case .tin: (T.tinAttenuation, T.tinEnergyAbsorption)
         case .abs: (T.absAttenuation, T.absEnergyAbsorption)
         case .polyester: (T.polyesterAttenuation, T.polyesterEnergyAbsorption)
         case .water: (T.waterAttenuation, T.waterEnergyAbsorption)

@@ -28,6 +28,7 @@ MATERIALS = [
     ("lithiumFluoride", "LiF", "LiF (phosphor)"),
     ("aluminium", "Al", "aluminium filter"),
     ("copper", "Cu", "copper filter"),
+    ("tin", "Sn", "tin filter"),
     ("abs", "C15H17N", "ABS holder plastic, approximated as C15H17N"),
     ("polyester", "C10H8O4", "polyester (Mylar) window"),
     ("water", "H2O", "water (tissue substitute)"),
