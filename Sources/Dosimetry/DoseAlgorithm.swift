@@ -12,8 +12,9 @@ public struct DoseAlgorithm: Sendable, Hashable {
     public var responses: ElementResponseTable
     public var nonLinearity: NonLinearityCorrection
     /// Relative deviation (1σ) of one element from the pattern of a field that is still "in pattern":
-    /// card-to-card and field-to-field spread of the response beyond counting statistics. An element
-    /// more than 3σ off (≈ 45 % with 0.15) is out of pattern.
+    /// the spread of the response within a field beyond the element reproducibility (angles and spectra
+    /// between the tabulated ones). With the reproducibility of 4 %, an element more than 3σ off (≈ 24 %)
+    /// is out of pattern, as in version 1 (25 %).
     public var patternTolerance: Double
     /// Relative reproducibility of one element's reading (1σ): element sensitivity spread after the
     /// calibration, as the calibration dosimeters show it (≈ 3–4 %).
@@ -24,7 +25,7 @@ public struct DoseAlgorithm: Sendable, Hashable {
     public init(
         cardType: CardType = .wholeBody, fading: FadingModel = .lifMgTiDefault,
         responses: ElementResponseTable = .wholeBodyCharacterized, nonLinearity: NonLinearityCorrection = .lifMgTiDefault,
-        patternTolerance: Double = 0.15, elementReproducibility: Double = 0.04, readingNoise: MilliSievert = MilliSievert(0.01)
+        patternTolerance: Double = 0.07, elementReproducibility: Double = 0.04, readingNoise: MilliSievert = MilliSievert(0.01)
     ) {
         self.cardType = cardType
         self.fading = fading
@@ -81,6 +82,10 @@ public struct DoseAlgorithm: Sendable, Hashable {
         var elements: [Int]
     }
 
+    /// Resolution of the response table, per unit dose: a characterized response below about this is
+    /// indistinguishable from zero (10 cards at 10 mSv, background subtracted from 3 controls).
+    static let tableResolution = 0.003
+
     func sigma(_ reading: Double) -> Double {
         let rel = elementReproducibility * max(reading, 0)
         return (rel * rel + readingNoise.value * readingNoise.value).squareRoot()
@@ -92,6 +97,9 @@ public struct DoseAlgorithm: Sendable, Hashable {
     /// steps between neighbouring fields, e.g. N-150 → S-Cs or 0° → 60°).
     func fitPhoton(_ readings: [Int: Double]) -> PhotonFit? {
         guard !readings.isEmpty else { return nil }
+        // The table's own resolution, in mSv at the scale of this card.
+        let floor = Self.tableResolution * max(readings.values.max() ?? 0, 0)
+        func sigma(_ x: Double) -> Double { (self.sigma(x) * self.sigma(x) + floor * floor).squareRoot() }
         var fits: [(row: ElementResponseTable.Row, h: Double, chi: Double)] = []
         for row in responses.photonGrid() {
             var sxr = 0.0, srr = 0.0
