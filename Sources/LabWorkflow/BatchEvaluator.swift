@@ -54,8 +54,8 @@ public struct BatchEvaluator: Sendable {
         guard let batch = try store.batch(id: batchID) else { throw WorkflowError.batchNotFound("\(batchID)") }
         let manifest = Dictionary(uniqueKeysWithValues: try store.manifest(batch: batchID).map { ($0.cardID, $0) })
         let readings = Dictionary(grouping: try store.readings(batch: batchID), by: \.cardID)
-        let inputs = readings.keys.sorted().map { id in
-            cardInput(id, readings[id] ?? [], manifest[id] ?? BatchCard(batchID: batchID, cardID: id, role: .worker, annealedAt: nil))
+        let inputs = try readings.keys.sorted().map { id in
+            try cardInput(id, readings[id] ?? [], manifest[id] ?? BatchCard(batchID: batchID, cardID: id, role: .worker, annealedAt: nil))
         }
 
         let calibration = try batchCalibration(batch, inputs)
@@ -79,7 +79,7 @@ public struct BatchEvaluator: Sendable {
         return try store.currentDoses(batch: batchID)
     }
 
-    func cardInput(_ id: String, _ readings: [StoredReading], _ card: BatchCard) -> CardInput {
+    func cardInput(_ id: String, _ readings: [StoredReading], _ card: BatchCard) throws -> CardInput {
         var elements: [Int: CardSignals.Element] = [:]
         var flags: [String] = []
         var remarks: [String] = []
@@ -112,7 +112,14 @@ public struct BatchEvaluator: Sendable {
             flags.append(WorkflowFlag.annealDateUnknown.rawValue)
             remarks.append("anneal date unknown: no fading correction")
         }
-        return CardInput(card: card, signals: CardSignals(cardID: id, elements: elements, daysFromAnneal: days),
+        // Element correction coefficients in force at the readout (history: ElementCorrectionRun).
+        var ecc: [Int: Double] = [:]
+        for e in elements.keys {
+            if let r = try store.calibration(kind: .elementCorrection, subject: ElementCorrection.recordSubject(card: id, element: e), at: readAt ?? now()) {
+                ecc[e] = r.value
+            }
+        }
+        return CardInput(card: card, signals: CardSignals(cardID: id, elements: elements, daysFromAnneal: days, elementCorrection: ecc),
                          flags: flags, remarks: remarks)
     }
 
@@ -126,7 +133,8 @@ public struct BatchEvaluator: Sendable {
             for role in roles {
                 guard let pos = algorithm.cardType.position(for: role),
                       case let .measured(s)? = input.signals.elements[pos.number] else { continue }
-                net[role] = s.netCounts / algorithm.fading.factor(daysFromAnnealToReadout: input.signals.daysFromAnneal)
+                let ecc = input.signals.elementCorrection[pos.number] ?? 1
+                net[role] = s.netCounts * ecc / algorithm.fading.factor(daysFromAnnealToReadout: input.signals.daysFromAnneal)
             }
             return .init(cardID: input.card.cardID, netCounts: net, deliveredHp10: MilliSievert(h10), deliveredHp007: MilliSievert(h007))
         }

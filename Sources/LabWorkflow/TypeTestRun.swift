@@ -65,9 +65,10 @@ public struct TypeTest: Sendable {
         let doses = Dictionary(try store.currentDoses(batch: batchID).map { ($0.cardID, $0) }, uniquingKeysWith: { a, _ in a })
         let manifest = Dictionary(uniqueKeysWithValues: try store.manifest(batch: batchID).map { ($0.cardID, $0) })
         let readings = Dictionary(grouping: try store.readings(batch: batchID), by: \.cardID)
-        let inputs = cards.compactMap { c -> BatchEvaluator.CardInput? in
-            guard let m = manifest[c.cardID], let r = readings[c.cardID] else { return nil }
-            return evaluator.cardInput(c.cardID, r, m)
+        var inputs: [BatchEvaluator.CardInput] = []
+        for c in cards {
+            guard let m = manifest[c.cardID], let r = readings[c.cardID] else { continue }
+            inputs.append(try evaluator.cardInput(c.cardID, r, m))
         }
         let calibration = try evaluator.batchCalibration(batch, inputs)
         let signals = Dictionary(uniqueKeysWithValues: inputs.map { ($0.card.cardID, $0.signals) })
