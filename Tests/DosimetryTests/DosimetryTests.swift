@@ -213,3 +213,32 @@ import Testing
         #expect(throws: CardTypeError.elementNumbers) { try CardType(name: "x", elements: [e[0], e[0]], periods: []) }
     }
 }
+
+@Suite struct ReaderQCCheckTests {
+    let check = ReaderQCCheck()
+    let history = (0..<5).map { i in ReaderQCCheck.Reading(darkCountsPerSecond: 30 + Double(i), referenceLightCounts: 1_520_000 + Double(i) * 100) }
+
+    @Test func aGoodReadingPasses() {
+        #expect(check.check(.init(darkCountsPerSecond: 31, referenceLightCounts: 1_521_000), history: history).isEmpty)
+    }
+
+    @Test func limitsFail() {
+        let f = check.check(.init(darkCountsPerSecond: 150, referenceLightCounts: 1_400_000), history: history)
+        #expect(f.contains(.darkCountsAboveLimit(countsPerSecond: 150, limit: 100)))
+        #expect(f.contains { if case .referenceLightOutsideTolerance = $0 { true } else { false } })
+        #expect(f.contains { if case .darkCountsRising = $0 { true } else { false } })
+        #expect(f.filter(\.isFailure).count == 2)
+    }
+
+    @Test func aSmallDriftIsATrendWarning() {
+        let f = check.check(.init(darkCountsPerSecond: 31, referenceLightCounts: 1_570_000), history: history)
+        #expect(f.count == 1)
+        #expect(f.allSatisfy { !$0.isFailure })
+        #expect(f.first?.description.contains("drifting") == true)
+    }
+
+    @Test func withoutHistoryOnlyTheLimitsAreJudged() {
+        let f = check.check(.init(darkCountsPerSecond: 31, referenceLightCounts: 1), history: [])
+        #expect(f == [.tooLittleHistory(count: 0)])
+    }
+}
