@@ -37,7 +37,7 @@ public struct BatchEvaluator: Sendable {
         DoseFlag.hp10FromFilteredElements.rawValue, DoseFlag.hp10NotAssessable.rawValue,
         DoseFlag.hp007NotAssessable.rawValue, DoseFlag.elementOutOfPattern.rawValue,
         DoseFlag.noBackgroundCorrection.rawValue, WorkflowFlag.annealDateUnknown.rawValue,
-        WorkflowFlag.glowCurveInvalid.rawValue,
+        WorkflowFlag.glowCurveInvalid.rawValue, readerQCFailedFlag,
     ]
 
     struct CardInput {
@@ -62,12 +62,17 @@ public struct BatchEvaluator: Sendable {
         let controls = inputs.filter { $0.card.role == .control }.map(\.signals)
         let background = algorithm.backgroundPerDay(controls: controls, calibration: calibration.value)
         let done = Set(try store.currentDoses(batch: batchID).map(\.cardID))
+        let qcFailures = try readerQCFindings(batch).filter(\.isFailure)
 
         for input in inputs where reevaluate || !done.contains(input.card.cardID) {
             let a = algorithm.assess(input.signals, calibration: calibration.value, backgroundPerDay: background)
             var flags = a.flags.map(\.rawValue) + input.flags
             var remarks = input.remarks + a.remarks
             if input.card.role != .worker { remarks.insert("\(input.card.role.rawValue) dosimeter", at: 0) }
+            if !qcFailures.isEmpty {
+                flags.append(Self.readerQCFailedFlag)
+                remarks += qcFailures.map { "reader QC: \($0)" }
+            }
             if a.hp10 == nil && a.hp007 == nil && flags.isEmpty { flags.append(DoseFlag.hp10NotAssessable.rawValue) }
             let review = !Self.reviewFlags.isDisjoint(with: flags)
             _ = try store.saveDose(DoseEvaluation(

@@ -29,9 +29,10 @@ public struct Reevaluation: Sendable {
     }
 
     /// Adds a dose version to every card of the batch, computed with the reader calibration records
-    /// of the batch's reader in force at `date`. Returns the new current doses.
+    /// of the batch's reader in force at `date`. Returns the new current doses. A record older than
+    /// `validity` allows at `date` is refused.
     @discardableResult
-    public func reevaluate(batchID: ReadoutBatch.ID, calibrationAt date: Date) throws -> [DoseResult] {
+    public func reevaluate(batchID: ReadoutBatch.ID, calibrationAt date: Date, validity: CalibrationValidity = .default) throws -> [DoseResult] {
         guard let batch = try store.batch(id: batchID) else { throw WorkflowError.batchNotFound("\(batchID)") }
         let algorithm = evaluator.algorithm
         var counts: [ElementRole: Double] = [:]
@@ -39,6 +40,12 @@ public struct Reevaluation: Sendable {
         for pos in algorithm.cardType.elements {
             let kind = CalibrationKind(rawValue: "countsPerMilliSievert/\(pos.role.rawValue)")
             if let r = try store.calibration(kind: kind, subject: batch.readerSerial, at: date) {
+                let age = Days(date.timeIntervalSince(r.validFrom) / 86_400)
+                guard validity.isValid(.readerCalibration, age: age) else {
+                    throw WorkflowError.noCalibration(
+                        batchGroupID: batch.groupID,
+                        reason: "the reader calibration record \(r.id.map { "\($0.rawValue)" } ?? "?") (\(kind)) is \(Int(age.value)) days old, valid for \(Int(validity.readerCalibration.value))")
+                }
                 counts[pos.role] = r.value
                 records.append(r)
             }

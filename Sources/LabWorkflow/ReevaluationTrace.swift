@@ -15,6 +15,8 @@ public struct DoseTrace: Sendable {
         public var source: String
         public var recordID: Int64?
         public var validFrom: Date?
+        /// End of the value's validity (`CalibrationValidity`), for records that have one.
+        public var validUntil: Date?
     }
 
     public var dose: DoseResult
@@ -25,7 +27,10 @@ public struct DoseTrace: Sendable {
     public var controls: [String]
 
     /// Traces the dose version `version` (nil = current) of `cardID` in its batch.
-    public static func trace(cardID: String, version: Int? = nil, store: any LabStore, algorithm: DoseAlgorithm = DoseAlgorithm()) throws -> DoseTrace {
+    public static func trace(
+        cardID: String, version: Int? = nil, store: any LabStore, algorithm: DoseAlgorithm = DoseAlgorithm(),
+        validity: CalibrationValidity = .default
+    ) throws -> DoseTrace {
         let history = try store.doseHistory(card: cardID)
         guard let dose = version.map({ v in history.last { $0.version == v } }) ?? history.last(where: { $0.supersededAt == nil }) ?? history.last else {
             throw WorkflowError.batchNotFound("no dose of card \(cardID)")
@@ -51,8 +56,11 @@ public struct DoseTrace: Sendable {
                 used = []
             }
             for r in used {
+                let until = calibrationID.hasPrefix("batch:") ? nil
+                    : r.validFrom.addingTimeInterval(validity.readerCalibration.value * 86_400)
                 links.append(Link(factor: "reader calibration, element \(pos.number) (\(pos.role.rawValue))", value: r.value, unit: r.unit,
-                                  source: r.source, recordID: r.id?.rawValue, validFrom: r.validFrom))
+                                  source: r.source + (calibrationID.hasPrefix("batch:") ? " (valid for its batch)" : ""),
+                                  recordID: r.id?.rawValue, validFrom: r.validFrom, validUntil: until))
             }
             if calibrationID.hasPrefix("batch:"), let r = used.first {
                 let listed = r.source.dropFirst("batch \(batch.groupID): calibration dosimeters ".count).split(separator: ";").first ?? ""
@@ -66,22 +74,23 @@ public struct DoseTrace: Sendable {
         for pos in algorithm.cardType.elements {
             let subject = ElementCorrection.recordSubject(card: cardID, element: pos.number)
             if let r = try store.calibration(kind: .elementCorrection, subject: subject, at: readAt) {
-                links.append(Link(factor: "ECC element \(pos.number)", value: r.value, unit: r.unit, source: r.source, recordID: r.id?.rawValue, validFrom: r.validFrom))
+                links.append(Link(factor: "ECC element \(pos.number)", value: r.value, unit: r.unit, source: r.source, recordID: r.id?.rawValue,
+                                  validFrom: r.validFrom, validUntil: r.validFrom.addingTimeInterval(validity.elementCorrection.value * 86_400)))
             } else {
-                links.append(Link(factor: "ECC element \(pos.number)", value: 1, unit: "1", source: "no ECC record in force: 1", recordID: nil, validFrom: nil))
+                links.append(Link(factor: "ECC element \(pos.number)", value: 1, unit: "1", source: "no ECC record in force: 1", recordID: nil, validFrom: nil, validUntil: nil))
             }
         }
 
         // Constants of the algorithm.
         if case let .exponentialMidPeriod(k, ref) = algorithm.fading {
             links.append(Link(factor: "fading model", value: k, unit: "1/day",
-                              source: "F = exp[−k(t/2 − \(ref) d)], docs/dose-algorithm.md § 3", recordID: nil, validFrom: nil))
+                              source: "F = exp[−k(t/2 − \(ref) d)], docs/dose-algorithm.md § 3", recordID: nil, validFrom: nil, validUntil: nil))
         }
-        links.append(Link(factor: "response table", value: nil, unit: "", source: algorithm.responses.source, recordID: nil, validFrom: nil))
-        links.append(Link(factor: "algorithm", value: nil, unit: "", source: dose.algorithmID, recordID: nil, validFrom: nil))
+        links.append(Link(factor: "response table", value: nil, unit: "", source: algorithm.responses.source, recordID: nil, validFrom: nil, validUntil: nil))
+        links.append(Link(factor: "algorithm", value: nil, unit: "", source: dose.algorithmID, recordID: nil, validFrom: nil, validUntil: nil))
         let controls = manifest.filter { $0.role == .control }.map(\.cardID)
         links.append(Link(factor: "background", value: nil, unit: "", source: "control dosimeters of batch \(batch.groupID): \(controls.joined(separator: ","))",
-                          recordID: nil, validFrom: nil))
+                          recordID: nil, validFrom: nil, validUntil: nil))
         return DoseTrace(dose: dose, links: links, calibrationDosimeters: dosimeters, controls: controls)
     }
 }

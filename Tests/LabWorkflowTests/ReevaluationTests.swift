@@ -43,6 +43,32 @@ struct ReevaluationTests {
         #expect(history[0].supersededAt != nil && history[1].supersededAt == nil)
         #expect(history[0].hp10MilliSievert == old.hp10MilliSievert)
         #expect(history[0].calibrationID == "batch:REEVAL")
+
+        // Past its validity (90 days) a stored reader calibration is refused.
+        #expect(throws: WorkflowError.self) {
+            try Reevaluation(store: store, logger: quietLogger).reevaluate(batchID: outcome.batchID, calibrationAt: later.addingTimeInterval(91 * 86_400))
+        }
+        let trace = try DoseTrace.trace(cardID: worker, store: store)
+        let until = try #require(trace.links.first { $0.factor.hasPrefix("reader calibration") }?.validUntil)
+        #expect(abs(until.timeIntervalSince(later) - 90 * 86_400) < 1)
+        #expect(try DoseTrace.trace(cardID: worker, version: 1, store: store).dose.calibrationID == "batch:REEVAL")
+    }
+
+    @Test("a reader whose QC fails its limits sends every dose of the batch to review")
+    func readerQCFailureFlagsTheBatch() async throws {
+        let store = try SQLiteLabStore.inMemory(logger: quietLogger)
+        var noisy = ReaderPhysics()
+        noisy.darkCountsPerSecond = 400  // PMT dark rate far above the 100 s⁻¹ limit
+        let scenario = try TypeTestIrradiation.scenario(fields: [Self.caesium], dosesMilliSievert: [5], cardsPerPoint: 2, seed: 23)
+        let outcome = try await Facility.run(scenario, store: store, groupID: "QCFAIL", physics: noisy)
+        let doses = try store.currentDoses(batch: outcome.batchID)
+        #expect(!doses.isEmpty)
+        #expect(doses.allSatisfy { $0.flags.contains("reader-qc-failed") && $0.state == .needsReview })
+        #expect(doses.allSatisfy { $0.remarks.contains("PMT dark count rate") })
+
+        let good = try SQLiteLabStore.inMemory(logger: quietLogger)
+        let fine = try await Facility.run(scenario, store: good, groupID: "QCOK")
+        #expect(try good.currentDoses(batch: fine.batchID).allSatisfy { !$0.flags.contains("reader-qc-failed") })
     }
 
     @Test("every factor of a dose traces back to its calibration records (one card)")

@@ -8,8 +8,9 @@ let quietLogger = Logger(label: "LabWorkflowTests") { _ in SwiftLogNoOpLogHandle
 
 /// The simulated facility and reader, as `tld typetest` wires them.
 enum Facility {
-    static func reader(_ scenario: Scenario) throws -> InProcessReader {
-        let connection = SimulatedReaderConnection(engine: try ReaderEngine(scenario: scenario, statePath: nil, pace: .elementMilliseconds(0)))
+    static func reader(_ scenario: Scenario, physics: ReaderPhysics = ReaderPhysics()) throws -> InProcessReader {
+        let connection = SimulatedReaderConnection(
+            engine: try ReaderEngine(scenario: scenario, statePath: nil, pace: .elementMilliseconds(0), physics: physics))
         return InProcessReader(exchange: { connection.exchange($0) }, idle: { connection.advance(milliseconds: 0) })
     }
 
@@ -28,7 +29,9 @@ enum Facility {
     }
 
     /// Reads and evaluates a scenario blind into `store`.
-    static func run(_ scenario: Scenario, store: any LabStore, groupID: String = "TYPETEST") async throws -> TypeTest.Outcome {
-        try await TypeTest(logger: quietLogger).run(reader: reader(scenario), cards: cards(scenario), store: store, groupID: groupID)
+    static func run(
+        _ scenario: Scenario, store: any LabStore, groupID: String = "TYPETEST", physics: ReaderPhysics = ReaderPhysics()
+    ) async throws -> TypeTest.Outcome {
+        try await TypeTest(logger: quietLogger).run(reader: reader(scenario, physics: physics), cards: cards(scenario), store: store, groupID: groupID)
     }
 }
