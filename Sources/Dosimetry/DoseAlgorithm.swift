@@ -270,10 +270,15 @@ public struct DoseAlgorithm: Sendable, Hashable {
             return MilliSievert(((rel * v) * (rel * v) + 2 * readingNoise.value * readingNoise.value).squareRoot())
         }
         let uEnergy007 = type == .beta || type == .mixed ? 0.15 : uEnergy10
+        let u10 = u(hp10, uEnergy10), u007 = u(hp007, uEnergy007)
+        if u10 != nil || u007 != nil {
+            // Stored with the dose (its remarks), so the uncertainty stays with the value on record.
+            remarks.append("u(Hp(10)) = \(u10.map { fmt($0.value) } ?? "–") mSv, u(Hp(0.07)) = \(u007.map { fmt($0.value) } ?? "–") mSv (k = 1)")
+        }
 
         return DoseAssessment(
             cardID: card.cardID, hp10: hp10.map(MilliSievert.init), hp007: hp007.map(MilliSievert.init),
-            hp10Uncertainty: u(hp10, uEnergy10), hp007Uncertainty: u(hp007, uEnergy007), detectionLimit: dl, flags: flags,
+            hp10Uncertainty: u10, hp007Uncertainty: u007, detectionLimit: dl, flags: flags,
             remarks: remarks, fadingFactor: fadingFactor, radiationType: type,
             effectiveEnergyKiloElectronVolt: (type == .photon || type == .mixed) ? fit?.row.meanEnergyKiloElectronVolt : nil,
             matchedPattern: fit.map { "\($0.row.field) \(Int($0.row.angleDegrees))°" },

@@ -71,6 +71,7 @@ import Testing
         #expect(a.elementsUsed == [2, 3, 4, 1])
         let u = try #require(a.hp10Uncertainty).value
         #expect(u > 0.02 && u < 0.2)
+        #expect(a.remarks.contains { $0.hasPrefix("u(Hp(10)) = ") && $0.hasSuffix("(k = 1)") })
     }
 
     @Test(arguments: ["N-40", "N-60", "N-80", "N-100", "N-150", "S-Co"])
