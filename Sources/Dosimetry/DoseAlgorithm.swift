@@ -1,65 +1,39 @@
-/// The measured input of one card: the net signal of each element position, or why there is none.
-public struct CardSignals: Sendable, Hashable {
-    public enum Element: Sendable, Hashable {
-        case measured(NetSignal)
-        /// The element's readout was cut off: its signal is gone.
-        case lost(reason: String)
-        /// No pellet in this position.
-        case absent
-    }
-    public var cardID: String
-    public var elements: [Int: Element]
-    /// Days from the card's last anneal to this readout.
-    public var daysFromAnneal: Days
-    /// Element correction coefficients (relative sensitivity) by element number; missing = 1.
-    public var elementCorrection: [Int: Double]
-    public init(cardID: String, elements: [Int: Element], daysFromAnneal: Days, elementCorrection: [Int: Double] = [:]) {
-        self.cardID = cardID
-        self.elements = elements
-        self.daysFromAnneal = daysFromAnneal
-        self.elementCorrection = elementCorrection
-    }
-}
+import RealModule
 
-/// A flag on a dose: something the physicist should see. Raw values are stored.
-public enum DoseFlag: String, Sendable, Hashable, Codable, CaseIterable {
-    case deepElementLost = "deep-element-lost"
-    case shallowElementLost = "shallow-element-lost"
-    /// A filtered element's readout was cut off: the pattern check and any fallback lack it.
-    case filteredElementLost = "filtered-element-lost"
-    case hp10FromFilteredElements = "hp10-from-filtered-elements"
-    case hp10NotAssessable = "hp10-not-assessable"
-    case hp007NotAssessable = "hp007-not-assessable"
-    case belowDetectionLimit = "below-detection-limit"
-    case elementOutOfPattern = "element-out-of-pattern"
-    case noBackgroundCorrection = "no-background-correction"
-}
-
-/// A card's assessed dose.
-public struct DoseAssessment: Sendable, Hashable {
-    public var cardID: String
-    /// nil when not assessable (see flags).
-    public var hp10: MilliSievert?
-    public var hp007: MilliSievert?
-    public var detectionLimit: MilliSievert
-    public var flags: [DoseFlag]
-    /// Human-readable notes (which element was out of pattern, etc.).
-    public var remarks: [String]
-    public var fadingFactor: Double
-}
-
-/// Settings of the dose algorithm (version 1, photon fields; see docs/dose-algorithm.md).
+/// The multi-element dose algorithm, version 2 (`tld-multi-element-v2`): the model function of
+/// docs/dose-algorithm.md. From the four corrected element readings it finds the radiation type and
+/// the photon energy by matching the card's pattern against the characterized responses
+/// (``ElementResponseTable``), computes Hp(10) and Hp(0.07) with their uncertainty, and checks each
+/// element against the pattern of its siblings.
 public struct DoseAlgorithm: Sendable, Hashable {
-    public static let identifier = "tld-photon-v1"
+    public static let identifier = "tld-multi-element-v2"
     public var cardType: CardType
     public var fading: FadingModel
-    /// Tolerance for the filtered elements against the deep one (Hp(10) units) before an element is
-    /// called out of pattern.
+    public var responses: ElementResponseTable
+    public var nonLinearity: NonLinearityCorrection
+    /// Relative deviation (1σ) of one element from the pattern of a field that is still "in pattern":
+    /// the spread of the response within a field beyond the element reproducibility (angles and spectra
+    /// between the tabulated ones). With the reproducibility of 4 %, an element more than 3σ off (≈ 24 %)
+    /// is out of pattern, as in version 1 (25 %).
     public var patternTolerance: Double
-    public init(cardType: CardType = .wholeBody, fading: FadingModel = .lifMgTiDefault, patternTolerance: Double = 0.25) {
+    /// Relative reproducibility of one element's reading (1σ): element sensitivity spread after the
+    /// calibration, as the calibration dosimeters show it (≈ 3–4 %).
+    public var elementReproducibility: Double
+    /// Absolute noise of one element's reading (1σ, mSv): background variation and counting.
+    public var readingNoise: MilliSievert
+
+    public init(
+        cardType: CardType = .wholeBody, fading: FadingModel = .lifMgTiDefault,
+        responses: ElementResponseTable = .wholeBodyCharacterized, nonLinearity: NonLinearityCorrection = .lifMgTiDefault,
+        patternTolerance: Double = 0.07, elementReproducibility: Double = 0.04, readingNoise: MilliSievert = MilliSievert(0.01)
+    ) {
         self.cardType = cardType
         self.fading = fading
+        self.responses = responses
+        self.nonLinearity = nonLinearity
         self.patternTolerance = patternTolerance
+        self.elementReproducibility = elementReproducibility
+        self.readingNoise = readingNoise
     }
 
     /// Detection limit by period length: 0.03 / 0.04 / 0.08 mSv for 2-week / 4-week / 3-month periods,
@@ -84,7 +58,8 @@ public struct DoseAlgorithm: Sendable, Hashable {
         }
     }
 
-    /// Per-role dose from the corrected counts (Hp(0.07) for the shallow role, Hp(10) otherwise).
+    /// Per-role reading in units of the S-Cs calibration (Hp(0.07) for the shallow role, Hp(10)
+    /// otherwise), before background and non-linearity.
     public func roleDoses(_ card: CardSignals, calibration: ReaderCalibration) -> [ElementRole: Double] {
         var out: [ElementRole: Double] = [:]
         for pos in cardType.elements {
@@ -95,54 +70,223 @@ public struct DoseAlgorithm: Sendable, Hashable {
         return out
     }
 
+    /// The best photon pattern for a set of element readings (element number → reading, mSv).
+    struct PhotonFit {
+        var row: ElementResponseTable.Row
+        /// Fitted Hp(10), mSv.
+        var hp10: Double
+        var chiSquare: Double
+        /// Largest |reading − prediction|/σ' over the elements, σ' including the pattern tolerance.
+        var worstDeviation: Double
+        var worstElement: Int
+        var elements: [Int]
+    }
+
+    /// Resolution of the response table, per unit dose: a characterized response below about this is
+    /// indistinguishable from zero (10 cards at 10 mSv, background subtracted from 3 controls).
+    static let tableResolution = 0.003
+
+    func sigma(_ reading: Double) -> Double {
+        let rel = elementReproducibility * max(reading, 0)
+        return (rel * rel + readingNoise.value * readingNoise.value).squareRoot()
+    }
+
+    /// Weighted least squares of X_i = H·r_i at every point of the photon grid, then the average over
+    /// the grid with weights exp(−(χ² − χ²_min)/2): patterns the readings cannot tell apart share the
+    /// result instead of the noise picking one of them (a smooth estimate where the table has large
+    /// steps between neighbouring fields, e.g. N-150 → S-Cs or 0° → 60°).
+    func fitPhoton(_ readings: [Int: Double]) -> PhotonFit? {
+        guard !readings.isEmpty else { return nil }
+        // The table's own resolution, in mSv at the scale of this card.
+        let floor = Self.tableResolution * max(readings.values.max() ?? 0, 0)
+        func sigma(_ x: Double) -> Double { (self.sigma(x) * self.sigma(x) + floor * floor).squareRoot() }
+        var fits: [(row: ElementResponseTable.Row, h: Double, chi: Double)] = []
+        for row in responses.photonGrid() {
+            var sxr = 0.0, srr = 0.0
+            for (n, x) in readings {
+                let r = row.response[n - 1], s = sigma(x)
+                sxr += x * r / (s * s)
+                srr += r * r / (s * s)
+            }
+            guard srr > 0 else { continue }
+            let h = sxr / srr
+            var chi = 0.0
+            for (n, x) in readings {
+                let p = h * row.response[n - 1], s = sigma(x)
+                chi += (x - p) * (x - p) / (s * s)
+            }
+            fits.append((row, h, chi))
+        }
+        guard let best = fits.min(by: { $0.chi < $1.chi }) else { return nil }
+        var wSum = 0.0, h = 0.0, g = 0.0, e = 0.0
+        var response = [Double](repeating: 0, count: best.row.response.count)
+        for f in fits {
+            let w = Double.exp(-(f.chi - best.chi) / 2)
+            guard w > 1e-6 else { continue }
+            wSum += w
+            h += w * f.h
+            g += w * f.row.hp007PerHp10
+            e += w * f.row.meanEnergyKiloElectronVolt
+            for i in response.indices { response[i] += w * f.row.response[i] }
+        }
+        let row = ElementResponseTable.Row(
+            field: best.row.field, angleDegrees: best.row.angleDegrees, beta: false, meanEnergyKiloElectronVolt: e / wSum,
+            response: response.map { $0 / wSum }, hp007PerHp10: g / wSum)
+        let hp10 = h / wSum
+        var worst = 0.0, worstN = 0
+        for (n, x) in readings {
+            let p = hp10 * row.response[n - 1], s = sigma(x)
+            let tol = patternTolerance * max(p, 0)
+            let z = abs(x - p) / (s * s + tol * tol).squareRoot()
+            if z > worst { (worst, worstN) = (z, n) }
+        }
+        return PhotonFit(row: row, hp10: hp10, chiSquare: best.chi, worstDeviation: worst, worstElement: worstN, elements: readings.keys.sorted())
+    }
+
     /// Hp(10) and Hp(0.07) of a card.
     /// - Parameter backgroundPerDay: natural/transport background (mSv per day since anneal) measured
-    ///   with control dosimeters; subtracted from both quantities. nil = not corrected (flagged).
+    ///   with control dosimeters; subtracted from every element. nil = not corrected (flagged).
     public func assess(_ card: CardSignals, calibration: ReaderCalibration, backgroundPerDay: MilliSievert?) -> DoseAssessment {
         var flags: [DoseFlag] = []
         var remarks: [String] = []
-        let doses = roleDoses(card, calibration: calibration)
-        let bg = (backgroundPerDay?.value ?? 0) * card.daysFromAnneal.value
+        let background = (backgroundPerDay?.value ?? 0) * card.daysFromAnneal.value
         if backgroundPerDay == nil { flags.append(.noBackgroundCorrection) }
+        let dl = detectionLimit(daysFromAnneal: card.daysFromAnneal)
+        let fadingFactor = fading.factor(daysFromAnnealToReadout: card.daysFromAnneal)
 
-        var hp10: Double? = doses[.deep]
-        if corrected(card, .deep).lost { flags.append(.deepElementLost) }
-        if corrected(card, .filteredLight).lost || corrected(card, .filteredHeavy).lost { flags.append(.filteredElementLost) }
-        // Pattern check: for the photon fields of this version, the filtered elements read like the deep one.
-        let filtered = [ElementRole.filteredLight, .filteredHeavy].compactMap { r in doses[r].map { (r, $0) } }
-        if let deep = hp10, deep > 0.5 {
-            for (role, d) in filtered where abs(d / deep - 1) > patternTolerance {
+        // 1. Readings: S-Cs-calibrated, background subtracted, non-linearity corrected.
+        var readings: [Int: Double] = [:]
+        var shallowNumber: Int?
+        var deepNumbers: [Int] = []
+        for pos in cardType.elements {
+            if pos.role == .shallow { shallowNumber = pos.number }
+            if corrected(card, pos.role).lost {
+                switch pos.role {
+                case .shallow: flags.append(.shallowElementLost)
+                case .deep: flags.append(.deepElementLost)
+                case .filteredLight, .filteredHeavy, .neutronSensitive, .neutronInsensitive:
+                    if !flags.contains(.filteredElementLost) { flags.append(.filteredElementLost) }
+                }
+            }
+            guard let raw = roleDoses(card, calibration: calibration)[pos.role] else { continue }
+            let net = raw - background
+            let k = nonLinearity.factor(reading: net)
+            if k != 1 && !flags.contains(.nonLinearityCorrected) { flags.append(.nonLinearityCorrected) }
+            readings[pos.number] = net * k
+            if pos.role != .shallow { deepNumbers.append(pos.number) }
+        }
+        let deepRole = cardType.position(for: .deep)?.number
+        let deep = readings.filter { deepNumbers.contains($0.key) }
+
+        // 2. Photon pattern from the deep and filtered elements; a disagreeing element is left out
+        //    when the others then agree with a known pattern.
+        var fit = fitPhoton(deep)
+        if let f = fit, f.worstDeviation > 3, deep.count >= 3 {
+            var candidates: [(Int, PhotonFit)] = []
+            for j in deep.keys {
+                var rest = deep
+                rest[j] = nil
+                if let s = shallowNumber, let x = readings[s] { rest[s] = x }
+                if let g = fitPhoton(rest), g.worstDeviation <= 3 { candidates.append((j, g)) }
+            }
+            if let (j, _) = candidates.min(by: { $0.1.chiSquare < $1.1.chiSquare }) {
+                var rest = deep
+                rest[j] = nil
+                let refit = fitPhoton(rest) ?? f
+                let predicted = refit.hp10 * refit.row.response[j - 1]
                 flags.append(.elementOutOfPattern)
-                let n = cardType.position(for: role)?.number ?? 0
-                remarks.append("element \(n) (\(role.rawValue)) reads \(fmt(d / deep)) × the deep element")
+                remarks.append("element \(j) reads \(fmt(predicted > 0 ? (deep[j] ?? 0) / predicted : .nan)) × the pattern of the others (\(refit.row.field) \(Int(refit.row.angleDegrees))°); left out")
+                fit = refit
+            } else {
+                flags.append(.elementOutOfPattern)
+                remarks.append("element \(f.worstElement) does not fit the pattern of any reference field (\(fmt(f.worstDeviation)) σ); no element could be left out soundly")
             }
         }
-        if hp10 == nil, filtered.count == 2 {
-            let (a, b) = (filtered[0].1, filtered[1].1)
-            if a > 0, b > 0, abs(a / b - 1) <= patternTolerance {
-                hp10 = (a + b) / 2
-                flags.append(.hp10FromFilteredElements)
-                remarks.append("Hp(10) from the filtered elements: the deep element has no reading")
-            }
+        if let deepRole, deep[deepRole] == nil, fit != nil {
+            flags.append(.hp10FromFilteredElements)
+            remarks.append("Hp(10) from the filtered elements: the deep element has no reading")
+        }
+        if let f = fit, f.elements.count == 1 {
+            remarks.append("one deep element only: photon energy not determined")
+        }
+        var hp10 = fit?.hp10
+        if let f = fit, f.elements.count == 2, f.worstDeviation > 3 {
+            hp10 = nil
+            remarks.append("the two remaining elements disagree with every reference field")
         }
         if hp10 == nil { flags.append(.hp10NotAssessable) }
 
-        var hp007 = doses[.shallow]
-        if corrected(card, .shallow).lost { flags.append(.shallowElementLost) }
+        // 3. Shallow element: photon part from the pattern, the rest is beta.
+        var hp007: Double?
+        var type: RadiationType = .unknown
+        let kBeta = 1 / responses.shallowBetaResponse
+        if let s = shallowNumber, let x1 = readings[s] {
+            if let f = fit, let h = hp10 {
+                let photonShallow = h * f.row.response[s - 1]
+                let tol = patternTolerance * max(photonShallow, 0)
+                let sd = (sigma(x1) * sigma(x1) + tol * tol).squareRoot()
+                let excess = x1 - photonShallow
+                if excess > 3 * sd && excess > dl.value {
+                    hp007 = max(h, 0) * f.row.hp007PerHp10 + excess * kBeta
+                    type = h >= dl.value ? .mixed : .beta
+                    flags.append(.betaComponent)
+                    remarks.append("beta component: Hp(0.07) \(fmt(excess * kBeta)) mSv above the photon part")
+                } else if excess < -3 * sd && photonShallow > dl.value {
+                    hp007 = h * f.row.hp007PerHp10
+                    type = .photon
+                    flags.append(.elementOutOfPattern)
+                    remarks.append("element \(s) reads \(fmt(x1 / photonShallow)) × the photon pattern; Hp(0.07) from the deep elements")
+                } else {
+                    let r1 = f.row.response[s - 1]
+                    hp007 = r1 > 0 ? x1 * f.row.hp007PerHp10 / r1 : h * f.row.hp007PerHp10
+                    type = h >= dl.value ? .photon : .unknown
+                }
+            } else {
+                hp007 = x1
+            }
+        } else if let f = fit, let h = hp10 {
+            hp007 = h * f.row.hp007PerHp10
+            remarks.append("Hp(0.07) from the deep elements: the shallow element has no reading")
+            type = .photon
+        }
         if hp007 == nil { flags.append(.hp007NotAssessable) }
-        hp10 = hp10.map { $0 - bg }
-        hp007 = hp007.map { $0 - bg }
-
-        let dl = detectionLimit(daysFromAnneal: card.daysFromAnneal)
         if let h = hp10, h < dl.value { flags.append(.belowDetectionLimit) }
+        if let f = fit, type == .photon || type == .mixed {
+            remarks.insert("\(type.rawValue), pattern of \(f.row.field) \(Int(f.row.angleDegrees))° (≈ \(Int(f.row.meanEnergyKiloElectronVolt.rounded())) keV)", at: 0)
+        } else if type == .beta {
+            remarks.insert("beta", at: 0)
+        }
+
+        // 4. Uncertainty (k = 1): calibration, element reproducibility, energy/angle response, fading,
+        //    and the absolute noise of background and counting.
+        let uCal = calibration.relativeStandardUncertainty[.deep] ?? 0.02
+        let uFading = 0.03
+        let lowEnergy = (fit?.row.meanEnergyKiloElectronVolt ?? 662) < 200
+        let uEnergy10 = lowEnergy ? 0.10 : 0.03
+        let n = Double(max(fit?.elements.count ?? 1, 1))
+        func u(_ value: Double?, _ relEnergy: Double) -> MilliSievert? {
+            guard let v = value else { return nil }
+            let rel = (uCal * uCal + elementReproducibility * elementReproducibility / n + relEnergy * relEnergy + uFading * uFading).squareRoot()
+            return MilliSievert(((rel * v) * (rel * v) + 2 * readingNoise.value * readingNoise.value).squareRoot())
+        }
+        let uEnergy007 = type == .beta || type == .mixed ? 0.15 : uEnergy10
+        let u10 = u(hp10, uEnergy10), u007 = u(hp007, uEnergy007)
+        if u10 != nil || u007 != nil {
+            // Stored with the dose (its remarks), so the uncertainty stays with the value on record.
+            remarks.append("u(Hp(10)) = \(u10.map { fmt($0.value) } ?? "–") mSv, u(Hp(0.07)) = \(u007.map { fmt($0.value) } ?? "–") mSv (k = 1)")
+        }
+
         return DoseAssessment(
             cardID: card.cardID, hp10: hp10.map(MilliSievert.init), hp007: hp007.map(MilliSievert.init),
-            detectionLimit: dl, flags: flags, remarks: remarks,
-            fadingFactor: fading.factor(daysFromAnnealToReadout: card.daysFromAnneal))
+            hp10Uncertainty: u10, hp007Uncertainty: u007, detectionLimit: dl, flags: flags,
+            remarks: remarks, fadingFactor: fadingFactor, radiationType: type,
+            effectiveEnergyKiloElectronVolt: (type == .photon || type == .mixed) ? fit?.row.meanEnergyKiloElectronVolt : nil,
+            matchedPattern: fit.map { "\($0.row.field) \(Int($0.row.angleDegrees))°" },
+            elementsUsed: (fit?.elements ?? []) + (shallowNumber.flatMap { readings[$0] != nil ? [$0] : nil } ?? []))
     }
 
     /// Background dose per day since anneal from control dosimeters (unirradiated cards that travelled
-    /// with the shipment): the mean of their Hp(10) per day. nil without usable controls.
+    /// with the shipment): the mean of their deep-element reading per day. nil without usable controls.
     public func backgroundPerDay(controls: [CardSignals], calibration: ReaderCalibration) -> MilliSievert? {
         let rates = controls.compactMap { c -> Double? in
             guard c.daysFromAnneal.value > 0, let d = roleDoses(c, calibration: calibration)[.deep] else { return nil }

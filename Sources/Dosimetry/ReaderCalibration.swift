@@ -7,12 +7,19 @@ public struct ReaderCalibration: Sendable, Hashable, Codable {
     public var used: [String]
     public var rejected: [String]
     public var source: String
+    /// Relative standard uncertainty of each role's calibration: the relative standard deviation of
+    /// the kept dosimeters' responses over √n (empty for a calibration taken from records).
+    public var relativeStandardUncertainty: [ElementRole: Double]
 
-    public init(countsPerMilliSievert: [ElementRole: Double], used: [String], rejected: [String], source: String) {
+    public init(
+        countsPerMilliSievert: [ElementRole: Double], used: [String], rejected: [String], source: String,
+        relativeStandardUncertainty: [ElementRole: Double] = [:]
+    ) {
         self.countsPerMilliSievert = countsPerMilliSievert
         self.used = used
         self.rejected = rejected
         self.source = source
+        self.relativeStandardUncertainty = relativeStandardUncertainty
     }
 
     /// One calibration dosimeter: its corrected net signal per element role and its delivered dose.
@@ -65,12 +72,20 @@ public struct ReaderCalibration: Sendable, Hashable, Codable {
             throw .tooManyOutliers(kept: kept.count, of: dosimeters.count)
         }
         var result: [ElementRole: Double] = [:]
+        var uncertainty: [ElementRole: Double] = [:]
         for role in first.keys {
             let r = kept.compactMap { $0.response(role) }
-            if !r.isEmpty { result[role] = r.reduce(0, +) / Double(r.count) }
+            guard !r.isEmpty else { continue }
+            let mean = r.reduce(0, +) / Double(r.count)
+            result[role] = mean
+            if r.count > 1, mean > 0 {
+                let sd = (r.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(r.count - 1)).squareRoot()
+                uncertainty[role] = sd / mean / Double(r.count).squareRoot()
+            }
         }
         return ReaderCalibration(
-            countsPerMilliSievert: result, used: kept.map(\.cardID).sorted(), rejected: rejected.sorted(), source: source)
+            countsPerMilliSievert: result, used: kept.map(\.cardID).sorted(), rejected: rejected.sorted(), source: source,
+            relativeStandardUncertainty: uncertainty)
     }
 }
 

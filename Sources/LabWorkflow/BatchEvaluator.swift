@@ -37,7 +37,7 @@ public struct BatchEvaluator: Sendable {
         DoseFlag.hp10FromFilteredElements.rawValue, DoseFlag.hp10NotAssessable.rawValue,
         DoseFlag.hp007NotAssessable.rawValue, DoseFlag.elementOutOfPattern.rawValue,
         DoseFlag.noBackgroundCorrection.rawValue, WorkflowFlag.annealDateUnknown.rawValue,
-        WorkflowFlag.glowCurveInvalid.rawValue,
+        WorkflowFlag.glowCurveInvalid.rawValue, readerQCFailedFlag,
     ]
 
     struct CardInput {
@@ -54,20 +54,25 @@ public struct BatchEvaluator: Sendable {
         guard let batch = try store.batch(id: batchID) else { throw WorkflowError.batchNotFound("\(batchID)") }
         let manifest = Dictionary(uniqueKeysWithValues: try store.manifest(batch: batchID).map { ($0.cardID, $0) })
         let readings = Dictionary(grouping: try store.readings(batch: batchID), by: \.cardID)
-        let inputs = readings.keys.sorted().map { id in
-            cardInput(id, readings[id] ?? [], manifest[id] ?? BatchCard(batchID: batchID, cardID: id, role: .worker, annealedAt: nil))
+        let inputs = try readings.keys.sorted().map { id in
+            try cardInput(id, readings[id] ?? [], manifest[id] ?? BatchCard(batchID: batchID, cardID: id, role: .worker, annealedAt: nil))
         }
 
         let calibration = try batchCalibration(batch, inputs)
         let controls = inputs.filter { $0.card.role == .control }.map(\.signals)
         let background = algorithm.backgroundPerDay(controls: controls, calibration: calibration.value)
         let done = Set(try store.currentDoses(batch: batchID).map(\.cardID))
+        let qcFailures = try readerQCFindings(batch).filter(\.isFailure)
 
         for input in inputs where reevaluate || !done.contains(input.card.cardID) {
             let a = algorithm.assess(input.signals, calibration: calibration.value, backgroundPerDay: background)
             var flags = a.flags.map(\.rawValue) + input.flags
             var remarks = input.remarks + a.remarks
             if input.card.role != .worker { remarks.insert("\(input.card.role.rawValue) dosimeter", at: 0) }
+            if !qcFailures.isEmpty {
+                flags.append(Self.readerQCFailedFlag)
+                remarks += qcFailures.map { "reader QC: \($0)" }
+            }
             if a.hp10 == nil && a.hp007 == nil && flags.isEmpty { flags.append(DoseFlag.hp10NotAssessable.rawValue) }
             let review = !Self.reviewFlags.isDisjoint(with: flags)
             _ = try store.saveDose(DoseEvaluation(
@@ -79,7 +84,7 @@ public struct BatchEvaluator: Sendable {
         return try store.currentDoses(batch: batchID)
     }
 
-    func cardInput(_ id: String, _ readings: [StoredReading], _ card: BatchCard) -> CardInput {
+    func cardInput(_ id: String, _ readings: [StoredReading], _ card: BatchCard) throws -> CardInput {
         var elements: [Int: CardSignals.Element] = [:]
         var flags: [String] = []
         var remarks: [String] = []
@@ -112,7 +117,14 @@ public struct BatchEvaluator: Sendable {
             flags.append(WorkflowFlag.annealDateUnknown.rawValue)
             remarks.append("anneal date unknown: no fading correction")
         }
-        return CardInput(card: card, signals: CardSignals(cardID: id, elements: elements, daysFromAnneal: days),
+        // Element correction coefficients in force at the readout (history: ElementCorrectionRun).
+        var ecc: [Int: Double] = [:]
+        for e in elements.keys {
+            if let r = try store.calibration(kind: .elementCorrection, subject: ElementCorrection.recordSubject(card: id, element: e), at: readAt ?? now()) {
+                ecc[e] = r.value
+            }
+        }
+        return CardInput(card: card, signals: CardSignals(cardID: id, elements: elements, daysFromAnneal: days, elementCorrection: ecc),
                          flags: flags, remarks: remarks)
     }
 
@@ -126,7 +138,8 @@ public struct BatchEvaluator: Sendable {
             for role in roles {
                 guard let pos = algorithm.cardType.position(for: role),
                       case let .measured(s)? = input.signals.elements[pos.number] else { continue }
-                net[role] = s.netCounts / algorithm.fading.factor(daysFromAnnealToReadout: input.signals.daysFromAnneal)
+                let ecc = input.signals.elementCorrection[pos.number] ?? 1
+                net[role] = s.netCounts * ecc / algorithm.fading.factor(daysFromAnnealToReadout: input.signals.daysFromAnneal)
             }
             return .init(cardID: input.card.cardID, netCounts: net, deliveredHp10: MilliSievert(h10), deliveredHp007: MilliSievert(h007))
         }

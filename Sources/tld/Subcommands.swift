@@ -1,2 +1,2 @@
 import ArgumentParser
-let subcommandList: [any ParsableCommand.Type] = [Readout.self, GlowCommand.self, Devices.self, Udev.self]
+let subcommandList: [any ParsableCommand.Type] = [Readout.self, GlowCommand.self, TypeTest.self, Devices.self, Udev.self]

@@ -111,17 +111,63 @@ struct PhysicsTests {
         #expect(old < fresh / 2)
     }
 
-    @Test("element response: E1 follows Hp(0.07), E3/E4 filters transmit ≈ 99 % at S-Cs and S-Co")
+    @Test("element response at S-Cs and S-Co: E1 follows Hp(0.07), the Cu and Sn filters transmit 97–100 %")
     func elementResponse() throws {
-        for q in RadiationQuality.supported {
+        for q in RadiationQuality.supported where q.meanEnergyKiloElectronVolt > 600 && q.kind == .photon {
             let d = q.elementDoseMicroGray(hp10MilliSievert: 1, hp007MilliSievert: 2)
-            #expect(abs(d[0] / d[1] - 2 * q.hp10PerAirKermaSievertPerGray / q.hp007PerAirKermaSievertPerGray) < 1e-9)
+            // Same air kerma per unit Hp: E1/E2 is 2 × h10/h07 times the window/plastic transmission ratio (≈ 1.03).
+            let ratio = d[0] / d[1] / (2 * q.hp10PerAirKermaSievertPerGray / q.hp007PerAirKermaSievertPerGray)
+            #expect(ratio > 1.01 && ratio < 1.05)
             #expect(d[2] / d[1] > 0.98 && d[2] / d[1] < 1)
-            #expect(d[3] / d[1] > 0.98 && d[3] < d[2])
-            // LiF dose for 1 mSv Hp(10): Ka = 1/h mGy times 0.927.
-            #expect(abs(d[1] - 1000 / q.hp10PerAirKermaSievertPerGray * 0.92674) < 0.5)
+            #expect(d[3] / d[1] > 0.97 && d[3] < d[1])
+            // LiF dose for 1 mSv Hp(10): Ka = 1/h mGy × LiF/air 0.927 (Z/A, NISTIR 5632) × ABS ≈ 0.97.
+            let expected = 1000 / q.hp10PerAirKermaSievertPerGray * 0.92674
+            #expect(d[1] / expected > 0.95 && d[1] / expected < 0.99)
         }
-        #expect(throws: ScenarioError.self) { try Scenario(json: Data(#"{"format":1,"seed":1,"reader":{"model":"m","serial":"s","firmware":"f"},"storageCelsius":20,"backgroundNanoSievertPerHour":0,"cards":[{"id":"10000016","role":"worker","hp10MilliSievert":1,"hp007MilliSievert":1,"quality":"N-60","daysSinceAnneal":3}]}"#.utf8)) }
+        #expect(throws: ScenarioError.self) { try Scenario(json: Data(#"{"format":1,"seed":1,"reader":{"model":"m","serial":"s","firmware":"f"},"storageCelsius":20,"backgroundNanoSievertPerHour":0,"cards":[{"id":"10000016","role":"worker","hp10MilliSievert":1,"hp007MilliSievert":1,"quality":"N-999","daysSinceAnneal":3}]}"#.utf8)) }
+        #expect(throws: ScenarioError.self) { try Scenario(json: Data(#"{"format":1,"seed":1,"reader":{"model":"m","serial":"s","firmware":"f"},"storageCelsius":20,"backgroundNanoSievertPerHour":0,"cards":[{"id":"10000016","role":"worker","hp10MilliSievert":1,"hp007MilliSievert":1,"quality":"N-60","daysSinceAnneal":3,"angleDegrees":75}]}"#.utf8)) }
+    }
+
+    @Test("photon cross sections match NIST (NISTIR 5632) within 3 % at 100 keV and 662 keV")
+    func crossSections() {
+        // NIST μen/ρ: air 0.02325 (100 keV), 0.02931 (662 keV, interpolated 0.6/0.8 MeV rows); LiF 0.02142 (100 keV).
+        #expect(abs(Material.air.energyAbsorption(keV: 100) / 0.02325 - 1) < 0.03)
+        #expect(abs(Material.air.energyAbsorption(keV: 662) / 0.02931 - 1) < 0.03)
+        #expect(abs(Material.lithiumFluoride.energyAbsorption(keV: 100) / 0.02142 - 1) < 0.05)
+    }
+
+    @Test("X-ray response: LiF over-responds at low energy; Cu and Sn elements fall off with energy and at 60°")
+    func xrayResponse() throws {
+        func perKerma(_ name: String, _ element: Int, angle: Double = 0) throws -> Double {
+            try #require(RadiationQuality.named(name)).photonDosePerAirKerma(element: element, angleDegrees: angle)
+        }
+        // LiF/air at N-40 is ≈ 1.3 (the known 20–40 % over-response near 30 keV, tl-physics.md) before filters.
+        let n40 = try #require(RadiationQuality.named("N-40"))
+        #expect(n40.lifToAirMassEnergyAbsorptionRatio > 1.15 && n40.lifToAirMassEnergyAbsorptionRatio < 1.45)
+        var last = 0.0
+        for q in ["N-40", "N-60", "N-80", "N-100", "N-120", "N-150", "S-Cs"] {
+            let cu = try perKerma(q, 2) / perKerma(q, 1)
+            #expect(cu > last)
+            last = cu
+        }
+        #expect(try perKerma("N-40", 2) / perKerma("N-40", 1) < 0.05)
+        // Sn: opaque at 48 keV, half at 118 keV, ≈ 98 % at 662 keV.
+        #expect(try perKerma("N-60", 3) / perKerma("N-60", 1) < 0.01)
+        let sn150 = try perKerma("N-150", 3) / perKerma("N-150", 1)
+        #expect(sn150 > 0.35 && sn150 < 0.65)
+        #expect(try perKerma("S-Cs", 3) / perKerma("S-Cs", 1) > 0.95)
+        #expect(try perKerma("N-150", 3, angle: 60) < perKerma("N-150", 3))
+    }
+
+    @Test("beta response: E1 sees the beta dose, E2–E4 behind 1 g/cm² see almost nothing; Kr-85 falls faster")
+    func betaResponse() throws {
+        let sr = try #require(RadiationQuality.named("Sr-90/Y-90"))
+        let kr = try #require(RadiationQuality.named("Kr-85"))
+        let dSr = sr.elementDoseMicroGray(hp10MilliSievert: 0, hp007MilliSievert: 1)
+        let dKr = kr.elementDoseMicroGray(hp10MilliSievert: 0, hp007MilliSievert: 1)
+        #expect(dSr[0] > 700 && dSr[0] < 1000)
+        #expect(dKr[0] < dSr[0] && dKr[0] > 400)
+        #expect(dSr[1] < 0.01 * dSr[0] && dKr[1] < 1e-6 * dKr[0])
     }
 
     @Test("element sensitivities spread by about 3 % and are fixed per card and element")

@@ -11,7 +11,8 @@ enum CardIrradiation {
     /// gain × relative population × sensitivity × LiF dose × fading survival.
     static func populations(card: ScenarioCard, element index: Int, scenario: Scenario, physics: ReaderPhysics) -> [Double] {
         guard let quality = RadiationQuality.named(card.quality) else { return LiFMgTi.peaks.map { _ in 0 } }
-        let field = quality.elementDoseMicroGray(hp10MilliSievert: card.hp10MilliSievert, hp007MilliSievert: card.hp007MilliSievert)[index]
+        let field = quality.elementDoseMicroGray(
+            hp10MilliSievert: card.hp10MilliSievert, hp007MilliSievert: card.hp007MilliSievert, angleDegrees: card.angleDegrees ?? 0)[index]
         let background = NaturalBackground.lifDoseMicroGray(nanoSievertPerHour: scenario.backgroundNanoSievertPerHour, days: card.daysSinceAnneal)
         let dose = field + background
         let sens = sensitivity(seed: scenario.seed, card: card.id, element: index, spread: physics.elementSensitivitySpread)

@@ -133,14 +133,18 @@ public struct ScenarioCard: Sendable, Hashable, Codable {
     public var daysSinceAnneal: Double
     /// Element positions holding a pellet (1-based); absent ones read `absent`. Nil = all four.
     public var elements: [Int]?
+    /// Angle of incidence of the field on the card (degrees from the normal, 0–60); nil = 0°.
+    /// The true doses are Hp(10, α) and Hp(0.07, α) at this angle.
+    public var angleDegrees: Double?
 
     public init(
         id: String, role: CardRole, hp10MilliSievert: Double, hp007MilliSievert: Double, quality: String,
-        daysSinceAnneal: Double, elements: [Int]? = nil
+        daysSinceAnneal: Double, elements: [Int]? = nil, angleDegrees: Double? = nil
     ) {
         self.id = id; self.role = role; self.hp10MilliSievert = hp10MilliSievert
         self.hp007MilliSievert = hp007MilliSievert; self.quality = quality
         self.daysSinceAnneal = daysSinceAnneal; self.elements = elements
+        self.angleDegrees = angleDegrees
     }
 
     /// Element positions present (1-based).
@@ -160,6 +164,9 @@ public struct ScenarioCard: Sendable, Hashable, Codable {
         }
         guard daysSinceAnneal > 0 && daysSinceAnneal <= 3650 else {
             throw .invalidValue(card: name, field: "daysSinceAnneal", reason: "must be above 0 and at most 3650 days")
+        }
+        if let a = angleDegrees, !RadiationQuality.angleRange.contains(a) {
+            throw .invalidValue(card: name, field: "angleDegrees", reason: "must be between 0 and 60 degrees")
         }
         if let e = elements {
             guard Set(e).count == e.count, e.allSatisfy({ (1...CardGeometry.elementsPerCard).contains($0) }) else {

@@ -1,0 +1,81 @@
+import Dosimetry
+import Foundation
+import LabStore
+import Logging
+
+/// Re-evaluation of stored raw readings with a new calibration: every card of a batch gets a new dose
+/// version computed from its stored glow curves with the reader calibration in force at a date in the
+/// store's calibration records (not the batch's own calibration dosimeters), without the cards. The
+/// old versions stay on record, superseded, each with the calibration it used (`calibrationID`).
+public struct Reevaluation: Sendable {
+    let store: any LabStore
+    let evaluator: BatchEvaluator
+    let logger: Logger
+    let now: @Sendable () -> Date
+
+    public init(
+        store: any LabStore, algorithm: DoseAlgorithm = DoseAlgorithm(), logger: Logger,
+        now: @escaping @Sendable () -> Date = { Date() }
+    ) {
+        self.store = store
+        self.evaluator = BatchEvaluator(store: store, algorithm: algorithm, logger: logger, now: now)
+        self.logger = logger
+        self.now = now
+    }
+
+    /// The calibration ID stored with a dose that used these records: "records:" + their IDs.
+    static func calibrationID(_ records: [CalibrationRecord]) -> String {
+        "records:" + records.map { $0.id.map { "\($0.rawValue)" } ?? "?" }.joined(separator: ",")
+    }
+
+    /// Adds a dose version to every card of the batch, computed with the reader calibration records
+    /// of the batch's reader in force at `date`. Returns the new current doses. A record older than
+    /// `validity` allows at `date` is refused.
+    @discardableResult
+    public func reevaluate(batchID: ReadoutBatch.ID, calibrationAt date: Date, validity: CalibrationValidity = .default) throws -> [DoseResult] {
+        guard let batch = try store.batch(id: batchID) else { throw WorkflowError.batchNotFound("\(batchID)") }
+        let algorithm = evaluator.algorithm
+        var counts: [ElementRole: Double] = [:]
+        var records: [CalibrationRecord] = []
+        for pos in algorithm.cardType.elements {
+            let kind = CalibrationKind(rawValue: "countsPerMilliSievert/\(pos.role.rawValue)")
+            if let r = try store.calibration(kind: kind, subject: batch.readerSerial, at: date) {
+                let age = Days(date.timeIntervalSince(r.validFrom) / 86_400)
+                guard validity.isValid(.readerCalibration, age: age) else {
+                    throw WorkflowError.noCalibration(
+                        batchGroupID: batch.groupID,
+                        reason: "the reader calibration record \(r.id.map { "\($0.rawValue)" } ?? "?") (\(kind)) is \(Int(age.value)) days old, valid for \(Int(validity.readerCalibration.value))")
+                }
+                counts[pos.role] = r.value
+                records.append(r)
+            }
+        }
+        guard counts[.deep] != nil else {
+            throw WorkflowError.noCalibration(batchGroupID: batch.groupID, reason: "no reader calibration record of \(batch.readerSerial) in force at \(date)")
+        }
+        let calibration = ReaderCalibration(countsPerMilliSievert: counts, used: [], rejected: [], source: Self.calibrationID(records))
+        let manifest = Dictionary(uniqueKeysWithValues: try store.manifest(batch: batchID).map { ($0.cardID, $0) })
+        let readings = Dictionary(grouping: try store.readings(batch: batchID), by: \.cardID)
+        var inputs: [BatchEvaluator.CardInput] = []
+        for id in readings.keys.sorted() {
+            inputs.append(try evaluator.cardInput(
+                id, readings[id] ?? [], manifest[id] ?? BatchCard(batchID: batchID, cardID: id, role: .worker, annealedAt: nil)))
+        }
+        let background = algorithm.backgroundPerDay(controls: inputs.filter { $0.card.role == .control }.map(\.signals), calibration: calibration)
+        for input in inputs {
+            let a = algorithm.assess(input.signals, calibration: calibration, backgroundPerDay: background)
+            var flags = a.flags.map(\.rawValue) + input.flags
+            if a.hp10 == nil && a.hp007 == nil && flags.isEmpty { flags.append(DoseFlag.hp10NotAssessable.rawValue) }
+            var remarks = input.remarks + a.remarks
+            remarks.insert("re-evaluated with calibration \(Self.calibrationID(records))", at: 0)
+            let review = !BatchEvaluator.reviewFlags.isDisjoint(with: flags)
+            _ = try store.saveDose(DoseEvaluation(
+                batchID: batchID, cardID: input.card.cardID, hp10MilliSievert: a.hp10?.value, hp007MilliSievert: a.hp007?.value,
+                detectionLimitMilliSievert: a.detectionLimit.value, flags: flags, remarks: remarks.joined(separator: "; "),
+                algorithmID: DoseAlgorithm.identifier, calibrationID: Self.calibrationID(records), evaluatedAt: now(),
+                state: review ? .needsReview : .evaluated))
+        }
+        logger.info("batch re-evaluated", metadata: ["batch": "\(batch.groupID)", "calibration": "\(Self.calibrationID(records))"])
+        return try store.currentDoses(batch: batchID)
+    }
+}
