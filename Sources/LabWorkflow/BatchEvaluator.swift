@@ -10,6 +10,12 @@ import Logging
 public struct BatchEvaluator: Sendable {
     public var algorithm: DoseAlgorithm
     public var signal: SignalEvaluation
+    /// Limits of the glow-curve quality screen run on every element read (spikes, saturation,
+    /// incandescence, a high low-temperature peak; a peak shift once a reference Tm is set).
+    public var qualityLimits: QualityLimits = .init()
+    /// Curves whose net ROI signal is below this many counts are not screened: at background level
+    /// the screen would only describe dark noise and the heater's own glow.
+    public var qualityScreenMinimumNetCounts: Double = 2_000
     let store: any LabStore
     let logger: Logger
     let now: @Sendable () -> Date
@@ -38,6 +44,10 @@ public struct BatchEvaluator: Sendable {
         DoseFlag.hp007NotAssessable.rawValue, DoseFlag.elementOutOfPattern.rawValue,
         DoseFlag.noBackgroundCorrection.rawValue, WorkflowFlag.annealDateUnknown.rawValue,
         WorkflowFlag.glowCurveInvalid.rawValue, readerQCFailedFlag,
+        // Glow-curve faults that make the ROI integral itself doubtful. Incandescence and a high
+        // low-temperature peak stay informational: the ROI excludes the low-temperature peaks, and
+        // the heater's glow is part of the background the control dosimeters measure.
+        "glow-spike", "glow-saturation", "glow-peak-shift",
     ]
 
     struct CardInput {
@@ -95,7 +105,15 @@ public struct BatchEvaluator: Sendable {
             case let .stored(curve):
                 do {
                     let g = try curve.glowCurve()
-                    elements[r.element] = .measured(signal.netSignal(of: g, darkCountsPerChannel: curve.darkCountsPerChannel))
+                    let net = signal.netSignal(of: g, darkCountsPerChannel: curve.darkCountsPerChannel)
+                    elements[r.element] = .measured(net)
+                    if net.netCounts >= qualityScreenMinimumNetCounts {
+                        for q in GlowQuality.screen(g, limits: qualityLimits).flags {
+                            let code = "glow-\(q.code)"
+                            if !flags.contains(code) { flags.append(code) }
+                            remarks.append("element \(r.element): \(q)")
+                        }
+                    }
                 } catch {
                     elements[r.element] = .lost(reason: "glow curve unusable: \(error)")
                     flags.append(WorkflowFlag.glowCurveInvalid.rawValue)
