@@ -1,0 +1,76 @@
+import Foundation
+import LabStore
+import Logging
+
+/// The intake bench for one customer's return: takes scans (from a barcode scanner or typed), checks
+/// each with ``IntakeRules``, records accepted cards (one transaction each) and logs every scan.
+///
+/// ```swift
+/// var station = try IntakeStation.open(store: store, customerID: "K-1001", arrivedOn: today, logger: logger)
+/// let outcome = try station.scan("10000016")
+/// station.missingCards()        // issues of this customer whose period ended and are not back
+/// ```
+/// Resumable: reopening the same customer's open return continues it (already accepted cards are
+/// known from the store).
+public struct IntakeStation: Sendable {
+    let store: any LabRecordStore
+    let logger: Logger
+    public let customerReturn: CustomerReturn
+    public var customerID: String { customerReturn.customerID }
+    /// Handovers reported before the card was scanned: card → new wearer's name.
+    var pendingHandovers: [String: String] = [:]
+    /// Cards accepted in this return.
+    public private(set) var accepted: Set<String>
+
+    public static func open(
+        store: any LabRecordStore, customerID: String, arrivedOn: CalendarDay, logger: Logger
+    ) throws -> IntakeStation {
+        let ret = try store.openReturn(customerID: customerID, arrivedOn: arrivedOn)
+        guard let id = ret.id else { throw LabStoreError.returnNotOpen(0) }
+        let accepted = Set(try store.scans(returnID: id).filter { $0.outcome.hasPrefix("accepted") }.map(\.scannedCode))
+        return IntakeStation(store: store, logger: logger, customerReturn: ret, accepted: accepted)
+    }
+
+    /// Notes that the customer reported `cardID` as worn by `name`; recorded when the card is scanned.
+    public mutating func reportHandover(cardID: String, to name: String) {
+        pendingHandovers[cardID] = name
+    }
+
+    /// Checks one scanned or typed code and records what it means.
+    public mutating func scan(_ code: String) throws -> ScanOutcome {
+        guard let returnID = customerReturn.id else { throw LabStoreError.returnNotOpen(0) }
+        let trimmed = code.trimmingCharacters(in: .whitespaces)
+        let card = trimmed.isEmpty ? nil : try store.card(id: trimmed)
+        let issue = card == nil ? nil : try store.currentIssue(cardID: trimmed)
+        let outcome = IntakeRules.classify(
+            code: code, card: card, currentIssue: issue, customerID: customerID, returnID: returnID,
+            scannedInThisReturn: accepted.contains(trimmed), arrivedOn: customerReturn.arrivedOn)
+        switch outcome {
+        case let .accepted(cardID, issueID, _, _), let .acceptedBeforePeriodEnd(cardID, issueID, _):
+            _ = try store.acceptReturnedCard(
+                issueID: issueID, returnID: returnID, handedOverToName: pendingHandovers[cardID],
+                scannedCode: cardID, message: outcome.message)
+            accepted.insert(cardID)
+        default:
+            _ = try store.logScan(ReturnScan(
+                returnID: returnID, scannedCode: String(code.prefix(64)), outcome: outcome.code,
+                message: outcome.message, scannedAt: Date()))
+            logger.info("intake scan refused", metadata: ["outcome": "\(outcome.code)", "customer": "\(customerID)"])
+        }
+        return outcome
+    }
+
+    /// Cards of this customer whose period ended before the arrival date and that are not back yet,
+    /// by period end then card.
+    public func missingCards() throws -> [CardIssue] {
+        try store.outstandingIssues(customerID: customerID)
+            .filter { $0.periodEnd < customerReturn.arrivedOn }
+            .sorted { ($0.periodEnd, $0.cardID) < ($1.periodEnd, $1.cardID) }
+    }
+
+    /// Closes the return: later scans for this customer open a new one.
+    public func close() throws -> CustomerReturn {
+        guard let id = customerReturn.id else { throw LabStoreError.returnNotOpen(0) }
+        return try store.closeReturn(id: id)
+    }
+}
