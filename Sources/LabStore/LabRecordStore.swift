@@ -84,7 +84,8 @@ public protocol LabRecordStore: LabStore {
     /// Accepts a returned card: its issue gets the return and arrival date (and a reported handover),
     /// the card moves `issued → returned`, and the scan is logged, in one transaction.
     func acceptReturnedCard(
-        issueID: CardIssue.ID, returnID: CustomerReturn.ID, handedOverToName: String?, scannedCode: String, message: String
+        issueID: CardIssue.ID, returnID: CustomerReturn.ID, handedOverToName: String?, scannedCode: String,
+        outcome: String, message: String
     ) throws(LabStoreError) -> CardIssue
 
     // MARK: Inspection, readout, release
@@ -123,4 +124,14 @@ public protocol LabRecordStore: LabStore {
     /// Zeroes annealed cards: each moves `annealed → zeroed` and its elements get `zeroedAt`.
     /// - Throws: ``LabStoreError/doseNotReleased(cardID:)``; nothing is zeroed then.
     func zeroCards(_ cardIDs: [String]) throws(LabStoreError)
+}
+
+extension LabRecordStore {
+    /// Accepts a returned card, logging the scan as `accepted`.
+    public func acceptReturnedCard(
+        issueID: CardIssue.ID, returnID: CustomerReturn.ID, handedOverToName: String?, scannedCode: String, message: String
+    ) throws(LabStoreError) -> CardIssue {
+        try acceptReturnedCard(issueID: issueID, returnID: returnID, handedOverToName: handedOverToName,
+                               scannedCode: scannedCode, outcome: "accepted", message: message)
+    }
 }

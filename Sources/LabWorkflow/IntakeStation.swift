@@ -49,7 +49,7 @@ public struct IntakeStation: Sendable {
         case let .accepted(cardID, issueID, _, _), let .acceptedBeforePeriodEnd(cardID, issueID, _):
             _ = try store.acceptReturnedCard(
                 issueID: issueID, returnID: returnID, handedOverToName: pendingHandovers[cardID],
-                scannedCode: cardID, message: outcome.message)
+                scannedCode: cardID, outcome: outcome.code, message: outcome.message)
             accepted.insert(cardID)
         default:
             _ = try store.logScan(ReturnScan(

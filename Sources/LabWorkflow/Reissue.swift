@@ -22,9 +22,10 @@ public struct Reissue: Sendable {
 
     /// The periods still to send for an enrolment on `dispatchDay`: the first period(s) of a new
     /// enrolment (DOMAIN.md §2), else the period after the last one issued; only periods that start
-    /// within the enrolment and by `horizon` days after dispatch, and that have no card yet.
+    /// within the enrolment and at most `horizonDays` after dispatch (cards go out shortly before
+    /// their period, in step with the 15-day notice for changes), and that have no card yet.
     public static func periodsToSend(
-        enrolment: Enrolment, issued: [CardIssue], dispatchDay: CalendarDay, horizonDays: Int = 120
+        enrolment: Enrolment, issued: [CardIssue], dispatchDay: CalendarDay, horizonDays: Int = 14
     ) -> [WearPeriod] {
         let schedule = PeriodSchedule.standard(for: enrolment.dosimeterType, length: enrolment.periodLength)
         let candidates: [WearPeriod]

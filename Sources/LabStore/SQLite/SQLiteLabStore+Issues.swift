@@ -131,7 +131,8 @@ extension SQLiteLabStore {
     }
 
     public func acceptReturnedCard(
-        issueID: CardIssue.ID, returnID: CustomerReturn.ID, handedOverToName: String?, scannedCode: String, message: String
+        issueID: CardIssue.ID, returnID: CustomerReturn.ID, handedOverToName: String?, scannedCode: String,
+        outcome: String, message: String
     ) throws(LabStoreError) -> CardIssue {
         let stamp = now()
         return try write("accept returned card", table: CardIssue.databaseTableName) { db in
@@ -151,7 +152,7 @@ extension SQLiteLabStore {
             issue.handedOverToName = handedOverToName
             try issue.update(db)
             try Self.move(card, to: .returned, at: stamp, step: "be taken in", in: db)
-            var scan = ReturnScan(returnID: returnID, scannedCode: scannedCode, outcome: "accepted", message: message, scannedAt: stamp)
+            var scan = ReturnScan(returnID: returnID, scannedCode: scannedCode, outcome: outcome, message: message, scannedAt: stamp)
             try scan.insert(db)
             return issue
         }
