@@ -121,6 +121,8 @@ public protocol LabRecordStore: LabStore {
         _ record: AnnealRecord, residuals: [String: Double], backgroundLevelMilliSievert: Double
     ) throws(LabStoreError) -> [AnnealCheck]
     func annealChecks(cardID: String) throws(LabStoreError) -> [AnnealCheck]
+    /// Every anneal run, oldest first.
+    func annealRecords() throws(LabStoreError) -> [AnnealRecord]
     /// Zeroes annealed cards: each moves `annealed → zeroed` and its elements get `zeroedAt`.
     /// - Throws: ``LabStoreError/doseNotReleased(cardID:)``; nothing is zeroed then.
     func zeroCards(_ cardIDs: [String]) throws(LabStoreError)

@@ -1,2 +1,2 @@
 import ArgumentParser
-let subcommandList: [any ParsableCommand.Type] = [Readout.self]
+let subcommandList: [any ParsableCommand.Type] = [Readout.self, Intake.self, Review.self, Demo.self]

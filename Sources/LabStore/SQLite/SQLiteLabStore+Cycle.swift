@@ -139,6 +139,10 @@ extension SQLiteLabStore {
         }
     }
 
+    public func annealRecords() throws(LabStoreError) -> [AnnealRecord] {
+        try read("list anneal runs") { db in try AnnealRecord.order(Column("id")).fetchAll(db) }
+    }
+
     public func zeroCards(_ cardIDs: [String]) throws(LabStoreError) {
         let stamp = now()
         try write("zero cards", table: Card.databaseTableName) { db in
