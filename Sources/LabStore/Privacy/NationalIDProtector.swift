@@ -65,9 +65,12 @@ public struct NationalIDProtector: Sendable, CustomStringConvertible {
             return try NationalIDProtector(masterKeyBase64: text)
         }
         let key = SymmetricKey(size: .bits256).withUnsafeBytes { Data($0) }
+        // Written to a private temporary file and renamed into place: a crash never leaves a
+        // half-written or world-readable key file.
+        let temporary = keyFile + ".tmp-\(ProcessInfo.processInfo.processIdentifier)"
         let created = FileManager.default.createFile(
-            atPath: keyFile, contents: Data(key.base64EncodedString().utf8), attributes: [.posixPermissions: 0o600])
-        guard created else { throw .badKey("cannot create the key file \(keyFile)") }
+            atPath: temporary, contents: Data(key.base64EncodedString().utf8), attributes: [.posixPermissions: 0o600])
+        guard created, rename(temporary, keyFile) == 0 else { throw .badKey("cannot create the key file \(keyFile)") }
         return try NationalIDProtector(masterKey: key)
     }
 
