@@ -23,7 +23,7 @@ struct DemoEndToEndTests {
         #expect(r.stdout.contains("ERROR card 00000000 is not a card of this lab"))
         #expect(r.stdout.contains("WARN  card 10000016 is already scanned"))
         #expect(r.stdout.contains("missing: card 10000040"))
-        let scanLog = try await SQLiteQuery.lines(db, "SELECT outcome FROM returnScan ORDER BY id")
+        let scanLog = try await LabDatabaseQuery.lines(db, "SELECT outcome FROM returnScan ORDER BY id")
         #expect(scanLog == ["accepted", "accepted", "otherCustomer", "accepted", "unknownCard", "accepted", "accepted", "accepted", "alreadyScanned"])
 
         // Packing slip: one table per type, rows by wearer name, 4 digits of the ID at most, totals excl. VAT.
@@ -56,19 +56,19 @@ struct DemoEndToEndTests {
         #expect(try Self.read(dir, "results-K-1001.html").contains("<td>missing</td>"))
 
         // Database: card states, interlocks, audit trail.
-        let states = try await SQLiteQuery.lines(db, "SELECT state || '=' || count(*) FROM card GROUP BY state ORDER BY state")
+        let states = try await LabDatabaseQuery.lines(db, "SELECT state || '=' || count(*) FROM card GROUP BY state ORDER BY state")
         #expect(states == ["available=20", "issued=9", "retired=1"])
-        let notReleased = try await SQLiteQuery.lines(db, """
+        let notReleased = try await LabDatabaseQuery.lines(db, """
             SELECT count(*) FROM cardIssue i WHERE i.batchID IS NOT NULL AND NOT EXISTS (
               SELECT 1 FROM doseResult d WHERE d.cardID = i.cardID AND d.batchID = i.batchID AND d.supersededAt IS NULL AND d.state = 'released')
             """)
         #expect(notReleased == ["0"])
-        let checks = try await SQLiteQuery.lines(db, "SELECT passed FROM annealCheck ORDER BY id")
+        let checks = try await LabDatabaseQuery.lines(db, "SELECT passed FROM annealCheck ORDER BY id")
         #expect(checks.filter { $0 == "0" }.count == 1, "one card needed a second anneal")
         #expect(checks.count == 7)
-        let zeroed = try await SQLiteQuery.lines(db, "SELECT count(*) FROM cardElement WHERE cardID IN (SELECT cardID FROM annealCheck) AND zeroedAt > (SELECT MAX(checkedAt) FROM annealCheck) ")
+        let zeroed = try await LabDatabaseQuery.lines(db, "SELECT count(*) FROM cardElement WHERE cardID IN (SELECT cardID FROM annealCheck) AND zeroedAt > (SELECT MAX(checkedAt) FROM annealCheck) ")
         #expect(zeroed == ["24"])
-        let audit = try await SQLiteQuery.lines(db, "SELECT DISTINCT action FROM doseAudit ORDER BY action")
+        let audit = try await LabDatabaseQuery.lines(db, "SELECT DISTINCT action FROM doseAudit ORDER BY action")
         #expect(audit == ["accepted", "evaluated", "stateChanged"])
         // Sealed national IDs only: the database never holds one in clear.
         let raw = try Data(contentsOf: URL(fileURLWithPath: db))

@@ -53,12 +53,12 @@ struct DemoKillTests {
             let r = try await tld.run(["demo", "--out", "out", "--database", "lab.sqlite"], in: dir.url, killAfter: after)
             if r.signal != nil { killed += 1 } else { #expect(r.status == 0, "run \(runs) failed: \(r.stderr)") }
             if FileManager.default.fileExists(atPath: db) {
-                let now = try await SQLiteQuery.lines(db, "SELECT cardID || '/' || batchID || '/' || element || '/' || status || '/' || ifnull(hex(counts), '') FROM elementReading ORDER BY id")
+                let now = try await LabDatabaseQuery.lines(db, "SELECT cardID || '/' || batchID || '/' || element || '/' || status || '/' || ifnull(hex(counts), '') FROM elementReading ORDER BY id")
                 #expect(Array(now.prefix(readings.count)) == readings, "run \(runs): a stored reading changed or vanished")
                 readings = now
-                #expect(try await SQLiteQuery.lines(db, Self.unreleasedButMovedOn) == ["0"], "run \(runs)")
-                #expect(try await SQLiteQuery.lines(db, Self.zeroedUnreleased) == ["0"], "run \(runs)")
-                #expect(try await SQLiteQuery.lines(db, Self.reissuedUnreleased) == ["0"], "run \(runs)")
+                #expect(try await LabDatabaseQuery.lines(db, Self.unreleasedButMovedOn) == ["0"], "run \(runs)")
+                #expect(try await LabDatabaseQuery.lines(db, Self.zeroedUnreleased) == ["0"], "run \(runs)")
+                #expect(try await LabDatabaseQuery.lines(db, Self.reissuedUnreleased) == ["0"], "run \(runs)")
             }
             if r.signal == nil && r.status == 0 {
                 #expect(try RepoPaths.text(dir.url.appendingPathComponent("out/packing-slip-K-1001.txt")) == referenceSlip)
@@ -75,14 +75,36 @@ struct DemoKillTests {
         let final = try await tld.run(["demo", "--out", "out", "--database", "lab.sqlite"], in: dir.url)
         #expect(final.status == 0, "stderr: \(final.stderr)")
         #expect(try RepoPaths.text(dir.url.appendingPathComponent("out/packing-slip-K-1001.txt")) == referenceSlip)
-        let states = try await SQLiteQuery.lines(db, "SELECT state || '=' || count(*) FROM card GROUP BY state ORDER BY state")
+        let states = try await LabDatabaseQuery.lines(db, "SELECT state || '=' || count(*) FROM card GROUP BY state ORDER BY state")
         #expect(states == ["available=20", "issued=9", "retired=1"])
         // Each element of each card read once per batch, none twice.
-        let keys = try await SQLiteQuery.lines(db, "SELECT count(*) = count(DISTINCT batchID || cardID || '/' || element) FROM elementReading")
+        let keys = try await LabDatabaseQuery.lines(db, "SELECT count(*) = count(DISTINCT batchID || cardID || '/' || element) FROM elementReading")
         #expect(keys == ["1"])
         let rows = try RepoPaths.text(dir.url.appendingPathComponent("out/results-K-1001.csv"))
             .components(separatedBy: "\r\n").dropFirst().filter { !$0.isEmpty }
         #expect(rows.count == 7)
         #expect(rows.filter { $0.contains(",missing,") }.count == 1)
+    }
+}
+
+/// Queries the lab database with the sqlite3 tool after the `tld` process has ended (killed or not).
+/// Not read-only: after a SIGKILL, SQLite must be free to recover the write-ahead log, as the next
+/// `tld` run would. A query that fails is a test failure with sqlite3's message, never an empty answer.
+enum LabDatabaseQuery {
+    struct Failed: Error, CustomStringConvertible {
+        let message: String
+        var description: String { "sqlite3 failed: \(message)" }
+    }
+
+    static func lines(_ path: String, _ sql: String) async throws -> [String] {
+        let dir = URL(fileURLWithPath: path).deletingLastPathComponent()
+        for attempt in 0..<5 {
+            let r = try await ProductRunner(executable: URL(fileURLWithPath: "/usr/bin/sqlite3"))
+                .run(["-bail", "-cmd", ".timeout 5000", path, sql], in: dir)
+            if r.status == 0 { return r.stdout.split(whereSeparator: \.isNewline).map(String.init) }
+            if attempt == 4 { throw Failed(message: r.stderr) }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        return []
     }
 }
