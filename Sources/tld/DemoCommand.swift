@@ -57,7 +57,7 @@ struct Demo: AsyncParsableCommand {
         if !pending.isEmpty || openReturn {
             print("== Intake: return of \(DemoLab.customer), arrived \(DemoLab.arrival)")
             var station = try IntakeStation.open(store: labStore, customerID: DemoLab.customer, arrivedOn: DemoLab.arrival, logger: logger)
-            if let h = handover { station.reportHandover(cardID: h.card, to: h.name) }
+            if let h = handover { station.reportHandover(cardID: h.card, to: h.name, nationalID: try protector.protect(h.nationalID)) }
             for code in scans {
                 let outcome = try station.scan(code)
                 print("  \(outcome.cue == .success ? "OK   " : outcome.cue == .warning ? "WARN " : "ERROR") \(outcome.message)")

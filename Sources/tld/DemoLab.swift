@@ -84,8 +84,8 @@ enum DemoLab {
     }
 
     /// The envelope: every K-1001 card but Berg's (missing), the foreign K-2002 card, a stranger, a
-    /// second scan; Jensen's card was worn by someone else.
-    static func scans(_ store: SQLiteLabStore) throws -> (scans: [String], handover: (card: String, name: String)?) {
+    /// second scan; Jensen's card was worn by someone else, who is enrolled from the next period on.
+    static func scans(_ store: SQLiteLabStore) throws -> (scans: [String], handover: (card: String, name: String, nationalID: String)?) {
         var own: [(String, String)] = []  // (wearer, card)
         for issue in try store.issues(customerID: customer) where issue.periodEnd <= day("2026-10-31") {
             guard let e = try store.enrolment(id: issue.enrolmentID), let w = try store.wearer(id: e.wearerID) else { continue }
@@ -93,7 +93,8 @@ enum DemoLab {
         }
         let foreign = try store.issues(customerID: otherCustomer).first?.cardID ?? ""
         let returned = own.filter { $0.0 != "Berg, Bo" }.map(\.1)
-        let handover = own.first { $0.0 == "Jensen, Mette" }.map { (card: $0.1, name: "Karen Kristensen") }
+        // Made-up CPR-shaped number of the person who wore Jensen's card: the lab enrols her.
+        let handover = own.first { $0.0 == "Jensen, Mette" }.map { (card: $0.1, name: "Kristensen, Karen", nationalID: "080888-8888") }
         var scans = returned
         scans.insert(foreign, at: min(2, scans.count))
         scans.insert("00000000", at: min(4, scans.count))

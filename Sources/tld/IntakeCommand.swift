@@ -14,7 +14,9 @@ struct Intake: ParsableCommand {
             issued, another customer's).
 
             Other lines:
-              handover CARD NAME   the customer reports CARD was worn by NAME (say it before or as you scan)
+              handover CARD NAME [ID]
+                                   the customer reports CARD was worn by NAME (say it before you scan the
+                                   card); with the person's national ID (DDMMYY-SSSS) the lab enrols them
               missing              list this customer's cards whose period ended and are not back
               done                 close the return and list what is missing
               help                 this list
@@ -31,6 +33,7 @@ struct Intake: ParsableCommand {
     var arrived: CalendarDay?
 
     @OptionGroup var store: StoreOptions
+    @OptionGroup var key: NationalIDKeyOptions
     @OptionGroup var logging: LoggingOptions
 
     func run() throws {
@@ -52,9 +55,16 @@ struct Intake: ParsableCommand {
             case "missing":
                 try bench.listMissing(station.missingCards())
             case "handover":
-                guard words.count >= 3 else { bench.show(.warning, "usage: handover CARD NAME"); continue }
-                station.reportHandover(cardID: words[1], to: words.dropFirst(2).joined(separator: " "))
-                bench.show(.warning, "handover of \(words[1]) noted: recorded when the card is scanned")
+                guard words.count >= 3 else { bench.show(.warning, "usage: handover CARD NAME [ID]"); continue }
+                var nameWords = Array(words.dropFirst(2))
+                var sealed: ProtectedNationalID?
+                if let last = nameWords.last, nameWords.count > 1, (try? NationalIDProtector.digits(of: last)) != nil {
+                    sealed = try key.protector(database: store.path).protect(last)
+                    nameWords.removeLast()
+                }
+                station.reportHandover(cardID: words[1], to: nameWords.joined(separator: " "), nationalID: sealed)
+                bench.show(.warning, "handover of \(words[1]) to \(nameWords.joined(separator: " ")) noted"
+                           + (sealed == nil ? "" : " (will be enrolled)") + ": recorded when the card is scanned")
             case "done":
                 _ = try station.close()
                 bench.say("Return closed: \(station.accepted.count) cards taken in.")

@@ -59,3 +59,26 @@ struct IntakeTests {
         #expect(!outcome.message.isEmpty)
     }
 }
+
+@Suite("Intake: a card handed over to another person")
+struct HandoverTests {
+    @Test("with the person's national ID the lab enrols them from the next period; the original enrolment stays")
+    func handoverEnrols() throws {
+        let f = try WorkflowFixture()
+        var station = try IntakeStation.open(store: f.store, customerID: "K-1001", arrivedOn: day("2026-10-20"), logger: WorkflowFixture.logger)
+        let before = try f.store.enrolments(customerID: "K-1001")
+        station.reportHandover(cardID: f.wholeBodyCards[0], to: "Dahl, Dorte", nationalID: try f.protector.protect("090909-0909"))
+        #expect(try station.scan(f.wholeBodyCards[0]).isAccepted)
+        // Scanned again after a crash: no second enrolment.
+        #expect(try station.scan(f.wholeBodyCards[0]) == .alreadyScanned(cardID: f.wholeBodyCards[0]))
+        let after = try f.store.enrolments(customerID: "K-1001")
+        #expect(after.count == before.count + 1)
+        let new = try #require(after.last)
+        #expect(new.dosimeterType == .wholeBody && new.periodLength == .threeMonths)
+        #expect(new.startDate == day("2026-10-15"))
+        #expect(new.handedOverFromIssueID != nil)
+        let wearer = try #require(try f.store.wearer(id: new.wearerID))
+        #expect(wearer.name == "Dahl, Dorte")
+        #expect(try f.protector.firstFourDigits(of: wearer.protectedID) == "0909")
+    }
+}

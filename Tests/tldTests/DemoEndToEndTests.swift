@@ -29,12 +29,13 @@ struct DemoEndToEndTests {
         // Packing slip: one table per type, rows by wearer name, 4 digits of the ID at most, totals excl. VAT.
         let slip = try Self.read(dir, "packing-slip-K-1001.txt")
         let wholeBody = slip.components(separatedBy: "finger (extremity)")[0]
-        let names = ["Andersen, Anna", "Berg, Bo", "Jensen, Mette", "Nielsen, Peter", "Østergaard, Lars"]
+        // Karen Kristensen wore Jensen's card and was enrolled at intake: she gets her own card now.
+        let names = ["Andersen, Anna", "Berg, Bo", "Jensen, Mette", "Kristensen, Karen", "Nielsen, Peter", "Østergaard, Lars"]
         let positions = names.compactMap { wholeBody.range(of: $0)?.lowerBound }
-        #expect(positions.count == 5 && positions == positions.sorted())
-        #expect(slip.contains("5 × 125.00 DKK = 625.00 DKK excl. VAT"))
+        #expect(positions.count == 6 && positions == positions.sorted())
+        #expect(slip.contains("6 × 125.00 DKK = 750.00 DKK excl. VAT"))
         #expect(slip.contains("2 × 99.50 DKK = 199.00 DKK excl. VAT"))
-        #expect(slip.contains("Total: 7 cards, 824.00 DKK excl. VAT"))
+        #expect(slip.contains("Total: 8 cards, 949.00 DKK excl. VAT"))
         #expect(slip.contains("TILM-00000001") && slip.contains("2026-10-15    2027-01-14"))
         #expect(!slip.contains("10180-1111") && !slip.contains("0101801111"))
         #expect(!slip.contains("10000024"), "the damaged card was retired, not reissued")
@@ -49,7 +50,7 @@ struct DemoEndToEndTests {
         #expect(berg.contains(",missing,not returned"))
         let anna = try #require(rows.first { $0.hasPrefix("\"Andersen, Anna\"") })
         #expect(anna.contains("card damaged on arrival") && anna.contains("manual QA") && anna.contains(",released,"))
-        #expect(rows.contains { $0.contains("worn by Karen Kristensen") })
+        #expect(rows.contains { $0.contains("worn by Kristensen, Karen") })
         // Doses near the simulator's truth (Hp(10) 1.8 mSv for Anna's card, 2.6 for the finger card).
         let annaHp10 = try #require(Double(anna.split(separator: ",")[8]))
         #expect(abs(annaHp10 / 1.8 - 1) < 0.15)
@@ -57,7 +58,7 @@ struct DemoEndToEndTests {
 
         // Database: card states, interlocks, audit trail.
         let states = try await LabDatabaseQuery.lines(db, "SELECT state || '=' || count(*) FROM card GROUP BY state ORDER BY state")
-        #expect(states == ["available=20", "issued=9", "retired=1"])
+        #expect(states == ["available=19", "issued=10", "retired=1"])
         let notReleased = try await LabDatabaseQuery.lines(db, """
             SELECT count(*) FROM cardIssue i WHERE i.batchID IS NOT NULL AND NOT EXISTS (
               SELECT 1 FROM doseResult d WHERE d.cardID = i.cardID AND d.batchID = i.batchID AND d.supersededAt IS NULL AND d.state = 'released')
@@ -73,6 +74,7 @@ struct DemoEndToEndTests {
         // Sealed national IDs only: the database never holds one in clear.
         let raw = try Data(contentsOf: URL(fileURLWithPath: db))
         #expect(raw.range(of: Data("0101801111".utf8)) == nil)
+        #expect(try await LabDatabaseQuery.lines(db, "SELECT number FROM enrolment WHERE handedOverFromIssueID IS NOT NULL") == ["TILM-00000009"])
 
         // Running again changes nothing and writes the same documents.
         let again = try await tld.run(["demo", "--out", "out", "--database", "lab.sqlite"], in: dir.url)
