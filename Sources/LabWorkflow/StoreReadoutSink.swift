@@ -25,7 +25,8 @@ public struct StoreReadoutSink: ReadoutSink {
     }
 
     public func store(_ reading: DriverReading) async throws {
-        let existing = try store.readings(batch: batchID).first { $0.cardID == reading.cardID && $0.element == reading.element }
+        // One indexed row, not the whole batch: a 500-card magazine would otherwise decode every curve per element.
+        let existing = try store.reading(batch: batchID, card: reading.cardID, element: reading.element)
         if let existing {
             if let curve = existing.curve, curve.readerCurveCRC32 == reading.curveCRC32 {
                 logger.info("element already stored; offered again after a restart", metadata: meta(reading.cardID, reading.element))

@@ -113,3 +113,19 @@ extension DatabaseWriter {
         _ = try? writeWithoutTransaction { db in try db.execute(sql: "PRAGMA wal_checkpoint(TRUNCATE)") }
     }
 }
+
+@Suite("Store contract: one element's reading")
+struct SingleReadingContractTests {
+    @Test("reading(batch:card:element:) finds exactly that row", arguments: StoreBackend.allCases)
+    func singleReading(backend: StoreBackend) throws {
+        let store = try backend.makeFixture().open()
+        let batch = try #require(try store.openSampleBatch().id)
+        try store.storeCard("C-1", batch: batch)
+        _ = try store.markElementLost(batch: batch, card: "C-2", element: 3, reason: "interrupted")
+        let r = try #require(try store.reading(batch: batch, card: "C-1", element: 2))
+        #expect(r.cardID == "C-1" && r.element == 2 && r.curve == Samples.curve(channels: 200, seed: 2))
+        #expect(try store.reading(batch: batch, card: "C-2", element: 3)?.status == .lost)
+        #expect(try store.reading(batch: batch, card: "C-2", element: 1) == nil)
+        #expect(try store.reading(batch: batch, card: "C-3", element: 1) == nil)
+    }
+}
