@@ -1,0 +1,26 @@
+// swift-tools-version: 6.1
+// Benchmarks of the TL dosimetry lab (ordo-one/benchmark): `swift package benchmark` in this folder.
+import PackageDescription
+
+let package = Package(
+    name: "tl-dosimetry-benchmarks",
+    platforms: [.macOS(.v14)],
+    dependencies: [
+        // Named so the product references do not depend on the checkout folder name.
+        .package(name: "tl-dosimetry", path: "../"),
+        .package(url: "https://github.com/ordo-one/benchmark", from: "1.38.1", traits: ["MallocInterposer"]),
+    ],
+    targets: [
+        // The lab cycle of a 10 000-card shipment: intake, readout (simulator, fast mode), evaluation, reissue.
+        .executableTarget(
+            name: "LabCycleBenchmarks",
+            dependencies: [
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "LabWorkflow", package: "tl-dosimetry"),
+                .product(name: "TLSimulator", package: "tl-dosimetry"),
+            ],
+            path: "LabCycleBenchmarks",
+            swiftSettings: [.swiftLanguageMode(.v6)],
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]),
+    ]
+)
