@@ -3,6 +3,7 @@ import Instruments
 import LabStore
 import LabWorkflow
 import Logging
+import Synchronization
 import TLSimulator
 
 /// A returned shipment of `cards` whole-body cards of one customer, run through the lab cycle on a
@@ -17,6 +18,8 @@ final class ShipmentWorkload: @unchecked Sendable {  // used by one benchmark at
     let customer = "K-BENCH"
     var cardIDs: [String] = []
     var batches: [ReadoutBatch.ID] = []
+    /// Time spent inside the simulated reader (curve synthesis, framing), to tell it apart from the lab's.
+    let simulatorTime = TimeAccumulator()
     static let arrival = CalendarDay(daysSinceEpoch: 20_760)  // 2026-11-04
 
     init(cards: Int, magazine: Int = 500) throws {
@@ -93,7 +96,7 @@ final class ShipmentWorkload: @unchecked Sendable {  // used by one benchmark at
                                     elementMilliseconds: 0, storageCelsius: 20, backgroundNanoSievertPerHour: 80, cards: list)
             let connection = SimulatedReaderConnection(engine: try ReaderEngine(scenario: scenario, pace: .elementMilliseconds(0)))
             let link = MemoryLink()
-            let serving = Task { await Self.serve(connection, on: link.device) }
+            let serving = Task { [simulatorTime] in await Self.serve(connection, on: link.device, timing: simulatorTime) }
             let reader = TLReader(transport: link.host, logger: logger)
             var job = ReadoutJob(store: store, logger: logger)
             job.evaluatesDoses = false
@@ -131,12 +134,21 @@ final class ShipmentWorkload: @unchecked Sendable {  // used by one benchmark at
         guard shipment != nil, plan.requests.count == cards else { throw WorkloadError.reissued(plan.requests.count) }
     }
 
-    static func serve(_ connection: SimulatedReaderConnection, on device: MemoryTransport) async {
+    static func serve(_ connection: SimulatedReaderConnection, on device: MemoryTransport, timing: TimeAccumulator) async {
+        let clock = ContinuousClock()
         while true {
             let bytes: [UInt8]
             do { bytes = try await device.read(maxCount: 4096, timeout: .milliseconds(5)) } catch { return }
-            guard !bytes.isEmpty else { connection.advance(milliseconds: 0); continue }
+            let start = clock.now
+            guard !bytes.isEmpty else {
+                connection.advance(milliseconds: 0)
+                let spent = clock.now - start
+                timing.add(spent)
+                continue
+            }
             let reply = connection.exchange(bytes)
+            let spent = clock.now - start
+            timing.add(spent)
             if !reply.isEmpty { do { try await device.write(reply) } catch { return } }
         }
     }
@@ -146,4 +158,11 @@ final class ShipmentWorkload: @unchecked Sendable {  // used by one benchmark at
         case nothingRead(Int)
         case reissued(Int)
     }
+}
+
+/// A duration summed from several tasks.
+final class TimeAccumulator: Sendable {
+    private let total = Mutex(Duration.zero)
+    func add(_ d: Duration) { total.withLock { $0 += d } }
+    var value: Duration { total.withLock { $0 } }
 }

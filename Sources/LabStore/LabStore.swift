@@ -54,6 +54,9 @@ public protocol LabStore: Sendable {
     /// The manifest of a batch, ordered by card ID.
     func manifest(batch: ReadoutBatch.ID) throws(LabStoreError) -> [BatchCard]
 
+    /// One card's manifest row in a batch, if it has one.
+    func manifestCard(batch: ReadoutBatch.ID, card: String) throws(LabStoreError) -> BatchCard?
+
     // MARK: Reader QC
 
     /// Stores a reader quality check of an open batch.

@@ -60,7 +60,7 @@ public struct StoreReadoutSink: ReadoutSink {
         for (i, s) in elementStates.enumerated() where s == .absent && known[i + 1] == nil {
             try store.markElementAbsent(batch: batchID, card: cardID, element: i + 1)
         }
-        if try !store.manifest(batch: batchID).contains(where: { $0.cardID == cardID }) {
+        if try store.manifestCard(batch: batchID, card: cardID) == nil {
             // A card the lab did not expect in this batch: read it (its signal is read only once)
             // but as a worker card of unknown anneal date, so its dose is flagged for review.
             logger.warning("card not in the batch manifest; read as a worker card of unknown anneal date",

@@ -129,3 +129,15 @@ struct SingleReadingContractTests {
         #expect(try store.reading(batch: batch, card: "C-3", element: 1) == nil)
     }
 }
+
+@Suite("Store contract: one card's manifest row")
+struct ManifestCardContractTests {
+    @Test("manifestCard(batch:card:) finds that card's row only", arguments: StoreBackend.allCases)
+    func manifestCard(backend: StoreBackend) throws {
+        let store = try backend.makeFixture().open()
+        let batch = try #require(try store.openSampleBatch().id)
+        try store.saveManifest([BatchCard(batchID: batch, cardID: "C-1", role: .control, annealedAt: nil)])
+        #expect(try store.manifestCard(batch: batch, card: "C-1")?.role == .control)
+        #expect(try store.manifestCard(batch: batch, card: "C-2") == nil)
+    }
+}
