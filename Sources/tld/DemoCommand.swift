@@ -34,6 +34,9 @@ struct Demo: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Hp(10) above which a dose goes to review, mSv.", valueName: "mSv"))
     var reviewLevel: Double = 1.0
 
+    @Flag(help: "Leave the flagged doses to a physicist (tld review) instead of accepting them; run the demo again afterwards to finish their cards.")
+    var physicistReviews = false
+
     @OptionGroup var store: StoreOptions
     @OptionGroup var key: NationalIDKeyOptions
     @OptionGroup var logging: LoggingOptions
@@ -95,7 +98,11 @@ struct Demo: AsyncParsableCommand {
         let review = DoseReview(store: labStore, reviewLevelMilliSievert: reviewLevel, logger: logger)
         if let batch = try labStore.batches().last(where: { $0.groupID == DemoLab.readoutGroup }), let id = batch.id {
             try review.applyPolicy(batch: id)
-            for d in try labStore.dosesNeedingReview() where d.batchID == id {
+            let flagged = try labStore.dosesNeedingReview().filter { $0.batchID == id }
+            if physicistReviews && !flagged.isEmpty {
+                print("== Review: \(flagged.count) doses wait for a physicist: run tld review")
+            }
+            for d in flagged where !physicistReviews {
                 guard let doseID = d.id else { continue }
                 _ = try review.accept(doseID: doseID, who: "demo physicist", why: "glow curves inspected: shapes normal")
                 print("== Review: card \(d.cardID) (\(d.flags.isEmpty ? "review policy" : d.flags.joined(separator: ","))) accepted")
