@@ -61,7 +61,7 @@ public struct ResultList: Sendable, Hashable, Codable {
     }
 
     public func text() -> String {
-        var out = "RESULT LIST  customer \(customerNumber)  \(customerName)\nPeriod \(periodLabel)\n\n"
+        var out = "RESULT LIST  customer \(customerNumber)  \(customerName)\nPeriods \(periodLabel)\n\n"
         out += ReportFormatting.textTable(
             ["wearer", "ID", "enrolment", "type", "card", "period", "Hp(10) mSv", "Hp(0.07) mSv", "status", "remarks"],
             rows.map { r in
@@ -91,7 +91,7 @@ public struct ResultList: Sendable, Hashable, Codable {
         let h = ReportFormatting.html
         var out = "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>Results \(h(customerNumber))</title>"
         out += ReportFormatting.htmlStyle + "</head><body>\n"
-        out += "<h1>Dose results</h1>\n<p>Customer <b>\(h(customerNumber))</b> \(h(customerName))<br>Period \(h(periodLabel))</p>\n"
+        out += "<h1>Dose results</h1>\n<p>Customer <b>\(h(customerNumber))</b> \(h(customerName))<br>Periods \(h(periodLabel))</p>\n"
         out += "<table>\n<tr><th>Wearer</th><th>ID</th><th>Enrolment</th><th>Type</th><th>Card</th><th>Period</th>"
         out += "<th>Hp(10) mSv</th><th>Hp(0.07) mSv</th><th>Status</th><th>Remarks</th></tr>\n"
         for r in rows {

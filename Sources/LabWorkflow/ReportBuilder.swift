@@ -81,7 +81,7 @@ public struct ReportBuilder: Sendable {
                 hp10MilliSievert: released ? dose?.hp10MilliSievert : nil, hp007MilliSievert: released ? dose?.hp007MilliSievert : nil,
                 detectionLimitMilliSievert: dose?.detectionLimitMilliSievert, status: status, remarks: remarks))
         }
-        return ResultList(customerNumber: customerID, customerName: customer?.name ?? "", periodLabel: "periods ending \(from) – \(to)", rows: rows)
+        return ResultList(customerNumber: customerID, customerName: customer?.name ?? "", periodLabel: "ending between \(from) and \(to)", rows: rows)
     }
 
     /// Enrolments and wearers looked up once per document.

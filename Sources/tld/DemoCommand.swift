@@ -173,9 +173,12 @@ struct Demo: AsyncParsableCommand {
             ("results-\(DemoLab.customer).csv", results.csv()),
         ]
         for (name, text) in files { try Data(text.utf8).write(to: URL(fileURLWithPath: file(name)), options: .atomic) }
+        for (name, text) in [("packing-slip-\(DemoLab.customer).pdf", slip.text()), ("results-\(DemoLab.customer).pdf", results.text())] {
+            try Data(TextPDF.render(text)).write(to: URL(fileURLWithPath: file(name)), options: .atomic)
+        }
         print("\n" + slip.text())
         print(results.text())
-        print("Written to \(out): " + files.map(\.0).joined(separator: ", "))
+        print("Written to \(out): " + files.map(\.0).joined(separator: ", ") + ", and the slip and the list as PDF")
         print("Database: \(store.path)")
     }
 }

@@ -73,3 +73,29 @@ struct CustomerDocumentTests {
         #expect(GlowCurvePlot.text(counts: []).contains("no curve"))
     }
 }
+
+@Suite("Text documents as PDF")
+struct TextPDFTests {
+    @Test("a valid PDF 1.4: header, objects at the offsets the cross-reference table gives, WinAnsi text")
+    func structure() throws {
+        let text = (1...130).map { "line \($0) Ørsted (×) 5 × 125.00 DKK – ok" }.joined(separator: "\n")
+        let pdf = TextPDF.render(text)
+        let ascii = String(decoding: pdf.map { $0 < 0x80 ? $0 : 0x2E }, as: UTF8.self)
+        #expect(ascii.hasPrefix("%PDF-1.4\n"))
+        #expect(ascii.hasSuffix("%%EOF\n"))
+        let startxref = try #require(ascii.range(of: "startxref\n", options: .backwards))
+        let xrefOffset = try #require(Int(ascii[startxref.upperBound...].prefix { $0.isNumber }))
+        #expect(ascii.dropFirst(xrefOffset).hasPrefix("xref\n"))
+        let entries = ascii.dropFirst(xrefOffset).split(separator: "\n").dropFirst(3).prefix { $0.hasSuffix(" n ") }
+        #expect(entries.count >= 5)
+        for (i, entry) in entries.enumerated() {
+            let offset = try #require(Int(entry.prefix(10)))
+            #expect(ascii.dropFirst(offset).hasPrefix("\(i + 1) 0 obj\n"), "object \(i + 1) not at \(offset)")
+        }
+        #expect(ascii.contains("/Count 3"), "130 lines at 63 per page (10 pt, 12 pt leading) need three pages")
+        // Ø, ×, – in WinAnsiEncoding; parentheses escaped.
+        let needle: [UInt8] = [0xD8] + Array("rsted \\(".utf8) + [0xD7] + Array("\\) 5 ".utf8) + [0xD7]
+        #expect(pdf.indices.contains { i in pdf[i...].starts(with: needle) })
+        #expect(pdf.contains(0x96))
+    }
+}
