@@ -1,17 +1,20 @@
 // swift-tools-version: 6.1
-// Benchmarks of the glow-curve analysis (ordo-one/benchmark). Run from this folder:
+// Benchmarks of the TL dosimetry lab (ordo-one/benchmark). Run from this folder:
 //   swift package --disable-sandbox benchmark
+//   swift package --disable-sandbox benchmark --target GlowCurveBenchmarks
 import PackageDescription
 
 let package = Package(
-    name: "Benchmarks",
+    name: "tl-dosimetry-benchmarks",
     platforms: [.macOS(.v14)],
     dependencies: [
+        // Named so the product references do not depend on the checkout folder name.
         .package(name: "tl-dosimetry", path: "../"),
         // Only the malloc interposer: the Swift 6.3 runtime interposer package is not in the mirror.
         .package(url: "https://github.com/ordo-one/benchmark", from: "1.38.1", traits: ["MallocInterposer"]),
     ],
     targets: [
+        // Glow-curve fits of the GLOCANIN curves and a simulated four-element card.
         .executableTarget(
             name: "GlowCurveBenchmarks",
             dependencies: [
@@ -19,6 +22,18 @@ let package = Package(
                 .product(name: "GlowCurve", package: "tl-dosimetry"),
             ],
             path: "Benchmarks/GlowCurveBenchmarks",
+            swiftSettings: [.swiftLanguageMode(.v6)],
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]),
+        // The lab cycle of a 10 000-card shipment: intake, readout (simulator, fast mode), evaluation, reissue.
+        .executableTarget(
+            name: "LabCycleBenchmarks",
+            dependencies: [
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "LabWorkflow", package: "tl-dosimetry"),
+                .product(name: "TLSimulator", package: "tl-dosimetry"),
+            ],
+            path: "LabCycleBenchmarks",
+            swiftSettings: [.swiftLanguageMode(.v6)],
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]),
     ]
 )

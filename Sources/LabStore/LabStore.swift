@@ -54,6 +54,9 @@ public protocol LabStore: Sendable {
     /// The manifest of a batch, ordered by card ID.
     func manifest(batch: ReadoutBatch.ID) throws(LabStoreError) -> [BatchCard]
 
+    /// One card's manifest row in a batch, if it has one.
+    func manifestCard(batch: ReadoutBatch.ID, card: String) throws(LabStoreError) -> BatchCard?
+
     // MARK: Reader QC
 
     /// Stores a reader quality check of an open batch.
@@ -84,6 +87,9 @@ public protocol LabStore: Sendable {
 
     /// The readings of a batch, by card then element.
     func readings(batch: ReadoutBatch.ID) throws(LabStoreError) -> [ElementReading]
+
+    /// The reading of one element of one card in a batch, if it has a row.
+    func reading(batch: ReadoutBatch.ID, card: String, element: Int) throws(LabStoreError) -> ElementReading?
 
     /// Every reading of a card over all batches, oldest batch first, then by element.
     func readings(card: String) throws(LabStoreError) -> [ElementReading]

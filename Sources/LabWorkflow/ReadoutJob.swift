@@ -16,6 +16,9 @@ public struct ReadoutJob: Sendable {
     let logger: Logger
     let now: @Sendable () -> Date
     public var evaluator: BatchEvaluator
+    /// Whether a finished batch is evaluated into doses (false for anneal background checks, whose
+    /// readings are not doses of a wearer).
+    public var evaluatesDoses = true
 
     public init(store: any LabStore, logger: Logger, now: @escaping @Sendable () -> Date = { Date() }) {
         self.store = store
@@ -96,7 +99,7 @@ public struct ReadoutJob: Sendable {
         let sink = StoreReadoutSink(store: store, batchID: batchID, logger: logger, now: now)
         let summary = try await reader.readMagazine(into: sink, progress: progress)
         batch = try store.finishBatch(id: batchID)
-        let doses = try evaluator.evaluate(batchID: batchID)
+        let doses = evaluatesDoses ? try evaluator.evaluate(batchID: batchID) : []
         return .read(Outcome(
             batch: batch, resumed: resumed, elementsBefore: before, summary: summary, doses: doses,
             manifest: try store.manifest(batch: batchID), reader: identity, link: await reader.linkCounters()))

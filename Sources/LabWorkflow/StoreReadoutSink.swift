@@ -25,8 +25,8 @@ public struct StoreReadoutSink: ReadoutSink {
     }
 
     public func store(_ reading: DriverReading) async throws {
-        // Only this card's readings (at most four) are looked at, not the whole batch's curves.
-        let existing = try store.readings(card: reading.cardID).first { $0.batchID == batchID && $0.element == reading.element }
+        // One indexed row, not the whole batch: a 500-card magazine would otherwise decode every curve per element.
+        let existing = try store.reading(batch: batchID, card: reading.cardID, element: reading.element)
         if let existing {
             if let curve = existing.curve, curve.readerCurveCRC32 == reading.curveCRC32 {
                 logger.info("element already stored; offered again after a restart", metadata: meta(reading.cardID, reading.element))
@@ -60,7 +60,7 @@ public struct StoreReadoutSink: ReadoutSink {
         for (i, s) in elementStates.enumerated() where s == .absent && known[i + 1] == nil {
             try store.markElementAbsent(batch: batchID, card: cardID, element: i + 1)
         }
-        if try !store.manifest(batch: batchID).contains(where: { $0.cardID == cardID }) {
+        if try store.manifestCard(batch: batchID, card: cardID) == nil {
             // A card the lab did not expect in this batch: read it (its signal is read only once)
             // but as a worker card of unknown anneal date, so its dose is flagged for review.
             logger.warning("card not in the batch manifest; read as a worker card of unknown anneal date",

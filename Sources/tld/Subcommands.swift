@@ -1,2 +1,4 @@
 import ArgumentParser
-let subcommandList: [any ParsableCommand.Type] = [Readout.self, GlowCommand.self, TypeTest.self, Devices.self, Udev.self]
+let subcommandList: [any ParsableCommand.Type] = [
+    Readout.self, Intake.self, Review.self, Demo.self, GlowCommand.self, TypeTest.self, Devices.self, Udev.self,
+]

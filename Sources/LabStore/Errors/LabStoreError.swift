@@ -54,6 +54,31 @@ public enum LabStoreError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The dose state cannot move this way (see ``DoseState/canChange(to:)``).
     case invalidDoseStateChange(from: DoseState, to: DoseState)
 
+    // MARK: Lab records
+
+    /// No customer has this number.
+    case customerNotFound(String)
+    /// No wearer has this id.
+    case wearerNotFound(Int64)
+    /// No enrolment has this id or number.
+    case enrolmentNotFound(String)
+    /// No card has this number.
+    case cardNotFound(String)
+    /// No issue has this id.
+    case issueNotFound(Int64)
+    /// No customer return has this id, or it is closed.
+    case returnNotOpen(Int64)
+    /// The card is not in a state that allows the step.
+    case cardInWrongState(cardID: String, state: CardState, step: String)
+    /// The card's type is not the enrolment's.
+    case cardTypeMismatch(cardID: String, card: DosimeterType, enrolment: DosimeterType)
+    /// The card's dose is not released, so it cannot be zeroed or reissued.
+    case doseNotReleased(cardID: String)
+    /// An inspection that cannot be recorded as given.
+    case invalidInspection(String)
+    /// A name, date or other field of a lab record is missing or malformed.
+    case invalidRecord(String)
+
     // MARK: Database
 
     /// A trigger refused to change a row that must not change (SQLITE_CONSTRAINT_TRIGGER).
@@ -123,6 +148,20 @@ public enum LabStoreError: Error, Sendable, Equatable, CustomStringConvertible {
             "dose result \(id) is released and cannot change"
         case let .invalidDoseStateChange(from, to):
             "a dose cannot go from \(from.rawValue) to \(to.rawValue)"
+        case let .customerNotFound(id): "no customer \(id)"
+        case let .wearerNotFound(id): "no wearer #\(id)"
+        case let .enrolmentNotFound(id): "no enrolment \(id)"
+        case let .cardNotFound(id): "no card \(id) in the lab's records"
+        case let .issueNotFound(id): "no card issue #\(id)"
+        case let .returnNotOpen(id): "customer return #\(id) does not exist or is closed"
+        case let .cardInWrongState(card, state, step):
+            "card \(card) is \(state.rawValue): it cannot \(step)"
+        case let .cardTypeMismatch(card, cardType, enrolmentType):
+            "card \(card) is a \(cardType.displayName) card, the enrolment is for \(enrolmentType.displayName)"
+        case let .doseNotReleased(card):
+            "card \(card): its dose is not released, so it cannot be zeroed or reissued"
+        case let .invalidInspection(reason): "inspection refused: \(reason)"
+        case let .invalidRecord(reason): "invalid record: \(reason)"
         case let .immutableRow(message):
             "refused by the database: \(message)"
         case let .constraintViolation(operation, message):

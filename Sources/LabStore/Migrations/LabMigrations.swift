@@ -13,14 +13,14 @@ enum LabMigrations {
     static let names: [String] = [
         ReadoutSkeletonMigration.name,
         BatchManifestMigration.name,
+        LabRecordsMigration.name,
     ]
 
     static func makeMigrator() -> DatabaseMigrator {
         var migrator = DatabaseMigrator()
         migrator.registerMigration(ReadoutSkeletonMigration.name, migrate: ReadoutSkeletonMigration.migrate)
         migrator.registerMigration(BatchManifestMigration.name, migrate: BatchManifestMigration.migrate)
-        // Future migrations go here (customers, wearers, enrolments, issues, shipments, returns,
-        // inspection, anneal/zeroing, reissue), each with its own name and file.
+        migrator.registerMigration(LabRecordsMigration.name, migrate: LabRecordsMigration.migrate)
         return migrator
     }
 }

@@ -18,4 +18,10 @@ extension SQLiteLabStore {
             try BatchCard.filter(Column("batchID") == batch).order(Column("cardID")).fetchAll(db)
         }
     }
+
+    public func manifestCard(batch: ReadoutBatch.ID, card: String) throws(LabStoreError) -> BatchCard? {
+        try read("read batch manifest row", table: BatchCard.databaseTableName) { db in
+            try BatchCard.filter(Column("batchID") == batch && Column("cardID") == card).fetchOne(db)
+        }
+    }
 }

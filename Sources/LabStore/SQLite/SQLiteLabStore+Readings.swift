@@ -57,6 +57,15 @@ extension SQLiteLabStore {
         }
     }
 
+    public func reading(batch: ReadoutBatch.ID, card: String, element: Int) throws(LabStoreError) -> ElementReading? {
+        try read("read element reading", table: ElementReading.databaseTableName) { db in
+            try ElementReading
+                .filter(ElementReading.Columns.batchID == batch && ElementReading.Columns.cardID == card
+                        && ElementReading.Columns.element == element)
+                .fetchOne(db)
+        }
+    }
+
     public func readings(card: String) throws(LabStoreError) -> [ElementReading] {
         try read("read card readings", table: ElementReading.databaseTableName) { db in
             try ElementReading

@@ -5,7 +5,11 @@ import Testing
 
 @Suite("SQLite database: opening, settings, migrations")
 struct LabDatabaseTests {
-    static let tables = ["batchCard", "calibrationRecord", "doseResult", "elementReading", "readerQC", "readoutBatch"]
+    static let tables = [
+        "annealCheck", "annealRecord", "batchCard", "calibrationRecord", "card", "cardElement", "cardInspection",
+        "cardIssue", "cardPrice", "cardTransition", "customer", "customerReturn", "doseAudit", "doseResult",
+        "elementReading", "enrolment", "readerQC", "readoutBatch", "returnScan", "shipment", "wearer",
+    ]
 
     private func pragma(_ name: String, _ database: LabDatabase) throws -> String? {
         // On the writer connection: the one whose settings decide durability.

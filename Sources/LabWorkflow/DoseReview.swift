@@ -1,0 +1,97 @@
+import Foundation
+import LabStore
+import Logging
+
+/// A physicist's review of doses, and the policy that sends doses to review. Every change is a dose
+/// version or state change with who, when and why in the audit trail; released doses never change.
+public struct DoseReview: Sendable {
+    let store: any LabRecordStore
+    let logger: Logger
+    let now: @Sendable () -> Date
+
+    /// Hp(10) above this goes to review even without flags (configurable per lab).
+    public var reviewLevelMilliSievert: Double
+
+    public init(store: any LabRecordStore, reviewLevelMilliSievert: Double = 1.0, logger: Logger,
+                now: @escaping @Sendable () -> Date = { Date() }) {
+        self.store = store
+        self.reviewLevelMilliSievert = reviewLevelMilliSievert
+        self.logger = logger
+        self.now = now
+    }
+
+    /// Flag added to a physicist's correction or rejection.
+    public static let correctedFlag = "corrected-by-physicist"
+    public static let rejectedFlag = "rejected-by-physicist"
+
+    /// Sends to review the `evaluated` doses of a batch that are above the review level or belong to a
+    /// card inspected with manual QA on arrival. Returns the cards sent.
+    @discardableResult
+    public func applyPolicy(batch: ReadoutBatch.ID) throws -> [String] {
+        var sent: [String] = []
+        for dose in try store.currentDoses(batch: batch) where dose.state == .evaluated {
+            guard let id = dose.id else { continue }
+            let manualQA = try store.inspections(cardID: dose.cardID)
+                .last { $0.stage == .arrival }.map { $0.outcome == .manualQA } ?? false
+            let above = (dose.hp10MilliSievert ?? 0) > reviewLevelMilliSievert
+            guard manualQA || above else { continue }
+            let why = manualQA ? "card damaged on arrival: manual QA" : "Hp(10) above the review level \(reviewLevelMilliSievert) mSv"
+            _ = try store.setDoseState(id: id, to: .needsReview, audit: DoseAudit(who: "system:review-policy", why: why), action: .stateChanged)
+            sent.append(dose.cardID)
+        }
+        return sent
+    }
+
+    /// Releases every `evaluated` dose of the batch (no flags, below the review level).
+    @discardableResult
+    public func releaseUnflagged(batch: ReadoutBatch.ID, who: String = "system:auto-release") throws -> [String] {
+        var released: [String] = []
+        for dose in try store.currentDoses(batch: batch) where dose.state == .evaluated {
+            guard let id = dose.id else { continue }
+            _ = try store.setDoseState(id: id, to: .released,
+                                       audit: DoseAudit(who: who, why: "no QC flags, below the review level"), action: .stateChanged)
+            released.append(dose.cardID)
+        }
+        return released
+    }
+
+    /// Accepts a dose under review as it is: it is released.
+    public func accept(doseID: DoseResult.ID, who: String, why: String) throws -> DoseResult {
+        try store.setDoseState(id: doseID, to: .released, audit: DoseAudit(who: who, why: why), action: .accepted)
+    }
+
+    /// Replaces a dose under review by a corrected one (a new, released version).
+    public func correct(doseID: DoseResult.ID, hp10MilliSievert: Double?, hp007MilliSievert: Double?,
+                        who: String, why: String) throws -> DoseResult {
+        let old = try current(doseID)
+        return try store.saveDose(DoseEvaluation(
+            batchID: old.batchID, cardID: old.cardID, hp10MilliSievert: hp10MilliSievert, hp007MilliSievert: hp007MilliSievert,
+            detectionLimitMilliSievert: old.detectionLimitMilliSievert, flags: old.flags + [Self.correctedFlag],
+            remarks: Self.join(old.remarks, "corrected by \(who): \(why)"), algorithmID: "manual-correction",
+            calibrationID: old.calibrationID, evaluatedAt: now(), state: .released),
+            audit: DoseAudit(who: who, why: why), action: .corrected)
+    }
+
+    /// Rejects a dose under review: a new, released version without dose, whose remark says why.
+    public func reject(doseID: DoseResult.ID, who: String, why: String) throws -> DoseResult {
+        let old = try current(doseID)
+        return try store.saveDose(DoseEvaluation(
+            batchID: old.batchID, cardID: old.cardID, hp10MilliSievert: nil, hp007MilliSievert: nil,
+            detectionLimitMilliSievert: old.detectionLimitMilliSievert, flags: old.flags + [Self.rejectedFlag],
+            remarks: Self.join(old.remarks, "no valid result, rejected by \(who): \(why)"), algorithmID: "manual-rejection",
+            calibrationID: old.calibrationID, evaluatedAt: now(), state: .released),
+            audit: DoseAudit(who: who, why: why), action: .rejected)
+    }
+
+    func current(_ id: DoseResult.ID) throws -> DoseResult {
+        guard let dose = try store.dose(id: id) else { throw LabStoreError.doseNotFound(id) }
+        guard dose.isCurrent else { throw LabStoreError.doseSuperseded(id) }
+        guard dose.state == .needsReview else {
+            throw dose.state == .released ? LabStoreError.releasedDoseIsImmutable(id)
+                : LabStoreError.invalidDoseStateChange(from: dose.state, to: .released)
+        }
+        return dose
+    }
+
+    static func join(_ a: String, _ b: String) -> String { a.isEmpty ? b : a + "; " + b }
+}

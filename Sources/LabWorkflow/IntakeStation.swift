@@ -1,0 +1,117 @@
+import Foundation
+import LabStore
+import Logging
+
+/// The intake bench for one customer's return: takes scans (from a barcode scanner or typed), checks
+/// each with ``IntakeRules``, records accepted cards (one transaction each) and logs every scan.
+///
+/// ```swift
+/// var station = try IntakeStation.open(store: store, customerID: "K-1001", arrivedOn: today, logger: logger)
+/// let outcome = try station.scan("10000016")
+/// station.missingCards()        // issues of this customer whose period ended and are not back
+/// ```
+/// Resumable: reopening the same customer's open return continues it (already accepted cards are
+/// known from the store).
+public struct IntakeStation: Sendable {
+    let store: any LabRecordStore
+    let logger: Logger
+    public let customerReturn: CustomerReturn
+    public var customerID: String { customerReturn.customerID }
+    /// Handovers reported before the card was scanned, by card.
+    var pendingHandovers: [String: Handover] = [:]
+    /// Cards accepted in this return.
+    public private(set) var accepted: Set<String>
+
+    public static func open(
+        store: any LabRecordStore, customerID: String, arrivedOn: CalendarDay, logger: Logger
+    ) throws -> IntakeStation {
+        let ret = try store.openReturn(customerID: customerID, arrivedOn: arrivedOn)
+        guard let id = ret.id else { throw LabStoreError.returnNotOpen(0) }
+        let accepted = Set(try store.scans(returnID: id).filter { $0.outcome.hasPrefix("accepted") }.map(\.scannedCode))
+        return IntakeStation(store: store, logger: logger, customerReturn: ret, accepted: accepted)
+    }
+
+    /// A card the customer reports as worn by another person (DOMAIN.md §2).
+    public struct Handover: Sendable, Hashable {
+        public var name: String
+        /// The new person's sealed national ID, when the customer gave it: the lab then enrols them.
+        public var nationalID: ProtectedNationalID?
+        public init(name: String, nationalID: ProtectedNationalID? = nil) {
+            self.name = name
+            self.nationalID = nationalID
+        }
+    }
+
+    /// Notes that the customer reported `cardID` as worn by `name`; recorded when the card is scanned.
+    /// With the person's national ID, the lab also enrols them for the same dosimeter type and period
+    /// length from the next period on (the original wearer's enrolment stays).
+    public mutating func reportHandover(cardID: String, to name: String, nationalID: ProtectedNationalID? = nil) {
+        pendingHandovers[cardID] = Handover(name: name, nationalID: nationalID)
+    }
+
+    /// The enrolment made for the person a card was handed over to, if any.
+    @discardableResult
+    func enrolHandover(_ handover: Handover, issue: CardIssue) throws -> Enrolment? {
+        guard let sealed = handover.nationalID, let issueID = issue.id,
+              let original = try store.enrolment(id: issue.enrolmentID) else { return nil }
+        let wearer = try store.addWearer(customerID: customerID, name: handover.name, nationalID: sealed)
+        guard let wearerID = wearer.id else { return nil }
+        if let existing = try store.enrolments(customerID: customerID)
+            .first(where: { $0.wearerID == wearerID && $0.dosimeterType == original.dosimeterType }) {
+            return existing
+        }
+        let schedule = PeriodSchedule.standard(for: original.dosimeterType, length: original.periodLength)
+        let next = schedule.next(after: WearPeriod(start: issue.periodStart, end: issue.periodEnd))
+        let enrolment = try store.enrol(Enrolment(
+            wearerID: wearerID, customerID: customerID, dosimeterType: original.dosimeterType,
+            periodLength: original.periodLength, startDate: next.start, orderedOn: customerReturn.arrivedOn,
+            handedOverFromIssueID: issueID.rawValue))
+        logger.info("enrolled the person a card was handed over to", metadata: ["enrolment": "\(enrolment.number)"])
+        return enrolment
+    }
+
+    /// Checks one scanned or typed code and records what it means.
+    public mutating func scan(_ code: String) throws -> ScanOutcome {
+        guard let returnID = customerReturn.id else { throw LabStoreError.returnNotOpen(0) }
+        let trimmed = code.trimmingCharacters(in: .whitespaces)
+        let card = trimmed.isEmpty ? nil : try store.card(id: trimmed)
+        let issue = card == nil ? nil : try store.currentIssue(cardID: trimmed)
+        let outcome = IntakeRules.classify(
+            code: code, card: card, currentIssue: issue, customerID: customerID, returnID: returnID,
+            scannedInThisReturn: accepted.contains(trimmed), arrivedOn: customerReturn.arrivedOn)
+        switch outcome {
+        case let .accepted(cardID, issueID, _, _), let .acceptedBeforePeriodEnd(cardID, issueID, _):
+            let issue = try store.acceptReturnedCard(
+                issueID: issueID, returnID: returnID, handedOverToName: pendingHandovers[cardID]?.name,
+                scannedCode: cardID, outcome: outcome.code, message: outcome.message)
+            accepted.insert(cardID)
+            if let handover = pendingHandovers[cardID] { try enrolHandover(handover, issue: issue) }
+        default:
+            // A handover reported again for a card already taken in (e.g. after a crash between taking
+            // it in and enrolling the new person): enrol now; enrolling twice is not possible.
+            if case let .alreadyScanned(cardID) = outcome, let handover = pendingHandovers[cardID],
+               let issue, issue.returnID == returnID {
+                try enrolHandover(handover, issue: issue)
+            }
+            _ = try store.logScan(ReturnScan(
+                returnID: returnID, scannedCode: String(code.prefix(64)), outcome: outcome.code,
+                message: outcome.message, scannedAt: Date()))
+            logger.info("intake scan refused", metadata: ["outcome": "\(outcome.code)", "customer": "\(customerID)"])
+        }
+        return outcome
+    }
+
+    /// Cards of this customer whose period ended before the arrival date and that are not back yet,
+    /// by period end then card.
+    public func missingCards() throws -> [CardIssue] {
+        try store.outstandingIssues(customerID: customerID)
+            .filter { $0.periodEnd < customerReturn.arrivedOn }
+            .sorted { ($0.periodEnd, $0.cardID) < ($1.periodEnd, $1.cardID) }
+    }
+
+    /// Closes the return: later scans for this customer open a new one.
+    public func close() throws -> CustomerReturn {
+        guard let id = customerReturn.id else { throw LabStoreError.returnNotOpen(0) }
+        return try store.closeReturn(id: id)
+    }
+}

@@ -1,0 +1,114 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// `tld demo` killed with SIGKILL at random moments, 50 times: no stored reading is ever lost, no card
+/// is annealed, zeroed or reissued before its dose is released, and the cycle completes on restart.
+@Suite("tld demo under SIGKILL", .serialized)
+struct DemoKillTests {
+    /// Cards past release (or reissued) whose dose in their last batch is not released: must be none.
+    static let unreleasedButMovedOn = """
+        SELECT count(*) FROM card c WHERE c.lastBatchID IS NOT NULL
+          AND c.state IN ('annealed', 'zeroed', 'available', 'issued')
+          AND NOT EXISTS (SELECT 1 FROM doseResult d WHERE d.cardID = c.id AND d.batchID = c.lastBatchID
+                          AND d.supersededAt IS NULL AND d.state = 'released')
+        """
+    /// Elements zeroed after the card's readout without a released dose: must be none.
+    static let zeroedUnreleased = """
+        SELECT count(*) FROM cardElement e JOIN card c ON c.id = e.cardID JOIN readoutBatch b ON b.id = c.lastBatchID
+        WHERE e.zeroedAt > b.createdAt AND NOT EXISTS (
+          SELECT 1 FROM doseResult d WHERE d.cardID = c.id AND d.batchID = c.lastBatchID
+          AND d.supersededAt IS NULL AND d.state = 'released')
+        """
+    /// A later issue of a card whose earlier issue was returned but has no released dose: must be none.
+    static let reissuedUnreleased = """
+        SELECT count(*) FROM cardIssue n JOIN cardIssue o ON o.cardID = n.cardID AND o.id < n.id
+        WHERE o.returnID IS NOT NULL AND NOT EXISTS (
+          SELECT 1 FROM doseResult d WHERE d.cardID = o.cardID AND d.batchID = o.batchID
+          AND d.supersededAt IS NULL AND d.state = 'released')
+        """
+
+    @Test("50 kills at random moments, then a clean finish with the same packing slip as an uninterrupted run")
+    func killFiftyTimes() async throws {
+        let tld = try ProductRunner(product: "tld")
+        // Reference: an uninterrupted run.
+        let reference = try TemporaryDirectory("tld-demo-ref")
+        defer { reference.cleanup() }
+        let clean = try await tld.run(["demo", "--out", "out", "--database", "lab.sqlite"], in: reference.url)
+        #expect(clean.status == 0, "stderr: \(clean.stderr)")
+        let referenceSlip = try RepoPaths.text(reference.url.appendingPathComponent("out/packing-slip-K-1001.txt"))
+
+        // Kill runs at random moments until 50 have been killed mid-way; a run that gets to the end
+        // completes its cycle (checked against the reference), and a fresh cycle starts.
+        var dir = try TemporaryDirectory("tld-demo-kill")
+        var readings: [String] = []
+        var killed = 0
+        var completedCycles = 0
+        var runs = 0
+        var rng = SystemRandomNumberGenerator()
+        while killed < 50 && runs < 150 {
+            runs += 1
+            let db = dir.path("lab.sqlite")
+            let after = Duration.milliseconds(Int.random(in: 20...1_800, using: &rng))
+            let r = try await tld.run(["demo", "--out", "out", "--database", "lab.sqlite"], in: dir.url, killAfter: after)
+            if r.signal != nil { killed += 1 } else { #expect(r.status == 0, "run \(runs) failed: \(r.stderr)") }
+            // Killed while the database was being created or migrated: its tables may not exist yet
+            // (each migration commits on its own), which holds nothing to lose.
+            let tables = FileManager.default.fileExists(atPath: db)
+                ? Set(try await LabDatabaseQuery.lines(db, "SELECT name FROM sqlite_master WHERE type = 'table'")) : []
+            if tables.isSuperset(of: ["elementReading", "card", "cardIssue", "cardElement"]) {
+                let now = try await LabDatabaseQuery.lines(db, "SELECT cardID || '/' || batchID || '/' || element || '/' || status || '/' || ifnull(hex(counts), '') FROM elementReading ORDER BY id")
+                #expect(Array(now.prefix(readings.count)) == readings, "run \(runs): a stored reading changed or vanished")
+                readings = now
+                #expect(try await LabDatabaseQuery.lines(db, Self.unreleasedButMovedOn) == ["0"], "run \(runs)")
+                #expect(try await LabDatabaseQuery.lines(db, Self.zeroedUnreleased) == ["0"], "run \(runs)")
+                #expect(try await LabDatabaseQuery.lines(db, Self.reissuedUnreleased) == ["0"], "run \(runs)")
+            }
+            if r.signal == nil && r.status == 0 {
+                #expect(try RepoPaths.text(dir.url.appendingPathComponent("out/packing-slip-K-1001.txt")) == referenceSlip)
+                completedCycles += 1
+                dir.cleanup()
+                dir = try TemporaryDirectory("tld-demo-kill")
+                readings = []
+            }
+        }
+        defer { dir.cleanup() }
+        #expect(killed == 50, "\(killed) kills in \(runs) runs")
+        let db = dir.path("lab.sqlite")
+
+        let final = try await tld.run(["demo", "--out", "out", "--database", "lab.sqlite"], in: dir.url)
+        #expect(final.status == 0, "stderr: \(final.stderr)")
+        #expect(try RepoPaths.text(dir.url.appendingPathComponent("out/packing-slip-K-1001.txt")) == referenceSlip)
+        let states = try await LabDatabaseQuery.lines(db, "SELECT state || '=' || count(*) FROM card GROUP BY state ORDER BY state")
+        #expect(states == ["available=19", "issued=10", "retired=1"])
+        // Each element of each card read once per batch, none twice.
+        let keys = try await LabDatabaseQuery.lines(db, "SELECT count(*) = count(DISTINCT batchID || cardID || '/' || element) FROM elementReading")
+        #expect(keys == ["1"])
+        let rows = try RepoPaths.text(dir.url.appendingPathComponent("out/results-K-1001.csv"))
+            .components(separatedBy: "\r\n").dropFirst().filter { !$0.isEmpty }
+        #expect(rows.count == 7)
+        #expect(rows.filter { $0.contains(",missing,") }.count == 1)
+    }
+}
+
+/// Queries the lab database with the sqlite3 tool after the `tld` process has ended (killed or not).
+/// Not read-only: after a SIGKILL, SQLite must be free to recover the write-ahead log, as the next
+/// `tld` run would. A query that fails is a test failure with sqlite3's message, never an empty answer.
+enum LabDatabaseQuery {
+    struct Failed: Error, CustomStringConvertible {
+        let message: String
+        var description: String { "sqlite3 failed: \(message)" }
+    }
+
+    static func lines(_ path: String, _ sql: String) async throws -> [String] {
+        let dir = URL(fileURLWithPath: path).deletingLastPathComponent()
+        for attempt in 0..<5 {
+            let r = try await ProductRunner(executable: URL(fileURLWithPath: "/usr/bin/sqlite3"))
+                .run(["-bail", "-cmd", ".timeout 5000", path, sql], in: dir)
+            if r.status == 0 { return r.stdout.split(whereSeparator: \.isNewline).map(String.init) }
+            if attempt == 4 { throw Failed(message: r.stderr) }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        return []
+    }
+}

@@ -1,0 +1,62 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// End to end: a physicist reviews flagged doses with `tld review`, then the cycle finishes.
+@Suite("tld review", .serialized)
+struct ReviewEndToEndTests {
+    @Test("list with glow curves; accept, correct, reject with who and why; the result list shows the decisions")
+    func reviewFlaggedDoses() async throws {
+        let dir = try TemporaryDirectory("tld-review")
+        defer { dir.cleanup() }
+        let tld = try ProductRunner(product: "tld")
+        let common = ["--database", "lab.sqlite"]
+        let first = try await tld.run(["demo", "--out", "out", "--physicist-reviews"] + common, in: dir.url)
+        #expect(first.status == 0, "stderr: \(first.stderr)")
+        #expect(first.stdout.contains("doses wait for a physicist"))
+
+        let list = try await tld.run(["review"] + common, in: dir.url)
+        #expect(list.status == 0)
+        #expect(list.stdout.contains("need review"))
+        #expect(list.stdout.contains("element 1:") && list.stdout.contains("█"))
+        #expect(list.stdout.contains("inspection (arrival): manualQA"))
+        let db = dir.path("lab.sqlite")
+        // Flagged: Anna's damaged card (manual QA), the finger card above 1 mSv, the calibration dosimeters (2 mSv).
+        let ids = try await LabDatabaseQuery.lines(db, """
+            SELECT d.id || ' ' || d.cardID FROM doseResult d
+            WHERE d.supersededAt IS NULL AND d.state = 'needsReview' ORDER BY d.cardID
+            """).map { $0.split(separator: " ").map(String.init) }
+        #expect(ids.map { $0[1] } == ["10000024", "20000014", "90000019", "90000027", "90000035"])
+        let (damaged, other, calibration) = (ids[0], ids[1], ids[2])
+
+        // An action needs who and why.
+        let noWhy = try await tld.run(["review", "--accept", damaged[0], "--who", "Dr. P"] + common, in: dir.url)
+        #expect(noWhy.status != 0 && noWhy.stderr.contains("--why"))
+
+        let corrected = try await tld.run(["review", "--correct", damaged[0], "--hp10", "1.70", "--hp007", "1.9",
+                                           "--who", "Dr. P", "--why", "pellet 3 cracked: from elements 1, 2 and 4"] + common, in: dir.url)
+        #expect(corrected.status == 0, "stderr: \(corrected.stderr)")
+        #expect(corrected.stdout.contains("corrected dose released as version 2"))
+        let rejected = try await tld.run(["review", "--reject", other[0], "--who", "Dr. P", "--why", "curve shows a light leak"] + common, in: dir.url)
+        #expect(rejected.status == 0, "stderr: \(rejected.stderr)")
+        let accepted = try await tld.run(["review", "--accept", calibration[0], "--who", "Dr. P", "--why", "shape normal"] + common, in: dir.url)
+        #expect(accepted.status == 0, "stderr: \(accepted.stderr)")
+        // A released dose cannot be reviewed again.
+        let again = try await tld.run(["review", "--reject", damaged[0], "--who", "Dr. P", "--why", "again"] + common, in: dir.url)
+        #expect(again.status != 0)
+        let audit = try await LabDatabaseQuery.lines(db, "SELECT action || '/' || who FROM doseAudit WHERE who = 'Dr. P' ORDER BY id")
+        #expect(audit == ["corrected/Dr. P", "rejected/Dr. P", "accepted/Dr. P"])
+
+        // The cycle finishes; the result list carries the decisions.
+        let finish = try await tld.run(["demo", "--out", "out"] + common, in: dir.url)
+        #expect(finish.status == 0, "stderr: \(finish.stderr)")
+        let csv = try RepoPaths.text(dir.url.appendingPathComponent("out/results-K-1001.csv"))
+        let lines = csv.components(separatedBy: "\r\n")
+        let damagedRow = try #require(lines.first { $0.contains(",\(damaged[1]),") })
+        #expect(damagedRow.contains(",1.7000,1.9000,") && damagedRow.contains("corrected by Dr. P"))
+        let rejectedRow = try #require(lines.first { $0.contains(",\(other[1]),") })
+        #expect(rejectedRow.contains(",no valid result,") && rejectedRow.contains("light leak"))
+        let states = try await LabDatabaseQuery.lines(db, "SELECT state || '=' || count(*) FROM card GROUP BY state ORDER BY state")
+        #expect(states == ["available=19", "issued=10", "retired=1"])
+    }
+}
