@@ -110,9 +110,7 @@ struct UmockdevDiscoveryTests {
         lines.append("serial reply=\(String(decoding: reply.filter { $0 >= 0x20 }, as: UTF8.self)) framed=\(reply.first == 0x02 && reply.last == 0x03)")
         lines.append("end")
         let text = lines.joined(separator: "\n") + "\n"
-        guard let file = fopen(path, "w") else { throw SerialError.system(.init(rawValue: errno), call: "fopen", path: path) }
-        defer { fclose(file) }
-        _ = fputs(text, file)
+        try ChildProcess.writeFile(path, text)
     }
 
     static func hex(_ value: UInt16?) -> String {
@@ -124,90 +122,22 @@ struct UmockdevDiscoveryTests {
     /// The parent half: run this suite in a copy of the test binary under umockdev-run.
     static func runChild() async throws -> String {
         let runner = try #require(umockdevRunPath)
-        let directory = try #require(mkdtempPath())
+        let directory = try ChildProcess.makeTemporaryDirectory()
+        defer { ChildProcess.removeTree(directory) }
         let descriptionPath = "\(directory)/reader.umockdev"
         let reportPath = "\(directory)/report.txt"
         let scriptPath = "\(directory)/reader.script"
-        try writeFile(descriptionPath, description)
-        try writeFile(scriptPath, script)
-        let executable = try #require(readSelfExecutable())
+        try ChildProcess.writeFile(descriptionPath, description)
+        try ChildProcess.writeFile(scriptPath, script)
+        let executable = try #require(ChildProcess.selfExecutable())
         let arguments = [runner, "-d", descriptionPath, "-s", "/dev/ttyUSB0=\(scriptPath)", "--", executable,
                          "--testing-library", "swift-testing", "--filter", "UmockdevDiscoveryTests"]
-        var environment = ["\(reportVariable)=\(reportPath)"]
-        for name in ["PATH", "HOME", "TMPDIR", "LANG", "LD_LIBRARY_PATH"] {
-            if let value = getenv(name) { environment.append("\(name)=\(String(cString: value))") }
-        }
-        let status = try await spawnAndWait(arguments, environment: environment, timeout: .seconds(60))
-        #expect(status == 0, "umockdev-run child exited with \(status)")
-        let report = readFile(reportPath) ?? ""
-        unlink(reportPath)
-        unlink(descriptionPath)
-        unlink(scriptPath)
-        rmdir(directory)
-        return report
+        let environment = ["\(reportVariable)=\(reportPath)"] + ChildProcess.inheritedEnvironment()
+        let child = try await ChildProcess.run(arguments, environment: environment, timeout: .seconds(60))
+        #expect(child.status == 0, "umockdev-run child exited with \(child.status):\n\(child.output)")
+        return ChildProcess.readFile(reportPath) ?? ""
     }
 }
-
-// MARK: small process and file helpers (Glibc only)
 
 private let umockdevRunPath: String? = ["/usr/bin/umockdev-run", "/usr/local/bin/umockdev-run"]
     .first { access($0, X_OK) == 0 }
-
-private func mkdtempPath() -> String? {
-    var template = Array("/tmp/deviceio-umockdev-XXXXXX".utf8CString)
-    return template.withUnsafeMutableBufferPointer { buffer in
-        guard let base = buffer.baseAddress, let made = mkdtemp(base) else { return nil }
-        return String(cString: made)
-    }
-}
-
-private func readSelfExecutable() -> String? {
-    var buffer = [CChar](repeating: 0, count: 4096)
-    let length = readlink("/proc/self/exe", &buffer, buffer.count - 1)
-    guard length > 0 else { return nil }
-    return String(decoding: buffer.prefix(length).map { UInt8(bitPattern: $0) }, as: UTF8.self)
-}
-
-private func writeFile(_ path: String, _ text: String) throws {
-    guard let file = fopen(path, "w") else { throw SerialError.system(.init(rawValue: errno), call: "fopen", path: path) }
-    defer { fclose(file) }
-    _ = fputs(text, file)
-}
-
-private func readFile(_ path: String) -> String? {
-    guard let file = fopen(path, "r") else { return nil }
-    defer { fclose(file) }
-    var bytes: [UInt8] = []
-    var chunk = [UInt8](repeating: 0, count: 4096)
-    while true {
-        let count = fread(&chunk, 1, chunk.count, file)
-        if count == 0 { break }
-        bytes += chunk.prefix(count)
-    }
-    return String(decoding: bytes, as: UTF8.self)
-}
-
-/// posix_spawn + waitpid(WNOHANG) with Task.sleep between, so no pool thread blocks.
-/// Returns the exit status, or 128 + signal.
-private func spawnAndWait(_ arguments: [String], environment: [String], timeout: Duration) async throws -> Int32 {
-    func cStrings(_ strings: [String]) -> [UnsafeMutablePointer<CChar>?] { strings.map { strdup($0) } + [nil] }
-    let argv = cStrings(arguments)
-    let envp = cStrings(environment)
-    defer { (argv + envp).forEach { free($0) } }
-    var pid = pid_t()
-    let rc = posix_spawn(&pid, arguments[0], nil, nil, argv, envp)
-    guard rc == 0 else { throw SerialError.system(.init(rawValue: rc), call: "posix_spawn", path: arguments[0]) }
-    let deadline = ContinuousClock.now.advanced(by: timeout)
-    var status: Int32 = 0
-    while waitpid(pid, &status, WNOHANG) == 0 {
-        if ContinuousClock.now > deadline {
-            kill(pid, SIGKILL)
-            _ = waitpid(pid, &status, 0)
-            Issue.record("umockdev child timed out")
-            return -1
-        }
-        try await Task.sleep(for: .milliseconds(20))
-    }
-    let signal = status & 0x7F
-    return signal == 0 ? (status >> 8) & 0xFF : 128 + signal
-}

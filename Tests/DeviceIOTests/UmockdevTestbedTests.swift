@@ -204,10 +204,7 @@ struct UmockdevTestbedTests {
         let directory = try ChildProcess.makeTemporaryDirectory()
         defer { ChildProcess.removeTree(directory) }
         let reportPath = "\(directory)/report.txt"
-        var executable = [CChar](repeating: 0, count: 4096)
-        let length = readlink("/proc/self/exe", &executable, executable.count - 1)
-        try #require(length > 0)
-        let path = String(decoding: executable.prefix(length).map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        let path = try #require(ChildProcess.selfExecutable())
         let outcome = try await ChildProcess.run(
             [path, "--testing-library", "swift-testing", "--filter", "UmockdevTestbedTests"],
             environment: ChildProcess.inheritedEnvironment() + ["LD_PRELOAD=\(preload)", "\(reportVariable)=\(reportPath)"],

@@ -48,6 +48,14 @@ enum ChildProcess {
         return Outcome(status: signal == 0 ? (status >> 8) & 0xFF : 128 + signal, output: readFile(outputPath) ?? "")
     }
 
+    /// This test binary's own path (to re-run a suite of it in a child under umockdev).
+    static func selfExecutable() -> String? {
+        var buffer = [CChar](repeating: 0, count: 4096)
+        let length = readlink("/proc/self/exe", &buffer, buffer.count - 1)
+        guard length > 0 else { return nil }
+        return String(decoding: buffer.prefix(length).map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+
     static func inheritedEnvironment() -> [String] {
         var result: [String] = []
         for name in ["PATH", "HOME", "TMPDIR", "LANG", "LD_LIBRARY_PATH"] {
