@@ -37,13 +37,28 @@ public struct DoseAlgorithm: Sendable, Hashable {
     }
 
     /// Detection limit by period length: 0.03 / 0.04 / 0.08 mSv for 2-week / 4-week / 3-month periods,
-    /// as seen in service practice (Mirion, Netherlands; ../shared/notes/tl-physics.md).
+    /// as seen in service practice (Mirion, Netherlands; ../shared/notes/tl-physics.md). Used when a
+    /// shipment has too few control dosimeters to measure the background's scatter.
     public func detectionLimit(daysFromAnneal: Days) -> MilliSievert {
-        switch daysFromAnneal.value {
-        case ..<21: MilliSievert(0.03)
-        case ..<46: MilliSievert(0.04)
-        default: MilliSievert(0.08)
-        }
+        DetectionLimit.periodTable(daysFromAnneal: daysFromAnneal).limit
+    }
+
+    /// Relative standard uncertainty of a net dose well above the detection limit, without the energy
+    /// part: calibration, one element's reproducibility, fading (section 6 of docs/dose-algorithm.md).
+    func relativeUncertaintyAtDose(_ calibration: ReaderCalibration) -> Double {
+        let uCal = calibration.relativeStandardUncertainty[.deep] ?? 0.02
+        return (uCal * uCal + elementReproducibility * elementReproducibility + Self.fadingUncertainty * Self.fadingUncertainty).squareRoot()
+    }
+
+    /// Relative standard uncertainty of the fading correction.
+    static let fadingUncertainty = 0.03
+
+    /// The characteristic limits (``DetectionLimit``) of a card read `daysFromAnneal` after its anneal,
+    /// from the controls' scatter when there are enough of them, else from the period-length table.
+    public func detectionLimit(daysFromAnneal: Days, background: BackgroundEstimate?, calibration: ReaderCalibration) -> DetectionLimit {
+        DetectionLimit.characteristic(
+            daysFromAnneal: daysFromAnneal, background: background, readingNoise: readingNoise,
+            relativeUncertainty: relativeUncertaintyAtDose(calibration))
     }
 
     /// Fading- and ECC-corrected net counts of a role's element, or why there are none.
@@ -147,11 +162,20 @@ public struct DoseAlgorithm: Sendable, Hashable {
     /// - Parameter backgroundPerDay: natural/transport background (mSv per day since anneal) measured
     ///   with control dosimeters; subtracted from every element. nil = not corrected (flagged).
     public func assess(_ card: CardSignals, calibration: ReaderCalibration, backgroundPerDay: MilliSievert?) -> DoseAssessment {
+        assess(card, calibration: calibration, background: backgroundPerDay.map { BackgroundEstimate(knownPerDay: $0) })
+    }
+
+    /// Hp(10) and Hp(0.07) of a card.
+    /// - Parameter background: the shipment's background from its control dosimeters
+    ///   (``background(controls:calibration:)``): its mean rate is subtracted from every element, its
+    ///   scatter sets the detection limit. nil = not corrected (flagged).
+    public func assess(_ card: CardSignals, calibration: ReaderCalibration, background estimate: BackgroundEstimate?) -> DoseAssessment {
         var flags: [DoseFlag] = []
         var remarks: [String] = []
-        let background = (backgroundPerDay?.value ?? 0) * card.daysFromAnneal.value
-        if backgroundPerDay == nil { flags.append(.noBackgroundCorrection) }
-        let dl = detectionLimit(daysFromAnneal: card.daysFromAnneal)
+        let background = (estimate?.perDay.value ?? 0) * card.daysFromAnneal.value
+        if estimate == nil { flags.append(.noBackgroundCorrection) }
+        let limits = detectionLimit(daysFromAnneal: card.daysFromAnneal, background: estimate, calibration: calibration)
+        let dl = limits.limit
         let fadingFactor = fading.factor(daysFromAnnealToReadout: card.daysFromAnneal)
 
         // 1. Readings: S-Cs-calibrated, background subtracted, non-linearity corrected.
@@ -260,7 +284,7 @@ public struct DoseAlgorithm: Sendable, Hashable {
         // 4. Uncertainty (k = 1): calibration, element reproducibility, energy/angle response, fading,
         //    and the absolute noise of background and counting.
         let uCal = calibration.relativeStandardUncertainty[.deep] ?? 0.02
-        let uFading = 0.03
+        let uFading = Self.fadingUncertainty
         let lowEnergy = (fit?.row.meanEnergyKiloElectronVolt ?? 662) < 200
         let uEnergy10 = lowEnergy ? 0.10 : 0.03
         let n = Double(max(fit?.elements.count ?? 1, 1))
@@ -278,22 +302,26 @@ public struct DoseAlgorithm: Sendable, Hashable {
 
         return DoseAssessment(
             cardID: card.cardID, hp10: hp10.map(MilliSievert.init), hp007: hp007.map(MilliSievert.init),
-            hp10Uncertainty: u10, hp007Uncertainty: u007, detectionLimit: dl, flags: flags,
+            hp10Uncertainty: u10, hp007Uncertainty: u007, detectionLimit: dl, detectionLimitBasis: limits.basis, flags: flags,
             remarks: remarks, fadingFactor: fadingFactor, radiationType: type,
             effectiveEnergyKiloElectronVolt: (type == .photon || type == .mixed) ? fit?.row.meanEnergyKiloElectronVolt : nil,
             matchedPattern: fit.map { "\($0.row.field) \(Int($0.row.angleDegrees))°" },
             elementsUsed: (fit?.elements ?? []) + (shallowNumber.flatMap { readings[$0] != nil ? [$0] : nil } ?? []))
     }
 
-    /// Background dose per day since anneal from control dosimeters (unirradiated cards that travelled
-    /// with the shipment): the mean of their deep-element reading per day. nil without usable controls.
-    public func backgroundPerDay(controls: [CardSignals], calibration: ReaderCalibration) -> MilliSievert? {
+    /// Background of a shipment from its control dosimeters (unirradiated cards that travelled with it):
+    /// the mean and scatter of their deep-element reading per day since anneal. nil without usable controls.
+    public func background(controls: [CardSignals], calibration: ReaderCalibration) -> BackgroundEstimate? {
         let rates = controls.compactMap { c -> Double? in
             guard c.daysFromAnneal.value > 0, let d = roleDoses(c, calibration: calibration)[.deep] else { return nil }
             return d / c.daysFromAnneal.value
         }
-        guard !rates.isEmpty else { return nil }
-        return MilliSievert(max(0, rates.reduce(0, +) / Double(rates.count)))
+        return BackgroundEstimate.from(ratesPerDay: rates)
+    }
+
+    /// Mean background dose per day since anneal from control dosimeters (``background(controls:calibration:)``).
+    public func backgroundPerDay(controls: [CardSignals], calibration: ReaderCalibration) -> MilliSievert? {
+        background(controls: controls, calibration: calibration)?.perDay
     }
 }
 

@@ -18,6 +18,8 @@ public struct DoseAssessment: Sendable, Hashable {
     public var hp10Uncertainty: MilliSievert?
     public var hp007Uncertainty: MilliSievert?
     public var detectionLimit: MilliSievert
+    /// Where the detection limit came from: the controls' scatter or the period-length table.
+    public var detectionLimitBasis: DetectionLimit.Basis
     public var flags: [DoseFlag]
     /// Human-readable notes (radiation type and energy found, which element was out of pattern, …).
     public var remarks: [String]
@@ -32,7 +34,7 @@ public struct DoseAssessment: Sendable, Hashable {
 
     public init(
         cardID: String, hp10: MilliSievert?, hp007: MilliSievert?, hp10Uncertainty: MilliSievert? = nil,
-        hp007Uncertainty: MilliSievert? = nil, detectionLimit: MilliSievert, flags: [DoseFlag], remarks: [String],
+        hp007Uncertainty: MilliSievert? = nil, detectionLimit: MilliSievert, detectionLimitBasis: DetectionLimit.Basis = .periodLength, flags: [DoseFlag], remarks: [String],
         fadingFactor: Double, radiationType: RadiationType = .unknown, effectiveEnergyKiloElectronVolt: Double? = nil,
         matchedPattern: String? = nil, elementsUsed: [Int] = []
     ) {
@@ -42,6 +44,7 @@ public struct DoseAssessment: Sendable, Hashable {
         self.hp10Uncertainty = hp10Uncertainty
         self.hp007Uncertainty = hp007Uncertainty
         self.detectionLimit = detectionLimit
+        self.detectionLimitBasis = detectionLimitBasis
         self.flags = flags
         self.remarks = remarks
         self.fadingFactor = fadingFactor

@@ -70,12 +70,12 @@ public struct BatchEvaluator: Sendable {
 
         let calibration = try batchCalibration(batch, inputs)
         let controls = inputs.filter { $0.card.role == .control }.map(\.signals)
-        let background = algorithm.backgroundPerDay(controls: controls, calibration: calibration.value)
+        let background = algorithm.background(controls: controls, calibration: calibration.value)
         let done = Set(try store.currentDoses(batch: batchID).map(\.cardID))
         let qcFailures = try readerQCFindings(batch).filter(\.isFailure)
 
         for input in inputs where reevaluate || !done.contains(input.card.cardID) {
-            let a = algorithm.assess(input.signals, calibration: calibration.value, backgroundPerDay: background)
+            let a = algorithm.assess(input.signals, calibration: calibration.value, background: background)
             var flags = a.flags.map(\.rawValue) + input.flags
             var remarks = input.remarks + a.remarks
             if input.card.role != .worker { remarks.insert("\(input.card.role.rawValue) dosimeter", at: 0) }

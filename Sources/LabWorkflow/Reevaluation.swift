@@ -61,9 +61,9 @@ public struct Reevaluation: Sendable {
             inputs.append(try evaluator.cardInput(
                 id, readings[id] ?? [], manifest[id] ?? BatchCard(batchID: batchID, cardID: id, role: .worker, annealedAt: nil)))
         }
-        let background = algorithm.backgroundPerDay(controls: inputs.filter { $0.card.role == .control }.map(\.signals), calibration: calibration)
+        let background = algorithm.background(controls: inputs.filter { $0.card.role == .control }.map(\.signals), calibration: calibration)
         for input in inputs {
-            let a = algorithm.assess(input.signals, calibration: calibration, backgroundPerDay: background)
+            let a = algorithm.assess(input.signals, calibration: calibration, background: background)
             var flags = a.flags.map(\.rawValue) + input.flags
             if a.hp10 == nil && a.hp007 == nil && flags.isEmpty { flags.append(DoseFlag.hp10NotAssessable.rawValue) }
             var remarks = input.remarks + a.remarks
