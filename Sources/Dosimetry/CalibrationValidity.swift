@@ -1,5 +1,7 @@
-/// How long a calibration value stays valid after the date it is in force from. A value past its
-/// validity is not used for a new evaluation: the lab calibrates again.
+/// How long a calibration value stays valid after the date it is in force from. A reader calibration
+/// past its validity is not used for a new evaluation or a re-evaluation: the lab calibrates again.
+/// An element correction coefficient past its validity is still the best value known for that
+/// element; the evaluation applies it and sends the card to review (`element-correction-expired`).
 ///
 /// - Reader calibration records (counts per mSv, used when a batch has no calibration dosimeters of its
 ///   own): 90 days, the quarterly recalibration common in TLD services **[lab policy; adjust]**; an

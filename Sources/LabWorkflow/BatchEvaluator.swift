@@ -16,6 +16,10 @@ public struct BatchEvaluator: Sendable {
     /// Curves whose net ROI signal is below this many counts are not screened: at background level
     /// the screen would only describe dark noise and the heater's own glow.
     public var qualityScreenMinimumNetCounts: Double = 2_000
+    /// How long stored calibration values stay in force: a stored reader calibration past it is
+    /// refused (the batch needs calibration dosimeters or a new calibration); an element correction
+    /// coefficient past it is still applied, but the card goes to review with a remark.
+    public var validity: CalibrationValidity = .default
     let store: any LabStore
     let logger: Logger
     let now: @Sendable () -> Date
@@ -35,6 +39,7 @@ public struct BatchEvaluator: Sendable {
     public enum WorkflowFlag: String, Sendable {
         case annealDateUnknown = "anneal-date-unknown"
         case glowCurveInvalid = "glow-curve-invalid"
+        case elementCorrectionExpired = "element-correction-expired"
     }
 
     /// Flags that send a dose to the physicist for review instead of straight to `evaluated`.
@@ -43,7 +48,7 @@ public struct BatchEvaluator: Sendable {
         DoseFlag.hp10FromFilteredElements.rawValue, DoseFlag.hp10NotAssessable.rawValue,
         DoseFlag.hp007NotAssessable.rawValue, DoseFlag.elementOutOfPattern.rawValue,
         DoseFlag.noBackgroundCorrection.rawValue, WorkflowFlag.annealDateUnknown.rawValue,
-        WorkflowFlag.glowCurveInvalid.rawValue, readerQCFailedFlag,
+        WorkflowFlag.glowCurveInvalid.rawValue, WorkflowFlag.elementCorrectionExpired.rawValue, readerQCFailedFlag,
         // Glow-curve faults that make the ROI integral itself doubtful. Incandescence and a high
         // low-temperature peak stay informational: the ROI excludes the low-temperature peaks, and
         // the heater's glow is part of the background the control dosimeters measure.
@@ -137,9 +142,15 @@ public struct BatchEvaluator: Sendable {
         }
         // Element correction coefficients in force at the readout (history: ElementCorrectionRun).
         var ecc: [Int: Double] = [:]
-        for e in elements.keys {
-            if let r = try store.calibration(kind: .elementCorrection, subject: ElementCorrection.recordSubject(card: id, element: e), at: readAt ?? now()) {
+        let eccDate = readAt ?? now()
+        for e in elements.keys.sorted() {
+            if let r = try store.calibration(kind: .elementCorrection, subject: ElementCorrection.recordSubject(card: id, element: e), at: eccDate) {
                 ecc[e] = r.value
+                let age = Days(eccDate.timeIntervalSince(r.validFrom) / 86_400)
+                if !validity.isValid(.elementCorrection, age: age) {
+                    if !flags.contains(WorkflowFlag.elementCorrectionExpired.rawValue) { flags.append(WorkflowFlag.elementCorrectionExpired.rawValue) }
+                    remarks.append("element \(e): correction coefficient \(r.value) (record \(r.id.map { "\($0.rawValue)" } ?? "?")) is \(Int(age.value)) days old, valid for \(Int(validity.elementCorrection.value)); applied, recalibrate the card")
+                }
             }
         }
         return CardInput(card: card, signals: CardSignals(cardID: id, elements: elements, daysFromAnneal: days, elementCorrection: ecc),
@@ -184,6 +195,12 @@ public struct BatchEvaluator: Sendable {
         for role in roles {
             let kind = CalibrationKind(rawValue: "countsPerMilliSievert/\(role.rawValue)")
             if let r = try store.calibration(kind: kind, subject: subject, at: batch.createdAt) {
+                let age = Days(batch.createdAt.timeIntervalSince(r.validFrom) / 86_400)
+                guard validity.isValid(.readerCalibration, age: age) else {
+                    throw WorkflowError.noCalibration(
+                        batchGroupID: batch.groupID,
+                        reason: "no calibration dosimeters in the batch, and the stored calibration record \(r.id.map { "\($0.rawValue)" } ?? "?") (\(kind.rawValue)) of reader \(subject) is \(Int(age.value)) days old, valid for \(Int(validity.readerCalibration.value))")
+                }
                 stored[role] = r.value
                 ids.append(r.id.map { "\($0.rawValue)" } ?? "?")
             }

@@ -44,6 +44,17 @@ struct ReevaluationTests {
         #expect(history[0].hp10MilliSievert == old.hp10MilliSievert)
         #expect(history[0].calibrationID == "batch:REEVAL")
 
+        // A batch without calibration dosimeters may use the stored calibration only within its
+        // validity: with a validity of 0 days the records of an hour earlier are refused.
+        var strict = BatchEvaluator(store: store, logger: quietLogger)
+        strict.validity = CalibrationValidity(readerCalibration: Days(0), elementCorrection: Days(365))
+        let noCalibrationDosimeters = try store.openBatch(
+            groupID: "NOCAL", reader: batch.reader, elementsPerCard: batch.elementsPerCard,
+            timeTemperatureProfile: batch.timeTemperatureProfile, source: "test: no calibration dosimeters")
+        let nocal = try #require(noCalibrationDosimeters.id)
+        #expect(try BatchEvaluator(store: store, logger: quietLogger).evaluate(batchID: nocal).isEmpty)
+        #expect(throws: WorkflowError.self) { try strict.evaluate(batchID: nocal) }
+
         // Past its validity (90 days) a stored reader calibration is refused.
         #expect(throws: WorkflowError.self) {
             try Reevaluation(store: store, logger: quietLogger).reevaluate(batchID: outcome.batchID, calibrationAt: later.addingTimeInterval(91 * 86_400))
@@ -137,6 +148,21 @@ struct ReevaluationTests {
         #expect(rsd(corrected) < 0.7 * rsd(plain), "RSD with ECC \(rsd(corrected)), without \(rsd(plain))")
         let trace = try DoseTrace.trace(cardID: card, store: withECC)
         #expect(trace.links.filter { $0.factor.hasPrefix("ECC") }.allSatisfy { $0.recordID != nil && $0.source.contains("ECC run, batch ECC2") })
+
+        // Past their validity the coefficients are still applied, but every worker card goes to review
+        // with a remark naming the record and its age; the doses themselves do not change.
+        var strict = BatchEvaluator(store: withECC, logger: quietLogger)
+        strict.validity = CalibrationValidity(readerCalibration: Days(90), elementCorrection: Days(0))
+        let expired = try strict.evaluate(batchID: corrected.batchID, reevaluate: true)
+        let workers = Set(corrected.cards.filter { $0.card.role == .worker }.map(\.card.cardID))
+        let expiredWorkers = expired.filter { workers.contains($0.cardID) }
+        #expect(expiredWorkers.count == 20)
+        #expect(expiredWorkers.allSatisfy { $0.flags.contains("element-correction-expired") && $0.state == .needsReview })
+        #expect(expiredWorkers.allSatisfy { $0.remarks.contains("days old, valid for 0; applied") })
+        for dose in expiredWorkers {
+            let before = try #require(corrected.cards.first { $0.card.cardID == dose.cardID }?.dose?.hp10MilliSievert)
+            #expect(abs(try #require(dose.hp10MilliSievert) - before) < 1e-9)
+        }
     }
 }
 
