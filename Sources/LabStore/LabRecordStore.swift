@@ -87,6 +87,15 @@ public protocol LabRecordStore: LabStore {
         issueID: CardIssue.ID, returnID: CustomerReturn.ID, handedOverToName: String?, scannedCode: String,
         outcome: String, message: String
     ) throws(LabStoreError) -> CardIssue
+    /// ``acceptReturnedCard(issueID:returnID:handedOverToName:scannedCode:outcome:message:)`` for a card
+    /// handed over to a person the lab enrols: in the same transaction the person is recorded as a
+    /// wearer of the customer (or found by national ID) and enrolled for the card's dosimeter type and
+    /// period length from `handover.startDate`, unless they already have such an enrolment. Returns the
+    /// issue and the person's enrolment.
+    func acceptReturnedCard(
+        issueID: CardIssue.ID, returnID: CustomerReturn.ID, handover: HandoverEnrolment, scannedCode: String,
+        outcome: String, message: String
+    ) throws(LabStoreError) -> (issue: CardIssue, enrolment: Enrolment)
 
     // MARK: Inspection, readout, release
 

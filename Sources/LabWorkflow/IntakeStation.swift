@@ -81,14 +81,24 @@ public struct IntakeStation: Sendable {
             scannedInThisReturn: accepted.contains(trimmed), arrivedOn: customerReturn.arrivedOn)
         switch outcome {
         case let .accepted(cardID, issueID, _, _), let .acceptedBeforePeriodEnd(cardID, issueID, _):
-            let issue = try store.acceptReturnedCard(
-                issueID: issueID, returnID: returnID, handedOverToName: pendingHandovers[cardID]?.name,
-                scannedCode: cardID, outcome: outcome.code, message: outcome.message)
+            if let handover = pendingHandovers[cardID], let sealed = handover.nationalID, let issue,
+               let original = try store.enrolment(id: issue.enrolmentID) {
+                // The return, the new wearer and their enrolment in one transaction.
+                let schedule = PeriodSchedule.standard(for: original.dosimeterType, length: original.periodLength)
+                let next = schedule.next(after: WearPeriod(start: issue.periodStart, end: issue.periodEnd))
+                _ = try store.acceptReturnedCard(
+                    issueID: issueID, returnID: returnID,
+                    handover: HandoverEnrolment(name: handover.name, nationalID: sealed, startDate: next.start, orderedOn: customerReturn.arrivedOn),
+                    scannedCode: cardID, outcome: outcome.code, message: outcome.message)
+            } else {
+                _ = try store.acceptReturnedCard(
+                    issueID: issueID, returnID: returnID, handedOverToName: pendingHandovers[cardID]?.name,
+                    scannedCode: cardID, outcome: outcome.code, message: outcome.message)
+            }
             accepted.insert(cardID)
-            if let handover = pendingHandovers[cardID] { try enrolHandover(handover, issue: issue) }
         default:
-            // A handover reported again for a card already taken in (e.g. after a crash between taking
-            // it in and enrolling the new person): enrol now; enrolling twice is not possible.
+            // A handover reported for a card already taken in (the customer told the lab after the
+            // card was scanned): enrol the person now; enrolling twice is not possible.
             if case let .alreadyScanned(cardID) = outcome, let handover = pendingHandovers[cardID],
                let issue, issue.returnID == returnID {
                 try enrolHandover(handover, issue: issue)

@@ -24,18 +24,24 @@ extension SQLiteLabStore: LabRecordStore {
     public func addWearer(customerID: String, name: String, nationalID: ProtectedNationalID) throws(LabStoreError) -> Wearer {
         guard !name.trimmingCharacters(in: .whitespaces).isEmpty else { throw .invalidRecord("a wearer needs a name") }
         let wearer = try write("add wearer", table: Wearer.databaseTableName) { db in
-            guard try Customer.exists(db, key: customerID) else { throw LabStoreError.customerNotFound(customerID) }
-            if let existing = try Wearer
-                .filter(Column("customerID") == customerID && Column("nationalIDLookup") == nationalID.lookup)
-                .fetchOne(db) {
-                return existing
-            }
-            var wearer = Wearer(customerID: customerID, name: name, protectedID: nationalID)
-            try wearer.insert(db)
-            return wearer
+            try Self.addWearer(customerID: customerID, name: name, nationalID: nationalID, in: db)
         }
         // Never the national ID, not even sealed, in the log.
         logger.info("wearer recorded", metadata: ["customer": "\(customerID)", "wearer": "\(wearer.id.map(\.description) ?? "?")"])
+        return wearer
+    }
+
+    /// The customer's wearer with this national ID, or a new one, inside a write transaction.
+    static func addWearer(customerID: String, name: String, nationalID: ProtectedNationalID, in db: Database) throws -> Wearer {
+        guard !name.trimmingCharacters(in: .whitespaces).isEmpty else { throw LabStoreError.invalidRecord("a wearer needs a name") }
+        guard try Customer.exists(db, key: customerID) else { throw LabStoreError.customerNotFound(customerID) }
+        if let existing = try Wearer
+            .filter(Column("customerID") == customerID && Column("nationalIDLookup") == nationalID.lookup)
+            .fetchOne(db) {
+            return existing
+        }
+        var wearer = Wearer(customerID: customerID, name: name, protectedID: nationalID)
+        try wearer.insert(db)
         return wearer
     }
 
@@ -50,26 +56,29 @@ extension SQLiteLabStore: LabRecordStore {
     }
 
     public func enrol(_ enrolment: Enrolment) throws(LabStoreError) -> Enrolment {
+        try write("enrol", table: Enrolment.databaseTableName) { db in try Self.enrol(enrolment, in: db) }
+    }
+
+    /// Checks and inserts an enrolment with the next `TILM-` number, inside a write transaction.
+    static func enrol(_ enrolment: Enrolment, in db: Database) throws -> Enrolment {
         guard enrolment.dosimeterType.periodLengths.contains(enrolment.periodLength) else {
-            throw .invalidRecord("\(enrolment.dosimeterType.displayName) cards are not offered for \(enrolment.periodLength.rawValue) periods")
+            throw LabStoreError.invalidRecord("\(enrolment.dosimeterType.displayName) cards are not offered for \(enrolment.periodLength.rawValue) periods")
         }
         if let end = enrolment.endDate, end < enrolment.startDate {
-            throw .invalidRecord("the enrolment ends (\(end)) before it starts (\(enrolment.startDate))")
+            throw LabStoreError.invalidRecord("the enrolment ends (\(end)) before it starts (\(enrolment.startDate))")
         }
-        return try write("enrol", table: Enrolment.databaseTableName) { db in
-            guard let wearer = try Wearer.fetchOne(db, key: enrolment.wearerID) else {
-                throw LabStoreError.wearerNotFound(enrolment.wearerID.rawValue)
-            }
-            guard wearer.customerID == enrolment.customerID else {
-                throw LabStoreError.invalidRecord("wearer \(enrolment.wearerID) belongs to another customer")
-            }
-            let next = try Int.fetchOne(db, sql: "SELECT COALESCE(MAX(id), 0) + 1 FROM enrolment") ?? 1
-            var row = enrolment
-            row.id = nil
-            row.number = Enrolment.number(sequence: next)
-            try row.insert(db)
-            return row
+        guard let wearer = try Wearer.fetchOne(db, key: enrolment.wearerID) else {
+            throw LabStoreError.wearerNotFound(enrolment.wearerID.rawValue)
         }
+        guard wearer.customerID == enrolment.customerID else {
+            throw LabStoreError.invalidRecord("wearer \(enrolment.wearerID) belongs to another customer")
+        }
+        let next = try Int.fetchOne(db, sql: "SELECT COALESCE(MAX(id), 0) + 1 FROM enrolment") ?? 1
+        var row = enrolment
+        row.id = nil
+        row.number = Enrolment.number(sequence: next)
+        try row.insert(db)
+        return row
     }
 
     public func enrolment(id: Enrolment.ID) throws(LabStoreError) -> Enrolment? {

@@ -136,25 +136,65 @@ extension SQLiteLabStore {
     ) throws(LabStoreError) -> CardIssue {
         let stamp = now()
         return try write("accept returned card", table: CardIssue.databaseTableName) { db in
-            guard let ret = try CustomerReturn.fetchOne(db, key: returnID), ret.closedAt == nil else {
-                throw LabStoreError.returnNotOpen(returnID.rawValue)
-            }
-            guard var issue = try CardIssue.fetchOne(db, key: issueID) else { throw LabStoreError.issueNotFound(issueID.rawValue) }
-            guard issue.customerID == ret.customerID else {
-                throw LabStoreError.invalidRecord("card \(issue.cardID) was issued to another customer")
-            }
-            let card = try Self.existingCard(issue.cardID, in: db)
-            guard card.state == .issued, card.currentIssueID == issueID, issue.returnID == nil else {
-                throw LabStoreError.cardInWrongState(cardID: card.id, state: card.state, step: "be taken in again")
-            }
-            issue.returnID = returnID
-            issue.arrivedOn = ret.arrivedOn
-            issue.handedOverToName = handedOverToName
-            try issue.update(db)
-            try Self.move(card, to: .returned, at: stamp, step: "be taken in", in: db)
-            var scan = ReturnScan(returnID: returnID, scannedCode: scannedCode, outcome: outcome, message: message, scannedAt: stamp)
-            try scan.insert(db)
-            return issue
+            try Self.acceptReturnedCard(
+                issueID: issueID, returnID: returnID, handedOverToName: handedOverToName, scannedCode: scannedCode,
+                outcome: outcome, message: message, at: stamp, in: db)
         }
+    }
+
+    public func acceptReturnedCard(
+        issueID: CardIssue.ID, returnID: CustomerReturn.ID, handover: HandoverEnrolment, scannedCode: String,
+        outcome: String, message: String
+    ) throws(LabStoreError) -> (issue: CardIssue, enrolment: Enrolment) {
+        let stamp = now()
+        let result: (issue: CardIssue, enrolment: Enrolment) = try write("accept handed-over card", table: CardIssue.databaseTableName) { db in
+            let issue = try Self.acceptReturnedCard(
+                issueID: issueID, returnID: returnID, handedOverToName: handover.name, scannedCode: scannedCode,
+                outcome: outcome, message: message, at: stamp, in: db)
+            guard let original = try Enrolment.fetchOne(db, key: issue.enrolmentID) else {
+                throw LabStoreError.enrolmentNotFound("\(issue.enrolmentID)")
+            }
+            let wearer = try Self.addWearer(customerID: issue.customerID, name: handover.name, nationalID: handover.nationalID, in: db)
+            guard let wearerID = wearer.id else { throw LabStoreError.invalidRecord("the new wearer has no id") }
+            if let existing = try Enrolment
+                .filter(Column("wearerID") == wearerID && Column("dosimeterType") == original.dosimeterType.rawValue)
+                .fetchOne(db) {
+                return (issue, existing)
+            }
+            let enrolment = try Self.enrol(Enrolment(
+                wearerID: wearerID, customerID: issue.customerID, dosimeterType: original.dosimeterType,
+                periodLength: original.periodLength, startDate: handover.startDate, orderedOn: handover.orderedOn,
+                handedOverFromIssueID: issueID.rawValue), in: db)
+            return (issue, enrolment)
+        }
+        // The wearer's name and national ID stay out of the log.
+        logger.info("card taken in; the person it was handed over to is enrolled", metadata: [
+            "card": "\(result.issue.cardID)", "enrolment": "\(result.enrolment.number)"])
+        return result
+    }
+
+    static func acceptReturnedCard(
+        issueID: CardIssue.ID, returnID: CustomerReturn.ID, handedOverToName: String?, scannedCode: String,
+        outcome: String, message: String, at stamp: Date, in db: Database
+    ) throws -> CardIssue {
+        guard let ret = try CustomerReturn.fetchOne(db, key: returnID), ret.closedAt == nil else {
+            throw LabStoreError.returnNotOpen(returnID.rawValue)
+        }
+        guard var issue = try CardIssue.fetchOne(db, key: issueID) else { throw LabStoreError.issueNotFound(issueID.rawValue) }
+        guard issue.customerID == ret.customerID else {
+            throw LabStoreError.invalidRecord("card \(issue.cardID) was issued to another customer")
+        }
+        let card = try Self.existingCard(issue.cardID, in: db)
+        guard card.state == .issued, card.currentIssueID == issueID, issue.returnID == nil else {
+            throw LabStoreError.cardInWrongState(cardID: card.id, state: card.state, step: "be taken in again")
+        }
+        issue.returnID = returnID
+        issue.arrivedOn = ret.arrivedOn
+        issue.handedOverToName = handedOverToName
+        try issue.update(db)
+        try Self.move(card, to: .returned, at: stamp, step: "be taken in", in: db)
+        var scan = ReturnScan(returnID: returnID, scannedCode: scannedCode, outcome: outcome, message: message, scannedAt: stamp)
+        try scan.insert(db)
+        return issue
     }
 }
