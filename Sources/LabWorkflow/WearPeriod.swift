@@ -107,6 +107,9 @@ public enum ReturnDeadlines {
     public static func reminderDue(periodEnd: CalendarDay) -> CalendarDay { periodEnd.adding(months: 1) }
     /// Compensation is charged for cards not returned three months after the period's end.
     public static func compensationDue(periodEnd: CalendarDay) -> CalendarDay { periodEnd.adding(months: 3) }
-    /// A new enrolment's first card is dispatched within 5 working days of the order.
-    public static func dispatchDeadline(orderedOn: CalendarDay) -> CalendarDay { orderedOn.addingWorkingDays(5) }
+    /// A new enrolment's first card is dispatched within 5 working days of the order (DOMAIN.md §2),
+    /// counted without weekends and the lab's public holidays (Danish by default).
+    public static func dispatchDeadline(orderedOn: CalendarDay, holidays: HolidayCalendar = .denmark) -> CalendarDay {
+        orderedOn.addingWorkingDays(5, holidays: holidays)
+    }
 }

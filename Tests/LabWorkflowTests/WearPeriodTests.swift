@@ -30,6 +30,31 @@ struct WearPeriodTests {
         #expect(day("2026-11-20").addingWorkingDays(5) == day("2026-11-27"))  // Fri + 5 working days
     }
 
+    @Test("Gregorian Easter (Meeus) against published dates")
+    func easter() {
+        // Dates from the published Easter tables (e.g. the US Naval Observatory's list).
+        let known = ["1818-03-22", "1943-04-25", "2000-04-23", "2008-03-23", "2011-04-24", "2019-04-21",
+                     "2023-04-09", "2024-03-31", "2025-04-20", "2026-04-05", "2038-04-25", "2285-03-22"]
+        for k in known { #expect(HolidayCalendar.easterSunday(year: day(k).year) == day(k)) }
+    }
+
+    @Test("Danish public holidays and the 5-working-day dispatch deadline")
+    func danishHolidays() {
+        let dk = HolidayCalendar.denmark
+        for h in ["2026-01-01", "2026-04-02", "2026-04-03", "2026-04-05", "2026-04-06", "2026-05-14",
+                  "2026-05-24", "2026-05-25", "2026-12-25", "2026-12-26", "2023-05-05"] {
+            #expect(dk.isHoliday(day(h)), "\(h)")
+        }
+        // Great Prayer Day is no holiday from 2024 on; Constitution Day and ordinary days are not either.
+        for d in ["2024-04-26", "2026-05-01", "2026-06-05", "2026-04-07", "2026-12-24"] { #expect(!dk.isHoliday(day(d)), "\(d)") }
+        // Wed 1 April 2026: Maundy Thursday, Good Friday, the weekend and Easter Monday are skipped.
+        #expect(ReturnDeadlines.dispatchDeadline(orderedOn: day("2026-04-01")) == day("2026-04-13"))
+        #expect(ReturnDeadlines.dispatchDeadline(orderedOn: day("2026-04-01"), holidays: .none) == day("2026-04-08"))
+        var closed = HolidayCalendar.denmark
+        closed.extraDays = [day("2026-11-27")]
+        #expect(ReturnDeadlines.dispatchDeadline(orderedOn: day("2026-11-20"), holidays: closed) == day("2026-11-30"))
+    }
+
     @Test("two-week periods are 1st–14th and 15th–last day", arguments: [
         ("2026-02-03", "2026-02-01", "2026-02-14"), ("2026-02-15", "2026-02-15", "2026-02-28"),
         ("2024-02-29", "2024-02-15", "2024-02-29"), ("2026-12-31", "2026-12-15", "2026-12-31"),

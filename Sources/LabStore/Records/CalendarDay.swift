@@ -97,13 +97,13 @@ public struct CalendarDay: Sendable, Hashable, Comparable, CustomStringConvertib
     /// Saturday or Sunday.
     public var isWeekend: Bool { isoWeekday >= 6 }
 
-    /// The `n`-th working day (Monday–Friday) after this day. Public holidays are not modelled.
-    public func addingWorkingDays(_ n: Int) -> CalendarDay {
+    /// The `n`-th working day after this day: Monday–Friday and not a holiday of `holidays`.
+    public func addingWorkingDays(_ n: Int, holidays: HolidayCalendar = .none) -> CalendarDay {
         var d = self
         var left = n
         while left > 0 {
             d = d.adding(days: 1)
-            if !d.isWeekend { left -= 1 }
+            if holidays.isWorkingDay(d) { left -= 1 }
         }
         return d
     }
