@@ -71,7 +71,7 @@ public struct ReportBuilder: Sendable {
                 status = "missing"
                 remarks.append("not returned")
                 if today > ReturnDeadlines.compensationDue(periodEnd: issue.periodEnd) { remarks.append("compensation due") }
-                else if today > ReturnDeadlines.reminderDue(periodEnd: issue.periodEnd) { remarks.append("reminder sent") }
+                else if today > ReturnDeadlines.reminderDue(periodEnd: issue.periodEnd) { remarks.append("reminder due") }
             }
             let released = dose?.state == .released
             rows.append(ResultList.Row(

@@ -100,6 +100,18 @@ struct DemoEndToEndTests {
         #expect(r.stdout.contains("ERROR card 10000016 belongs to customer K-1001"))
         #expect(r.stdout.contains("Return closed: 1 cards taken in."))
         #expect(!r.stdout.contains("\u{1B}[") && !r.stdout.contains("\u{07}"))
+
+        // Weeks later: Berg's card (period to 2026-10-14) is still out; the damaged card is charged.
+        let overdue = try await tld.run(["overdue", "--on", "2026-11-20", "--database", "lab.sqlite"], in: dir.url)
+        #expect(overdue.status == 0, "stderr: \(overdue.stderr)")
+        #expect(overdue.stdout.contains("Berg, Bo") && overdue.stdout.contains("10000040") && overdue.stdout.contains("reminder due"))
+        #expect(overdue.stdout.contains("10000024") && overdue.stdout.contains("compensation: damaged"))
+        let csv = try await tld.run(["overdue", "--on", "2027-02-01", "--customer", "K-1001", "--format", "csv", "--database", "lab.sqlite"], in: dir.url)
+        #expect(csv.status == 0)
+        #expect(csv.stdout.contains("10000040") && csv.stdout.contains("compensation: not returned"))
+        #expect(!csv.stdout.contains("K-2002"))
+        let none = try await tld.run(["overdue", "--database", "nothing-here.sqlite"], in: dir.url)
+        #expect(none.status != 0 && none.stderr.contains("No lab database at nothing-here.sqlite"))
     }
 }
 
