@@ -24,16 +24,22 @@ public struct DoseReview: Sendable {
     public static let correctedFlag = "corrected-by-physicist"
     public static let rejectedFlag = "rejected-by-physicist"
 
-    /// Sends to review the `evaluated` doses of a batch that are above the review level or belong to a
-    /// card inspected with manual QA on arrival. Returns the cards sent.
+    /// Sends to review the `evaluated` doses of a batch that are above the review level (worker cards
+    /// only) or belong to a card inspected with manual QA on arrival for this issue. Returns the cards sent.
     @discardableResult
     public func applyPolicy(batch: ReadoutBatch.ID) throws -> [String] {
         var sent: [String] = []
         for dose in try store.currentDoses(batch: batch) where dose.state == .evaluated {
             guard let id = dose.id else { continue }
+            // The arrival inspection of the issue this reading belongs to, not one of an earlier cycle.
+            let issue = try store.currentIssue(cardID: dose.cardID)
             let manualQA = try store.inspections(cardID: dose.cardID)
-                .last { $0.stage == .arrival }.map { $0.outcome == .manualQA } ?? false
-            let above = (dose.hp10MilliSievert ?? 0) > reviewLevelMilliSievert
+                .last { $0.stage == .arrival && (issue == nil || $0.issueID == issue?.id) }
+                .map { $0.outcome == .manualQA } ?? false
+            // The review level is about workers' doses: the lab's calibration dosimeters carry a known
+            // dose on purpose, and controls are judged by the background they give.
+            let role = try store.manifestCard(batch: batch, card: dose.cardID)?.role ?? .worker
+            let above = role == .worker && (dose.hp10MilliSievert ?? 0) > reviewLevelMilliSievert
             guard manualQA || above else { continue }
             let why = manualQA ? "card damaged on arrival: manual QA" : "Hp(10) above the review level \(reviewLevelMilliSievert) mSv"
             _ = try store.setDoseState(id: id, to: .needsReview, audit: DoseAudit(who: "system:review-policy", why: why), action: .stateChanged)

@@ -45,6 +45,25 @@ struct CycleTests {
         return batch
     }
 
+    @Test("review policy: the review level is for workers' doses, not the lab's calibration dosimeters")
+    func calibrationDosimetersAreNotReviewedForTheirDose() throws {
+        let f = try WorkflowFixture()
+        let batch = try #require(try f.store.openBatch(
+            groupID: "CAL", reader: ReaderIdentity(model: "TLR", serial: "S1", firmware: "1"), elementsPerCard: 4,
+            timeTemperatureProfile: ReadoutJob.stored(.lifMgTiDefault), source: "test").id)
+        try f.store.saveManifest([
+            BatchCard(batchID: batch, cardID: "W120", role: .calibration, annealedAt: nil, deliveredHp10MilliSievert: 2, deliveredHp007MilliSievert: 2, referenceField: "S-Cs"),
+            BatchCard(batchID: batch, cardID: "W119", role: .worker, annealedAt: nil),
+        ])
+        for card in ["W120", "W119"] {
+            try storeReading(f.store, card: card, batch: batch)
+            _ = try f.store.saveDose(DoseEvaluation(batchID: batch, cardID: card, hp10MilliSievert: 2.0, hp007MilliSievert: 2.0,
+                                                    detectionLimitMilliSievert: 0.08, algorithmID: "test", calibrationID: nil, evaluatedAt: Date()))
+        }
+        let review = DoseReview(store: f.store, reviewLevelMilliSievert: 1.0, logger: WorkflowFixture.logger)
+        #expect(try review.applyPolicy(batch: batch) == ["W119"])
+    }
+
     @Test("review: policy flags high and damaged cards; accept, correct and reject leave an audit trail")
     func review() throws {
         let f = try WorkflowFixture()
