@@ -185,8 +185,14 @@ import Testing
         let n = NonLinearityCorrection.lifMgTiDefault
         #expect(n.factor(reading: 10) == 1)
         #expect(n.factor(reading: 1000) == 1)
-        #expect(abs(n.factor(reading: 5500) - (1 + 0.5 * (1 / 1.3 - 1))) < 1e-12)
-        #expect(abs(n.factor(reading: 20_000) - 1 / 1.3) < 1e-12)
+        // f is taken at the dose, not at the reading: D·f(D) = 5500 with f = 1 + 0.3·(D − 1000)/9000
+        // gives D² + 29 000·D − 1.65·10⁸ = 0, D = 4871.37 mSv.
+        let d = n.dose(reading: 5500)
+        #expect(abs(d - (-29_000 + (29_000.0 * 29_000 + 4 * 1.65e8).squareRoot()) / 2) < 1e-6)
+        #expect(abs(d * n.supralinearity(dose: d) - 5500) < 1e-6)
+        #expect(abs(n.factor(reading: 5500) - d / 5500) < 1e-12)
+        #expect(abs(n.factor(reading: 20_000) - 1 / 1.3) < 1e-9)
+        #expect(NonLinearityCorrection.none.factor(reading: 5500) == 1)
         let a = algorithm.assess(card(pattern(try row("S-Cs"), hp10: 5500)), calibration: cal, backgroundPerDay: .zero)
         #expect(a.flags.contains(.nonLinearityCorrected))
         #expect(try #require(a.hp10).value < 5000)

@@ -11,7 +11,7 @@ struct ReviewEndToEndTests {
         defer { dir.cleanup() }
         let tld = try ProductRunner(product: "tld")
         let common = ["--database", "lab.sqlite"]
-        let first = try await tld.run(["demo", "--out", "out", "--physicist-reviews"] + common, in: dir.url)
+        let first = try await tld.run(["demo", "--out", "out", "--physicist-reviews", "--review-level", "0.5"] + common, in: dir.url)
         #expect(first.status == 0, "stderr: \(first.stderr)")
         #expect(first.stdout.contains("doses wait for a physicist"))
 
@@ -21,13 +21,14 @@ struct ReviewEndToEndTests {
         #expect(list.stdout.contains("element 1:") && list.stdout.contains("█"))
         #expect(list.stdout.contains("inspection (arrival): manualQA"))
         let db = dir.path("lab.sqlite")
-        // Flagged: Anna's damaged card (manual QA), the finger card above 1 mSv, the calibration dosimeters (2 mSv).
+        // Flagged: Anna's damaged card (manual QA), the two worker cards above the review level of 0.5 mSv
+        // (0.9 and 2.6 mSv); not the calibration dosimeters (2 mSv delivered on purpose).
         let ids = try await LabDatabaseQuery.lines(db, """
             SELECT d.id || ' ' || d.cardID FROM doseResult d
             WHERE d.supersededAt IS NULL AND d.state = 'needsReview' ORDER BY d.cardID
             """).map { $0.split(separator: " ").map(String.init) }
-        #expect(ids.map { $0[1] } == ["10000024", "20000014", "90000019", "90000027", "90000035"])
-        let (damaged, other, calibration) = (ids[0], ids[1], ids[2])
+        try #require(ids.map { $0[1] } == ["10000024", "10000057", "20000014"])
+        let (damaged, high, other) = (ids[0], ids[1], ids[2])
 
         // An action needs who and why.
         let noWhy = try await tld.run(["review", "--accept", damaged[0], "--who", "Dr. P"] + common, in: dir.url)
@@ -39,7 +40,7 @@ struct ReviewEndToEndTests {
         #expect(corrected.stdout.contains("corrected dose released as version 2"))
         let rejected = try await tld.run(["review", "--reject", other[0], "--who", "Dr. P", "--why", "curve shows a light leak"] + common, in: dir.url)
         #expect(rejected.status == 0, "stderr: \(rejected.stderr)")
-        let accepted = try await tld.run(["review", "--accept", calibration[0], "--who", "Dr. P", "--why", "shape normal"] + common, in: dir.url)
+        let accepted = try await tld.run(["review", "--accept", high[0], "--who", "Dr. P", "--why", "shape normal"] + common, in: dir.url)
         #expect(accepted.status == 0, "stderr: \(accepted.stderr)")
         // A released dose cannot be reviewed again.
         let again = try await tld.run(["review", "--reject", damaged[0], "--who", "Dr. P", "--why", "again"] + common, in: dir.url)
