@@ -123,7 +123,7 @@ let package = Package(
         .testTarget(name: "InstrumentsTests", dependencies: ["Instruments", "TLSimulator", "TestSupport"], swiftSettings: swift6),
         .testTarget(name: "GlowCurveTests", dependencies: ["GlowCurve", "TestSupport",
             .product(name: "PropertyBased", package: "swift-property-based")], swiftSettings: swift6),
-        .testTarget(name: "DosimetryTests", dependencies: ["Dosimetry", "TestSupport"], swiftSettings: swift6),
+        .testTarget(name: "DosimetryTests", dependencies: ["Dosimetry", "TLSimulator", "TestSupport"], swiftSettings: swift6),
         .testTarget(name: "LabStoreTests", dependencies: ["LabStore", "TestSupport",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "PropertyBased", package: "swift-property-based")], swiftSettings: swift6),

@@ -1,23 +1,6 @@
-import RealModule
+import TLSimulator  // SplitMix64: the seeded generator the simulator uses
 import Testing
 @testable import Dosimetry
-
-/// A small deterministic normal generator (SplitMix64 + Box–Muller) for the Monte Carlo checks.
-private struct Normal {
-    var state: UInt64
-    mutating func uniform() -> Double {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        z ^= z >> 31
-        return (Double(z >> 11) + 0.5) / 9_007_199_254_740_992
-    }
-    mutating func next() -> Double {
-        let u = uniform(), v = uniform()
-        return (-2 * Double.log(u)).squareRoot() * Double.cos(2 * Double.pi * v)
-    }
-}
 
 @Suite struct DetectionLimitTests {
     let k = DetectionLimit.coverageFactor
@@ -65,19 +48,19 @@ private struct Normal {
     /// declared above the decision threshold in about α = 5 % of cases, and a card that received
     /// exactly the detection limit is detected in about 1 − β = 95 %.
     @Test func errorRatesOnSimulatedShipments() {
-        var rng = Normal(state: 20_261_123)
+        var rng = SplitMix64(seed: 20_261_123)
         let days = 90.0, meanRate = 0.0025, rateSD = 0.0004, noise = 0.004, uRel = 0.05, controls = 8
         var falsePositives = 0, detections = 0, trials = 0
         for _ in 0..<4000 {
             // Each card's background rate scatters like the controls'; its reading adds noise and, at
             // a dose, a relative error.
-            func zeroDoseReading() -> Double { (meanRate + rateSD * rng.next()) * days + noise * rng.next() }
+            func zeroDoseReading() -> Double { (meanRate + rateSD * rng.nextStandardNormal()) * days + noise * rng.nextStandardNormal() }
             let rates = (0..<controls).map { _ in zeroDoseReading() / days }
             guard let bg = BackgroundEstimate.from(ratesPerDay: rates) else { continue }
             let dl = DetectionLimit.characteristic(daysFromAnneal: Days(days), background: bg, readingNoise: MilliSievert(0.001), relativeUncertainty: uRel)
             let blank = zeroDoseReading() - bg.perDay.value * days
             if blank > dl.decisionThreshold.value { falsePositives += 1 }
-            let dosed = zeroDoseReading() + dl.limit.value * (1 + uRel * rng.next()) - bg.perDay.value * days
+            let dosed = zeroDoseReading() + dl.limit.value * (1 + uRel * rng.nextStandardNormal()) - bg.perDay.value * days
             if dosed > dl.decisionThreshold.value { detections += 1 }
             trials += 1
         }

@@ -1,19 +1,7 @@
 import Instruments
 import ReaderProtocol
 import Testing
-
-/// SplitMix64 (Steele, Lea, Flood, "Fast splittable pseudorandom number generators", OOPSLA 2014):
-/// a seeded generator so each fault plan is reproducible from its seed.
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
+import TLSimulator
 
 @Suite("Data safety under random line faults")
 struct RandomFaultTests {
@@ -23,7 +11,7 @@ struct RandomFaultTests {
     /// sometimes a cut cable. A serial line keeps byte order, so only replies are delayed (the reader
     /// answering late), never requests overtaking each other.
     static func plan(seed: UInt64) -> [(MemoryLink.Fault, MemoryLink.Direction, Int)] {
-        var rng = SplitMix64(state: seed)
+        var rng = SplitMix64(seed: seed)
         return (0..<8).map { _ in
             let toDevice = Bool.random(using: &rng)
             let direction: MemoryLink.Direction = toDevice ? .hostToDevice : .deviceToHost
