@@ -123,35 +123,51 @@ public struct RadiationQuality: Sendable, Hashable {
             betaComponents: [], conversion: [.zero: (h10.0, h07.0), .sixty: (h10.1, h07.1)])
     }
 
-    /// The reference fields.
+    /// The reference fields. Provenance of every number, value by value: docs/reference-fields.md.
     ///
-    /// Photons — mean energy and resolution: ISO 4037-1:1996 Table 3 (N-series) and Table 2 (W-series).
-    /// Conversion coefficients Hp(10)/Ka and Hp(0.07)/Ka on the ISO water slab at 0° and 60°: ISO
-    /// 4037-3:1999 Tables 14–39 and their collection by R. Behrens, Radiat. Prot. Dosim. 147 (2011) 373,
-    /// with the angle dependence of ICRU Report 57 (1998) Table A.24 (slab, Hp(10,α)). **The values
-    /// were transcribed from memory of those tables, not read from the standard here (the library of
-    /// this project has no copy): check them against ISO 4037-3 before citing them as reference
-    /// values.** The simulator uses them to turn a scenario's conventional true dose into air kerma.
-    /// S-Cs and S-Co as before (ISO 4037-3; Behrens 2011; S-Co Hp(10) also B. Gaulke, RADSAFE 1999).
+    /// Photons — mean energy and resolution: ISO 4037-1:1996, Table 1 (mean energies) and the tables of
+    /// the W- and N-series (resolution). The mean energies were read in the ISO 4037-1:1996 Table 1
+    /// preview (BSI shop page) and, for N-40/N-60, as the 2019 values 33.3/47.9 keV; the resolutions
+    /// were not read in any source, only recomputed (below) within 1.5 points.
+    ///
+    /// Conversion coefficients Hp(10)/Ka and Hp(0.07)/Ka on the ISO water slab at 0° and 60° (ISO
+    /// 4037-3:1999; ISO 4037-3:2019, whose Hp(10)-slab table is Table 39 by the table list in the
+    /// GuideRadPROS README cited below; Hp(0.07) on the slab: R. Behrens, Radiat. Prot. Dosim. 147
+    /// (2011) 373). **Those tables could not be read here**: no copy of them was found. Every value
+    /// was instead checked against an independent calculation made the way ISO 4037-3 makes its tables,
+    /// the air-kerma-weighted mean of monoenergetic slab coefficients over the quality's spectrum:
+    /// SpekPy 2.5.4 spectra (tungsten anode 20°, 4 mm Al + the ISO 4037-1 filtration, 1 m air) and the
+    /// monoenergetic hp,K(10;E,α) and hp,K(0.07;E,α) slab tables of the GuideRadPROS project (Czech
+    /// Metrology Institute; github.com/xandratxan/xray-spectrometry-analysis, data/cmi/hp_10_slab.csv
+    /// and hp_0.07_slab.csv). A value from memory was kept where it agrees with the calculation within
+    /// 4 % (0°) and its 60°/0° ratio within 3 %; otherwise the 0° value is the calculated one and the
+    /// 60° value the 0° value times the calculated 60°/0° ratio. Changed that way: W-60 Hp(10) 0°
+    /// (1.49 → 1.56); Hp(10) 60° of N-40, W-60, S-Cs, S-Co (0.80, 1.11, 1.10, 1.08 → 0.85, 1.20, 1.19,
+    /// 1.15); Hp(0.07) 60° of N-60, N-80, N-100, W-60, W-80, S-Cs, S-Co (1.53, 1.67, 1.66, 1.44, 1.57,
+    /// 1.19, 1.15 → 1.46, 1.60, 1.61, 1.38, 1.50, 1.26, 1.20). S-Cs/S-Co Hp(0.07) is the kerma
+    /// approximation (charged-particle equilibrium, i.e. with a build-up layer). None of these numbers
+    /// is an ISO table value read from the standard; use them for the simulator, not as reference values.
+    /// The simulator uses them to turn a scenario's conventional true dose into air kerma.
     ///
     /// Beta — ISO 6980-1:2006 sources: ⁹⁰Sr/⁹⁰Y (Emax 0.546 and 2.280 MeV, secular equilibrium) and
-    /// ⁸⁵Kr (Emax 0.687 MeV); see ``BetaDepthDose``.
+    /// ⁸⁵Kr (Emax 0.687 MeV); see ``BetaDepthDose``. The ⁹⁰Sr/⁹⁰Y dose shares at 7 mg/cm² (0.4/0.6) are
+    /// not from a source: no published split was found (unverified).
     public static let supported: [RadiationQuality] = [
-        photon("N-40", mean: 33, resolution: 0.30, h10: (1.17, 0.80), h07: (1.32, 1.27)),
-        photon("N-60", mean: 48, resolution: 0.36, h10: (1.65, 1.25), h07: (1.58, 1.53)),
-        photon("N-80", mean: 65, resolution: 0.32, h10: (1.88, 1.49), h07: (1.73, 1.67)),
-        photon("N-100", mean: 83, resolution: 0.28, h10: (1.88, 1.53), h07: (1.72, 1.66)),
+        photon("N-40", mean: 33, resolution: 0.30, h10: (1.17, 0.85), h07: (1.32, 1.27)),
+        photon("N-60", mean: 48, resolution: 0.36, h10: (1.65, 1.25), h07: (1.58, 1.46)),
+        photon("N-80", mean: 65, resolution: 0.32, h10: (1.88, 1.49), h07: (1.73, 1.60)),
+        photon("N-100", mean: 83, resolution: 0.28, h10: (1.88, 1.53), h07: (1.72, 1.61)),
         photon("N-120", mean: 100, resolution: 0.27, h10: (1.81, 1.49), h07: (1.67, 1.62)),
         photon("N-150", mean: 118, resolution: 0.37, h10: (1.73, 1.44), h07: (1.61, 1.56)),
-        photon("W-60", mean: 45, resolution: 0.48, h10: (1.49, 1.11), h07: (1.49, 1.44)),
-        photon("W-80", mean: 57, resolution: 0.55, h10: (1.73, 1.35), h07: (1.63, 1.57)),
+        photon("W-60", mean: 45, resolution: 0.48, h10: (1.56, 1.20), h07: (1.49, 1.38)),
+        photon("W-80", mean: 57, resolution: 0.55, h10: (1.73, 1.35), h07: (1.63, 1.50)),
         RadiationQuality(
             name: "S-Cs", kind: .photon, meanEnergyKiloElectronVolt: 662, spectrum: [SpectrumPoint(keV: 662, fluence: 1)],
-            betaComponents: [], conversion: [.zero: (1.21, 1.21), .sixty: (1.10, 1.19)]),
+            betaComponents: [], conversion: [.zero: (1.21, 1.21), .sixty: (1.19, 1.26)]),
         RadiationQuality(
             name: "S-Co", kind: .photon, meanEnergyKiloElectronVolt: 1250,
             spectrum: [SpectrumPoint(keV: 1173, fluence: 1), SpectrumPoint(keV: 1333, fluence: 1)],
-            betaComponents: [], conversion: [.zero: (1.15, 1.16), .sixty: (1.08, 1.15)]),
+            betaComponents: [], conversion: [.zero: (1.15, 1.16), .sixty: (1.15, 1.20)]),
         RadiationQuality(
             name: "Sr-90/Y-90", kind: .beta, meanEnergyKiloElectronVolt: 800, spectrum: [],
             betaComponents: [BetaComponent(maximumMeV: 0.546, share: 0.4), BetaComponent(maximumMeV: 2.280, share: 0.6)],
@@ -227,8 +243,11 @@ public struct RadiationQuality: Sendable, Hashable {
 }
 
 /// Beta depth dose in the exponential approximation: each component's dose falls as exp(−μβ·ρd)
-/// with the empirical mass absorption coefficient μβ = 17·Emax^−1.14 cm²/g (Emax in MeV; R. D. Evans,
-/// *The Atomic Nucleus*, 1955, ch. 21 §3; also Attix 1986 §8). At angle α the depth along the
+/// with the empirical mass absorption coefficient μβ = 17·Emax^−1.14 cm²/g (Emax in MeV, 0.1–4 MeV).
+/// The formula was confirmed only in a secondary source (RADSAFE list, May 2002, "Mass attenuation
+/// coeff for Beta", health.phys.iit.edu/extended_archive/0205/msg00176.html, which also points to
+/// J. Shapiro, *Radiation Protection*, 1990); the attribution to R. D. Evans, *The Atomic Nucleus*
+/// (1955) ch. 21, is from memory and unverified. At angle α the depth along the
 /// particles' path is d/cos α. Mass thickness is taken as equivalent across the card's light
 /// materials (electron stopping ∝ Z/A, within 10 % from LiF to ABS). Hp(0.07, α) is the dose at
 /// 7 mg/cm²; an element behind its front layers (depth w) with phosphor thickness t gets the mean of
@@ -258,7 +277,8 @@ struct BetaDepthDose {
 /// Natural background: terrestrial and cosmic photons, given as an ambient dose equivalent rate.
 enum NaturalBackground {
     /// H*(10)/Ka for the terrestrial spectrum ≈ 1.20 Sv/Gy (²²⁶Ra with progeny, HPS "Ask the experts"
-    /// Q8505); every element gets the same LiF dose (filters are ≈ transparent to it).
+    /// Q8505 — that answer was not found again in the searchable sources: unverified); every element
+    /// gets the same LiF dose (filters are ≈ transparent to it).
     static let ambientDoseEquivalentPerAirKerma = 1.20
     /// Electrons per gram as Z/A (mol/g) from NIST (Hubbell & Seltzer, NISTIR 5632, Tables 1 and 2):
     /// air 0.49919, LiF 0.46262. Compton-dominated spectrum: μen/ρ ∝ Z/A.
