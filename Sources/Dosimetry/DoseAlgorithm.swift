@@ -141,11 +141,13 @@ public struct DoseAlgorithm: Sendable, Hashable {
             wSum += w
             h += w * f.h
             g += w * f.row.hp007PerHp10
-            e += w * f.row.meanEnergyKiloElectronVolt
+            // Energies span 30–1250 keV on a logarithmic grid: average their logarithms, so a little
+            // weight on ¹³⁷Cs does not drag an N-150 pattern's energy far up.
+            e += w * Double.log(f.row.meanEnergyKiloElectronVolt)
             for i in response.indices { response[i] += w * f.row.response[i] }
         }
         let row = ElementResponseTable.Row(
-            field: best.row.field, angleDegrees: best.row.angleDegrees, beta: false, meanEnergyKiloElectronVolt: e / wSum,
+            field: best.row.field, angleDegrees: best.row.angleDegrees, beta: false, meanEnergyKiloElectronVolt: Double.exp(e / wSum),
             response: response.map { $0 / wSum }, hp007PerHp10: g / wSum)
         let hp10 = h / wSum
         var worst = 0.0, worstN = 0
