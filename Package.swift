@@ -81,10 +81,12 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swift6),
+        // The simulated facility and reader wired to the workflow (tld typetest, tests, benchmarks).
+        .target(name: "SimulatedFacility", dependencies: ["LabWorkflow", "LabStore", "Dosimetry", "TLSimulator"], swiftSettings: swift6),
         .executableTarget(
             name: "tld",
             dependencies: [
-                "LabWorkflow", "TLSimulator", "GlowCurve", "LabReports", "DeviceIO", "Instruments",
+                "LabWorkflow", "TLSimulator", "SimulatedFacility", "GlowCurve", "LabReports", "DeviceIO", "Instruments",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -127,7 +129,7 @@ let package = Package(
         .testTarget(name: "LabStoreTests", dependencies: ["LabStore", "TestSupport",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "PropertyBased", package: "swift-property-based")], swiftSettings: swift6),
-        .testTarget(name: "LabWorkflowTests", dependencies: ["LabWorkflow", "TLSimulator", "TestSupport", "DeviceIO", "CUmockdev"],
+        .testTarget(name: "LabWorkflowTests", dependencies: ["LabWorkflow", "TLSimulator", "SimulatedFacility", "TestSupport", "DeviceIO", "CUmockdev"],
             swiftSettings: swift6),
         .testTarget(name: "TLSimulatorTests", dependencies: ["TLSimulator", "ReaderProtocol", "TestSupport"], swiftSettings: swift6),
         .testTarget(name: "LabReportsTests", dependencies: ["LabReports", "TestSupport"], swiftSettings: swift6),

@@ -5,6 +5,7 @@ import LabReports
 import LabStore
 import LabWorkflow
 import Logging
+import SimulatedFacility
 import TLSimulator
 
 /// `tld typetest`: irradiate cards in the simulator's reference fields, read and evaluate them blind
@@ -65,7 +66,7 @@ struct TypeTest: AsyncParsableCommand {
         note("type test: \(scenario.cards.count) cards (\(TypeTestIrradiation.referenceFields.count) fields × \(doseList.count) doses × \(cardsPerPoint))")
         let bar = ProgressBar()
         let outcome = try await test.run(
-            reader: TypeTestSimulation.reader(scenario), cards: TypeTestSimulation.cards(scenario), store: store, progress: bar.update)
+            reader: SimulatedFacility.reader(scenario), cards: SimulatedFacility.cards(scenario), store: store, progress: bar.update)
         bar.finish()
 
         let table = TypeTestReport.table(outcome)
@@ -80,30 +81,5 @@ struct TypeTest: AsyncParsableCommand {
         try Data(TrumpetPlot.svg(outcome.judgements, curve: outcome.curve).utf8).write(to: dir.appendingPathComponent("typetest.svg"))
         note("wrote \(dir.appendingPathComponent("typetest.txt").path) and \(dir.appendingPathComponent("typetest.svg").path)")
         if !outcome.passes { throw ExitCode(1) }
-    }
-}
-
-/// The simulated facility and reader behind `tld typetest`.
-enum TypeTestSimulation {
-    /// The simulator's engine, instant pace, behind the in-process reader interface.
-    static func reader(_ scenario: Scenario) throws -> InProcessReader {
-        let connection = SimulatedReaderConnection(engine: try ReaderEngine(scenario: scenario, statePath: nil, pace: .elementMilliseconds(0)))
-        return InProcessReader(exchange: { connection.exchange($0) }, idle: { connection.advance(milliseconds: 0) })
-    }
-
-    /// The facility's record of each card (role, field, true dose).
-    static func cards(_ scenario: Scenario) -> [TypeTestCard] {
-        scenario.cards.map { c in
-            let beta = RadiationQuality.named(c.quality)?.kind == .beta
-            let role: BatchCard.Role = switch c.role {
-            case .worker: .worker
-            case .calibration: .calibration
-            case .control: .control
-            }
-            return TypeTestCard(
-                cardID: c.id, role: role, daysSinceAnneal: c.daysSinceAnneal, field: c.quality, angleDegrees: c.angleDegrees ?? 0,
-                radiation: beta ? .beta : .photon, hp10: beta ? nil : MilliSievert(c.hp10MilliSievert),
-                hp007: MilliSievert(c.hp007MilliSievert))
-        }
     }
 }

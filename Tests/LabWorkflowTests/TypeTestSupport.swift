@@ -2,31 +2,18 @@ import Dosimetry
 import LabStore
 import LabWorkflow
 import Logging
+import SimulatedFacility
 import TLSimulator
 
 let quietLogger = Logger(label: "LabWorkflowTests") { _ in SwiftLogNoOpLogHandler() }
 
-/// The simulated facility and reader, as `tld typetest` wires them.
+/// The simulated facility and reader of `tld typetest` (``SimulatedFacility``), with a blind run.
 enum Facility {
     static func reader(_ scenario: Scenario, physics: ReaderPhysics = ReaderPhysics()) throws -> InProcessReader {
-        let connection = SimulatedReaderConnection(
-            engine: try ReaderEngine(scenario: scenario, statePath: nil, pace: .elementMilliseconds(0), physics: physics))
-        return InProcessReader(exchange: { connection.exchange($0) }, idle: { connection.advance(milliseconds: 0) })
+        try SimulatedFacility.reader(scenario, physics: physics)
     }
 
-    static func cards(_ scenario: Scenario) -> [TypeTestCard] {
-        scenario.cards.map { c in
-            let beta = RadiationQuality.named(c.quality)?.kind == .beta
-            let role: BatchCard.Role = switch c.role {
-            case .worker: .worker
-            case .calibration: .calibration
-            case .control: .control
-            }
-            return TypeTestCard(
-                cardID: c.id, role: role, daysSinceAnneal: c.daysSinceAnneal, field: c.quality, angleDegrees: c.angleDegrees ?? 0,
-                radiation: beta ? .beta : .photon, hp10: beta ? nil : MilliSievert(c.hp10MilliSievert), hp007: MilliSievert(c.hp007MilliSievert))
-        }
-    }
+    static func cards(_ scenario: Scenario) -> [TypeTestCard] { SimulatedFacility.cards(scenario) }
 
     /// Reads and evaluates a scenario blind into `store`.
     static func run(
