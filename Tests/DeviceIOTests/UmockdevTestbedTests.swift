@@ -3,6 +3,7 @@ import Glibc
 import ScannerSimulator
 import Synchronization
 import Testing
+import TestSupport
 @testable import DeviceIO
 
 /// Catalogue discovery, hot-plug and a serial scanner on emulated hardware: an in-process umockdev

@@ -4,13 +4,14 @@ import Glibc
 import Logging
 import ScannerSimulator
 import Testing
+import TestSupport
 @testable import Instruments
 
 /// The HID POS path end to end: `HIDPOSScanner` → `HIDInterruptDevice` → libusb → usbfs ioctls,
 /// answered by `HIDPOSUsbfsEmulator` on a umockdev test bed (umockdev_testbed_attach_ioctl, as
 /// libusb's own tests/umockdev.c does). Re-runs itself with umockdev's preload, as the DeviceIO
 /// umockdev tests do; the child writes a report to `SCANNER_TESTBED_REPORT`.
-@Suite("HID POS scanner through libusb on a umockdev test bed", .enabled(if: ChildRun.preload != nil, "needs libumockdev-preload.so.0 (apt install umockdev)"))
+@Suite("HID POS scanner through libusb on a umockdev test bed", .enabled(if: ChildProcess.umockdevPreload != nil, "needs libumockdev-preload.so.0 (apt install umockdev)"))
 struct HIDPOSUmockdevTests {
     static let reportVariable = "SCANNER_TESTBED_REPORT"
 
@@ -18,18 +19,19 @@ struct HIDPOSUmockdevTests {
     func hidPOSScans() async throws {
         if let reportPath = getenv(Self.reportVariable).map({ String(cString: $0) }) {
             var lines: [String] = []
-            defer { ChildRun.writeFile(reportPath, lines.joined(separator: "\n") + "\n") }
+            defer { try? ChildProcess.writeFile(reportPath, lines.joined(separator: "\n") + "\n") }
             try await Self.childHalf(&lines)
             return
         }
         let reportPath = "/tmp/scannertests-report-\(getpid()).txt"
         defer { unlink(reportPath) }
-        let (status, output) = try await ChildRun.runSelf(
+        let outcome = try await ChildProcess.runSelf(
             filter: "HIDPOSUmockdevTests",
-            environment: ["LD_PRELOAD=\(try #require(ChildRun.preload))", "\(Self.reportVariable)=\(reportPath)"],
+            environment: ["LD_PRELOAD=\(try #require(ChildProcess.umockdevPreload))", "\(Self.reportVariable)=\(reportPath)"],
             timeout: .seconds(60))
+        let (status, output) = (outcome.status, outcome.output)
         #expect(status == 0, "child exited with \(status):\n\(output)")
-        let report = ChildRun.readFile(reportPath) ?? ""
+        let report = ChildProcess.readFile(reportPath) ?? ""
         let lines = report.split(separator: "\n").map(String.init)
         func expectLine(_ line: String) { #expect(lines.contains(line), "missing \(line); report was:\n\(report)\nchild output:\n\(output)") }
         expectLine("usb 1eab:0110 manufacturer=Newland product=HR200 HID POS serial=NLS00071")
@@ -56,7 +58,7 @@ struct HIDPOSUmockdevTests {
         try emulator.attach(to: testbed, devnode: "/dev/bus/usb/001/007")
         // The ioctl-emulated node must have no contents (libusb's test notes the same), so the
         // `N:` line of the description loses its "=<descriptor bytes>" (they stay in `H: descriptors`).
-        let description = try #require(ChildRun.readFile("\(ChildRun.packageRoot)/simulators/devices/scanner-hidpos-newland-NLS00071.umockdev"))
+        let description = try #require(ChildProcess.readFile("\(ChildProcess.packageRoot)/simulators/devices/scanner-hidpos-newland-NLS00071.umockdev"))
             .split(separator: "\n", omittingEmptySubsequences: false)
             .map { $0.hasPrefix("N: bus/usb/") ? String($0.prefix { $0 != "=" }) : String($0) }
             .joined(separator: "\n")

@@ -5,6 +5,7 @@ import Logging
 import ScannerSimulator
 import Synchronization
 import Testing
+import TestSupport
 @testable import Instruments
 
 /// `ScannerConnection` surviving an unplug: a serial-mode scanner on an emulated `/dev/ttyACM0`
@@ -12,7 +13,7 @@ import Testing
 /// "remove"), comes back as `/dev/ttyACM1`, is re-opened by its serial number and scans again.
 /// Re-runs itself with umockdev's preload, like the other test-bed tests.
 @Suite("ScannerConnection across unplug and re-plug on a umockdev test bed",
-       .enabled(if: ChildRun.preload != nil, "needs libumockdev-preload.so.0 (apt install umockdev)"))
+       .enabled(if: ChildProcess.umockdevPreload != nil, "needs libumockdev-preload.so.0 (apt install umockdev)"))
 struct ScannerConnectionUmockdevTests {
     static let reportVariable = "SCANNER_CONNECTION_REPORT"
 
@@ -20,18 +21,19 @@ struct ScannerConnectionUmockdevTests {
     func survivesReplug() async throws {
         if let reportPath = getenv(Self.reportVariable).map({ String(cString: $0) }) {
             var lines: [String] = []
-            defer { ChildRun.writeFile(reportPath, lines.joined(separator: "\n") + "\n") }
+            defer { try? ChildProcess.writeFile(reportPath, lines.joined(separator: "\n") + "\n") }
             try await Self.childHalf(&lines)
             return
         }
         let reportPath = "/tmp/scannertests-connection-\(getpid()).txt"
         defer { unlink(reportPath) }
-        let (status, output) = try await ChildRun.runSelf(
+        let outcome = try await ChildProcess.runSelf(
             filter: "ScannerConnectionUmockdevTests",
-            environment: ["LD_PRELOAD=\(try #require(ChildRun.preload))", "\(Self.reportVariable)=\(reportPath)"],
+            environment: ["LD_PRELOAD=\(try #require(ChildProcess.umockdevPreload))", "\(Self.reportVariable)=\(reportPath)"],
             timeout: .seconds(60))
+        let (status, output) = (outcome.status, outcome.output)
         #expect(status == 0, "child exited with \(status):\n\(output)")
-        let report = ChildRun.readFile(reportPath) ?? ""
+        let report = ChildProcess.readFile(reportPath) ?? ""
         let expected = [
             "connected scanner-serial /dev/ttyACM0 serial=17EB0123",
             "card 12345674",
@@ -48,7 +50,7 @@ struct ScannerConnectionUmockdevTests {
         let testbed = try #require(umockdev_testbed_new())
         defer { g_object_unref(testbed) }
         try #require(umockdev_in_mock_environment() != 0, "umockdev preload not active")
-        let original = try #require(ChildRun.readFile("\(ChildRun.packageRoot)/simulators/devices/scanner-cdc-honeywell-17EB0123.umockdev"))
+        let original = try #require(ChildProcess.readFile("\(ChildProcess.packageRoot)/simulators/devices/scanner-cdc-honeywell-17EB0123.umockdev"))
         try add(original, to: testbed)
 
         let connection = try await ScannerConnection.start(

@@ -1,22 +1,29 @@
 import Glibc
-@testable import DeviceIO
 
 /// Running helper programs from tests (Glibc only): posix_spawn with stdout and stderr sent to a
 /// file, and waitpid(WNOHANG) with Task.sleep between, so no pool thread blocks.
-enum ChildProcess {
-    struct Outcome {
+public enum ChildProcess {
+    /// A system call of the test plumbing failed.
+    public struct Failure: Error, CustomStringConvertible {
+        public let call: String
+        public let path: String
+        public let code: Int32
+        public var description: String { "\(call)(\(path)) failed: \(String(cString: strerror(code)))" }
+    }
+
+    public struct Outcome: Sendable {
         /// Exit status, or 128 + signal.
-        var status: Int32
+        public var status: Int32
         /// stdout and stderr, interleaved.
-        var output: String
+        public var output: String
     }
 
     /// The first of `candidates` that is executable.
-    static func find(_ name: String) -> String? {
+    public static func find(_ name: String) -> String? {
         ["/usr/bin/", "/bin/", "/usr/sbin/", "/sbin/", "/usr/local/bin/"].map { $0 + name }.first { access($0, X_OK) == 0 }
     }
 
-    static func run(_ arguments: [String], environment: [String]? = nil, timeout: Duration = .seconds(60)) async throws -> Outcome {
+    public static func run(_ arguments: [String], environment: [String]? = nil, timeout: Duration = .seconds(60)) async throws -> Outcome {
         let directory = try makeTemporaryDirectory()
         defer { removeTree(directory) }
         let outputPath = "\(directory)/output"
@@ -33,7 +40,7 @@ enum ChildProcess {
         posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
         var pid = pid_t()
         let rc = posix_spawn(&pid, arguments[0], &actions, nil, argv, envp)
-        guard rc == 0 else { throw SerialError.system(.init(rawValue: rc), call: "posix_spawn", path: arguments[0]) }
+        guard rc == 0 else { throw Failure(call: "posix_spawn", path: arguments[0], code: rc) }
         let deadline = ContinuousClock.now.advanced(by: timeout)
         var status: Int32 = 0
         while waitpid(pid, &status, WNOHANG) == 0 {
@@ -49,14 +56,14 @@ enum ChildProcess {
     }
 
     /// This test binary's own path (to re-run a suite of it in a child under umockdev).
-    static func selfExecutable() -> String? {
+    public static func selfExecutable() -> String? {
         var buffer = [CChar](repeating: 0, count: 4096)
         let length = readlink("/proc/self/exe", &buffer, buffer.count - 1)
         guard length > 0 else { return nil }
         return String(decoding: buffer.prefix(length).map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 
-    static func inheritedEnvironment() -> [String] {
+    public static func inheritedEnvironment() -> [String] {
         var result: [String] = []
         for name in ["PATH", "HOME", "TMPDIR", "LANG", "LD_LIBRARY_PATH"] {
             if let value = getenv(name) { result.append("\(name)=\(String(cString: value))") }
@@ -64,18 +71,18 @@ enum ChildProcess {
         return result
     }
 
-    static func makeTemporaryDirectory() throws -> String {
+    public static func makeTemporaryDirectory() throws -> String {
         var template = Array("/tmp/deviceio-test-XXXXXX".utf8CString)
         let made = template.withUnsafeMutableBufferPointer { buffer -> String? in
             guard let base = buffer.baseAddress, let made = mkdtemp(base) else { return nil }
             return String(cString: made)
         }
-        guard let made else { throw SerialError.system(.init(rawValue: errno), call: "mkdtemp", path: "/tmp") }
+        guard let made else { throw Failure(call: "mkdtemp", path: "/tmp", code: errno) }
         return made
     }
 
     /// rm -r of a directory made by the tests (no symlinks followed).
-    static func removeTree(_ path: String) {
+    public static func removeTree(_ path: String) {
         guard let dir = opendir(path) else { unlink(path); return }
         while let entry = readdir(dir) {
             let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
@@ -90,7 +97,7 @@ enum ChildProcess {
         rmdir(path)
     }
 
-    static func readFile(_ path: String) -> String? {
+    public static func readFile(_ path: String) -> String? {
         guard let file = fopen(path, "r") else { return nil }
         defer { fclose(file) }
         var bytes: [UInt8] = []
@@ -103,14 +110,14 @@ enum ChildProcess {
         return String(decoding: bytes, as: UTF8.self)
     }
 
-    static func writeFile(_ path: String, _ text: String) throws {
-        guard let file = fopen(path, "w") else { throw SerialError.system(.init(rawValue: errno), call: "fopen", path: path) }
+    public static func writeFile(_ path: String, _ text: String) throws {
+        guard let file = fopen(path, "w") else { throw Failure(call: "fopen", path: path, code: errno) }
         defer { fclose(file) }
         _ = fputs(text, file)
     }
 
     /// The names in a directory (not recursive), or [] if it cannot be read.
-    static func listing(_ path: String) -> Set<String> {
+    public static func listing(_ path: String) -> Set<String> {
         guard let dir = opendir(path) else { return [] }
         defer { closedir(dir) }
         var names: Set<String> = []
@@ -120,10 +127,24 @@ enum ChildProcess {
         return names
     }
 
-    /// The package root, from this file's path (Tests/DeviceIOTests/Support/ChildProcess.swift).
-    static let packageRoot: String = {
+    /// The package root, from this file's path (Tests/TestSupport/ChildProcess.swift).
+    public static let packageRoot: String = {
         var parts = #filePath.split(separator: "/", omittingEmptySubsequences: false)
-        parts.removeLast(4)
+        parts.removeLast(3)
         return parts.joined(separator: "/")
     }()
+
+    /// umockdev's preload library, if installed (Debian `umockdev`).
+    public static let umockdevPreload: String? = [
+        "/usr/lib/x86_64-linux-gnu/libumockdev-preload.so.0", "/usr/lib/aarch64-linux-gnu/libumockdev-preload.so.0",
+        "/usr/lib/libumockdev-preload.so.0", "/usr/local/lib/libumockdev-preload.so.0",
+    ].first { access($0, R_OK) == 0 }
+
+    /// Runs this test binary again, filtered to `filter` (Swift Testing), with `environment` added to
+    /// the inherited one: for suites that need e.g. LD_PRELOAD from the process's start.
+    public static func runSelf(filter: String, environment extra: [String], timeout: Duration) async throws -> Outcome {
+        guard let path = selfExecutable() else { throw Failure(call: "readlink", path: "/proc/self/exe", code: errno) }
+        return try await run([path, "--testing-library", "swift-testing", "--filter", filter],
+                             environment: inheritedEnvironment() + extra, timeout: timeout)
+    }
 }
