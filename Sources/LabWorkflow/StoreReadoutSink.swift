@@ -31,8 +31,8 @@ public struct StoreReadoutSink: ReadoutSink {
         // One write transaction finds an earlier row of the element and inserts the curve: no separate
         // read before it, no read-back after it, statements prepared once per connection.
         let curve = ElementCurve(
-            counts: reading.channels.map(\.counts),
-            temperaturesDeciCelsius: reading.channels.map(\.temperatureDeciCelsius),
+            counts: reading.channels.map { $0.counts },
+            temperaturesDeciCelsius: reading.channels.map { $0.temperatureDeciCelsius },
             channelMicroseconds: reading.channelMicroseconds,
             pmtDarkCountsPerSecond: reading.pmtDarkCountsPerSecond,
             heaterMaxDeciCelsius: reading.heaterMaxDeciCelsius,

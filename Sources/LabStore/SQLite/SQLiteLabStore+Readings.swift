@@ -42,13 +42,14 @@ extension SQLiteLabStore {
             guard let batchRow = try Row.fetchOne(db.cachedStatement(sql: Self.batchStateSQL), arguments: [batch]) else {
                 throw LabStoreError.batchNotFound(batch)
             }
-            guard try batchRow.decode(ReadoutBatch.State.self, forColumn: "state") == .open else {
+            // Columns by position (the SELECTs below): no case-insensitive name look-up per element.
+            guard try batchRow.decode(ReadoutBatch.State.self, atIndex: 0) == .open else {
                 throw LabStoreError.batchNotOpen(batch)
             }
-            try StoreValidation.element(element, elementsPerCard: try batchRow.decode(Int.self, forColumn: "elementsPerCard"))
+            try StoreValidation.element(element, elementsPerCard: try batchRow.decode(Int.self, atIndex: 1))
             if let existing = try Row.fetchOne(db.cachedStatement(sql: Self.elementRowSQL), arguments: [batch, card, element]) {
-                let status = try existing.decode(ElementStatus.self, forColumn: "status")
-                let crc = try existing.decode(UInt32?.self, forColumn: "readerCurveCRC32")
+                let status = try existing.decode(ElementStatus.self, atIndex: 0)
+                let crc = try existing.decode(UInt32?.self, atIndex: 1)
                 return status == .stored && crc == curve.readerCurveCRC32 ? .alreadyStored : .conflicting(existing: status)
             }
             try db.cachedStatement(sql: Self.insertCurveSQL).execute(arguments: [
