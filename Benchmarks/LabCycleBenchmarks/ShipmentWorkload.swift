@@ -20,6 +20,8 @@ final class ShipmentWorkload: @unchecked Sendable {  // used by one benchmark at
     var batches: [ReadoutBatch.ID] = []
     /// Time spent inside the simulated reader (curve synthesis, framing), to tell it apart from the lab's.
     let simulatorTime = TimeAccumulator()
+    /// Time spent making the simulated reader of each magazine (scenario cards' trap populations).
+    let simulatorSetupTime = TimeAccumulator()
     static let arrival = CalendarDay(daysSinceEpoch: 20_760)  // 2026-11-04
 
     init(cards: Int, magazine: Int = 500) throws {
@@ -94,7 +96,10 @@ final class ShipmentWorkload: @unchecked Sendable {  // used by one benchmark at
             }
             let scenario = Scenario(seed: UInt64(m + 1), reader: ReaderDescription(model: "TLR-6600S", serial: "BENCH", firmware: "1.4.2"),
                                     elementMilliseconds: 0, storageCelsius: 20, backgroundNanoSievertPerHour: 80, cards: list)
+            // Making the simulated reader (its magazine's trap populations) is the simulator's time too.
+            let made = ContinuousClock.now
             let connection = SimulatedReaderConnection(engine: try ReaderEngine(scenario: scenario, pace: .elementMilliseconds(0)))
+            simulatorSetupTime.add(made.duration(to: .now))
             let link = MemoryLink()
             let serving = Task { [simulatorTime] in await Self.serve(connection, on: link.device, timing: simulatorTime) }
             let reader = TLReader(transport: link.host, logger: logger)

@@ -96,6 +96,12 @@ public struct MemoryTransport: ByteTransport {
 }
 
 /// The shared state of a ``MemoryLink``: one inbox per side, frame assembly and fault rules.
+///
+/// Per exchange it does constant work besides copying the bytes: inboxes and frame assembly are plain
+/// arrays (no per-byte dictionary look-ups), a frame's type is decoded only while fault rules are
+/// pending, and read timeouts share one timer task per side instead of starting a sleeping task per
+/// read (a readout makes tens of exchanges per card; a task and a timer per read cost more than the
+/// exchange itself).
 actor MemoryLinkCore {
     private struct Rule {
         var fault: MemoryLink.Fault
@@ -106,44 +112,114 @@ actor MemoryLinkCore {
     private struct Waiter {
         let id: UInt64
         let maxCount: Int
+        let deadline: ContinuousClock.Instant
         let continuation: CheckedContinuation<[UInt8], any Error>
     }
+    /// Bytes waiting for one side: `bytes[start...]` (consumed bytes are dropped lazily).
+    private struct Inbox {
+        var bytes: [UInt8] = []
+        var start = 0
+        var isEmpty: Bool { start >= bytes.count }
 
-    private var inbox: [MemoryTransport.Side: [UInt8]] = [.host: [], .device: []]
-    private var waiters: [MemoryTransport.Side: Waiter] = [:]
-    private var assembling: [MemoryLink.Direction: [UInt8]] = [.hostToDevice: [], .deviceToHost: []]
-    private var framesSent: [MemoryLink.Direction: Int] = [.hostToDevice: 0, .deviceToHost: 0]
+        mutating func append(_ new: some Collection<UInt8>) {
+            if start > 0, start >= bytes.count {
+                bytes.removeAll(keepingCapacity: true)
+                start = 0
+            }
+            bytes.append(contentsOf: new)
+        }
+
+        mutating func take(_ maxCount: Int) -> [UInt8] {
+            let n = min(max(1, maxCount), bytes.count - start)
+            let out = Array(bytes[start..<(start + n)])
+            start += n
+            if start >= bytes.count {
+                bytes.removeAll(keepingCapacity: true)
+                start = 0
+            }
+            return out
+        }
+    }
+    /// Per side: the pending read, and the deadline the side's timer task sleeps towards.
+    private struct SideState {
+        var inbox = Inbox()
+        var waiter: Waiter?
+        var timerDeadline: ContinuousClock.Instant?
+        var timerGeneration: UInt64 = 0
+    }
+
+    private var hostSide = SideState()
+    private var deviceSide = SideState()
+    /// Bytes of a frame still missing its delimiter, per direction.
+    private var assemblingToDevice: [UInt8] = []
+    private var assemblingToHost: [UInt8] = []
+    private var framesToDevice = 0
+    private var framesToHost = 0
     private var rules: [Rule] = []
     private var closed = false
     private var nextWaiterID: UInt64 = 0
+
+    private func withSide<T>(_ side: MemoryTransport.Side, _ body: (inout SideState) -> T) -> T {
+        switch side {
+        case .host: body(&hostSide)
+        case .device: body(&deviceSide)
+        }
+    }
 
     func addRule(_ fault: MemoryLink.Fault, direction: MemoryLink.Direction, selector: MemoryLink.FrameSelector) {
         rules.append(Rule(fault: fault, direction: direction, selector: selector))
     }
 
-    func frameCount(_ direction: MemoryLink.Direction) -> Int { framesSent[direction, default: 0] }
+    func frameCount(_ direction: MemoryLink.Direction) -> Int {
+        direction == .hostToDevice ? framesToDevice : framesToHost
+    }
+
     func pendingRuleCount() -> Int { rules.count }
 
     func write(_ bytes: [UInt8], from side: MemoryTransport.Side) throws {
         guard !closed else { throw TransportError.closed }
         let direction: MemoryLink.Direction = side == .host ? .hostToDevice : .deviceToHost
-        for b in bytes {
-            assembling[direction, default: []].append(b)
-            guard b == 0 else { continue }
-            let frame = assembling[direction] ?? []
-            assembling[direction] = []
+        var rest = bytes[...]
+        while let zero = rest.firstIndex(of: 0) {
+            let piece = rest[...zero]
+            rest = rest[(zero + 1)...]
+            var frame: [UInt8]
+            switch direction {
+            case .hostToDevice:
+                assemblingToDevice.append(contentsOf: piece)
+                frame = assemblingToDevice
+                assemblingToDevice.removeAll(keepingCapacity: true)
+            case .deviceToHost:
+                assemblingToHost.append(contentsOf: piece)
+                frame = assemblingToHost
+                assemblingToHost.removeAll(keepingCapacity: true)
+            }
             if frame.count == 1 {  // a lone delimiter: idle fill
                 deliver(frame, direction: direction)
             } else {
                 route(frame, direction: direction)
             }
+            frame = []
             if closed { return }
+        }
+        if !rest.isEmpty {
+            switch direction {
+            case .hostToDevice: assemblingToDevice.append(contentsOf: rest)
+            case .deviceToHost: assemblingToHost.append(contentsOf: rest)
+            }
         }
     }
 
     private func route(_ frame: [UInt8], direction: MemoryLink.Direction) {
-        framesSent[direction, default: 0] += 1
-        let index = framesSent[direction, default: 0]
+        let index: Int
+        switch direction {
+        case .hostToDevice: framesToDevice += 1; index = framesToDevice
+        case .deviceToHost: framesToHost += 1; index = framesToHost
+        }
+        guard !rules.isEmpty else {
+            deliver(frame, direction: direction)
+            return
+        }
         let type = Self.frameType(frame)
         var chosenIndex: Int?
         for i in rules.indices where rules[i].direction == direction {
@@ -192,31 +268,40 @@ actor MemoryLinkCore {
     func deliver(_ bytes: [UInt8], direction: MemoryLink.Direction) {
         guard !closed, !bytes.isEmpty else { return }
         let side: MemoryTransport.Side = direction == .hostToDevice ? .device : .host
-        inbox[side, default: []].append(contentsOf: bytes)
-        if let waiter = waiters.removeValue(forKey: side) {
-            waiter.continuation.resume(returning: take(side, waiter.maxCount))
+        let woken: (CheckedContinuation<[UInt8], any Error>, [UInt8])? = withSide(side) { s in
+            s.inbox.append(bytes)
+            guard let waiter = s.waiter else { return nil }
+            s.waiter = nil
+            return (waiter.continuation, s.inbox.take(waiter.maxCount))
         }
-    }
-
-    private func take(_ side: MemoryTransport.Side, _ maxCount: Int) -> [UInt8] {
-        let pending = inbox[side] ?? []
-        let n = min(max(1, maxCount), pending.count)
-        inbox[side] = Array(pending.dropFirst(n))
-        return Array(pending.prefix(n))
+        if let woken { woken.0.resume(returning: woken.1) }
     }
 
     func read(side: MemoryTransport.Side, maxCount: Int, timeout: Duration) async throws -> [UInt8] {
-        if !(inbox[side] ?? []).isEmpty { return take(side, maxCount) }
+        if let ready = withSide(side, { s in s.inbox.isEmpty ? nil : s.inbox.take(maxCount) }) { return ready }
         guard !closed else { throw TransportError.closed }
-        guard waiters[side] == nil else { throw TransportError.concurrentRead }
+        guard withSide(side, { $0.waiter == nil }) else { throw TransportError.concurrentRead }
         nextWaiterID += 1
         let id = nextWaiterID
+        let deadline = ContinuousClock.now.advanced(by: timeout)
         return try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { (c: CheckedContinuation<[UInt8], any Error>) in
-                waiters[side] = Waiter(id: id, maxCount: maxCount, continuation: c)
-                Task { [weak self] in
-                    try? await Task.sleep(for: timeout)
-                    await self?.expire(side: side, id: id, with: nil)
+                let startTimer: UInt64? = withSide(side) { s in
+                    s.waiter = Waiter(id: id, maxCount: maxCount, deadline: deadline, continuation: c)
+                    // The side's timer already wakes at or before this deadline: it will see this waiter.
+                    if let pending = s.timerDeadline, pending <= deadline { return nil }
+                    s.timerGeneration &+= 1
+                    s.timerDeadline = deadline
+                    return s.timerGeneration
+                }
+                if let generation = startTimer {
+                    Task { [weak self] in
+                        var next: ContinuousClock.Instant? = deadline
+                        while let wake = next {
+                            try? await Task.sleep(until: wake, clock: .continuous)
+                            next = await self?.timerFired(side: side, generation: generation)
+                        }
+                    }
                 }
             }
         } onCancel: {
@@ -224,16 +309,46 @@ actor MemoryLinkCore {
         }
     }
 
-    private func expire(side: MemoryTransport.Side, id: UInt64, with error: (any Error)?) {
-        guard let waiter = waiters[side], waiter.id == id else { return }
-        waiters[side] = nil
-        if let error { waiter.continuation.resume(throwing: error) } else { waiter.continuation.resume(returning: []) }
+    /// The side's timer woke: ends the pending read if its deadline passed. Returns when to wake next,
+    /// or nil when this timer is done (no read pending, or a newer timer with an earlier deadline took over).
+    private func timerFired(side: MemoryTransport.Side, generation: UInt64) -> ContinuousClock.Instant? {
+        let now = ContinuousClock.now
+        let expired: Waiter? = withSide(side) { s in
+            guard s.timerGeneration == generation else { return nil }
+            guard let waiter = s.waiter, waiter.deadline <= now else { return nil }
+            s.waiter = nil
+            return waiter
+        }
+        expired?.continuation.resume(returning: [])
+        return withSide(side) { s in
+            guard s.timerGeneration == generation else { return nil }
+            guard let waiter = s.waiter else {
+                s.timerDeadline = nil
+                return nil
+            }
+            s.timerDeadline = waiter.deadline
+            return waiter.deadline
+        }
+    }
+
+    private func expire(side: MemoryTransport.Side, id: UInt64, with error: any Error) {
+        let waiter: Waiter? = withSide(side) { s in
+            guard let w = s.waiter, w.id == id else { return nil }
+            s.waiter = nil
+            return w
+        }
+        waiter?.continuation.resume(throwing: error)
     }
 
     func close() {
         guard !closed else { return }
         closed = true
-        for (_, waiter) in waiters { waiter.continuation.resume(throwing: TransportError.closed) }
-        waiters = [:]
+        for side in [MemoryTransport.Side.host, .device] {
+            let waiter = withSide(side) { s in
+                defer { s.waiter = nil }
+                return s.waiter
+            }
+            waiter?.continuation.resume(throwing: TransportError.closed)
+        }
     }
 }

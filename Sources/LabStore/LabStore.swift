@@ -74,6 +74,17 @@ public protocol LabStore: Sendable {
     ///   has a row in the batch (nothing is changed), and the validation errors of ``LabStoreError``.
     func saveElementReading(_ reading: ElementReading) throws(LabStoreError) -> ElementReading
 
+    /// The readout's path for a curve the reader holds until it is stored: looks for an earlier row of
+    /// the element and inserts the curve, in **one** write transaction (durable when this returns), with
+    /// prepared statements kept on the connection and without reading the row back.
+    ///
+    /// The same checks as ``saveElementReading(_:)`` (open batch, element range, card ID, whole curve
+    /// whose CRC-32 matches the reader's), but an existing row is an outcome, not an error: the same
+    /// curve offered again after a restart is ``CurveSaveOutcome/alreadyStored``.
+    func saveReadoutCurve(
+        batch: ReadoutBatch.ID, card: String, element: Int, readAt: Date, curve: ElementCurve
+    ) throws(LabStoreError) -> CurveSaveOutcome
+
     /// Records that an element's signal is gone (e.g. heating interrupted), with the reason,
     /// read at the store's clock. A lost element never has counts and never gets a dose.
     func markElementLost(

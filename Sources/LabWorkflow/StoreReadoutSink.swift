@@ -3,6 +3,7 @@ import Instruments
 import LabStore
 import Logging
 import ReaderProtocol
+import Synchronization
 
 /// The driver's ``ReadoutSink`` backed by the lab store: a reading is in a committed SQLite
 /// transaction (WAL, synchronous=FULL) before `store` returns, and only then does the driver release
@@ -16,6 +17,8 @@ public struct StoreReadoutSink: ReadoutSink {
     let batchID: ReadoutBatch.ID
     let logger: Logger
     let now: @Sendable () -> Date
+    /// The batch manifest's card IDs, read once per magazine instead of one query per card.
+    private let manifestCards = ManifestCardCache()
 
     public init(store: any LabStore, batchID: ReadoutBatch.ID, logger: Logger, now: @escaping @Sendable () -> Date = { Date() }) {
         self.store = store
@@ -25,25 +28,23 @@ public struct StoreReadoutSink: ReadoutSink {
     }
 
     public func store(_ reading: DriverReading) async throws {
-        // One indexed row, not the whole batch: a 500-card magazine would otherwise decode every curve per element.
-        let existing = try store.reading(batch: batchID, card: reading.cardID, element: reading.element)
-        if let existing {
-            if let curve = existing.curve, curve.readerCurveCRC32 == reading.curveCRC32 {
-                logger.info("element already stored; offered again after a restart", metadata: meta(reading.cardID, reading.element))
-                return
-            }
-            throw WorkflowError.conflictingReading(cardID: reading.cardID, element: reading.element, existing: "\(existing.status)")
-        }
+        // One write transaction finds an earlier row of the element and inserts the curve: no separate
+        // read before it, no read-back after it, statements prepared once per connection.
         let curve = ElementCurve(
-            counts: reading.channels.map(\.counts),
-            temperaturesDeciCelsius: reading.channels.map(\.temperatureDeciCelsius),
+            counts: reading.channels.map { $0.counts },
+            temperaturesDeciCelsius: reading.channels.map { $0.temperatureDeciCelsius },
             channelMicroseconds: reading.channelMicroseconds,
             pmtDarkCountsPerSecond: reading.pmtDarkCountsPerSecond,
             heaterMaxDeciCelsius: reading.heaterMaxDeciCelsius,
             readerCurveCRC32: reading.curveCRC32)
-        _ = try store.saveElementReading(StoredReading(
-            batchID: batchID, cardID: reading.cardID, element: reading.element, readAt: now(), outcome: .stored(curve)))
-        logger.debug("element stored", metadata: meta(reading.cardID, reading.element))
+        switch try store.saveReadoutCurve(batch: batchID, card: reading.cardID, element: reading.element, readAt: now(), curve: curve) {
+        case .saved:
+            logger.debug("element stored", metadata: meta(reading.cardID, reading.element))
+        case .alreadyStored:
+            logger.info("element already stored; offered again after a restart", metadata: meta(reading.cardID, reading.element))
+        case let .conflicting(existing):
+            throw WorkflowError.conflictingReading(cardID: reading.cardID, element: reading.element, existing: "\(existing)")
+        }
     }
 
     public func recordLost(cardID: String, element: Int, reason: String) async throws {
@@ -55,17 +56,21 @@ public struct StoreReadoutSink: ReadoutSink {
     }
 
     public func cardStarted(cardID: String, elementStates: [ElementState]) async throws {
-        // Positions without a pellet are recorded once, so the card's record is complete.
-        let known = try store.elementStates(batch: batchID, card: cardID)
-        for (i, s) in elementStates.enumerated() where s == .absent && known[i + 1] == nil {
-            try store.markElementAbsent(batch: batchID, card: cardID, element: i + 1)
+        // Positions without a pellet are recorded once, so the card's record is complete. Only a card
+        // with such positions needs to know what the batch already holds.
+        if elementStates.contains(.absent) {
+            let known = try store.elementStates(batch: batchID, card: cardID)
+            for (i, s) in elementStates.enumerated() where s == .absent && known[i + 1] == nil {
+                _ = try store.markElementAbsent(batch: batchID, card: cardID, element: i + 1)
+            }
         }
-        if try store.manifestCard(batch: batchID, card: cardID) == nil {
+        if try !manifestCards.contains(cardID, loading: { try Set(store.manifest(batch: batchID).map(\.cardID)) }) {
             // A card the lab did not expect in this batch: read it (its signal is read only once)
             // but as a worker card of unknown anneal date, so its dose is flagged for review.
             logger.warning("card not in the batch manifest; read as a worker card of unknown anneal date",
                            metadata: ["card": "\(cardID)"])
             try store.saveManifest([BatchCard(batchID: batchID, cardID: cardID, role: .worker, annealedAt: nil)])
+            manifestCards.insert(cardID)
         }
     }
 
@@ -73,5 +78,22 @@ public struct StoreReadoutSink: ReadoutSink {
 
     private func meta(_ card: String, _ element: Int) -> Logger.Metadata {
         ["card": "\(card)", "element": "\(element)"]
+    }
+}
+
+/// The card IDs of a batch manifest, loaded on first use. Rows of a manifest are never removed, so a
+/// card found here stays in the manifest; a card added by the sink is inserted after it is stored.
+final class ManifestCardCache: Sendable {
+    private let cards = Mutex<Set<String>?>(nil)
+
+    func contains(_ card: String, loading load: () throws -> Set<String>) throws -> Bool {
+        if let known = cards.withLock({ $0 }) { return known.contains(card) }
+        let loaded = try load()
+        cards.withLock { $0 = loaded }
+        return loaded.contains(card)
+    }
+
+    func insert(_ card: String) {
+        cards.withLock { _ = $0?.insert(card) }
     }
 }

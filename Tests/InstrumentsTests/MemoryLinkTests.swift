@@ -34,6 +34,29 @@ struct MemoryLinkTests {
         #expect(start.duration(to: clock.now) >= .milliseconds(40))
     }
 
+    @Test func shortTimeoutAfterALongOneStillExpiresOnTime() async throws {
+        // Reads share one timer per side: a read with a nearer deadline than the pending timer's must
+        // still end at its own deadline, and a later read must not be ended early.
+        let link = MemoryLink()
+        let host = link.host
+        let long = Task { try await host.read(maxCount: 4, timeout: .seconds(5)) }
+        try await Task.sleep(for: .milliseconds(10))
+        try await link.device.write(a)
+        #expect(try await long.value == Array(a.prefix(4)))
+        let clock = ContinuousClock()
+        let start = clock.now
+        let rest = try await host.read(maxCount: 4096, timeout: .milliseconds(40))
+        #expect(rest == Array(a.dropFirst(4)))
+        #expect(try await host.read(maxCount: 10, timeout: .milliseconds(40)).isEmpty)
+        let waited = start.duration(to: clock.now)
+        #expect(waited >= .milliseconds(40))
+        #expect(waited < .seconds(2))
+        let next = Task { try await host.read(maxCount: 4096, timeout: .milliseconds(300)) }
+        try await Task.sleep(for: .milliseconds(100))
+        try await link.device.write(b)
+        #expect(try await next.value == b)
+    }
+
     @Test func dropsTheSelectedFrameOnly() async throws {
         let link = MemoryLink()
         await link.inject(.drop, direction: .hostToDevice, on: .index(2))

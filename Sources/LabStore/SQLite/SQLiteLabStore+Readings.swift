@@ -30,6 +30,49 @@ extension SQLiteLabStore {
         return saved
     }
 
+    public func saveReadoutCurve(
+        batch: ReadoutBatch.ID, card: String, element: Int, readAt: Date, curve: ElementCurve
+    ) throws(LabStoreError) -> CurveSaveOutcome {
+        try StoreValidation.cardID(card)
+        try StoreValidation.outcome(.stored(curve))
+        let counts = ChannelBlobCodec.encode(counts: curve.counts)
+        let temperatures = ChannelBlobCodec.encode(temperaturesDeciCelsius: curve.temperaturesDeciCelsius)
+        let outcome = try write("save readout curve", table: ElementReading.databaseTableName) { db -> CurveSaveOutcome in
+            // Cached statements: compiled once per connection, not once per element.
+            guard let batchRow = try Row.fetchOne(db.cachedStatement(sql: Self.batchStateSQL), arguments: [batch]) else {
+                throw LabStoreError.batchNotFound(batch)
+            }
+            // Columns by position (the SELECTs below): no case-insensitive name look-up per element.
+            guard try batchRow.decode(ReadoutBatch.State.self, atIndex: 0) == .open else {
+                throw LabStoreError.batchNotOpen(batch)
+            }
+            try StoreValidation.element(element, elementsPerCard: try batchRow.decode(Int.self, atIndex: 1))
+            if let existing = try Row.fetchOne(db.cachedStatement(sql: Self.elementRowSQL), arguments: [batch, card, element]) {
+                let status = try existing.decode(ElementStatus.self, atIndex: 0)
+                let crc = try existing.decode(UInt32?.self, atIndex: 1)
+                return status == .stored && crc == curve.readerCurveCRC32 ? .alreadyStored : .conflicting(existing: status)
+            }
+            try db.cachedStatement(sql: Self.insertCurveSQL).execute(arguments: [
+                batch, card, element, ElementStatus.stored, readAt, curve.channelCount, counts, temperatures,
+                curve.channelMicroseconds, curve.pmtDarkCountsPerSecond, curve.heaterMaxDeciCelsius, curve.readerCurveCRC32,
+            ])
+            return .saved
+        }
+        logger.debug("stored readout curve", metadata: [
+            "batch": "\(batch)", "card": "\(card)", "element": "\(element)", "outcome": "\(outcome)",
+        ])
+        return outcome
+    }
+
+    private static let batchStateSQL = "SELECT state, elementsPerCard FROM readoutBatch WHERE id = ?"
+    private static let elementRowSQL =
+        "SELECT status, readerCurveCRC32 FROM elementReading WHERE batchID = ? AND cardID = ? AND element = ?"
+    private static let insertCurveSQL = """
+        INSERT INTO elementReading (batchID, cardID, element, status, readAt, channelCount, counts, temperatures,
+                                    channelMicroseconds, pmtDarkCountsPerSecond, heaterMaxDeciCelsius, readerCurveCRC32)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+        """
+
     public func markElementLost(
         batch: ReadoutBatch.ID, card: String, element: Int, reason: String
     ) throws(LabStoreError) -> ElementReading {
