@@ -96,6 +96,11 @@ public protocol LabRecordStore: LabStore {
         issueID: CardIssue.ID, returnID: CustomerReturn.ID, handover: HandoverEnrolment, scannedCode: String,
         outcome: String, message: String
     ) throws(LabStoreError) -> (issue: CardIssue, enrolment: Enrolment)
+    /// Enrols the person a card of `issueID` was handed over to, when the customer reports it after the
+    /// card was taken in: the person recorded as a wearer of the card's customer (or found by national
+    /// ID) and enrolled like ``acceptReturnedCard(issueID:returnID:handover:scannedCode:outcome:message:)``
+    /// does, in one transaction. Returns their enrolment, an existing one of the same dosimeter type if any.
+    func enrolHandover(issueID: CardIssue.ID, handover: HandoverEnrolment) throws(LabStoreError) -> Enrolment
 
     // MARK: Inspection, readout, release
 

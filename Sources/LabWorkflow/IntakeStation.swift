@@ -49,25 +49,13 @@ public struct IntakeStation: Sendable {
         pendingHandovers[cardID] = Handover(name: name, nationalID: nationalID)
     }
 
-    /// The enrolment made for the person a card was handed over to, if any.
-    @discardableResult
-    func enrolHandover(_ handover: Handover, issue: CardIssue) throws -> Enrolment? {
-        guard let sealed = handover.nationalID, let issueID = issue.id,
-              let original = try store.enrolment(id: issue.enrolmentID) else { return nil }
-        let wearer = try store.addWearer(customerID: customerID, name: handover.name, nationalID: sealed)
-        guard let wearerID = wearer.id else { return nil }
-        if let existing = try store.enrolments(customerID: customerID)
-            .first(where: { $0.wearerID == wearerID && $0.dosimeterType == original.dosimeterType }) {
-            return existing
-        }
+    /// What the store needs to enrol the person of `handover` from the next period of the card's issue;
+    /// nil without their national ID (the handover is then only noted on the issue).
+    func handoverEnrolment(_ handover: Handover, issue: CardIssue) throws -> HandoverEnrolment? {
+        guard let sealed = handover.nationalID, let original = try store.enrolment(id: issue.enrolmentID) else { return nil }
         let schedule = PeriodSchedule.standard(for: original.dosimeterType, length: original.periodLength)
         let next = schedule.next(after: WearPeriod(start: issue.periodStart, end: issue.periodEnd))
-        let enrolment = try store.enrol(Enrolment(
-            wearerID: wearerID, customerID: customerID, dosimeterType: original.dosimeterType,
-            periodLength: original.periodLength, startDate: next.start, orderedOn: customerReturn.arrivedOn,
-            handedOverFromIssueID: issueID.rawValue))
-        logger.info("enrolled the person a card was handed over to", metadata: ["enrolment": "\(enrolment.number)"])
-        return enrolment
+        return HandoverEnrolment(name: handover.name, nationalID: sealed, startDate: next.start, orderedOn: customerReturn.arrivedOn)
     }
 
     /// Checks one scanned or typed code and records what it means.
@@ -81,14 +69,10 @@ public struct IntakeStation: Sendable {
             scannedInThisReturn: accepted.contains(trimmed), arrivedOn: customerReturn.arrivedOn)
         switch outcome {
         case let .accepted(cardID, issueID, _, _), let .acceptedBeforePeriodEnd(cardID, issueID, _):
-            if let handover = pendingHandovers[cardID], let sealed = handover.nationalID, let issue,
-               let original = try store.enrolment(id: issue.enrolmentID) {
+            if let handover = pendingHandovers[cardID], let issue, let request = try handoverEnrolment(handover, issue: issue) {
                 // The return, the new wearer and their enrolment in one transaction.
-                let schedule = PeriodSchedule.standard(for: original.dosimeterType, length: original.periodLength)
-                let next = schedule.next(after: WearPeriod(start: issue.periodStart, end: issue.periodEnd))
                 _ = try store.acceptReturnedCard(
-                    issueID: issueID, returnID: returnID,
-                    handover: HandoverEnrolment(name: handover.name, nationalID: sealed, startDate: next.start, orderedOn: customerReturn.arrivedOn),
+                    issueID: issueID, returnID: returnID, handover: request,
                     scannedCode: cardID, outcome: outcome.code, message: outcome.message)
             } else {
                 _ = try store.acceptReturnedCard(
@@ -100,8 +84,9 @@ public struct IntakeStation: Sendable {
             // A handover reported for a card already taken in (the customer told the lab after the
             // card was scanned): enrol the person now; enrolling twice is not possible.
             if case let .alreadyScanned(cardID) = outcome, let handover = pendingHandovers[cardID],
-               let issue, issue.returnID == returnID {
-                try enrolHandover(handover, issue: issue)
+               let issue, issue.returnID == returnID, let issueID = issue.id,
+               let request = try handoverEnrolment(handover, issue: issue) {
+                _ = try store.enrolHandover(issueID: issueID, handover: request)
             }
             _ = try store.logScan(ReturnScan(
                 returnID: returnID, scannedCode: String(code.prefix(64)), outcome: outcome.code,

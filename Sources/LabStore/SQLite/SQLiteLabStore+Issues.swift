@@ -151,26 +151,41 @@ extension SQLiteLabStore {
             let issue = try Self.acceptReturnedCard(
                 issueID: issueID, returnID: returnID, handedOverToName: handover.name, scannedCode: scannedCode,
                 outcome: outcome, message: message, at: stamp, in: db)
-            guard let original = try Enrolment.fetchOne(db, key: issue.enrolmentID) else {
-                throw LabStoreError.enrolmentNotFound("\(issue.enrolmentID)")
-            }
-            let wearer = try Self.addWearer(customerID: issue.customerID, name: handover.name, nationalID: handover.nationalID, in: db)
-            guard let wearerID = wearer.id else { throw LabStoreError.invalidRecord("the new wearer has no id") }
-            if let existing = try Enrolment
-                .filter(Column("wearerID") == wearerID && Column("dosimeterType") == original.dosimeterType.rawValue)
-                .fetchOne(db) {
-                return (issue, existing)
-            }
-            let enrolment = try Self.enrol(Enrolment(
-                wearerID: wearerID, customerID: issue.customerID, dosimeterType: original.dosimeterType,
-                periodLength: original.periodLength, startDate: handover.startDate, orderedOn: handover.orderedOn,
-                handedOverFromIssueID: issueID.rawValue), in: db)
-            return (issue, enrolment)
+            return (issue, try Self.enrolHandover(issue: issue, handover: handover, in: db))
         }
         // The wearer's name and national ID stay out of the log.
         logger.info("card taken in; the person it was handed over to is enrolled", metadata: [
             "card": "\(result.issue.cardID)", "enrolment": "\(result.enrolment.number)"])
         return result
+    }
+
+    public func enrolHandover(issueID: CardIssue.ID, handover: HandoverEnrolment) throws(LabStoreError) -> Enrolment {
+        let enrolment = try write("enrol handed-over card's wearer", table: Enrolment.databaseTableName) { db in
+            guard let issue = try CardIssue.fetchOne(db, key: issueID) else { throw LabStoreError.issueNotFound(issueID.rawValue) }
+            return try Self.enrolHandover(issue: issue, handover: handover, in: db)
+        }
+        logger.info("enrolled the person a card was handed over to", metadata: ["enrolment": "\(enrolment.number)"])
+        return enrolment
+    }
+
+    /// The person `handover` names as a wearer of the issue's customer (found by national ID or added)
+    /// and their enrolment for the card's dosimeter type and period length, an existing one if they
+    /// have it; inside a write transaction.
+    static func enrolHandover(issue: CardIssue, handover: HandoverEnrolment, in db: Database) throws -> Enrolment {
+        guard let original = try Enrolment.fetchOne(db, key: issue.enrolmentID) else {
+            throw LabStoreError.enrolmentNotFound("\(issue.enrolmentID)")
+        }
+        let wearer = try addWearer(customerID: issue.customerID, name: handover.name, nationalID: handover.nationalID, in: db)
+        guard let wearerID = wearer.id else { throw LabStoreError.invalidRecord("the new wearer has no id") }
+        if let existing = try Enrolment
+            .filter(Column("wearerID") == wearerID && Column("dosimeterType") == original.dosimeterType.rawValue)
+            .fetchOne(db) {
+            return existing
+        }
+        return try enrol(Enrolment(
+            wearerID: wearerID, customerID: issue.customerID, dosimeterType: original.dosimeterType,
+            periodLength: original.periodLength, startDate: handover.startDate, orderedOn: handover.orderedOn,
+            handedOverFromIssueID: issue.id?.rawValue), in: db)
     }
 
     static func acceptReturnedCard(
