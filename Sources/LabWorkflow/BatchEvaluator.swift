@@ -190,26 +190,36 @@ public struct BatchEvaluator: Sendable {
             }
             return (cal, "batch:\(batch.groupID)")
         }
-        var stored: [ElementRole: Double] = [:]
-        var ids: [String] = []
-        for role in roles {
-            let kind = CalibrationKind(rawValue: "countsPerMilliSievert/\(role.rawValue)")
-            if let r = try store.calibration(kind: kind, subject: subject, at: batch.createdAt) {
-                let age = Days(batch.createdAt.timeIntervalSince(r.validFrom) / 86_400)
-                guard validity.isValid(.readerCalibration, age: age) else {
-                    throw WorkflowError.noCalibration(
-                        batchGroupID: batch.groupID,
-                        reason: "no calibration dosimeters in the batch, and the stored calibration record \(r.id.map { "\($0.rawValue)" } ?? "?") (\(kind.rawValue)) of reader \(subject) is \(Int(age.value)) days old, valid for \(Int(validity.readerCalibration.value))")
-                }
-                stored[role] = r.value
-                ids.append(r.id.map { "\($0.rawValue)" } ?? "?")
-            }
-        }
+        let (stored, records) = try storedReaderCalibration(
+            batch, at: batch.createdAt, validity: validity, staleContext: "no calibration dosimeters in the batch, and ")
         guard stored[.deep] != nil else {
             throw WorkflowError.noCalibration(batchGroupID: batch.groupID,
                                               reason: "no calibration dosimeters in the batch and no stored calibration for reader \(subject)")
         }
         return (ReaderCalibration(countsPerMilliSievert: stored, used: [], rejected: [], source: "stored"),
-                "records:\(ids.joined(separator: ","))")
+                Reevaluation.calibrationID(records))
+    }
+
+    /// The stored reader calibration of the batch's reader in force at `date`: counts per mSv by element
+    /// role and the records they come from. A record older than `validity` allows is refused
+    /// (`WorkflowError.noCalibration`, its reason starting with `staleContext`).
+    func storedReaderCalibration(
+        _ batch: ReadoutBatch, at date: Date, validity: CalibrationValidity, staleContext: String
+    ) throws -> (counts: [ElementRole: Double], records: [CalibrationRecord]) {
+        var counts: [ElementRole: Double] = [:]
+        var records: [CalibrationRecord] = []
+        for role in algorithm.cardType.elements.map(\.role) {
+            let kind = CalibrationKind(rawValue: "countsPerMilliSievert/\(role.rawValue)")
+            guard let r = try store.calibration(kind: kind, subject: batch.readerSerial, at: date) else { continue }
+            let age = Days(date.timeIntervalSince(r.validFrom) / 86_400)
+            guard validity.isValid(.readerCalibration, age: age) else {
+                throw WorkflowError.noCalibration(
+                    batchGroupID: batch.groupID,
+                    reason: "\(staleContext)the stored calibration record \(r.id.map { "\($0.rawValue)" } ?? "?") (\(kind.rawValue)) of reader \(batch.readerSerial) is \(Int(age.value)) days old, valid for \(Int(validity.readerCalibration.value))")
+            }
+            counts[role] = r.value
+            records.append(r)
+        }
+        return (counts, records)
     }
 }

@@ -35,21 +35,7 @@ public struct Reevaluation: Sendable {
     public func reevaluate(batchID: ReadoutBatch.ID, calibrationAt date: Date, validity: CalibrationValidity = .default) throws -> [DoseResult] {
         guard let batch = try store.batch(id: batchID) else { throw WorkflowError.batchNotFound("\(batchID)") }
         let algorithm = evaluator.algorithm
-        var counts: [ElementRole: Double] = [:]
-        var records: [CalibrationRecord] = []
-        for pos in algorithm.cardType.elements {
-            let kind = CalibrationKind(rawValue: "countsPerMilliSievert/\(pos.role.rawValue)")
-            if let r = try store.calibration(kind: kind, subject: batch.readerSerial, at: date) {
-                let age = Days(date.timeIntervalSince(r.validFrom) / 86_400)
-                guard validity.isValid(.readerCalibration, age: age) else {
-                    throw WorkflowError.noCalibration(
-                        batchGroupID: batch.groupID,
-                        reason: "the reader calibration record \(r.id.map { "\($0.rawValue)" } ?? "?") (\(kind)) is \(Int(age.value)) days old, valid for \(Int(validity.readerCalibration.value))")
-                }
-                counts[pos.role] = r.value
-                records.append(r)
-            }
-        }
+        let (counts, records) = try evaluator.storedReaderCalibration(batch, at: date, validity: validity, staleContext: "")
         guard counts[.deep] != nil else {
             throw WorkflowError.noCalibration(batchGroupID: batch.groupID, reason: "no reader calibration record of \(batch.readerSerial) in force at \(date)")
         }
