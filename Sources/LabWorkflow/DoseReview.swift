@@ -29,6 +29,7 @@ public struct DoseReview: Sendable {
     @discardableResult
     public func applyPolicy(batch: ReadoutBatch.ID) throws -> [String] {
         var sent: [String] = []
+        let roles = Dictionary(try store.manifest(batch: batch).map { ($0.cardID, $0.role) }, uniquingKeysWith: { a, _ in a })
         for dose in try store.currentDoses(batch: batch) where dose.state == .evaluated {
             guard let id = dose.id else { continue }
             // The arrival inspection of the issue this reading belongs to, not one of an earlier cycle.
@@ -38,7 +39,7 @@ public struct DoseReview: Sendable {
                 .map { $0.outcome == .manualQA } ?? false
             // The review level is about workers' doses: the lab's calibration dosimeters carry a known
             // dose on purpose, and controls are judged by the background they give.
-            let role = try store.manifestCard(batch: batch, card: dose.cardID)?.role ?? .worker
+            let role = roles[dose.cardID] ?? .worker
             let above = role == .worker && (dose.hp10MilliSievert ?? 0) > reviewLevelMilliSievert
             guard manualQA || above else { continue }
             let why = manualQA ? "card damaged on arrival: manual QA" : "Hp(10) above the review level \(reviewLevelMilliSievert) mSv"
