@@ -3,8 +3,9 @@ import LabStore
 
 /// Finds the cards to chase on a given day (DOMAIN.md §3): not returned one month after the period
 /// (reminder), not returned three months after it (compensation), damaged by the customer — retired on
-/// arrival, or found damaged on arrival and retired after its readout (compensation). A card that comes back late is read and reported as usual; a compensation once due
-/// stays on the list of its day (it is not refunded), so the list is a statement for that day.
+/// arrival, or found damaged on arrival and retired after its readout (compensation). A card that comes
+/// back late is read and reported as usual; a compensation once due stays on the list of its day (it is
+/// not refunded), so the list is a statement for that day.
 public struct OverdueCards: Sendable {
     let store: any LabRecordStore
 
@@ -16,16 +17,10 @@ public struct OverdueCards: Sendable {
         if let customerID, customers.isEmpty { throw LabStoreError.customerNotFound(customerID) }
         var rows: [OverdueList.Row] = []
         for customer in customers {
-            var enrolments: [Enrolment.ID: (Enrolment, String)] = [:]
-            func enrolment(_ id: Enrolment.ID) throws -> (Enrolment, String) {
-                if let hit = enrolments[id] { return hit }
-                guard let e = try store.enrolment(id: id) else { throw LabStoreError.enrolmentNotFound("\(id)") }
-                let name = try store.wearer(id: e.wearerID)?.name ?? "?"
-                enrolments[id] = (e, name)
-                return (e, name)
-            }
+            var lookup = EnrolmentLookup(store: store)
             for issue in try store.issues(customerID: customer.id) where issue.periodEnd < day {
-                let (e, wearer) = try enrolment(issue.enrolmentID)
+                let (e, w) = try lookup.enrolment(issue.enrolmentID)
+                let wearer = w.name
                 func row(_ stage: OverdueList.Stage, _ detail: String) -> OverdueList.Row {
                     OverdueList.Row(
                         customerNumber: customer.id, customerName: customer.name, wearerName: wearer, enrolmentNumber: e.number,

@@ -84,19 +84,24 @@ public struct ReportBuilder: Sendable {
         return ResultList(customerNumber: customerID, customerName: customer?.name ?? "", periodLabel: "ending between \(from) and \(to)", rows: rows)
     }
 
-    /// Enrolments and wearers looked up once per document.
+    /// Enrolments and wearers looked up once per document, with the first four digits of the wearer's
+    /// national ID (decrypted once per enrolment).
     struct Cache {
-        let store: any LabRecordStore
+        var lookup: EnrolmentLookup
         let protector: NationalIDProtector
-        var enrolments: [Enrolment.ID: (Enrolment, String, String)] = [:]
+        var first4: [Enrolment.ID: String] = [:]
+
+        init(store: any LabRecordStore, protector: NationalIDProtector) {
+            lookup = EnrolmentLookup(store: store)
+            self.protector = protector
+        }
 
         mutating func enrolment(_ id: Enrolment.ID) throws -> (Enrolment, String, String) {
-            if let hit = enrolments[id] { return hit }
-            guard let e = try store.enrolment(id: id) else { throw LabStoreError.enrolmentNotFound("\(id)") }
-            guard let w = try store.wearer(id: e.wearerID) else { throw LabStoreError.wearerNotFound(e.wearerID.rawValue) }
-            let value = (e, w.name, try protector.firstFourDigits(of: w.protectedID))
-            enrolments[id] = value
-            return value
+            let (enrolment, wearer) = try lookup.enrolment(id)
+            if let digits = first4[id] { return (enrolment, wearer.name, digits) }
+            let digits = try protector.firstFourDigits(of: wearer.protectedID)
+            first4[id] = digits
+            return (enrolment, wearer.name, digits)
         }
     }
 }
