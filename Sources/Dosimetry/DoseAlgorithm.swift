@@ -36,17 +36,16 @@ public struct DoseAlgorithm: Sendable, Hashable {
         self.readingNoise = readingNoise
     }
 
-    /// Detection limit by period length: 0.03 / 0.04 / 0.08 mSv for 2-week / 4-week / 3-month periods,
-    /// as seen in service practice (Mirion, Netherlands; ../shared/notes/tl-physics.md). Used when a
-    /// shipment has too few control dosimeters to measure the background's scatter.
-    public func detectionLimit(daysFromAnneal: Days) -> MilliSievert {
-        DetectionLimit.periodTable(daysFromAnneal: daysFromAnneal).limit
+    /// Relative standard uncertainty of the calibration (deep role); 0.02 for stored records, which
+    /// carry none (section 4 of docs/dose-algorithm.md).
+    static func calibrationUncertainty(_ calibration: ReaderCalibration) -> Double {
+        calibration.relativeStandardUncertainty[.deep] ?? 0.02
     }
 
     /// Relative standard uncertainty of a net dose well above the detection limit, without the energy
     /// part: calibration, one element's reproducibility, fading (section 6 of docs/dose-algorithm.md).
     func relativeUncertaintyAtDose(_ calibration: ReaderCalibration) -> Double {
-        let uCal = calibration.relativeStandardUncertainty[.deep] ?? 0.02
+        let uCal = Self.calibrationUncertainty(calibration)
         return (uCal * uCal + elementReproducibility * elementReproducibility + Self.fadingUncertainty * Self.fadingUncertainty).squareRoot()
     }
 
@@ -285,7 +284,7 @@ public struct DoseAlgorithm: Sendable, Hashable {
 
         // 4. Uncertainty (k = 1): calibration, element reproducibility, energy/angle response, fading,
         //    and the absolute noise of background and counting.
-        let uCal = calibration.relativeStandardUncertainty[.deep] ?? 0.02
+        let uCal = Self.calibrationUncertainty(calibration)
         let uFading = Self.fadingUncertainty
         let lowEnergy = (fit?.row.meanEnergyKiloElectronVolt ?? 662) < 200
         let uEnergy10 = lowEnergy ? 0.10 : 0.03

@@ -174,7 +174,7 @@ import Testing
         let a = algorithm.assess(card([1: 0.01, 2: 0.01, 3: 0.01, 4: 0.01], days: 90), calibration: cal, backgroundPerDay: .zero)
         #expect(a.flags.contains(.belowDetectionLimit))
         #expect(a.detectionLimit == MilliSievert(0.08))
-        #expect(algorithm.detectionLimit(daysFromAnneal: Days(14)) == MilliSievert(0.03))
+        #expect(DetectionLimit.periodTable(daysFromAnneal: Days(14)).limit == MilliSievert(0.03))
     }
 
     @Test func controlsGiveBackgroundRate() throws {
