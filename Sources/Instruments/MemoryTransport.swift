@@ -140,8 +140,13 @@ actor MemoryLinkCore {
             return out
         }
     }
-    /// Per side: the pending read, and the deadline the side's timer task sleeps towards.
+    /// Per side: frames on their way to it, its pending read, and the deadline the side's timer task
+    /// sleeps towards.
     private struct SideState {
+        /// Bytes of a frame to this side still missing its delimiter.
+        var assembling: [UInt8] = []
+        /// Frames routed to this side so far.
+        var framesIn = 0
         var inbox = Inbox()
         var waiter: Waiter?
         var timerDeadline: ContinuousClock.Instant?
@@ -150,14 +155,14 @@ actor MemoryLinkCore {
 
     private var hostSide = SideState()
     private var deviceSide = SideState()
-    /// Bytes of a frame still missing its delimiter, per direction.
-    private var assemblingToDevice: [UInt8] = []
-    private var assemblingToHost: [UInt8] = []
-    private var framesToDevice = 0
-    private var framesToHost = 0
     private var rules: [Rule] = []
     private var closed = false
     private var nextWaiterID: UInt64 = 0
+
+    /// The side a direction delivers to.
+    private static func receiver(_ direction: MemoryLink.Direction) -> MemoryTransport.Side {
+        direction == .hostToDevice ? .device : .host
+    }
 
     private func withSide<T>(_ side: MemoryTransport.Side, _ body: (inout SideState) -> T) -> T {
         switch side {
@@ -171,7 +176,7 @@ actor MemoryLinkCore {
     }
 
     func frameCount(_ direction: MemoryLink.Direction) -> Int {
-        direction == .hostToDevice ? framesToDevice : framesToHost
+        withSide(Self.receiver(direction)) { $0.framesIn }
     }
 
     func pendingRuleCount() -> Int { rules.count }
@@ -183,16 +188,10 @@ actor MemoryLinkCore {
         while let zero = rest.firstIndex(of: 0) {
             let piece = rest[...zero]
             rest = rest[(zero + 1)...]
-            var frame: [UInt8]
-            switch direction {
-            case .hostToDevice:
-                assemblingToDevice.append(contentsOf: piece)
-                frame = assemblingToDevice
-                assemblingToDevice.removeAll(keepingCapacity: true)
-            case .deviceToHost:
-                assemblingToHost.append(contentsOf: piece)
-                frame = assemblingToHost
-                assemblingToHost.removeAll(keepingCapacity: true)
+            var frame = withSide(Self.receiver(direction)) { s in
+                s.assembling.append(contentsOf: piece)
+                defer { s.assembling.removeAll(keepingCapacity: true) }
+                return s.assembling
             }
             if frame.count == 1 {  // a lone delimiter: idle fill
                 deliver(frame, direction: direction)
@@ -202,19 +201,13 @@ actor MemoryLinkCore {
             frame = []
             if closed { return }
         }
-        if !rest.isEmpty {
-            switch direction {
-            case .hostToDevice: assemblingToDevice.append(contentsOf: rest)
-            case .deviceToHost: assemblingToHost.append(contentsOf: rest)
-            }
-        }
+        if !rest.isEmpty { withSide(Self.receiver(direction)) { $0.assembling.append(contentsOf: rest) } }
     }
 
     private func route(_ frame: [UInt8], direction: MemoryLink.Direction) {
-        let index: Int
-        switch direction {
-        case .hostToDevice: framesToDevice += 1; index = framesToDevice
-        case .deviceToHost: framesToHost += 1; index = framesToHost
+        let index = withSide(Self.receiver(direction)) { s in
+            s.framesIn += 1
+            return s.framesIn
         }
         guard !rules.isEmpty else {
             deliver(frame, direction: direction)
@@ -267,7 +260,7 @@ actor MemoryLinkCore {
 
     func deliver(_ bytes: [UInt8], direction: MemoryLink.Direction) {
         guard !closed, !bytes.isEmpty else { return }
-        let side: MemoryTransport.Side = direction == .hostToDevice ? .device : .host
+        let side = Self.receiver(direction)
         let woken: (CheckedContinuation<[UInt8], any Error>, [UInt8])? = withSide(side) { s in
             s.inbox.append(bytes)
             guard let waiter = s.waiter else { return nil }
