@@ -398,9 +398,12 @@ public actor TLReader {
     /// The outcome of an interrupted element, with the events that explain it.
     private func lost(_ element: Int, card: String) async throws(TLReaderError) -> ElementOutcome {
         let st = try await status()
-        let reason = st.events.isDisjoint(with: ReaderEvents.faults.union(.temperatureDeviation))
+        // Only the events that explain an interrupted heating: a latched `powerOnReset` from the
+        // reader's start (or `magazineEmpty`…) is stale here and would mislead the operator.
+        let causes = st.events.intersection(ReaderEvents.faults.union(.temperatureDeviation))
+        let reason = causes.isEmpty
             ? "heating interrupted; the signal is gone"
-            : "heating interrupted (\(st.events)); the signal is gone"
+            : "heating interrupted (\(causes)); the signal is gone"
         logger.warning("element lost", metadata: ["card": "\(card)", "element": "\(element)", "reason": "\(reason)"])
         return .lost(reason: reason)
     }

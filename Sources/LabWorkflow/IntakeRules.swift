@@ -65,7 +65,9 @@ public enum ScanOutcome: Sendable, Hashable {
         case let .acceptedBeforePeriodEnd(card, _, end):
             "card \(card) taken in BEFORE its period ends (\(end)): returned early"
         case let .alreadyScanned(card): "card \(card) is already scanned in this return"
-        case let .unreadable(code): "\"\(code)\" is not a card number: scan again or type it"
+        // What was scanned is shown with its control characters escaped: an ESC or BEL from a scanner
+        // must not drive the bench's terminal.
+        case let .unreadable(code): "\"\(ControlCharacters.escaped(code))\" is not a card number: scan again or type it"
         case let .unknownCard(card): "card \(card) is not a card of this lab: put it aside"
         case let .notIssued(card, state): "card \(card) was not issued to anyone (it is \(state.rawValue)): put it aside"
         case let .otherCustomer(card, customer): "card \(card) belongs to customer \(customer), not this one: put it aside"

@@ -15,8 +15,33 @@ public enum ManifestFile {
         }
         let decoder = JSONDecoder()
         decoder.dateDecodingStrategy = .iso8601
-        do { return try decoder.decode([ShipmentCard].self, from: data) } catch {
-            throw ManifestFileError.invalid(path: path, reason: "\(error)")
+        let cards: [ShipmentCard]
+        do { cards = try decoder.decode([ShipmentCard].self, from: data) } catch {
+            throw ManifestFileError.invalid(path: path, reason: describe(error))
+        }
+        // Checked here, before the readout opens a batch.
+        do { try ManifestValidation.check(cards) } catch {
+            throw ManifestFileError.invalid(path: path, reason: "entry \(error.entry) (card \(ControlCharacters.escaped(String(error.cardID.prefix(64))))): \(error.reason)")
+        }
+        return cards
+    }
+
+    /// A JSON decoding error in one line: where, and what was expected.
+    static func describe(_ error: any Error) -> String {
+        func at(_ path: [any CodingKey]) -> String {
+            guard let first = path.first?.intValue else { return path.isEmpty ? "" : " at " + path.map(\.stringValue).joined(separator: ".") }
+            let rest = path.dropFirst().map(\.stringValue).joined(separator: ".")
+            return " in entry \(first + 1)" + (rest.isEmpty ? "" : ", field \(rest)")
+        }
+        switch error as? DecodingError {
+        case let .typeMismatch(_, c)?, let .valueNotFound(_, c)?:
+            return "a value is missing or of the wrong type\(at(c.codingPath))"
+        case let .keyNotFound(key, c)?:
+            return "the field \(key.stringValue) is missing\(at(c.codingPath))"
+        case let .dataCorrupted(c)?:
+            return c.codingPath.isEmpty ? "it is not JSON" : "a value is not valid\(at(c.codingPath)) (\(c.debugDescription))"
+        default:
+            return "\(error)"
         }
     }
 }

@@ -19,6 +19,9 @@ public struct ReadoutJob: Sendable {
     /// Whether a finished batch is evaluated into doses (false for anneal background checks, whose
     /// readings are not doses of a wearer).
     public var evaluatesDoses = true
+    /// Reader QC is recorded once per session: when set, a batch that already has a QC record taken
+    /// at or after this time gets no other (a reconnect within one run is not a new session).
+    public var readerQCSessionStart: Date?
 
     public init(store: any LabStore, logger: Logger, now: @escaping @Sendable () -> Date = { Date() }) {
         self.store = store
@@ -61,6 +64,7 @@ public struct ReadoutJob: Sendable {
         profile: WireProfile = .lifMgTiDefault,
         progress: @escaping @Sendable (ReadoutProgress) -> Void = { _ in }
     ) async throws -> Result {
+        try ManifestValidation.check(manifest)  // before any batch is opened
         let connection = try await reader.connect()
         let identity = connection.identity
         let source = Self.source(for: identity)
@@ -87,11 +91,13 @@ public struct ReadoutJob: Sendable {
         // Reader QC before reading on: dark counts, reference light, HV, heater. A reader that comes
         // back mid-operation (re-plug, restart while heating) answers QC with `busy`: let it settle.
         let settled = try await reader.waitUntilSettled()
-        let qc = try await reader.qc()
-        _ = try store.saveReaderQC(ReaderQCRecord(
-            batchID: batchID, takenAt: now(), pmtDarkCountsPerSecond: qc.pmtDarkCountsPerSecond,
-            referenceLightCounts: qc.referenceLightCounts, highVoltageVolts: qc.highVoltageVolts,
-            heaterDeciCelsius: qc.heaterDeciCelsius))
+        if try !readerQCRecordedThisSession(batchID) {
+            let qc = try await reader.qc()
+            _ = try store.saveReaderQC(ReaderQCRecord(
+                batchID: batchID, takenAt: now(), pmtDarkCountsPerSecond: qc.pmtDarkCountsPerSecond,
+                referenceLightCounts: qc.referenceLightCounts, highVoltageVolts: qc.highVoltageVolts,
+                heaterDeciCelsius: qc.heaterDeciCelsius))
+        }
         if settled.state == .idle || settled.state == .cardLoaded {
             _ = try await reader.setProfile(Self.wire(batch.timeTemperatureProfile))
         }
@@ -103,6 +109,13 @@ public struct ReadoutJob: Sendable {
         return .read(Outcome(
             batch: batch, resumed: resumed, elementsBefore: before, summary: summary, doses: doses,
             manifest: try store.manifest(batch: batchID), reader: identity, link: await reader.linkCounters()))
+    }
+
+    /// Whether the batch has a QC record of this session (see ``readerQCSessionStart``).
+    func readerQCRecordedThisSession(_ batchID: ReadoutBatch.ID) throws -> Bool {
+        guard let start = readerQCSessionStart else { return false }
+        // Stored times have millisecond precision: allow for the rounding.
+        return try store.readerQC(batch: batchID).contains { $0.takenAt >= start.addingTimeInterval(-0.001) }
     }
 
     /// "B" + UTC date and time: `B20261123-1530` (14 characters, within the reader's 16).

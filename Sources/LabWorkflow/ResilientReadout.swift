@@ -82,6 +82,8 @@ public struct ResilientReadout: Sendable {
     public struct Outcome: Sendable {
         /// The last run of the job (it covers the batch from the last resume on).
         public var result: ReadoutJob.Result
+        /// What the whole call did, across reconnects (nil when there was nothing to read).
+        public var tally: RunTally?
         /// How often the reader was disconnected and came back.
         public var reconnections: Int
         /// How often fault events were cleared on the operator's word (including at the start).
@@ -111,7 +113,20 @@ public struct ResilientReadout: Sendable {
         notify: @escaping @Sendable (Notice) -> Void = { _ in }
     ) async throws -> Outcome {
         var reader = TLReader(transport: try await opener.open(nil), configuration: policy.readerConfiguration, logger: logger)
-        var serial: String?
+        // The first contact: a device that never answers is not a reader that went away — fail at once
+        // with its own message (there is no batch to keep open, nothing to wait for).
+        let identity: WireReaderIdentity
+        do {
+            identity = try await reader.connect().identity
+        } catch {
+            await reader.close()
+            guard Self.isConnectionLoss(error) else { throw error }
+            throw ResilientReadoutError.noAnswer(reason: Self.shortReason(error))
+        }
+        var serial: String? = identity.serial
+        let start = try RunTally.Start(store: job.store, source: ReadoutJob.source(for: identity))
+        var job = self.job
+        job.readerQCSessionStart = job.now()
         var reconnections = 0
         var clearances = 0
         if policy.clearFaultsAtStart {
@@ -127,7 +142,11 @@ public struct ResilientReadout: Sendable {
                 await settle(reader)
                 let result = try await job.run(reader: reader, manifest: manifest, groupID: groupID, profile: profile, progress: progress)
                 await reader.close()
-                return Outcome(result: result, reconnections: reconnections, faultClearances: clearances)
+                var tally: RunTally?
+                if case let .read(outcome) = result, let id = outcome.batch.id {
+                    tally = try start.tally(store: job.store, batch: id)
+                }
+                return Outcome(result: result, tally: tally, reconnections: reconnections, faultClearances: clearances)
             } catch {
                 serial = await reader.identity?.serial ?? serial
                 if let events = Self.operatorFault(error) {

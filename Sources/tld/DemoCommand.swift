@@ -44,8 +44,11 @@ struct Demo: AsyncParsableCommand {
     func run() async throws {
         let logger = makeLogger(verbose: logging.verbose)
         try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
+        let lock = try WriterLock.acquire(for: store.path, holder: "tld demo")
+        defer { lock.release() }
         let labStore = try SQLiteLabStore.open(path: store.path, logger: logger)
-        let protector = try key.protector(database: store.path)
+        // Before anything is written: a missing, unreadable or wrong key stops the demo here.
+        let protector = try key.protector(store: labStore, database: store.path)
         func file(_ name: String) -> String { URL(fileURLWithPath: out).appendingPathComponent(name).path }
 
         // 1. The lab's records and the first shipment.

@@ -40,6 +40,8 @@ struct Intake: ParsableCommand {
         let logger = makeLogger(verbose: logging.verbose)
         let labStore = try SQLiteLabStore.open(path: store.path, logger: logger)
         guard let c = try labStore.customer(id: customer) else { throw ValidationError("No customer \(customer) in \(store.path).") }
+        // A handover may enrol a person: the key is checked before anything is written.
+        let protector = try key.protector(store: labStore, database: store.path)
         var station = try IntakeStation.open(store: labStore, customerID: customer, arrivedOn: arrived ?? today(), logger: logger)
         let bench = BenchOutput(interactive: isatty(STDIN_FILENO) == 1 && isatty(STDOUT_FILENO) == 1)
         bench.say("Return #\(station.customerReturn.id?.rawValue ?? 0) of \(c.id) \(c.name), arrived \(station.customerReturn.arrivedOn). Scan cards; 'help' for commands.")
@@ -55,15 +57,14 @@ struct Intake: ParsableCommand {
             case "missing":
                 try bench.listMissing(station.missingCards())
             case "handover":
-                guard words.count >= 3 else { bench.show(.warning, "usage: handover CARD NAME [ID]"); continue }
-                var nameWords = Array(words.dropFirst(2))
-                var sealed: ProtectedNationalID?
-                if let last = nameWords.last, nameWords.count > 1, (try? NationalIDProtector.digits(of: last)) != nil {
-                    sealed = try key.protector(database: store.path).protect(last)
-                    nameWords.removeLast()
+                let handover: HandoverLine
+                do { handover = try HandoverLine.parse(Array(words.dropFirst())) } catch {
+                    bench.show(.error, error.description)
+                    continue
                 }
-                station.reportHandover(cardID: words[1], to: nameWords.joined(separator: " "), nationalID: sealed)
-                bench.show(.warning, "handover of \(words[1]) to \(nameWords.joined(separator: " ")) noted"
+                let sealed = try handover.nationalID.map { try protector.protect($0) }
+                station.reportHandover(cardID: handover.cardID, to: handover.name, nationalID: sealed)
+                bench.show(.warning, "handover of \(handover.cardID) to \(handover.name) noted"
                            + (sealed == nil ? "" : " (will be enrolled)") + ": recorded when the card is scanned")
             case "done":
                 _ = try station.close()
@@ -93,6 +94,9 @@ struct BenchOutput {
         FileHandle.standardOutput.write(Data((text + "\n").utf8))
     }
 
+    /// Text that may hold what was typed or scanned: control characters shown escaped, never sent raw.
+    func echo(_ text: String) -> String { ControlCharacters.escaped(text) }
+
     func show(_ cue: IntakeCue, _ message: String) {
         let tag: String
         switch cue {
@@ -100,7 +104,7 @@ struct BenchOutput {
         case .warning: tag = interactive ? "\u{1B}[1;33m! " : "WARN  "
         case .error: tag = interactive ? "\u{07}\u{1B}[1;31m✗ " : "ERROR "
         }
-        say(tag + message + (interactive ? "\u{1B}[0m" : ""))
+        say(tag + echo(message) + (interactive ? "\u{1B}[0m" : ""))
     }
 
     func listMissing(_ issues: [CardIssue]) {

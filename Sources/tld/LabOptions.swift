@@ -5,12 +5,20 @@ import LabStore
 /// Where the key that seals national IDs comes from.
 struct NationalIDKeyOptions: ParsableArguments {
     @Option(help: ArgumentHelp(
-        "File with the base64 national-ID master key, used when $TLD_NATIONAL_ID_KEY is not set (default: the database path + .key; created with mode 0600 if missing).",
+        "File with the base64 national-ID master key, used when $TLD_NATIONAL_ID_KEY is not set (default: the database path + .key). Created (mode 0600) only for a new lab with no wearers; never replaced.",
         valueName: "path"))
     var keyFile: String?
 
+    func path(database: String) -> String { keyFile ?? database + ".key" }
+
+    /// The key, checked against the database at `database` (see `NationalIDKeyring`).
     func protector(database: String) throws -> NationalIDProtector {
-        try NationalIDProtector.load(environment: ProcessInfo.processInfo.environment, keyFile: keyFile ?? database + ".key")
+        try protector(store: try SQLiteLabStore.open(path: database, logger: makeLogger(verbose: false)), database: database)
+    }
+
+    /// The key, checked against `store`'s check value; a new lab gets a new key file.
+    func protector(store: SQLiteLabStore, database: String) throws -> NationalIDProtector {
+        try NationalIDKeyring.protector(environment: ProcessInfo.processInfo.environment, keyFile: path(database: database), store: store)
     }
 }
 

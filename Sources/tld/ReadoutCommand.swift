@@ -78,6 +78,11 @@ struct Readout: AsyncParsableCommand {
 
     func run() async throws {
         let logger = makeLogger(verbose: logging.verbose)
+        // One writer per database and per simulator state file (exit 75 when another run has them).
+        let lock = try WriterLock.acquire(for: store.path, holder: "tld readout")
+        defer { lock.release() }
+        var stateLock: WriterLock?
+        defer { stateLock?.release() }
         let labStore = try SQLiteLabStore.open(path: store.path, logger: logger)
         let job = ReadoutJob(store: labStore, logger: logger)
         var server: PtyReaderServer?
@@ -93,6 +98,7 @@ struct Readout: AsyncParsableCommand {
             }
             let statePath = simState ?? URL(fileURLWithPath: store.path).deletingLastPathComponent()
                 .appendingPathComponent("tld-sim-state.json").path
+            stateLock = try WriterLock.acquire(for: statePath, holder: "tld readout")
             if newShipment { try? FileManager.default.removeItem(atPath: statePath) }
             let pace: ReaderEngine.Pace = speedMs.map { .elementMilliseconds($0) } ?? .scenario
             let srv = PtyReaderServer(engine: try ReaderEngine(scenario: sc, statePath: statePath, pace: pace))
@@ -113,15 +119,23 @@ struct Readout: AsyncParsableCommand {
             policy: .init(reconnectTimeout: .milliseconds(Int64((reconnectTimeout * 1000).rounded())), clearFaultsAtStart: clearFaults),
             logger: logger)
         let result: ReadoutJob.Result
+        let tally: RunTally?
         do {
-            result = try await readout.run(manifest: shipment, groupID: groupID, progress: bar.update, notify: { notice in
+            let run = try await readout.run(manifest: shipment, groupID: groupID, progress: bar.update, notify: { notice in
                 bar.finish()
                 note(notice.description)
-            }).result
+            })
+            (result, tally) = (run.result, run.tally)
             bar.finish()
         } catch let error as SerialError where !simulate {
             bar.finish()
             throw CommandFailure("cannot open the reader at \(devicePath): \(error)")
+        } catch let error as ResilientReadoutError where error.isNoAnswer {
+            bar.finish()
+            throw error  // nothing was opened: no "resume" hint (exit 69)
+        } catch let error as ManifestValidation.Problem {
+            bar.finish()
+            throw error  // refused before any batch was opened (exit 65)
         } catch {
             bar.finish()
             throw ReadoutFailed(reason: "\(error)", database: store.path,
@@ -145,8 +159,10 @@ struct Readout: AsyncParsableCommand {
                 if let card = s.resumedCardID { msg += "; continued card \(card), which was still in the reader" }
                 note(msg + ".")
             }
-            note("Batch \(outcome.batch.groupID): \(s.cardIDs.count) cards read in this run, \(s.elementsStored) elements stored, "
-                 + "\(s.elementsLost) lost; link: \(outcome.link.retransmissions) retransmissions, \(outcome.link.damagedFrames) damaged frames. "
+            // The whole run, across reconnects (the job's own summary covers the last segment only).
+            let t = tally ?? RunTally(cardIDs: s.cardIDs, elementsStored: s.elementsStored, elementsLost: s.elementsLost, elementsBefore: outcome.elementsBefore)
+            note("Batch \(outcome.batch.groupID): \(t.cardIDs.count) cards read in this run, \(t.elementsStored) elements stored, "
+                 + "\(t.elementsLost) lost; link: \(outcome.link.retransmissions) retransmissions, \(outcome.link.damagedFrames) damaged frames. "
                  + "Database: \(store.path)")
             guard let id = outcome.batch.id else { return }
             print(DoseTable.render(try ResultRows.rows(store: labStore, batch: id), as: format), terminator: "")

@@ -22,6 +22,8 @@ enum SimulatedReadout {
         logger: Logger, evaluate: Bool, speedMilliseconds: Double
     ) async throws -> ReadoutBatch {
         let scenario = try Scenario.load(path: scenarioPath)
+        let stateLock = try WriterLock.acquire(for: statePath, holder: "tld demo")
+        defer { stateLock.release() }
         let server = PtyReaderServer(engine: try ReaderEngine(
             scenario: scenario, statePath: statePath, pace: .elementMilliseconds(speedMilliseconds)))
         let device = try server.start()

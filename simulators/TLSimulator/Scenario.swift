@@ -78,6 +78,18 @@ public struct Scenario: Sendable, Hashable, Codable {
         guard backgroundNanoSievertPerHour >= 0 && backgroundNanoSievertPerHour < 1e6 else {
             throw .invalidValue(card: nil, field: "backgroundNanoSievertPerHour", reason: "must be 0 or more")
         }
+        // IDENTIFY sends model, firmware and serial as protocol strings: 1…64 UTF-8 bytes here (PROTOCOL.md:
+        // "a u8 byte count followed by that many UTF-8 bytes (at most 64)"); the lab finds a resumed batch
+        // by the serial, so it must not be empty, and it names a USB device, so printable ASCII only.
+        for (field, value) in [("reader.model", reader.model), ("reader.firmware", reader.firmware), ("reader.serial", reader.serial)] {
+            guard (1...64).contains(value.utf8.count),
+                  !value.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
+                throw .invalidValue(card: nil, field: field, reason: "must be 1 to 64 bytes of text without control characters")
+            }
+        }
+        guard reader.serial.unicodeScalars.allSatisfy({ $0.isASCII && (0x21...0x7E).contains($0.value) }) else {
+            throw .invalidValue(card: nil, field: "reader.serial", reason: "must be printable ASCII without spaces")
+        }
         guard cards.count <= Int(UInt16.max) else {
             throw .invalidValue(card: nil, field: "cards", reason: "holds more cards than a magazine counter can report")
         }
@@ -169,8 +181,8 @@ public struct ScenarioCard: Sendable, Hashable, Codable {
             throw .invalidValue(card: name, field: "angleDegrees", reason: "must be between 0 and 60 degrees")
         }
         if let e = elements {
-            guard Set(e).count == e.count, e.allSatisfy({ (1...CardGeometry.elementsPerCard).contains($0) }) else {
-                throw .invalidValue(card: name, field: "elements", reason: "must list distinct positions 1–4")
+            guard !e.isEmpty, Set(e).count == e.count, e.allSatisfy({ (1...CardGeometry.elementsPerCard).contains($0) }) else {
+                throw .invalidValue(card: name, field: "elements", reason: "must list one to four distinct positions 1–4")
             }
         }
     }

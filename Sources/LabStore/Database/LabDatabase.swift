@@ -24,7 +24,11 @@ import Logging
 /// - a busy timeout (``busyTimeoutSeconds``, `sqlite3_busy_timeout`) so a second program on the
 ///   same file waits for the lock instead of failing at once.
 ///
-/// Opening runs every pending migration (see `LabMigrations`) before it returns.
+/// Opening runs every pending migration (see `LabMigrations`) before it returns. Before that, a file
+/// that is not a lab database (another program's SQLite file) is refused and left untouched, and a
+/// lab database gets the lab's SQLite application ID (``LabDatabaseIdentity``). Two programs that
+/// open a new file at the same moment both end with one fully migrated database: a migration that
+/// failed because the other program applied it first is not an error.
 public struct LabDatabase: Sendable {
     /// The GRDB connection: a `DatabasePool` for a file, a `DatabaseQueue` in memory.
     let writer: any DatabaseWriter
@@ -45,6 +49,7 @@ public struct LabDatabase: Sendable {
     /// - Throws: ``LabStoreError/cannotOpen(path:reason:)``, ``LabStoreError/migrationFailed(reason:)``
     ///   or ``LabStoreError/databaseIsNewer(unknownMigrations:)``.
     public static func open(path: String, logger: Logger) throws(LabStoreError) -> LabDatabase {
+        try LabDatabaseIdentity.check(path: path)
         let pool: DatabasePool
         do {
             pool = try DatabasePool(path: path, configuration: makeConfiguration(writeAheadLog: true))
@@ -52,6 +57,7 @@ public struct LabDatabase: Sendable {
             // synchronous = NORMAL; raise it to FULL on the one connection that writes.
             try pool.writeWithoutTransaction { db in
                 try db.execute(sql: "PRAGMA synchronous = FULL")
+                try LabDatabaseIdentity.stamp(db)
             }
         } catch {
             throw .cannotOpen(path: path, reason: "\(error)")
@@ -73,6 +79,9 @@ public struct LabDatabase: Sendable {
             throw .cannotOpen(path: ":memory:", reason: "\(error)")
         }
         let database = LabDatabase(writer: queue, path: nil)
+        do { try queue.writeWithoutTransaction(LabDatabaseIdentity.stamp) } catch {
+            throw .cannotOpen(path: ":memory:", reason: "\(error)")
+        }
         try database.migrate(logger: logger)
         return database
     }
@@ -89,24 +98,42 @@ public struct LabDatabase: Sendable {
     private func migrate(logger: Logger) throws(LabStoreError) {
         let migrator = LabMigrations.makeMigrator()
         let known = Set(migrator.migrations)
-        let applied: Set<String>
+        // GRDB reads the applied migrations outside the transactions that apply them, so a program
+        // opening a new file at the same moment as another may try a migration the other has just
+        // applied, and fail ("table … already exists"; rolled back, nothing changed). Then the set of
+        // applied migrations has grown: read it again and go on. Each migration is one transaction.
+        var attempts = 0
+        while true {
+            let applied = try appliedIdentifiers(migrator)
+            let unknown = applied.subtracting(known)
+            guard unknown.isEmpty else {
+                throw .databaseIsNewer(unknownMigrations: unknown.sorted())
+            }
+            let pending = migrator.migrations.filter { !applied.contains($0) }
+            guard !pending.isEmpty else { return }
+            do {
+                try migrator.migrate(writer)
+                logger.notice("migrated lab database", metadata: ["migrations": "\(pending.joined(separator: ", "))"])
+                return
+            } catch {
+                attempts += 1
+                let now = (try? appliedIdentifiers(migrator)) ?? applied
+                guard now != applied, attempts <= migrator.migrations.count + 1 else {
+                    throw .migrationFailed(reason: "\(error)")
+                }
+                logger.info("another program migrated the database at the same time; checking again")
+            }
+        }
+    }
+
+    private func appliedIdentifiers(_ migrator: DatabaseMigrator) throws(LabStoreError) -> Set<String> {
         do {
-            applied = try writer.read { db in try migrator.appliedIdentifiers(db) }
+            return try writer.read { db in
+                try db.tableExists("grdb_migrations") ? try migrator.appliedIdentifiers(db) : []
+            }
         } catch {
             throw .migrationFailed(reason: "\(error)")
         }
-        let unknown = applied.subtracting(known)
-        guard unknown.isEmpty else {
-            throw .databaseIsNewer(unknownMigrations: unknown.sorted())
-        }
-        let pending = migrator.migrations.filter { !applied.contains($0) }
-        guard !pending.isEmpty else { return }
-        do {
-            try migrator.migrate(writer)
-        } catch {
-            throw .migrationFailed(reason: "\(error)")
-        }
-        logger.notice("migrated lab database", metadata: ["migrations": "\(pending.joined(separator: ", "))"])
     }
 
     /// The migrations applied to this database, in order.

@@ -11,6 +11,9 @@ public enum LabStoreError: Error, Sendable, Equatable, CustomStringConvertible {
     case migrationFailed(reason: String)
     /// The database was migrated by a newer program that knows migrations this one does not.
     case databaseIsNewer(unknownMigrations: [String])
+    /// The file is not a lab database (another program's SQLite file, or not SQLite at all); it was
+    /// left untouched.
+    case notALabDatabase(path: String, reason: String)
 
     // MARK: Invalid input
 
@@ -110,6 +113,8 @@ public enum LabStoreError: Error, Sendable, Equatable, CustomStringConvertible {
             "cannot open the lab database at \(path): \(reason)"
         case let .migrationFailed(reason):
             "the lab database schema could not be migrated: \(reason)"
+        case let .notALabDatabase(path, reason):
+            "\(path) is not a lab database: \(reason); it was left untouched (give the lab's database with --database)"
         case let .databaseIsNewer(unknown):
             "the lab database was written by a newer program (unknown migrations: \(unknown.joined(separator: ", ")))"
         case let .invalidGroupID(groupID):

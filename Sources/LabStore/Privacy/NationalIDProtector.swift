@@ -31,6 +31,7 @@ public struct NationalIDProtector: Sendable, CustomStringConvertible {
     // Raw key bytes (`SymmetricKey` is not `Sendable`); a `SymmetricKey` is made for each use.
     private let encryptionKeyBytes: Data
     private let lookupKeyBytes: Data
+    private let checkKeyBytes: Data
     private var encryptionKey: SymmetricKey { SymmetricKey(data: encryptionKeyBytes) }
     private var lookupKey: SymmetricKey { SymmetricKey(data: lookupKeyBytes) }
 
@@ -46,6 +47,9 @@ public struct NationalIDProtector: Sendable, CustomStringConvertible {
         lookupKeyBytes = HKDF<SHA256>.deriveKey(
             inputKeyMaterial: master, info: Data("tld national-id hmac v1".utf8), outputByteCount: 32
         ).withUnsafeBytes { Data($0) }
+        checkKeyBytes = HKDF<SHA256>.deriveKey(
+            inputKeyMaterial: master, info: Data("tld national-id key check v1".utf8), outputByteCount: 32
+        ).withUnsafeBytes { Data($0) }
     }
 
     public init(masterKeyBase64: String) throws(NationalIDError) {
@@ -55,38 +59,39 @@ public struct NationalIDProtector: Sendable, CustomStringConvertible {
         try self.init(masterKey: data)
     }
 
-    /// The key from `TLD_NATIONAL_ID_KEY`, else from the file at `keyFile` (base64 text), else a new
-    /// random key written to `keyFile` with mode 0600 (first run of a new lab database).
+    /// The key from `TLD_NATIONAL_ID_KEY`, else from the file at `keyFile` (base64 text). Never
+    /// creates or replaces a key: a missing file is ``NationalIDError/keyMissing(path:)``, an
+    /// unreadable one ``NationalIDError/keyUnreadable(path:reason:)``. A new lab's key is made by
+    /// ``NationalIDKeyring`` (which also checks the key belongs to the database).
     public static func load(environment: [String: String], keyFile: String) throws(NationalIDError) -> NationalIDProtector {
         if let value = environment[environmentVariable], !value.isEmpty {
-            return try NationalIDProtector(masterKeyBase64: value)
+            do { return try NationalIDProtector(masterKeyBase64: value) } catch {
+                throw .keyUnreadable(path: "$\(environmentVariable)", reason: "it is not the base64 of 32 bytes")
+            }
         }
-        if let text = try? String(contentsOfFile: keyFile, encoding: .utf8) {
-            return try NationalIDProtector(masterKeyBase64: text)
+        let key = try NationalIDKeyFile.read(path: keyFile)
+        do { return try NationalIDProtector(masterKey: key) } catch {
+            throw .keyUnreadable(path: keyFile, reason: "it does not hold the base64 of 32 bytes")
         }
-        let key = SymmetricKey(size: .bits256).withUnsafeBytes { Data($0) }
-        // Written to a private temporary file and renamed into place: a crash never leaves a
-        // half-written or world-readable key file.
-        let temporary = keyFile + ".tmp-\(ProcessInfo.processInfo.processIdentifier)"
-        let created = FileManager.default.createFile(
-            atPath: temporary, contents: Data(key.base64EncodedString().utf8), attributes: [.posixPermissions: 0o600])
-        guard created, rename(temporary, keyFile) == 0 else { throw .badKey("cannot create the key file \(keyFile)") }
-        return try NationalIDProtector(masterKey: key)
+    }
+
+    /// The key check value: HMAC-SHA256 of a fixed label under its own HKDF-derived key. Stored in the
+    /// database when the first ID is sealed, so a wrong key is refused before it seals or looks up
+    /// anything. It reveals nothing about the key (HMAC is a PRF, RFC 2104).
+    public var keyCheckValue: Data {
+        Data(HMAC<SHA256>.authenticationCode(for: Data("tld national-id key check v1".utf8), using: SymmetricKey(data: checkKeyBytes)))
+    }
+
+    /// A new random 32-byte master key.
+    public static func newMasterKey() -> Data {
+        SymmetricKey(size: .bits256).withUnsafeBytes { Data($0) }
     }
 
     public var description: String { "NationalIDProtector(AES-256-GCM, HMAC-SHA256; key hidden)" }
 
-    /// The ID's 10 digits: `DDMMYY-SSSS` or `DDMMYYSSSS`, with a real day and month.
+    /// The ID's 10 digits: `DDMMYY-SSSS` or `DDMMYYSSSS`, with a real birth date (``NationalIDFormat``).
     public static func digits(of nationalID: String) throws(NationalIDError) -> String {
-        let digits = nationalID.filter { $0 != "-" && $0 != " " }
-        guard digits.utf8.count == 10, digits.utf8.allSatisfy({ (0x30...0x39).contains($0) }) else {
-            throw .malformed
-        }
-        let bytes = Array(digits.utf8).map { Int($0) - 48 }
-        let day = bytes[0] * 10 + bytes[1]
-        let month = bytes[2] * 10 + bytes[3]
-        guard (1...31).contains(day), (1...12).contains(month) else { throw .malformed }
-        return digits
+        do { return try NationalIDFormat.digits(of: nationalID) } catch { throw .malformed }
     }
 
     public func protect(_ nationalID: String) throws(NationalIDError) -> ProtectedNationalID {
@@ -130,12 +135,33 @@ public enum NationalIDError: Error, Sendable, Hashable, CustomStringConvertible 
     case malformed
     case badKey(String)
     case cannotOpen
+    /// No key file at `path` (and no `TLD_NATIONAL_ID_KEY`), while the database holds sealed IDs.
+    case keyMissing(path: String)
+    /// The key file (or variable) exists but cannot be read or is not a key.
+    case keyUnreadable(path: String, reason: String)
+    /// The key's check value is not the one stored in the database: another lab's or an old key.
+    case wrongKey
+    /// A key file would be created where a file already is (never replaced).
+    case keyFileExists(path: String)
+    /// The key file could not be created or made durable.
+    case cannotWriteKey(path: String, reason: String)
 
     public var description: String {
         switch self {
         case .malformed: "the national ID is not 10 digits of the form DDMMYY-SSSS"
         case let .badKey(reason): "national-ID key: \(reason)"
         case .cannotOpen: "the national ID cannot be decrypted with this key (wrong key or damaged record)"
+        case let .keyMissing(path):
+            "the national-ID key file \(path) is missing and the database holds sealed national IDs: "
+                + "restore it from the key backup (or set \(NationalIDProtector.environmentVariable)); nothing was changed"
+        case let .keyUnreadable(path, reason):
+            "the national-ID key \(path) cannot be used: \(reason); nothing was changed (the key file was left as it is)"
+        case .wrongKey:
+            "this national-ID key does not belong to this database (its check value differs): use the lab's key or restore it from the backup; nothing was changed"
+        case let .keyFileExists(path):
+            "\(path) already exists: a key file is never written over"
+        case let .cannotWriteKey(path, reason):
+            "cannot write the key file \(path): \(reason)"
         }
     }
 }

@@ -8,7 +8,7 @@ struct LabDatabaseTests {
     static let tables = [
         "annealCheck", "annealRecord", "batchCard", "calibrationRecord", "card", "cardElement", "cardInspection",
         "cardIssue", "cardPrice", "cardTransition", "customer", "customerReturn", "doseAudit", "doseResult",
-        "elementReading", "enrolment", "readerQC", "readoutBatch", "returnScan", "shipment", "wearer",
+        "elementReading", "enrolment", "nationalIDKeyCheck", "readerQC", "readoutBatch", "returnScan", "shipment", "wearer",
     ]
 
     private func pragma(_ name: String, _ database: LabDatabase) throws -> String? {
