@@ -121,7 +121,7 @@ public struct ResilientReadout: Sendable {
         } catch {
             await reader.close()
             guard Self.isConnectionLoss(error) else { throw error }
-            throw ResilientReadoutError.noAnswer(reason: Self.shortReason(error))
+            throw ResilientReadoutError.noAnswer(reason: "\(error)")
         }
         var serial: String? = identity.serial
         let start = try RunTally.Start(store: job.store, source: ReadoutJob.source(for: identity))

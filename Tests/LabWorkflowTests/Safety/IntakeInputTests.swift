@@ -38,7 +38,7 @@ struct IntakeInputTests {
     @Test("an unreadable scan is echoed with ESC and BEL escaped, never raw")
     func controlCharactersEscaped() {
         let outcome = IntakeRules.classify(
-            code: "\u{1B}[2J\u{07}W1", card: nil, currentIssue: nil, customerID: "K-1001", returnID: 1,
+            code: "\u{1B}[2J\u{07}W1", card: nil, currentIssue: nil, customerID: "K-1001", returnID: .init(rawValue: 1),
             scannedInThisReturn: false, arrivedOn: try! CalendarDay(parsing: "2026-10-20"))
         #expect(outcome == .unreadable(code: "\u{1B}[2J\u{07}W1"))
         #expect(!outcome.message.unicodeScalars.contains { $0.properties.generalCategory == .control })
