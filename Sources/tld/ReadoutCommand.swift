@@ -29,6 +29,11 @@ struct Readout: AsyncParsableCommand {
 
             The batch's reader calibration comes from the calibration dosimeters read in it; without \
             them, the latest stored calibration of the same reader is used.
+
+            One readout at a time per database and per simulator state file: a second one stops at once \
+            with "in use by process N" (exit 75) and changes nothing. A device that does not answer the \
+            first HELLO stops at once (exit 69); a manifest with an invalid value is refused before any \
+            batch is opened (exit 65).
             """)
 
     @Flag(help: "Start the simulated reader on a pseudo-terminal and read its magazine.")
