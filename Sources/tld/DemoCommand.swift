@@ -44,7 +44,7 @@ struct Demo: AsyncParsableCommand {
     func run() async throws {
         let logger = makeLogger(verbose: logging.verbose)
         try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
-        let labStore = try SQLiteLabStore.open(path: store.path, logger: logger)
+        let labStore = try store.openOrCreate(logger: logger)
         let protector = try key.protector(database: store.path)
         func file(_ name: String) -> String { URL(fileURLWithPath: out).appendingPathComponent(name).path }
 

@@ -38,8 +38,8 @@ struct Intake: ParsableCommand {
 
     func run() throws {
         let logger = makeLogger(verbose: logging.verbose)
-        let labStore = try SQLiteLabStore.open(path: store.path, logger: logger)
-        guard let c = try labStore.customer(id: customer) else { throw ValidationError("No customer \(customer) in \(store.path).") }
+        let labStore = try store.openExisting(logger: logger)
+        guard let c = try labStore.customer(id: customer) else { throw ToolError.refused("no customer \(customer) in \(store.path) (see tld customer list)") }
         var station = try IntakeStation.open(store: labStore, customerID: customer, arrivedOn: arrived ?? today(), logger: logger)
         let bench = BenchOutput(interactive: isatty(STDIN_FILENO) == 1 && isatty(STDOUT_FILENO) == 1)
         bench.say("Return #\(station.customerReturn.id?.rawValue ?? 0) of \(c.id) \(c.name), arrived \(station.customerReturn.arrivedOn). Scan cards; 'help' for commands.")

@@ -78,7 +78,9 @@ struct Readout: AsyncParsableCommand {
 
     func run() async throws {
         let logger = makeLogger(verbose: logging.verbose)
-        let labStore = try SQLiteLabStore.open(path: store.path, logger: logger)
+        // The simulated readout brings its own shipment (make run on a fresh machine); a real reader
+        // reads into the lab's existing database.
+        let labStore = try simulate ? store.openOrCreate(logger: logger) : store.openExisting(logger: logger)
         let job = ReadoutJob(store: labStore, logger: logger)
         var server: PtyReaderServer?
         defer { server?.stop() }
@@ -89,7 +91,7 @@ struct Readout: AsyncParsableCommand {
         if simulate {
             let sc: Scenario
             do { sc = try scenario.map { path throws(ScenarioError) in try Scenario.load(path: path) } ?? Scenario.builtin() } catch {
-                throw CommandFailure("scenario \(scenario ?? "builtin"): \(error)")
+                throw CommandFailure("scenario \(scenario ?? "builtin"): \(error)", status: .dataError)
             }
             let statePath = simState ?? URL(fileURLWithPath: store.path).deletingLastPathComponent()
                 .appendingPathComponent("tld-sim-state.json").path
@@ -121,7 +123,7 @@ struct Readout: AsyncParsableCommand {
             bar.finish()
         } catch let error as SerialError where !simulate {
             bar.finish()
-            throw CommandFailure("cannot open the reader at \(devicePath): \(error)")
+            throw CommandFailure("cannot open the reader at \(devicePath): \(error)", status: .unavailable)
         } catch {
             bar.finish()
             throw ReadoutFailed(reason: "\(error)", database: store.path,

@@ -1,0 +1,115 @@
+import ArgumentParser
+import Foundation
+import LabStore
+import LabWorkflow
+
+/// The exit codes of sysexits.h (FreeBSD sysexits(3); the same values in glibc's <sysexits.h>).
+enum SysExit: Int32, Sendable {
+    case usage = 64        // EX_USAGE: the command was used incorrectly
+    case dataError = 65    // EX_DATAERR: the input data was incorrect
+    case noInput = 66      // EX_NOINPUT: an input file did not exist or was not readable
+    case unavailable = 69  // EX_UNAVAILABLE: a service (the reader) is unavailable
+    case software = 70     // EX_SOFTWARE: an internal software error
+    case cantCreate = 73   // EX_CANTCREAT: an output file cannot be created
+    case ioError = 74      // EX_IOERR: an error while doing I/O
+    case tempFail = 75     // EX_TEMPFAIL: try again later (database locked, reader busy)
+    case noPermission = 77 // EX_NOPERM: insufficient permission
+    case config = 78       // EX_CONFIG: something was found in an unconfigured or misconfigured state
+}
+
+/// Failures of the tool itself, each with its exit code.
+enum ToolError: Error, CustomStringConvertible {
+    /// The lab's database file does not exist (and this command does not create one).
+    case noDatabase(path: String)
+    /// An input file cannot be read.
+    case unreadable(path: String, reason: String)
+    /// The lab's data refuses the request (no such record, a rule of the lab).
+    case refused(String)
+
+    var description: String {
+        switch self {
+        case let .noDatabase(path):
+            "no lab database at \(path): give --database or set TLD_DATABASE (tld import, tld customer add or tld cards add set up a new lab)"
+        case let .unreadable(path, reason): "cannot read \(path): \(reason)"
+        case let .refused(reason): reason
+        }
+    }
+
+    var status: SysExit {
+        switch self {
+        case .noDatabase, .unreadable: .noInput
+        case .refused: .dataError
+        }
+    }
+}
+
+/// The exit code and one-line message of an error a command threw while running.
+enum ExitStatus {
+    static func status(of error: any Error) -> SysExit {
+        switch error {
+        case let e as ToolError: return e.status
+        case let e as CommandFailure: return e.status
+        case let e as LabStoreError: return status(of: e)
+        case let e as NationalIDError:
+            switch e {
+            case .malformed: return .dataError
+            case .badKey, .cannotOpen: return .config
+            }
+        case let e as LabImport.Failure:
+            switch e {
+            case .rejected: return .dataError
+            case let .store(s): return status(of: s)
+            case .nationalID: return .config
+            }
+        case is UnenrolmentError, is CalendarDayError, is ImportRejected: return .dataError
+        case is ReadoutFailed: return .tempFail  // interrupted: the same command resumes
+        case is ValidationError: return .usage
+        case let e as CocoaError where e.code == .fileReadNoSuchFile: return .noInput
+        default: return .software
+        }
+    }
+
+    static func status(of error: LabStoreError) -> SysExit {
+        switch error {
+        case .cannotOpen: return .ioError
+        case .migrationFailed, .unexpected: return .software
+        case .databaseIsNewer: return .config
+        case .databaseBusy: return .tempFail
+        case let .database(_, code, _):
+            switch code {
+            case 5, 6: return .tempFail   // SQLITE_BUSY, SQLITE_LOCKED
+            case 10, 13, 15: return .ioError  // SQLITE_IOERR, SQLITE_FULL, SQLITE_PROTOCOL
+            case 14: return .noInput      // SQLITE_CANTOPEN
+            case 3, 8, 23: return .noPermission  // SQLITE_PERM, SQLITE_READONLY, SQLITE_AUTH
+            default: return .software
+            }
+        default: return .dataError
+        }
+    }
+}
+
+extension TLD {
+    /// Runs the command line. A command-line mistake prints the usage (ArgumentParser, exit 64); an
+    /// error while running prints one line `tld: error: …` and exits with its sysexits code.
+    static func main() async {
+        var command: any ParsableCommand
+        do {
+            command = try parseAsRoot()
+        } catch {
+            exit(withError: error)
+        }
+        do {
+            if var asyncCommand = command as? any AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch let error where error is CleanExit || error is ExitCode {
+            exit(withError: error)
+        } catch {
+            let message = "\(error)".replacingOccurrences(of: "\n", with: "\n  ")
+            FileHandle.standardError.write(Data("tld: error: \(message)\n".utf8))
+            Foundation.exit(ExitStatus.status(of: error).rawValue)
+        }
+    }
+}
