@@ -39,8 +39,8 @@ struct Import: ParsableCommand {
         // The whole file is checked before the database is touched, so a bad file creates nothing.
         if case let .failure(rejected) = ImportFile.parse(utf8: bytes) { throw LabImport.Failure.rejected(rejected) }
         let logger = makeLogger(verbose: logging.verbose)
-        let labStore = try store.openOrCreate(logger: logger)
         let protector = try key.protector(database: store.path)
+        let labStore = try store.openOrCreate(logger: logger)
         let s = try LabImport(store: labStore, protector: protector, logger: logger).run(utf8: bytes, orderedOn: ordered ?? today())
         if s.changedNothing {
             print("\(file): nothing to change (\(s.unchangedRows) enrolments already recorded).")

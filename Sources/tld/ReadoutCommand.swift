@@ -78,9 +78,9 @@ struct Readout: AsyncParsableCommand {
 
     func run() async throws {
         let logger = makeLogger(verbose: logging.verbose)
-        // The simulated readout brings its own shipment (make run on a fresh machine); a real reader
-        // reads into the lab's existing database.
-        let labStore = try simulate ? store.openOrCreate(logger: logger) : store.openExisting(logger: logger)
+        // The simulated readout and a readout with a manifest bring their own list of cards (make run
+        // on a fresh machine); a real reader without one reads into the lab's existing database.
+        let labStore = try simulate || manifest != nil ? store.openOrCreate(logger: logger) : store.openExisting(logger: logger)
         let job = ReadoutJob(store: labStore, logger: logger)
         var server: PtyReaderServer?
         defer { server?.stop() }

@@ -15,7 +15,8 @@ struct RecordListing {
     func render(_ format: ListFormat) -> String {
         switch format {
         case .table:
-            return rows.isEmpty ? "(none)\n" : ReportFormatting.textTable(columns, rows)
+            // A multi-line address stays on its row: lines joined by " / ".
+            return rows.isEmpty ? "(none)\n" : ReportFormatting.textTable(columns, rows.map { $0.map(Self.oneLine) })
         case .csv:
             return ([columns] + rows).map { $0.map(ReportFormatting.csv).joined(separator: ",") + "\r\n" }.joined()
         case .json:
@@ -30,7 +31,11 @@ struct RecordListing {
     func renderRecord(_ format: ListFormat) -> String {
         guard format == .table, let row = rows.first else { return render(format) }
         let width = columns.map(\.count).max() ?? 0
-        return zip(columns, row).map { ReportFormatting.pad($0 + ":", width + 1) + " " + $1 }.joined(separator: "\n") + "\n"
+        return zip(columns, row).map { ReportFormatting.pad($0 + ":", width + 1) + " " + Self.oneLine($1) }.joined(separator: "\n") + "\n"
+    }
+
+    static func oneLine(_ text: String) -> String {
+        text.split(whereSeparator: \.isNewline).joined(separator: " / ")
     }
 
     /// A JSON string literal (RFC 8259 §7).
