@@ -37,11 +37,15 @@ struct Import: ParsableCommand {
             throw ToolError.unreadable(path: file, reason: (error as NSError).localizedDescription)
         }
         // The whole file is checked before the database is touched, so a bad file creates nothing.
-        if case let .failure(rejected) = ImportFile.parse(utf8: bytes) { throw LabImport.Failure.rejected(rejected) }
+        let rows: [ImportFile.Row]
+        switch ImportFile.parse(utf8: bytes) {
+        case let .success(r): rows = r
+        case let .failure(rejected): throw LabImport.Failure.rejected(rejected)
+        }
         let logger = makeLogger(verbose: logging.verbose)
         let protector = try key.protector(database: store.path)
         let labStore = try store.openOrCreate(logger: logger)
-        let s = try LabImport(store: labStore, protector: protector, logger: logger).run(utf8: bytes, orderedOn: ordered ?? today())
+        let s = try LabImport(store: labStore, protector: protector, logger: logger).run(rows: rows, orderedOn: ordered ?? today())
         if s.changedNothing {
             print("\(file): nothing to change (\(s.unchangedRows) enrolments already recorded).")
         } else {

@@ -41,11 +41,14 @@ public struct LabImport: Sendable {
     /// Checks the whole file, seals its national IDs, and writes it in one transaction.
     /// - Parameter orderedOn: the order date recorded for new enrolments (the import day).
     public func run(utf8 bytes: [UInt8], orderedOn: CalendarDay) throws(Failure) -> MasterDataImportSummary {
-        let rows: [ImportFile.Row]
         switch ImportFile.parse(utf8: bytes) {
-        case let .success(r): rows = r
+        case let .success(rows): return try run(rows: rows, orderedOn: orderedOn)
         case let .failure(rejected): throw .rejected(rejected)
         }
+    }
+
+    /// Seals the national IDs of rows already checked by ``ImportFile`` and writes them in one transaction.
+    public func run(rows: [ImportFile.Row], orderedOn: CalendarDay) throws(Failure) -> MasterDataImportSummary {
         var sealed: [MasterDataImport.Row] = []
         sealed.reserveCapacity(rows.count)
         var seals: [String: ProtectedNationalID] = [:]  // one sealed box per person in the file
