@@ -46,7 +46,7 @@ struct Demo: AsyncParsableCommand {
         try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
         let lock = try WriterLock.acquire(for: store.path, holder: "tld demo")
         defer { lock.release() }
-        let labStore = try SQLiteLabStore.open(path: store.path, logger: logger)
+        let labStore = try store.openOrCreate(logger: logger)
         // Before anything is written: a missing, unreadable or wrong key stops the demo here.
         let protector = try key.protector(store: labStore, database: store.path)
         func file(_ name: String) -> String { URL(fileURLWithPath: out).appendingPathComponent(name).path }

@@ -3,54 +3,124 @@ import Foundation
 import LabStore
 import LabWorkflow
 
-/// The process's exit status for run-time refusals, per sysexits(3): 65 data error, 66 no input,
-/// 69 unavailable, 73 can't create, 75 temporary failure (busy, locked). Errors not listed keep
-/// ArgumentParser's handling (64 for usage errors, 1 otherwise).
-func sysexitStatus(for error: any Error) -> Int32? {
-    switch error {
-    case let error as WriterLockError:
-        if case .inUse = error { return 75 }
-        return 73
-    case let error as NationalIDError:
-        switch error {
-        case .keyMissing, .keyUnreadable: return 66
-        case .keyFileExists, .cannotWriteKey: return 73
-        case .wrongKey, .malformed, .badKey, .cannotOpen: return 65
+/// The exit codes of sysexits.h (FreeBSD sysexits(3); the same values in glibc's <sysexits.h>).
+enum SysExit: Int32, Sendable {
+    case usage = 64        // EX_USAGE: the command was used incorrectly
+    case dataError = 65    // EX_DATAERR: the input data was incorrect
+    case noInput = 66      // EX_NOINPUT: an input file did not exist or was not readable
+    case unavailable = 69  // EX_UNAVAILABLE: a service (the reader) is unavailable
+    case software = 70     // EX_SOFTWARE: an internal software error
+    case cantCreate = 73   // EX_CANTCREAT: an output file cannot be created
+    case ioError = 74      // EX_IOERR: an error while doing I/O
+    case tempFail = 75     // EX_TEMPFAIL: try again later (database locked, reader busy)
+    case noPermission = 77 // EX_NOPERM: insufficient permission
+    case config = 78       // EX_CONFIG: something was found in an unconfigured or misconfigured state
+}
+
+/// Failures of the tool itself, each with its exit code.
+enum ToolError: Error, CustomStringConvertible {
+    /// The lab's database file does not exist (and this command does not create one).
+    case noDatabase(path: String)
+    /// An input file cannot be read.
+    case unreadable(path: String, reason: String)
+    /// The lab's data refuses the request (no such record, a rule of the lab).
+    case refused(String)
+
+    var description: String {
+        switch self {
+        case let .noDatabase(path):
+            "no lab database at \(path): give --database or set TLD_DATABASE (tld import, tld customer add or tld cards add set up a new lab)"
+        case let .unreadable(path, reason): "cannot read \(path): \(reason)"
+        case let .refused(reason): reason
         }
-    case let error as LabStoreError:
-        switch error {
-        case .notALabDatabase: return 65
-        case .databaseBusy: return 75
-        default: return nil
+    }
+
+    var status: SysExit {
+        switch self {
+        case .noDatabase, .unreadable: .noInput
+        case .refused: .dataError
         }
-    case let error as ResilientReadoutError:
-        return error.isNoAnswer ? 69 : nil
-    case is ManifestValidation.Problem:
-        return 65
-    case let error as ManifestFileError:
-        if case .unreadable = error { return 66 }
-        return 65
-    default:
-        return nil
+    }
+}
+
+/// The exit code and one-line message of an error a command threw while running.
+enum ExitStatus {
+    static func status(of error: any Error) -> SysExit {
+        switch error {
+        case let e as ToolError: return e.status
+        case let e as CommandFailure: return e.status
+        case let e as LabStoreError: return status(of: e)
+        case let e as NationalIDError:
+            switch e {
+            case .malformed, .wrongKey: return .dataError
+            case .badKey, .cannotOpen: return .config
+            case .keyMissing, .keyUnreadable: return .noInput
+            case .keyFileExists, .cannotWriteKey: return .cantCreate
+            }
+        case let e as WriterLockError:
+            if case .inUse = e { return .tempFail }
+            return .cantCreate
+        case let e as ResilientReadoutError where e.isNoAnswer: return .unavailable
+        case is ManifestValidation.Problem: return .dataError
+        case let e as ManifestFileError:
+            if case .unreadable = e { return .noInput }
+            return .dataError
+        case let e as LabImport.Failure:
+            switch e {
+            case .rejected: return .dataError
+            case let .store(s): return status(of: s)
+            case .nationalID: return .config
+            }
+        case is UnenrolmentError, is CalendarDayError, is ImportRejected: return .dataError
+        case is ReadoutFailed: return .tempFail  // interrupted: the same command resumes
+        case is ValidationError: return .usage
+        case let e as CocoaError where e.code == .fileReadNoSuchFile: return .noInput
+        default: return .software
+        }
+    }
+
+    static func status(of error: LabStoreError) -> SysExit {
+        switch error {
+        case .cannotOpen: return .ioError
+        case .migrationFailed, .unexpected: return .software
+        case .databaseIsNewer: return .config
+        case .databaseBusy: return .tempFail
+        case .notALabDatabase: return .dataError
+        case let .database(_, code, _):
+            switch code {
+            case 5, 6: return .tempFail   // SQLITE_BUSY, SQLITE_LOCKED
+            case 10, 13, 15: return .ioError  // SQLITE_IOERR, SQLITE_FULL, SQLITE_PROTOCOL
+            case 14: return .noInput      // SQLITE_CANTOPEN
+            case 3, 8, 23: return .noPermission  // SQLITE_PERM, SQLITE_READONLY, SQLITE_AUTH
+            default: return .software
+            }
+        default: return .dataError
+        }
     }
 }
 
 extension TLD {
-    /// ArgumentParser's `main`, with the exit statuses above.
+    /// Runs the command line. A command-line mistake prints the usage (ArgumentParser, exit 64); an
+    /// error while running prints one line `tld: error: …` and exits with its sysexits code.
     static func main() async {
+        var command: any ParsableCommand
         do {
-            var command = try parseAsRoot()
-            if var asyncCommand = command as? AsyncParsableCommand {
+            command = try parseAsRoot()
+        } catch {
+            exit(withError: error)
+        }
+        do {
+            if var asyncCommand = command as? any AsyncParsableCommand {
                 try await asyncCommand.run()
             } else {
                 try command.run()
             }
-        } catch {
-            if let status = sysexitStatus(for: error) {
-                FileHandle.standardError.write(Data("Error: \(error)\n".utf8))
-                Foundation.exit(status)
-            }
+        } catch let error where error is CleanExit || error is ExitCode {
             exit(withError: error)
+        } catch {
+            let message = "\(error)".replacingOccurrences(of: "\n", with: "\n  ")
+            FileHandle.standardError.write(Data("tld: error: \(message)\n".utf8))
+            Foundation.exit(ExitStatus.status(of: error).rawValue)
         }
     }
 }

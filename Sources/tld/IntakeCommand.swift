@@ -38,8 +38,8 @@ struct Intake: ParsableCommand {
 
     func run() throws {
         let logger = makeLogger(verbose: logging.verbose)
-        let labStore = try SQLiteLabStore.open(path: store.path, logger: logger)
-        guard let c = try labStore.customer(id: customer) else { throw ValidationError("No customer \(customer) in \(store.path).") }
+        let labStore = try store.openExisting(logger: logger)
+        guard let c = try labStore.customer(id: customer) else { throw ToolError.refused("no customer \(customer) in \(store.path) (see tld customer list)") }
         // A handover may enrol a person: the key is checked before anything is written.
         let protector = try key.protector(store: labStore, database: store.path)
         var station = try IntakeStation.open(store: labStore, customerID: customer, arrivedOn: arrived ?? today(), logger: logger)

@@ -34,10 +34,7 @@ struct Overdue: ParsableCommand {
 
     func run() throws {
         let logger = makeLogger(verbose: logging.verbose)
-        guard FileManager.default.fileExists(atPath: store.path) else {
-            throw CommandFailure("No lab database at \(store.path): give --database or set TLD_DATABASE.")
-        }
-        let labStore = try SQLiteLabStore.open(path: store.path, logger: logger)
+        let labStore = try store.openExisting(logger: logger)
         let list = try OverdueCards(store: labStore).list(on: on ?? today(), customerID: customer)
         print(format == .csv ? list.csv() : list.text(), terminator: "")
     }

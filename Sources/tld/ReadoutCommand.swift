@@ -83,12 +83,16 @@ struct Readout: AsyncParsableCommand {
 
     func run() async throws {
         let logger = makeLogger(verbose: logging.verbose)
+        // The simulated readout and a readout with a manifest bring their own list of cards (make run
+        // on a fresh machine); a real reader without one reads into the lab's existing database.
+        let creates = simulate || manifest != nil
+        if !creates, !FileManager.default.fileExists(atPath: store.path) { throw ToolError.noDatabase(path: store.path) }
         // One writer per database and per simulator state file (exit 75 when another run has them).
         let lock = try WriterLock.acquire(for: store.path, holder: "tld readout")
         defer { lock.release() }
         var stateLock: WriterLock?
         defer { stateLock?.release() }
-        let labStore = try SQLiteLabStore.open(path: store.path, logger: logger)
+        let labStore = try creates ? store.openOrCreate(logger: logger) : store.openExisting(logger: logger)
         let job = ReadoutJob(store: labStore, logger: logger)
         var server: PtyReaderServer?
         defer { server?.stop() }
@@ -99,7 +103,7 @@ struct Readout: AsyncParsableCommand {
         if simulate {
             let sc: Scenario
             do { sc = try scenario.map { path throws(ScenarioError) in try Scenario.load(path: path) } ?? Scenario.builtin() } catch {
-                throw CommandFailure("scenario \(scenario ?? "builtin"): \(error)")
+                throw CommandFailure("scenario \(scenario ?? "builtin"): \(error)", status: .dataError)
             }
             let statePath = simState ?? URL(fileURLWithPath: store.path).deletingLastPathComponent()
                 .appendingPathComponent("tld-sim-state.json").path
@@ -134,7 +138,7 @@ struct Readout: AsyncParsableCommand {
             bar.finish()
         } catch let error as SerialError where !simulate {
             bar.finish()
-            throw CommandFailure("cannot open the reader at \(devicePath): \(error)")
+            throw CommandFailure("cannot open the reader at \(devicePath): \(error)", status: .unavailable)
         } catch let error as ResilientReadoutError where error.isNoAnswer {
             bar.finish()
             throw error  // nothing was opened: no "resume" hint (exit 69)

@@ -58,7 +58,7 @@ struct Review: ParsableCommand {
 
     func run() throws {
         let logger = makeLogger(verbose: logging.verbose)
-        let labStore = try SQLiteLabStore.open(path: store.path, logger: logger)
+        let labStore = try store.openExisting(logger: logger)
         let review = DoseReview(store: labStore, logger: logger)
         let who = self.who ?? ""
         let why = self.why ?? ""

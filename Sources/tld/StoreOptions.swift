@@ -1,5 +1,7 @@
 import ArgumentParser
 import Foundation
+import LabStore
+import Logging
 
 /// Where the lab's SQLite store is.
 struct StoreOptions: ParsableArguments {
@@ -12,6 +14,19 @@ struct StoreOptions: ParsableArguments {
         if let env = ProcessInfo.processInfo.environment["TLD_DATABASE"], !env.isEmpty { return env }
         return "tld.sqlite"
     }
+
+    /// Opens the lab's database, refusing a missing file: a command that reads the lab's records
+    /// must never create an empty database in the wrong directory (exit 66, EX_NOINPUT).
+    func openExisting(logger: Logger) throws -> SQLiteLabStore {
+        guard FileManager.default.fileExists(atPath: path) else { throw ToolError.noDatabase(path: path) }
+        return try SQLiteLabStore.open(path: path, logger: logger)
+    }
+
+    /// Opens the lab's database, creating it when missing: only for the commands that set up a lab
+    /// (import, customer add, cards add, prices set, demo) and the self-contained simulated readout.
+    func openOrCreate(logger: Logger) throws -> SQLiteLabStore {
+        try SQLiteLabStore.open(path: path, logger: logger)
+    }
 }
 
 /// Logging verbosity for the whole tool.
@@ -23,5 +38,10 @@ struct LoggingOptions: ParsableArguments {
 /// A failure to report as one clear line (no usage text: the command line itself was fine).
 struct CommandFailure: Error, CustomStringConvertible {
     let description: String
-    init(_ description: String) { self.description = description }
+    /// The sysexits code (default: 70, internal software error).
+    let status: SysExit
+    init(_ description: String, status: SysExit = .software) {
+        self.description = description
+        self.status = status
+    }
 }

@@ -2,4 +2,5 @@ import ArgumentParser
 let subcommandList: [any ParsableCommand.Type] = [
     Readout.self, Intake.self, Review.self, Overdue.self, Demo.self, GlowCommand.self, TypeTest.self, Devices.self, Udev.self,
     Key.self,
+    CustomerCommand.self, WearerCommand.self, EnrolmentCommand.self, Unenrol.self, CardsCommand.self, Import.self,
 ]

@@ -111,7 +111,7 @@ struct DemoEndToEndTests {
         #expect(csv.stdout.contains("10000040") && csv.stdout.contains("compensation: not returned"))
         #expect(!csv.stdout.contains("K-2002"))
         let none = try await tld.run(["overdue", "--database", "nothing-here.sqlite"], in: dir.url)
-        #expect(none.status != 0 && none.stderr.contains("No lab database at nothing-here.sqlite"))
+        #expect(none.status == 66 && none.stderr.contains("no lab database at nothing-here.sqlite"))
     }
 }
 

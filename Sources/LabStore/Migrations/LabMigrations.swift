@@ -15,6 +15,7 @@ enum LabMigrations {
         BatchManifestMigration.name,
         LabRecordsMigration.name,
         SafetyMigration.name,
+        MasterDataMigration.name,
     ]
 
     static func makeMigrator() -> DatabaseMigrator {
@@ -23,6 +24,7 @@ enum LabMigrations {
         migrator.registerMigration(BatchManifestMigration.name, migrate: BatchManifestMigration.migrate)
         migrator.registerMigration(LabRecordsMigration.name, migrate: LabRecordsMigration.migrate)
         migrator.registerMigration(SafetyMigration.name, migrate: SafetyMigration.migrate)
+        migrator.registerMigration(MasterDataMigration.name, migrate: MasterDataMigration.migrate)
         return migrator
     }
 }

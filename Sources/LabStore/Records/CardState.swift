@@ -37,6 +37,7 @@ public enum CardState: String, Sendable, Hashable, Codable, CaseIterable, Databa
         (.available, .issued), (.issued, .returned), (.returned, .inspected), (.returned, .retired),
         (.inspected, .read), (.read, .released), (.released, .annealed), (.released, .retired),
         (.annealed, .zeroed), (.zeroed, .available), (.zeroed, .retired),
+        (.available, .retired),  // a stock card found damaged (migration v5-master-data)
     ]
 
     /// Whether a card in this state may move to `next`.

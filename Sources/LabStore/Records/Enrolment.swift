@@ -22,11 +22,17 @@ public struct Enrolment: Sendable, Hashable, Codable, FetchableRecord, MutablePe
     public var orderedOn: CalendarDay
     /// Set when the lab enrolled this person because a card was handed over to them.
     public var handedOverFromIssueID: Int64?
+    /// The day of the month cards are changed: 1 or 15 (two-week periods use both; stored as 1).
+    public var changeDay: Int
+    /// For 3-month periods, the first month of the quarterly cycle: 1 = Jan/Apr/Jul/Oct,
+    /// 2 = Feb/May/Aug/Nov, 3 = Mar/Jun/Sep/Dec (1 for other lengths).
+    public var cycleMonth: Int
 
     public init(
         id: ID? = nil, number: String = "", wearerID: Wearer.ID, customerID: String,
         dosimeterType: DosimeterType, periodLength: PeriodLength, startDate: CalendarDay,
-        endDate: CalendarDay? = nil, orderedOn: CalendarDay, handedOverFromIssueID: Int64? = nil
+        endDate: CalendarDay? = nil, orderedOn: CalendarDay, handedOverFromIssueID: Int64? = nil,
+        changeDay: Int? = nil, cycleMonth: Int? = nil
     ) {
         self.id = id
         self.number = number
@@ -38,6 +44,27 @@ public struct Enrolment: Sendable, Hashable, Codable, FetchableRecord, MutablePe
         self.endDate = endDate
         self.orderedOn = orderedOn
         self.handedOverFromIssueID = handedOverFromIssueID
+        self.changeDay = changeDay ?? Self.standardChangeDay(for: periodLength)
+        self.cycleMonth = cycleMonth ?? 1
+    }
+
+    /// The lab's standard change day when none is given: 3-month cards change on the 15th (15 Jan,
+    /// Apr, Jul, Oct: the seed's example, DOMAIN.md §1), the others on the 1st. The same as
+    /// `PeriodSchedule.standard(for:length:)` in LabWorkflow (a test checks they agree).
+    public static func standardChangeDay(for length: PeriodLength) -> Int {
+        length == .threeMonths ? 15 : 1
+    }
+
+    /// Why the period fields cannot be stored together, or nil: the type's period lengths
+    /// (DOMAIN.md §1), change day 1 or 15, cycle month 1–3.
+    public static func periodProblem(type: DosimeterType, length: PeriodLength, changeDay: Int, cycleMonth: Int) -> String? {
+        guard type.periodLengths.contains(length) else {
+            let offered = type.periodLengths.map(\.rawValue).joined(separator: " or ")
+            return "\(type.displayName) cards are not offered for \(length.rawValue) periods (only \(offered))"
+        }
+        guard changeDay == 1 || changeDay == 15 else { return "the change day is the 1st or the 15th, not \(changeDay)" }
+        guard (1...3).contains(cycleMonth) else { return "the quarter cycle month is 1, 2 or 3, not \(cycleMonth)" }
+        return nil
     }
 
     /// Whether `number` has the form `TILM-` + 8 digits.
@@ -58,4 +85,15 @@ public struct Enrolment: Sendable, Hashable, Codable, FetchableRecord, MutablePe
     }
 
     public mutating func didInsert(_ inserted: InsertionSuccess) { id = ID(rawValue: inserted.rowID) }
+}
+
+extension Enrolment {
+    /// The same enrolment with the fields its period length ignores set to 1: two-week periods use
+    /// both the 1st and the 15th, and only 3-month periods have a quarter cycle.
+    public var normalisedSchedule: Enrolment {
+        var e = self
+        if periodLength == .twoWeeks { e.changeDay = 1 }
+        if periodLength != .threeMonths { e.cycleMonth = 1 }
+        return e
+    }
 }

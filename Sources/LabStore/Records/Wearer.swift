@@ -15,13 +15,17 @@ public struct Wearer: Sendable, Hashable, Codable, FetchableRecord, MutablePersi
     public var nationalIDSealed: Data
     /// HMAC-SHA256 of the national ID's digits under the look-up key: finds a wearer without decrypting.
     public var nationalIDLookup: Data
+    /// The birth date the national ID carries (``NationalIDBirthDate``), nil when it carries none or
+    /// the wearer was recorded before it was derived.
+    public var birthDate: CalendarDay?
 
-    public init(id: ID? = nil, customerID: String, name: String, protectedID: ProtectedNationalID) {
+    public init(id: ID? = nil, customerID: String, name: String, protectedID: ProtectedNationalID, birthDate: CalendarDay? = nil) {
         self.id = id
         self.customerID = customerID
         self.name = name
         self.nationalIDSealed = protectedID.sealed
         self.nationalIDLookup = protectedID.lookup
+        self.birthDate = birthDate
     }
 
     public var protectedID: ProtectedNationalID {

@@ -61,12 +61,7 @@ extension SQLiteLabStore: LabRecordStore {
 
     /// Checks and inserts an enrolment with the next `TILM-` number, inside a write transaction.
     static func enrol(_ enrolment: Enrolment, in db: Database) throws -> Enrolment {
-        guard enrolment.dosimeterType.periodLengths.contains(enrolment.periodLength) else {
-            throw LabStoreError.invalidRecord("\(enrolment.dosimeterType.displayName) cards are not offered for \(enrolment.periodLength.rawValue) periods")
-        }
-        if let end = enrolment.endDate, end < enrolment.startDate {
-            throw LabStoreError.invalidRecord("the enrolment ends (\(end)) before it starts (\(enrolment.startDate))")
-        }
+        if let problem = MasterDataValidation.enrolmentProblem(enrolment) { throw LabStoreError.invalidRecord(problem) }
         guard let wearer = try Wearer.fetchOne(db, key: enrolment.wearerID) else {
             throw LabStoreError.wearerNotFound(enrolment.wearerID.rawValue)
         }
@@ -74,7 +69,7 @@ extension SQLiteLabStore: LabRecordStore {
             throw LabStoreError.invalidRecord("wearer \(enrolment.wearerID) belongs to another customer")
         }
         let next = try Int.fetchOne(db, sql: "SELECT COALESCE(MAX(id), 0) + 1 FROM enrolment") ?? 1
-        var row = enrolment
+        var row = enrolment.normalisedSchedule
         row.id = nil
         row.number = Enrolment.number(sequence: next)
         try row.insert(db)

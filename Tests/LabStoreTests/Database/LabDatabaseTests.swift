@@ -7,7 +7,7 @@ import Testing
 struct LabDatabaseTests {
     static let tables = [
         "annealCheck", "annealRecord", "batchCard", "calibrationRecord", "card", "cardElement", "cardInspection",
-        "cardIssue", "cardPrice", "cardTransition", "customer", "customerReturn", "doseAudit", "doseResult",
+        "cardIssue", "cardPrice", "cardRetirement", "cardTransition", "customer", "customerReturn", "doseAudit", "doseResult",
         "elementReading", "enrolment", "nationalIDKeyCheck", "readerQC", "readoutBatch", "returnScan", "shipment", "wearer",
     ]
 
