@@ -14,6 +14,7 @@ enum LabMigrations {
         ReadoutSkeletonMigration.name,
         BatchManifestMigration.name,
         LabRecordsMigration.name,
+        DispatchMigration.name,
     ]
 
     static func makeMigrator() -> DatabaseMigrator {
@@ -21,6 +22,7 @@ enum LabMigrations {
         migrator.registerMigration(ReadoutSkeletonMigration.name, migrate: ReadoutSkeletonMigration.migrate)
         migrator.registerMigration(BatchManifestMigration.name, migrate: BatchManifestMigration.migrate)
         migrator.registerMigration(LabRecordsMigration.name, migrate: LabRecordsMigration.migrate)
+        migrator.registerMigration(DispatchMigration.name, migrate: DispatchMigration.migrate)
         return migrator
     }
 }
