@@ -16,7 +16,8 @@ import Foundation
 /// - case is a tertiary difference, upper case first: case-insensitive otherwise.
 ///
 /// Spaces and punctuation are not ignored (CLDR's default `alternate=non-ignorable`) and sort before
-/// digits, digits before letters, so "Berg, Bo" comes before "Bergmann, Anne".
+/// digits, digits before letters, a space before a comma (the CLDR root order), so "Berg, Bo" comes
+/// before "Bergmann, Anne" and "Berg Andersen, Eva" before "Berg, Bo".
 ///
 /// ```swift
 /// ["Øster", "Aalborg", "Zeuthen", "Ærø"].sorted(by: DanishCollation.areInIncreasingOrder)

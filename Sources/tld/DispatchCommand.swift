@@ -85,13 +85,13 @@ struct DispatchCommand: ParsableCommand {
     }
 
     static func summary(_ r: DispatchRun.Report, shipmentsOfDay: Int, out: String) -> String {
-        var s = "Dispatch \(r.day): \(r.sent.count) cards in \(r.shipments.count) new shipments"
+        var s = "Dispatch \(r.day): \(r.sent.count) card\(r.sent.count == 1 ? "" : "s") in \(r.shipments.count) new shipment\(r.shipments.count == 1 ? "" : "s")"
         s += r.shipments.count == shipmentsOfDay ? "\n" : " (\(shipmentsOfDay - r.shipments.count) sent earlier today)\n"
         let byCustomer = Dictionary(grouping: r.sent, by: \.customerID)
         for customer in byCustomer.keys.sorted() {
             let cards = byCustomer[customer] ?? []
             let types = Dictionary(grouping: cards, by: \.dosimeterType).map { "\($0.value.count) \($0.key.displayName)" }.sorted()
-            s += "  \(customer): \(cards.count) cards (\(types.joined(separator: ", ")))"
+            s += "  \(customer): \(cards.count) card\(cards.count == 1 ? "" : "s") (\(types.joined(separator: ", ")))"
             let free = cards.filter(\.free).count
             s += free > 0 ? ", \(free) free\n" : "\n"
         }

@@ -190,7 +190,8 @@ struct DispatchTests {
         try lab.enrol("Jensen, Mette", id: "010180-1111", start: "2027-03-01", ordered: "2027-02-10")
         _ = try lab.run("2027-02-10")
         _ = try lab.run("2027-03-22")  // April's card, sent before the April price starts
-        _ = try lab.run("2027-04-22")  // May's card, at the new price
+        #expect(try lab.run("2027-04-23").sent.isEmpty)  // 1 May 2027 is a Saturday: its card goes on Monday 26 April
+        _ = try lab.run("2027-04-26")  // May's card, at the new price
         let charges = try lab.store.charges(customerID: lab.customer, from: nil, to: nil)
         #expect(charges.map(\.amountMinorUnits) == [12_500, 12_500, 13_000])
         #expect(charges.map(\.kind) == [.cardSent, .cardSent, .cardSent])

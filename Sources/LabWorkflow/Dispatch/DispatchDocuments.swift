@@ -46,8 +46,8 @@ public struct DispatchDocuments: Sendable {
                 dosimeterTypeCode: Self.typeCode(enrolment.dosimeterType))))
         }
         let deadlines = periodEnds.sorted().map { end in
-            "Period ending \(end): reminder after \(ReturnDeadlines.reminderDue(periodEnd: end)); "
-                + "compensation is charged for a card not back by \(ReturnDeadlines.compensationDue(periodEnd: end))"
+            "Period ending \(end): reminder after \(ReturnDeadlines.reminderDue(periodEnd: end)), "
+                + "compensation if not back by \(ReturnDeadlines.compensationDue(periodEnd: end))"
         }
         return PackingSlip(
             customerNumber: shipment.customerID, customerName: customer?.name ?? "", shipmentNumber: "S-\(shipmentID.rawValue)",
