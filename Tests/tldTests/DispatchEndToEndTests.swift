@@ -154,3 +154,92 @@ struct DispatchEndToEndTests {
         #expect(stock.status == 65 && stock.stderr.contains("it is available"))
     }
 }
+
+/// Anneal, background check on the simulated reader, re-anneal, zeroing and the inspection that
+/// returns cards to stock, with the real `tld`.
+@Suite("tld anneal, zero, inspect --stage reissue", .serialized)
+struct AnnealEndToEndTests {
+    /// Two cards whose doses are released: issued, taken in, inspected, read (synthetic curves) and
+    /// released through the store, as the readout and review commands leave them.
+    static func seedReleased(_ path: String) throws -> [String] {
+        let logger = Logger(label: "seed", factory: { _ in SwiftLogNoOpLogHandler() })
+        let store = try SQLiteLabStore.open(path: path, logger: logger)
+        let protector = try NationalIDProtector(masterKey: DispatchEndToEndTests.key)
+        _ = try store.saveCustomer(Customer(id: "K-2", name: "Sydklinik"))
+        let cards = ["10002004", "10002012"]  // with their Luhn check digit, as the reader requires
+        try store.addCards(cards.map { Card(id: $0, dosimeterType: .wholeBody, stateChangedAt: Date()) })
+        let start = try CalendarDay(parsing: "2027-01-01"), end = try CalendarDay(parsing: "2027-01-31")
+        var requests: [IssueRequest] = []
+        for (i, card) in cards.enumerated() {
+            let w = try store.addWearer(customerID: "K-2", name: "Wearer \(i)", nationalID: try protector.protect("03038\(i)-300\(i)"))
+            let e = try store.enrol(Enrolment(wearerID: try #require(w.id), customerID: "K-2", dosimeterType: .wholeBody,
+                                              periodLength: .oneMonth, startDate: start, orderedOn: try CalendarDay(parsing: "2026-12-10")))
+            requests.append(IssueRequest(cardID: card, enrolmentID: try #require(e.id), periodStart: start, periodEnd: end))
+        }
+        _ = try store.issueCards(requests, customerID: "K-2", dispatchedOn: try CalendarDay(parsing: "2026-12-20"))
+        let ret = try store.openReturn(customerID: "K-2", arrivedOn: try CalendarDay(parsing: "2027-02-03"))
+        for issue in try store.issues(customerID: "K-2") {
+            _ = try store.acceptReturnedCard(issueID: try #require(issue.id), returnID: try #require(ret.id), handedOverToName: nil,
+                                             scannedCode: issue.cardID, message: "ok")
+            _ = try store.saveInspection(CardInspection(cardID: issue.cardID, issueID: nil, stage: .arrival, outcome: .fit, damages: [],
+                                                        inspectedBy: "T", inspectedAt: Date()))
+        }
+        let profile = TimeTemperatureProfile(preheatDeciCelsius: 1000, preheatMilliseconds: 10_000, rampDeciCelsiusPerSecond: 100,
+                                             maximumDeciCelsius: 3000, acquisitionMilliseconds: 20_000, channels: 50,
+                                             annealDeciCelsius: 3000, annealMilliseconds: 10_000)
+        let batch = try #require(try store.openBatch(groupID: "R-1", reader: ReaderIdentity(model: "TLR", serial: "S1", firmware: "1"),
+                                                     elementsPerCard: 4, timeTemperatureProfile: profile, source: "test").id)
+        let counts: [UInt32] = (0..<50).map { UInt32(100 + $0 * 3) }
+        let temps: [Int16] = (0..<50).map { Int16(500 + $0 * 50) }
+        for card in cards {
+            for e in 1...4 {
+                _ = try store.saveElementReading(ElementReading(batchID: batch, cardID: card, element: e, readAt: Date(), outcome: .stored(ElementCurve(
+                    counts: counts, temperaturesDeciCelsius: temps, channelMicroseconds: 100_000, pmtDarkCountsPerSecond: 10,
+                    heaterMaxDeciCelsius: 3000, readerCurveCRC32: CurveCRC32.curveChecksum(counts: counts, temperaturesDeciCelsius: temps)))))
+            }
+            let dose = try store.saveDose(DoseEvaluation(batchID: batch, cardID: card, hp10MilliSievert: 0.3, hp007MilliSievert: 0.3,
+                                                         algorithmID: "test", calibrationID: nil, evaluatedAt: Date()))
+            _ = try store.setDoseState(id: try #require(dose.id), to: .released, audit: DoseAudit(who: "Dr. P", why: "fine"), action: .stateChanged)
+        }
+        _ = try store.finishBatch(id: batch)
+        try store.markCardsRead(batch: batch)
+        try store.markReleasedCards()
+        return cards
+    }
+
+    @Test("anneal with a background check; the card above background is annealed again; zero; inspect returns them to stock")
+    func annealZeroReissue() async throws {
+        let dir = try TemporaryDirectory("tld-anneal")
+        defer { dir.cleanup() }
+        let tld = try ProductRunner(product: "tld")
+        let db = dir.path("lab.sqlite")
+        let cards = try Self.seedReleased(db)
+        #expect(try await LabDatabaseQuery.lines(db, "SELECT state FROM card ORDER BY id") == ["released", "released"])
+        let common = ["--database", "lab.sqlite"]
+
+        // Zeroing before the anneal is refused, and says why.
+        let early = try await tld.run(["zero", "--all-annealed"] + common, in: dir.url)
+        #expect(early.status == 0 && early.stdout.contains("No annealed card"))
+        let notYet = try await tld.run(["zero", cards[0]] + common, in: dir.url)
+        #expect(notYet.status == 65 && notYet.stderr.contains("not annealed yet"))
+
+        let first = try await tld.run(["anneal", "--all-released", "--method", "oven", "--profile", "400 °C 1 h + 100 °C 2 h",
+                                       "--simulate", "--residual", "\(cards[1])=0.5", "--work", "w"] + common, in: dir.url)
+        #expect(first.status == 0, "stderr: \(first.stderr)")
+        #expect(first.stdout.contains("card \(cards[0]): reads") && first.stdout.contains("at background → annealed"))
+        #expect(first.stdout.contains("card \(cards[1]): reads") && first.stdout.contains("ABOVE the background level 0.1 mSv"))
+        #expect(try await LabDatabaseQuery.lines(db, "SELECT state FROM card ORDER BY id") == ["annealed", "released"])
+        let again = try await tld.run(["anneal", cards[1], "--method", "oven", "--profile", "400 °C 1 h", "--simulate", "--work", "w"] + common, in: dir.url)
+        #expect(again.status == 0 && again.stdout.contains("at background → annealed"), "stderr: \(again.stderr)")
+        let runs = try await LabDatabaseQuery.lines(db, "SELECT method || ' ' || (SELECT count(*) FROM annealCheck c WHERE c.annealID = a.id) FROM annealRecord a ORDER BY id")
+        #expect(runs == ["oven 2", "oven 1"])
+
+        let zero = try await tld.run(["zero", "--all-annealed"] + common, in: dir.url)
+        #expect(zero.status == 0 && zero.stdout.contains("Zeroed 2 cards"), "stderr: \(zero.stderr)")
+        let inspect = try await tld.run(["inspect"] + cards + ["--stage", "reissue", "--outcome", "fit", "--who", "A. Technician"] + common, in: dir.url)
+        #expect(inspect.status == 0 && inspect.stdout.contains("→ available"), "stderr: \(inspect.stderr)")
+        #expect(try await LabDatabaseQuery.lines(db, "SELECT state FROM card ORDER BY id") == ["available", "available"])
+        let zeroedAt = try await LabDatabaseQuery.lines(db, "SELECT count(*) FROM cardElement WHERE zeroedAt IS NOT NULL")
+        #expect(zeroedAt == ["8"])
+    }
+}
