@@ -3,4 +3,5 @@ let subcommandList: [any ParsableCommand.Type] = [
     Readout.self, Intake.self, Review.self, Overdue.self, Demo.self, GlowCommand.self, TypeTest.self, Devices.self, Udev.self,
     Key.self,
     CustomerCommand.self, WearerCommand.self, EnrolmentCommand.self, Unenrol.self, CardsCommand.self, Import.self,
+    DispatchCommand.self, PricesCommand.self, ChargesCommand.self, InspectCommand.self, AnnealCommand.self, ZeroCommand.self,
 ]

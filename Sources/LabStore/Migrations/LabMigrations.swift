@@ -16,6 +16,7 @@ enum LabMigrations {
         LabRecordsMigration.name,
         SafetyMigration.name,
         MasterDataMigration.name,
+        DispatchMigration.name,
     ]
 
     static func makeMigrator() -> DatabaseMigrator {
@@ -25,6 +26,7 @@ enum LabMigrations {
         migrator.registerMigration(LabRecordsMigration.name, migrate: LabRecordsMigration.migrate)
         migrator.registerMigration(SafetyMigration.name, migrate: SafetyMigration.migrate)
         migrator.registerMigration(MasterDataMigration.name, migrate: MasterDataMigration.migrate)
+        migrator.registerMigration(DispatchMigration.name, migrate: DispatchMigration.migrate)
         return migrator
     }
 }

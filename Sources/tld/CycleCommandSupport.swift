@@ -1,0 +1,89 @@
+import ArgumentParser
+import Foundation
+import LabStore
+import LabWorkflow
+import Logging
+
+/// A run-time failure of a lab-cycle command: one line on stderr (no usage text) and a sysexits(3)
+/// exit code — 65 data error, 66 no input, 70 software, 73 can't create, 74 I/O, 75 temporary failure.
+struct CycleFailure: Error, CustomStringConvertible {
+    let description: String
+    let code: Int32
+    init(_ description: String, code: Int32 = 65) {
+        self.description = description
+        self.code = code
+    }
+
+    static let dataError: Int32 = 65, noInput: Int32 = 66, software: Int32 = 70, cantCreate: Int32 = 73
+    static let ioError: Int32 = 74, temporary: Int32 = 75
+
+    /// The failure for an error from the store or a workflow.
+    static func from(_ error: any Error) -> CycleFailure {
+        switch error {
+        case let f as CycleFailure: return f
+        case let e as LabStoreError:
+            switch e {
+            case .databaseBusy: return CycleFailure("the lab database is busy (another tld is writing): try again; nothing was changed", code: temporary)
+            case .cannotOpen: return CycleFailure(e.description, code: noInput)
+            case .corruptRow, .database, .unexpected, .migrationFailed, .databaseIsNewer: return CycleFailure(e.description, code: software)
+            default: return CycleFailure(e.description, code: dataError)
+            }
+        case let e as DispatchError: return CycleFailure(e.description, code: dataError)
+        case let e as ChargesError: return CycleFailure(e.description, code: dataError)
+        case let e as CalendarDayError: return CycleFailure(e.description, code: dataError)
+        default: return CycleFailure("\(error)", code: software)
+        }
+    }
+}
+
+/// Runs a command body, turning any failure into one line on stderr and its exit code.
+func reportingFailures<T>(_ body: () throws -> T) throws -> T {
+    do { return try body() } catch {
+        let failure = CycleFailure.from(error)
+        FileHandle.standardError.write(Data("tld: \(failure.description)\n".utf8))
+        throw ExitCode(failure.code)
+    }
+}
+
+/// The async form of ``reportingFailures(_:)``.
+func reportingFailures<T>(_ body: () async throws -> T) async throws -> T {
+    do { return try await body() } catch {
+        let failure = CycleFailure.from(error)
+        FileHandle.standardError.write(Data("tld: \(failure.description)\n".utf8))
+        throw ExitCode(failure.code)
+    }
+}
+
+extension StoreOptions {
+    /// The existing lab database: a command that works on the lab's records never creates an empty one.
+    func openExisting(logger: Logger) throws -> SQLiteLabStore {
+        guard FileManager.default.fileExists(atPath: path) else {
+            throw CycleFailure("no lab database at \(path): give --database or set TLD_DATABASE", code: CycleFailure.noInput)
+        }
+        return try SQLiteLabStore.open(path: path, logger: logger)
+    }
+}
+
+/// A dosimeter type on the command line: whole-body, finger, neutron, shoulder.
+enum DosimeterTypeArgument: String, ExpressibleByArgument, CaseIterable {
+    case wholeBody = "whole-body", finger, neutron, shoulder
+
+    var type: DosimeterType {
+        switch self {
+        case .wholeBody: .wholeBody
+        case .finger: .finger
+        case .neutron: .neutron
+        case .shoulder: .shoulder
+        }
+    }
+}
+
+/// Output format of a listing.
+enum ListingFormat: String, ExpressibleByArgument, CaseIterable { case table, csv, json }
+
+/// Writes a file atomically, as bytes, or fails with exit code 73.
+func writeDocument(_ bytes: [UInt8], to path: String) throws {
+    do { try Data(bytes).write(to: URL(fileURLWithPath: path), options: .atomic) } catch {
+        throw CycleFailure("cannot write \(path): \(error.localizedDescription)", code: CycleFailure.cantCreate)
+    }
+}
