@@ -14,6 +14,7 @@ enum LabMigrations {
         ReadoutSkeletonMigration.name,
         BatchManifestMigration.name,
         LabRecordsMigration.name,
+        EvaluationMigration.name,
     ]
 
     static func makeMigrator() -> DatabaseMigrator {
@@ -21,6 +22,7 @@ enum LabMigrations {
         migrator.registerMigration(ReadoutSkeletonMigration.name, migrate: ReadoutSkeletonMigration.migrate)
         migrator.registerMigration(BatchManifestMigration.name, migrate: BatchManifestMigration.migrate)
         migrator.registerMigration(LabRecordsMigration.name, migrate: LabRecordsMigration.migrate)
+        migrator.registerMigration(EvaluationMigration.name, migrate: EvaluationMigration.migrate)
         return migrator
     }
 }
