@@ -133,7 +133,6 @@ let package = Package(
             swiftSettings: swift6),
         .testTarget(name: "TLSimulatorTests", dependencies: ["TLSimulator", "ReaderProtocol", "TestSupport"], swiftSettings: swift6),
         .testTarget(name: "LabReportsTests", dependencies: ["LabReports", "TestSupport"], swiftSettings: swift6),
-        // LabStore: the dispatch tests seed a lab's records through the store, as an import would.
-        .testTarget(name: "tldTests", dependencies: ["tld", "tl-reader-sim", "TestSupport", "LabStore"], swiftSettings: swift6),
+        .testTarget(name: "tldTests", dependencies: ["tld", "tl-reader-sim", "TestSupport", "LabStore", "LabWorkflow"], swiftSettings: swift6),
     ]
 )

@@ -45,11 +45,20 @@ public struct ResultList: Sendable, Hashable, Codable {
     /// The periods covered, e.g. "2026-07-15 – 2026-10-14".
     public var periodLabel: String
     public var rows: [Row]
+    /// The document's number, printed in its header (e.g. "RL-K-1001-20261031").
+    public var reportNumber: String
+    /// Marked DRAFT while a dose on it is not released yet (listed as pending).
+    public var isDraft: Bool
 
-    public init(customerNumber: String, customerName: String, periodLabel: String, rows: [Row]) {
+    /// The document's status as printed in its header.
+    public var status: String { isDraft ? "DRAFT - doses pending release" : "FINAL" }
+
+    public init(customerNumber: String, customerName: String, periodLabel: String, rows: [Row], reportNumber: String = "", isDraft: Bool = false) {
         self.customerNumber = customerNumber
         self.customerName = customerName
         self.periodLabel = periodLabel
+        self.reportNumber = reportNumber
+        self.isDraft = isDraft
         self.rows = rows.sorted { ($0.wearerName.lowercased(), $0.periodStart, $0.cardID) < ($1.wearerName.lowercased(), $1.periodStart, $1.cardID) }
     }
 
@@ -61,7 +70,9 @@ public struct ResultList: Sendable, Hashable, Codable {
     }
 
     public func text() -> String {
-        var out = "RESULT LIST  customer \(customerNumber)  \(customerName)\nPeriods \(periodLabel)\n\n"
+        var out = (isDraft ? "DRAFT  " : "") + "RESULT LIST  customer \(customerNumber)  \(customerName)\n"
+        if !reportNumber.isEmpty { out += "Report \(reportNumber)  status \(status)\n" }
+        out += "Periods \(periodLabel)\n\n"
         out += ReportFormatting.textTable(
             ["wearer", "ID", "enrolment", "type", "card", "period", "Hp(10) mSv", "Hp(0.07) mSv", "status", "remarks"],
             rows.map { r in
@@ -72,14 +83,21 @@ public struct ResultList: Sendable, Hashable, Codable {
         return out
     }
 
+    /// CSV, one row per result line, header
+    /// `customer,wearer,enrolment,card,period_start,period_end,hp10_msv,hp007_msv,status,remarks`
+    /// (RFC 4180: CRLF line ends, quoted where needed). A dose under the detection limit is given as
+    /// `<limit`, as on the printed list.
     public func csv() -> String {
-        var out = "wearer,national_id_first4,enrolment,dosimeter_type,card_id,period_start,period_end,hp10_msv,hp007_msv,detection_limit_msv,status,remarks\r\n"
+        var out = "customer,wearer,enrolment,card,period_start,period_end,hp10_msv,hp007_msv,status,remarks\r\n"
+        func value(_ v: Double?, _ limit: Double?) -> String {
+            guard let v else { return "" }
+            if let limit, v < limit { return "<" + String(format: "%.4f", limit) }
+            return String(format: "%.4f", v)
+        }
         for r in rows {
             let cells = [
-                r.wearerName, r.nationalIDFirst4, r.enrolmentNumber, r.dosimeterType, r.cardID, r.periodStart, r.periodEnd,
-                r.hp10MilliSievert.map { String(format: "%.4f", $0) } ?? "",
-                r.hp007MilliSievert.map { String(format: "%.4f", $0) } ?? "",
-                r.detectionLimitMilliSievert.map { String(format: "%.3f", $0) } ?? "",
+                customerNumber, r.wearerName, r.enrolmentNumber, r.cardID, r.periodStart, r.periodEnd,
+                value(r.hp10MilliSievert, r.detectionLimitMilliSievert), value(r.hp007MilliSievert, r.detectionLimitMilliSievert),
                 r.status, r.remarks.joined(separator: "; "),
             ]
             out += cells.map(ReportFormatting.csv).joined(separator: ",") + "\r\n"
@@ -91,7 +109,9 @@ public struct ResultList: Sendable, Hashable, Codable {
         let h = ReportFormatting.html
         var out = "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>Results \(h(customerNumber))</title>"
         out += ReportFormatting.htmlStyle + "</head><body>\n"
-        out += "<h1>Dose results</h1>\n<p>Customer <b>\(h(customerNumber))</b> \(h(customerName))<br>Periods \(h(periodLabel))</p>\n"
+        out += "<h1>\(isDraft ? "DRAFT – " : "")Dose results</h1>\n<p>Customer <b>\(h(customerNumber))</b> \(h(customerName))<br>"
+        if !reportNumber.isEmpty { out += "Report \(h(reportNumber)), status <b>\(h(status))</b><br>" }
+        out += "Periods \(h(periodLabel))</p>\n"
         out += "<table>\n<tr><th>Wearer</th><th>ID</th><th>Enrolment</th><th>Type</th><th>Card</th><th>Period</th>"
         out += "<th>Hp(10) mSv</th><th>Hp(0.07) mSv</th><th>Status</th><th>Remarks</th></tr>\n"
         for r in rows {

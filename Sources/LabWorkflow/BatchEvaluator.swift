@@ -63,40 +63,143 @@ public struct BatchEvaluator: Sendable {
     }
 
     /// Evaluates every card of the batch that has readings and no current dose yet (all of them when
-    /// `reevaluate` is set, which adds a new dose version per card). Returns the current doses.
+    /// `reevaluate` is set, which adds a new dose version per card), then concludes the batch's
+    /// evaluation state. Returns the current doses.
+    ///
+    /// A card's problem never stops the other cards: a card without a stored element, a batch without
+    /// calibration, or a card whose readings cannot be evaluated gets a recorded
+    /// ``NotEvaluatedReason`` instead of a dose, and the next evaluation (`tld evaluate`) tries it again.
+    /// Each dose is stored in one transaction together with the reasons it goes to review
+    /// (``ReviewPolicy``), so a kill at any moment leaves no dose that skipped review.
     @discardableResult
     public func evaluate(batchID: ReadoutBatch.ID, reevaluate: Bool = false) throws -> [DoseResult] {
         guard let batch = try store.batch(id: batchID) else { throw WorkflowError.batchNotFound("\(batchID)") }
+        let records = try evaluationStore()
+        if batch.state == .complete { try records.attributeReadings(batch: batchID) }
         let manifest = Dictionary(uniqueKeysWithValues: try store.manifest(batch: batchID).map { ($0.cardID, $0) })
         let readings = Dictionary(grouping: try store.readings(batch: batchID), by: \.cardID)
-        let inputs = try readings.keys.sorted().map { id in
-            try cardInput(id, readings[id] ?? [], manifest[id] ?? BatchCard(batchID: batchID, cardID: id, role: .worker, annealedAt: nil))
+        func notEvaluated(_ card: String, _ reason: NotEvaluatedReason, _ detail: String) throws {
+            logger.warning("card not evaluated: \(reason.description): \(detail)", metadata: ["card": "\(card)", "batch": "\(batch.groupID)"])
+            try records.recordNotEvaluated(CardNotEvaluated(batchID: batchID, cardID: card, reason: reason, detail: detail, recordedAt: now()))
         }
-
-        let calibration = try batchCalibration(batch, inputs)
-        let controls = inputs.filter { $0.card.role == .control }.map(\.signals)
-        let background = algorithm.background(controls: controls, calibration: calibration.value)
-        let done = Set(try store.currentDoses(batch: batchID).map(\.cardID))
-        let qcFailures = try readerQCFindings(batch).filter(\.isFailure)
-
-        for input in inputs where reevaluate || !done.contains(input.card.cardID) {
-            let a = algorithm.assess(input.signals, calibration: calibration.value, background: background)
-            var flags = a.flags.map(\.rawValue) + input.flags
-            var remarks = input.remarks + a.remarks
-            if input.card.role != .worker { remarks.insert("\(input.card.role.rawValue) dosimeter", at: 0) }
-            if !qcFailures.isEmpty {
-                flags.append(Self.readerQCFailedFlag)
-                remarks += qcFailures.map { "reader QC: \($0)" }
+        var inputs: [CardInput] = []
+        for id in readings.keys.sorted() {
+            do {
+                inputs.append(try cardInput(id, readings[id] ?? [], manifest[id] ?? BatchCard(batchID: batchID, cardID: id, role: .worker, annealedAt: nil)))
+            } catch {
+                try notEvaluated(id, .evaluationFailed, "\(error)")
             }
-            if a.hp10 == nil && a.hp007 == nil && flags.isEmpty { flags.append(DoseFlag.hp10NotAssessable.rawValue) }
-            let review = !Self.reviewFlags.isDisjoint(with: flags)
-            _ = try store.saveDose(DoseEvaluation(
-                batchID: batchID, cardID: input.card.cardID, hp10MilliSievert: a.hp10?.value,
-                hp007MilliSievert: a.hp007?.value, detectionLimitMilliSievert: a.detectionLimit.value, flags: flags, remarks: remarks.joined(separator: "; "),
-                algorithmID: DoseAlgorithm.identifier, calibrationID: calibration.id, evaluatedAt: now(),
-                state: review ? .needsReview : .evaluated))
         }
+
+        var calibrationProblem = ""
+        var calibration: (value: ReaderCalibration, id: String)?
+        do { calibration = try batchCalibration(batch, inputs) } catch { calibrationProblem = "\(error)" }
+        let controls = inputs.filter { $0.card.role == .control }.map(\.signals)
+        let background = calibration.flatMap { algorithm.background(controls: controls, calibration: $0.value) }
+        let done = reevaluate ? [] : Set(try store.currentDoses(batch: batchID).map(\.cardID))
+        let qcFailures = try readerQCFindings(batch).filter(\.isFailure)
+        let policy = ReviewPolicy(store: records)
+
+        for input in inputs where !done.contains(input.card.cardID) {
+            let id = input.card.cardID
+            let stored = (readings[id] ?? []).filter { if case .stored = $0.outcome { true } else { false } }
+            guard !stored.isEmpty else {
+                let states = (readings[id] ?? []).map { r -> String in
+                    switch r.outcome {
+                    case let .lost(reason): "element \(r.element) lost (\(reason))"
+                    case .absent: "element \(r.element) absent"
+                    case .stored: "element \(r.element) stored"
+                    }
+                }
+                try notEvaluated(id, .noStoredElement, states.joined(separator: ", "))
+                continue
+            }
+            guard let calibration else {
+                try notEvaluated(id, .noCalibration, calibrationProblem)
+                continue
+            }
+            do {
+                try evaluateCard(input, calibration: calibration.value, calibrationID: calibration.id, background: background,
+                                 qcFailures: qcFailures, policy: policy, store: records)
+            } catch let error as LabStoreError where error.sqliteResultCode == 5 {
+                throw error  // the database is busy: the whole run stops, the batch stays pending
+            } catch {
+                try notEvaluated(id, .evaluationFailed, "\(error)")
+            }
+        }
+        let state = try records.concludeEvaluation(batch: batchID)
+        logger.info("batch evaluation: \(state.rawValue)", metadata: ["batch": "\(batch.groupID)"])
         return try store.currentDoses(batch: batchID)
+    }
+
+    /// The store as the evaluation needs it (the SQLite store is one).
+    func evaluationStore() throws -> any EvaluationStore {
+        guard let records = store as? any EvaluationStore else {
+            throw WorkflowError.noCalibration(batchGroupID: "?", reason: "the store keeps no evaluation records")
+        }
+        return records
+    }
+
+    /// The algorithm of a card's dosimeter type: the whole-body algorithm for whole-body and shoulder
+    /// cards (and the lab's calibration and control dosimeters), the finger card's own (its one thin
+    /// element: Hp(0.07) only); nil for the neutron card, whose algorithm is not implemented.
+    func algorithm(for card: BatchCard) -> DoseAlgorithm? {
+        guard card.role == .worker else { return algorithm }
+        switch card.dosimeterType ?? .wholeBody {
+        case .wholeBody, .shoulder: return algorithm
+        case .finger:
+            var finger = algorithm
+            finger.cardType = .finger
+            return finger
+        case .neutron: return nil
+        }
+    }
+
+    /// Flag of a neutron card, whose evaluation is not implemented: no photon dose is reported for it.
+    public static let neutronNotEvaluatedFlag = "neutron-algorithm-not-available"
+
+    /// Assesses one card with the algorithm of its type and stores its dose with the reasons it goes
+    /// to review, in one transaction.
+    @discardableResult
+    func evaluateCard(
+        _ input: CardInput, calibration: ReaderCalibration, calibrationID: String, background: BackgroundEstimate?,
+        qcFailures: [ReaderQCCheck.Finding], policy: ReviewPolicy, store records: any EvaluationStore, leadingRemark: String? = nil
+    ) throws -> DoseResult {
+        var flags: [String]
+        var remarks = input.remarks
+        var hp10: Double?
+        var hp007: Double?
+        var detectionLimit: Double?
+        if let algorithm = algorithm(for: input.card) {
+            let a = algorithm.assess(input.signals, calibration: calibration, background: background)
+            flags = a.flags.map(\.rawValue) + input.flags
+            remarks += a.remarks
+            hp10 = a.hp10?.value
+            hp007 = a.hp007?.value
+            detectionLimit = a.detectionLimit.value
+            if algorithm.cardType.position(for: .deep) == nil {
+                // A finger card reports Hp(0.07) only: no Hp(10), and that is not a defect.
+                hp10 = nil
+                flags.removeAll { $0 == DoseFlag.hp10NotAssessable.rawValue || $0 == DoseFlag.belowDetectionLimit.rawValue }
+                remarks.insert("finger dosimeter: Hp(0.07) only", at: 0)
+            }
+        } else {
+            flags = input.flags + [Self.neutronNotEvaluatedFlag]
+            remarks.insert("neutron dosimeter: the neutron evaluation is not available; no photon dose is reported for it", at: 0)
+        }
+        if input.card.role != .worker { remarks.insert("\(input.card.role.rawValue) dosimeter", at: 0) }
+        if let leadingRemark { remarks.insert(leadingRemark, at: 0) }
+        if !qcFailures.isEmpty {
+            flags.append(Self.readerQCFailedFlag)
+            remarks += qcFailures.map { "reader QC: \($0)" }
+        }
+        if hp10 == nil && hp007 == nil && flags.isEmpty { flags.append(DoseFlag.hp10NotAssessable.rawValue) }
+        let reasons = try policy.reasons(card: input.card, flags: flags, hp10: hp10, hp007: hp007)
+        return try records.saveEvaluatedDose(DoseEvaluation(
+            batchID: input.card.batchID, cardID: input.card.cardID, hp10MilliSievert: hp10, hp007MilliSievert: hp007,
+            detectionLimitMilliSievert: detectionLimit, flags: flags, remarks: remarks.joined(separator: "; "),
+            algorithmID: DoseAlgorithm.identifier, calibrationID: calibrationID, evaluatedAt: now(),
+            state: reasons.isEmpty ? .evaluated : .needsReview), reviewReasons: reasons, audit: .automatic)
     }
 
     func cardInput(_ id: String, _ readings: [StoredReading], _ card: BatchCard) throws -> CardInput {

@@ -67,14 +67,48 @@ public struct DoseReview: Sendable {
         try store.setDoseState(id: doseID, to: .released, audit: DoseAudit(who: who, why: why), action: .accepted)
     }
 
-    /// Replaces a dose under review by a corrected one (a new, released version).
+    /// The measuring range of the system for a dose value, mSv: 0 to 10 Sv. The dose algorithm's
+    /// non-linearity correction is defined up to 10 Sv (docs/dose-algorithm.md, section 3, k_NL: f(D)
+    /// rises to 1.3 at 10 Sv and is not characterized beyond), and the simulator's scenarios accept true
+    /// doses up to 10 000 mSv. A corrected value outside it is refused before anything is stored.
+    public static let measuringRangeMilliSievert: ClosedRange<Double> = 0...10_000
+
+    /// Why a correction is refused.
+    public enum CorrectionRefused: Error, Sendable, Hashable, CustomStringConvertible {
+        case nothingToCorrect
+        case outOfRange(quantity: String, value: Double)
+
+        public var description: String {
+            switch self {
+            case .nothingToCorrect: "a correction names Hp(10), Hp(0.07) or both"
+            case let .outOfRange(q, v):
+                "\(q) \(v) mSv is not a dose this system can measure: give a finite value from 0 to 10000 mSv (the measuring range, docs/dose-algorithm.md section 3); nothing was stored"
+            }
+        }
+    }
+
+    /// Checks a corrected value: finite, ≥ 0 and within ``measuringRangeMilliSievert``.
+    public static func checkCorrected(_ value: Double?, quantity: String) throws(CorrectionRefused) {
+        guard let value else { return }
+        guard value.isFinite, measuringRangeMilliSievert.contains(value) else { throw .outOfRange(quantity: quantity, value: value) }
+    }
+
+    /// Replaces a dose under review by a corrected one (a new, released version). A correction changes
+    /// only what it names: a quantity given as nil keeps the value of the dose under review. Values are
+    /// checked before anything is stored.
     public func correct(doseID: DoseResult.ID, hp10MilliSievert: Double?, hp007MilliSievert: Double?,
                         who: String, why: String) throws -> DoseResult {
+        guard hp10MilliSievert != nil || hp007MilliSievert != nil else { throw CorrectionRefused.nothingToCorrect }
+        try Self.checkCorrected(hp10MilliSievert, quantity: "Hp(10)")
+        try Self.checkCorrected(hp007MilliSievert, quantity: "Hp(0.07)")
         let old = try current(doseID)
+        let kept = [hp10MilliSievert == nil ? "Hp(10)" : nil, hp007MilliSievert == nil ? "Hp(0.07)" : nil].compactMap { $0 }
         return try store.saveDose(DoseEvaluation(
-            batchID: old.batchID, cardID: old.cardID, hp10MilliSievert: hp10MilliSievert, hp007MilliSievert: hp007MilliSievert,
+            batchID: old.batchID, cardID: old.cardID, hp10MilliSievert: hp10MilliSievert ?? old.hp10MilliSievert,
+            hp007MilliSievert: hp007MilliSievert ?? old.hp007MilliSievert,
             detectionLimitMilliSievert: old.detectionLimitMilliSievert, flags: old.flags + [Self.correctedFlag],
-            remarks: Self.join(old.remarks, "corrected by \(who): \(why)"), algorithmID: "manual-correction",
+            remarks: Self.join(old.remarks, "corrected by \(who): \(why)" + (kept.isEmpty ? "" : " (\(kept.joined(separator: ", ")) kept as evaluated)")),
+            algorithmID: "manual-correction",
             calibrationID: old.calibrationID, evaluatedAt: now(), state: .released),
             audit: DoseAudit(who: who, why: why), action: .corrected)
     }

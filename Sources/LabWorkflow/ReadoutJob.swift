@@ -76,7 +76,12 @@ public struct ReadoutJob: Sendable {
         } else {
             let st = connection.status
             if st.state == .idle && st.magazineRemaining == 0 {
-                return .nothingToRead(reader: identity, lastBatch: try store.batches().last { $0.source == source })
+                let last = try store.batches().last { $0.source == source }
+                // Killed after the magazine was read: the batch is read but not evaluated; finish it.
+                if evaluatesDoses, let id = last?.id, try (store as? any EvaluationStore)?.batchEvaluation(id: id) == .pending {
+                    try evaluator.evaluate(batchID: id)
+                }
+                return .nothingToRead(reader: identity, lastBatch: last)
             }
             resumed = false
             batch = try store.openBatch(
@@ -85,6 +90,10 @@ public struct ReadoutJob: Sendable {
                 elementsPerCard: Int(identity.elementsPerCard), timeTemperatureProfile: Self.stored(profile), source: source)
         }
         guard let batchID = batch.id else { throw WorkflowError.batchNotFound(batch.groupID) }
+        let records = store as? any EvaluationStore
+        if !evaluatesDoses { try records?.markBatchNotForDoses(id: batchID) }
+        // Attributed to the lab's issues: the cards the lab expects come from its records.
+        let manifest = try records.map { try ReturnedCards(store: $0).manifest(given: manifest) } ?? manifest
         try store.saveManifest(manifest.map { $0.batchCard(batchID) })
         let before = try store.readings(batch: batchID).count
 

@@ -48,19 +48,19 @@ public struct Reevaluation: Sendable {
                 id, readings[id] ?? [], manifest[id] ?? BatchCard(batchID: batchID, cardID: id, role: .worker, annealedAt: nil)))
         }
         let background = algorithm.background(controls: inputs.filter { $0.card.role == .control }.map(\.signals), calibration: calibration)
+        // The review policy applies here as on every evaluation; each card in its own transaction.
+        let evaluationStore = try evaluator.evaluationStore()
+        let policy = ReviewPolicy(store: evaluationStore)
+        let qcFailures = try evaluator.readerQCFindings(batch).filter(\.isFailure)
         for input in inputs {
-            let a = algorithm.assess(input.signals, calibration: calibration, background: background)
-            var flags = a.flags.map(\.rawValue) + input.flags
-            if a.hp10 == nil && a.hp007 == nil && flags.isEmpty { flags.append(DoseFlag.hp10NotAssessable.rawValue) }
-            var remarks = input.remarks + a.remarks
-            remarks.insert("re-evaluated with calibration \(Self.calibrationID(records))", at: 0)
-            let review = !BatchEvaluator.reviewFlags.isDisjoint(with: flags)
-            _ = try store.saveDose(DoseEvaluation(
-                batchID: batchID, cardID: input.card.cardID, hp10MilliSievert: a.hp10?.value, hp007MilliSievert: a.hp007?.value,
-                detectionLimitMilliSievert: a.detectionLimit.value, flags: flags, remarks: remarks.joined(separator: "; "),
-                algorithmID: DoseAlgorithm.identifier, calibrationID: Self.calibrationID(records), evaluatedAt: now(),
-                state: review ? .needsReview : .evaluated))
+            let stored = (readings[input.card.cardID] ?? []).contains { if case .stored = $0.outcome { true } else { false } }
+            guard stored else { continue }
+            try evaluator.evaluateCard(
+                input, calibration: calibration, calibrationID: Self.calibrationID(records), background: background,
+                qcFailures: qcFailures, policy: policy, store: evaluationStore,
+                leadingRemark: "re-evaluated with calibration \(Self.calibrationID(records))")
         }
+        try evaluationStore.concludeEvaluation(batch: batchID)
         logger.info("batch re-evaluated", metadata: ["batch": "\(batch.groupID)", "calibration": "\(Self.calibrationID(records))"])
         return try store.currentDoses(batch: batchID)
     }

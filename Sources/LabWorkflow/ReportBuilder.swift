@@ -36,12 +36,18 @@ public struct ReportBuilder: Sendable {
     }
 
     /// The result list of a customer for the issues whose period ended between `from` and `to`
-    /// (inclusive): the dose of each wearer, with remarks for damaged, late, handed-over and missing
-    /// cards. `today` decides which missing cards are due for compensation.
+    /// (inclusive): the released dose of each wearer, with remarks for damaged, late, handed-over and
+    /// missing cards. A dose not released yet is listed as `pending` without a value, and the document
+    /// is then a DRAFT. A card handed over is reported on the line of the person who wore it; the
+    /// original wearer's line says "handed over". A finger card reports Hp(0.07) only. `today` decides
+    /// which missing cards are due for compensation.
     public func resultList(customerID: String, from: CalendarDay, to: CalendarDay, today: CalendarDay) throws -> ResultList {
         let customer = try store.customer(id: customerID)
         var cache = Cache(store: store, protector: protector)
         var rows: [ResultList.Row] = []
+        var draft = false
+        let wearers = try store.wearers(customerID: customerID)
+        let enrolments = try store.enrolments(customerID: customerID)
         for issue in try store.issues(customerID: customerID) where issue.periodEnd >= from && issue.periodEnd <= to {
             let (enrolment, wearerName, first4) = try cache.enrolment(issue.enrolmentID)
             var remarks: [String] = []
@@ -51,7 +57,6 @@ public struct ReportBuilder: Sendable {
                 if arrived > ReturnDeadlines.reminderDue(periodEnd: issue.periodEnd) {
                     remarks.append("returned late (arrived \(arrived))")
                 }
-                if let name = issue.handedOverToName { remarks.append("worn by \(name) (handover reported at return)") }
                 if let arrival = try store.inspections(cardID: issue.cardID).last(where: { $0.issueID == issue.id && $0.stage == .arrival }),
                    arrival.outcome != .fit {
                     let damage = arrival.damages.map(\.description).joined(separator: ", ")
@@ -62,11 +67,17 @@ public struct ReportBuilder: Sendable {
                 if let batch = issue.batchID {
                     dose = try store.currentDoses(batch: batch).first { $0.cardID == issue.cardID }
                 }
-                status = dose?.state.rawValue ?? "not read yet"
-                if let d = dose, d.state == .released, d.hp10MilliSievert == nil { status = "no valid result" }
+                if let d = dose, d.state == .released {
+                    status = d.hp10MilliSievert == nil && d.hp007MilliSievert == nil ? "no valid result" : "released"
+                } else {
+                    status = "pending"
+                    remarks.append(dose == nil ? (issue.batchID == nil ? "not read yet" : "not evaluated yet") : "dose not released yet (\(dose?.state == .needsReview ? "under review" : "evaluated"))")
+                    draft = true
+                }
                 if let d = dose, d.flags.contains(DoseReview.correctedFlag) || d.flags.contains(DoseReview.rejectedFlag) {
                     remarks.append(d.remarks.components(separatedBy: "; ").last ?? d.remarks)
                 }
+                if enrolment.dosimeterType == .finger { remarks.append("finger dosimeter: Hp(0.07) only") }
             } else {
                 status = "missing"
                 remarks.append("not returned")
@@ -74,14 +85,39 @@ public struct ReportBuilder: Sendable {
                 else if today > ReturnDeadlines.reminderDue(periodEnd: issue.periodEnd) { remarks.append("reminder due") }
             }
             let released = dose?.state == .released
+            let hp10 = released && enrolment.dosimeterType != .finger ? dose?.hp10MilliSievert : nil
+            let hp007 = released ? dose?.hp007MilliSievert : nil
+            if let name = issue.handedOverToName {
+                // The dose belongs to the person who wore the card: their line carries it; the original
+                // wearer's line says the card was handed over.
+                let wornBy = enrolments.first { $0.handedOverFromIssueID == issue.id?.rawValue }
+                    ?? wearers.first { $0.name == name }.flatMap { w in enrolments.first { $0.wearerID == w.id && $0.dosimeterType == enrolment.dosimeterType } }
+                var other = (number: "", name: name, first4: "")
+                if let wornBy, let id = wornBy.id { (_, other.name, other.first4) = try cache.enrolment(id); other.number = wornBy.number }
+                rows.append(ResultList.Row(
+                    wearerName: wearerName, nationalIDFirst4: first4, enrolmentNumber: enrolment.number,
+                    dosimeterType: enrolment.dosimeterType.displayName, cardID: issue.cardID,
+                    periodStart: issue.periodStart.description, periodEnd: issue.periodEnd.description,
+                    hp10MilliSievert: nil, hp007MilliSievert: nil, detectionLimitMilliSievert: nil, status: "handed over",
+                    remarks: ["card handed over to \(other.name); the dose is on their line"]))
+                rows.append(ResultList.Row(
+                    wearerName: other.name, nationalIDFirst4: other.first4, enrolmentNumber: other.number,
+                    dosimeterType: enrolment.dosimeterType.displayName, cardID: issue.cardID,
+                    periodStart: issue.periodStart.description, periodEnd: issue.periodEnd.description,
+                    hp10MilliSievert: hp10, hp007MilliSievert: hp007, detectionLimitMilliSievert: dose?.detectionLimitMilliSievert,
+                    status: status, remarks: ["worn by \(other.name) (handover reported at return; card issued to \(wearerName))"] + remarks))
+                continue
+            }
             rows.append(ResultList.Row(
                 wearerName: wearerName, nationalIDFirst4: first4, enrolmentNumber: enrolment.number,
                 dosimeterType: enrolment.dosimeterType.displayName, cardID: issue.cardID,
                 periodStart: issue.periodStart.description, periodEnd: issue.periodEnd.description,
-                hp10MilliSievert: released ? dose?.hp10MilliSievert : nil, hp007MilliSievert: released ? dose?.hp007MilliSievert : nil,
+                hp10MilliSievert: hp10, hp007MilliSievert: hp007,
                 detectionLimitMilliSievert: dose?.detectionLimitMilliSievert, status: status, remarks: remarks))
         }
-        return ResultList(customerNumber: customerID, customerName: customer?.name ?? "", periodLabel: "ending between \(from) and \(to)", rows: rows)
+        let number = "RL-\(customerID)-\(to.description.replacingOccurrences(of: "-", with: ""))"
+        return ResultList(customerNumber: customerID, customerName: customer?.name ?? "", periodLabel: "ending between \(from) and \(to)",
+                          rows: rows, reportNumber: number, isDraft: draft)
     }
 
     /// Enrolments and wearers looked up once per document, with the first four digits of the wearer's

@@ -11,11 +11,18 @@ public struct ShipmentCard: Sendable, Hashable, Codable {
     public var deliveredHp10MilliSievert: Double?
     public var deliveredHp007MilliSievert: Double?
     public var referenceField: String?
+    /// The issue the card is read for (from the lab's records), nil for the lab's own dosimeters.
+    public var issueID: CardIssue.ID?
+    /// The card's dosimeter type, when the lab knows it.
+    public var dosimeterType: DosimeterType?
 
     public init(
         cardID: String, role: BatchCard.Role, annealedAt: Date?, deliveredHp10MilliSievert: Double? = nil,
-        deliveredHp007MilliSievert: Double? = nil, referenceField: String? = nil
+        deliveredHp007MilliSievert: Double? = nil, referenceField: String? = nil, issueID: CardIssue.ID? = nil,
+        dosimeterType: DosimeterType? = nil
     ) {
+        self.issueID = issueID
+        self.dosimeterType = dosimeterType
         self.cardID = cardID
         self.role = role
         self.annealedAt = annealedAt
@@ -28,6 +35,6 @@ public struct ShipmentCard: Sendable, Hashable, Codable {
         BatchCard(
             batchID: batch, cardID: cardID, role: role, annealedAt: annealedAt,
             deliveredHp10MilliSievert: deliveredHp10MilliSievert, deliveredHp007MilliSievert: deliveredHp007MilliSievert,
-            referenceField: referenceField)
+            referenceField: referenceField, issueID: issueID, dosimeterType: dosimeterType)
     }
 }

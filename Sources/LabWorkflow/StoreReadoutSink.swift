@@ -67,9 +67,10 @@ public struct StoreReadoutSink: ReadoutSink {
         if try !manifestCards.contains(cardID, loading: { try Set(store.manifest(batch: batchID).map(\.cardID)) }) {
             // A card the lab did not expect in this batch: read it (its signal is read only once)
             // but as a worker card of unknown anneal date, so its dose is flagged for review.
-            logger.warning("card not in the batch manifest; read as a worker card of unknown anneal date",
+            // It is held for the physicist: its dose goes to review with the reason "unexpected card".
+            logger.warning("unexpected card: not on an open issue that was returned or inspected; read and held for review",
                            metadata: ["card": "\(cardID)"])
-            try store.saveManifest([BatchCard(batchID: batchID, cardID: cardID, role: .worker, annealedAt: nil)])
+            try store.saveManifest([BatchCard(batchID: batchID, cardID: cardID, role: .worker, annealedAt: nil, unexpected: true)])
             manifestCards.insert(cardID)
         }
     }

@@ -34,6 +34,16 @@ struct Readout: AsyncParsableCommand {
             with "in use by process N" (exit 75) and changes nothing. A device that does not answer the \
             first HELLO stops at once (exit 69); a manifest with an invalid value is refused before any \
             batch is opened (exit 65).
+
+            Returned cards are attributed to the issues they were worn on (card, wearer, period) from the \
+            lab's records, with their last anneal from the lab's anneal records: no manifest is needed for \
+            them (calibration and control dosimeters still come from --manifest or the scenario). A card \
+            the lab does not expect (not on an open issue that was returned or inspected) is read and \
+            stored, and its dose is held for review with the reason "unexpected card". Every dose goes \
+            through the customer's review policy (tld levels). The batch is evaluated when every card has \
+            a dose or a recorded reason why not; if the run is interrupted after reading, the next run \
+            (or tld evaluate) finishes the evaluation. With --simulate --scenario FILE from \
+            `tld scenario --from-returns`, a day's returns are read on the simulator.
             """)
 
     @Flag(help: "Start the simulated reader on a pseudo-terminal and read its magazine.")
@@ -160,6 +170,7 @@ struct Readout: AsyncParsableCommand {
             }
             note("The reader #\(identity.serial) has no card to read; its last batch \(last.groupID) is complete.")
             if simulate { note("(Run with --new-shipment to load the simulated shipment again.) Results of \(last.groupID):") }
+            try ReadoutEvaluationReport.show(labStore, batch: id, logger: logger)
             print(DoseTable.render(try ResultRows.rows(store: labStore, batch: id), as: format), terminator: "")
         case let .read(outcome):
             let s = outcome.summary
@@ -174,6 +185,7 @@ struct Readout: AsyncParsableCommand {
                  + "\(t.elementsLost) lost; link: \(outcome.link.retransmissions) retransmissions, \(outcome.link.damagedFrames) damaged frames. "
                  + "Database: \(store.path)")
             guard let id = outcome.batch.id else { return }
+            try ReadoutEvaluationReport.show(labStore, batch: id, logger: logger)
             print(DoseTable.render(try ResultRows.rows(store: labStore, batch: id), as: format), terminator: "")
         }
     }

@@ -10,11 +10,16 @@ struct Review: ParsableCommand {
         discussion: """
             Without an action, lists every current dose that needs review (QC flags, out-of-pattern \
             elements, a lost element, above the review level, or a card damaged on arrival), with the glow \
-            curve of each element drawn in the terminal.
+            curve of each element drawn in the terminal, and the reason each dose is there (quality flags, \
+            above review level, above report level, damaged on arrival, unexpected card, neutron card not \
+            evaluated). Batches read but not yet evaluated are evaluated first; cards that cannot be \
+            evaluated are listed with the reason (see tld evaluate).
 
             An action changes one dose, identified by the number in the list, and records who did it and \
             why in the dose's audit trail: --accept releases it as it is; --correct releases a new version \
-            with the values given; --reject releases a new version without a dose, so the result list says \
+            with the values given (a quantity not given keeps its evaluated value, and the command says so; \
+            values must be finite and within 0–10000 mSv, the measuring range of docs/dose-algorithm.md \
+            section 3, or nothing is stored); --reject releases a new version without a dose, so the result list says \
             there is no valid result. A released dose never changes again.
 
             Examples:
@@ -57,6 +62,13 @@ struct Review: ParsableCommand {
     }
 
     func run() throws {
+        // Values are checked before the database is touched: finite, ≥ 0, within the measuring range.
+        for (value, name) in [(hp10, "--hp10"), (hp007, "--hp007")] {
+            guard let value else { continue }
+            if !value.isFinite || !DoseReview.measuringRangeMilliSievert.contains(value) {
+                throw runFailure("\(name) \(value) mSv is outside the measuring range 0–10000 mSv (docs/dose-algorithm.md section 3); nothing was stored.", exit: SysExit.dataError)
+            }
+        }
         let logger = makeLogger(verbose: logging.verbose)
         let labStore = try store.openExisting(logger: logger)
         let review = DoseReview(store: labStore, logger: logger)
@@ -68,6 +80,8 @@ struct Review: ParsableCommand {
         } else if let id = correct {
             let d = try review.correct(doseID: DoseResult.ID(rawValue: id), hp10MilliSievert: hp10, hp007MilliSievert: hp007, who: who, why: why)
             print("card \(d.cardID): corrected dose released as version \(d.version) (dose \(d.id?.rawValue ?? 0)).")
+            if hp10 == nil { print("Hp(10) kept as evaluated: \(DoseTable.dose(d.hp10MilliSievert, limit: nil)) mSv (give --hp10 to change it).") }
+            if hp007 == nil { print("Hp(0.07) kept as evaluated: \(DoseTable.dose(d.hp007MilliSievert, limit: nil)) mSv (give --hp007 to change it).") }
         } else if let id = reject {
             let d = try review.reject(doseID: DoseResult.ID(rawValue: id), who: who, why: why)
             print("card \(d.cardID): dose rejected; version \(d.version) released without a dose.")
@@ -77,6 +91,15 @@ struct Review: ParsableCommand {
     }
 
     func list(_ labStore: SQLiteLabStore) throws {
+        // A batch read but not evaluated is evaluated now, so no dose is silently missing from the list.
+        let pending = PendingEvaluations(store: labStore, logger: makeLogger(verbose: logging.verbose))
+        for r in try pending.finish() { print("batch \(r.batch.groupID) was read but not evaluated: evaluated now (\(r.state.rawValue)).") }
+        let outstanding = PendingEvaluations.describe(try pending.outstanding())
+        if !outstanding.isEmpty {
+            print("\(outstanding.count) card(s) without a dose (run tld evaluate once the cause is fixed):")
+            for line in outstanding { print("  " + line) }
+            print("")
+        }
         let flagged = try labStore.dosesNeedingReview()
         if flagged.isEmpty { print("No dose needs review."); return }
         print("\(flagged.count) dose(s) need review:\n")
@@ -85,6 +108,9 @@ struct Review: ParsableCommand {
             print("dose \(d.id?.rawValue ?? 0)  card \(d.cardID)  batch \(group)  version \(d.version)")
             print("  Hp(10) \(DoseTable.dose(d.hp10MilliSievert, limit: d.detectionLimitMilliSievert)) mSv  "
                   + "Hp(0.07) \(DoseTable.dose(d.hp007MilliSievert, limit: d.detectionLimitMilliSievert)) mSv")
+            if let doseID = d.id {
+                for r in try labStore.reviewReasons(dose: doseID) { print("  why: \(r.reason.description): \(r.detail)") }
+            }
             if !d.flags.isEmpty { print("  flags: \(d.flags.joined(separator: ", "))") }
             if !d.remarks.isEmpty { print("  remarks: \(d.remarks)") }
             for i in try labStore.inspections(cardID: d.cardID) where i.outcome != .fit {

@@ -53,8 +53,10 @@ struct CustomerDocumentTests {
         #expect(ResultList.dose(0.03, limit: 0.05) == "<0.05")
         #expect(ResultList.dose(nil, limit: 0.05) == "—")
         let csv = list.csv().components(separatedBy: "\r\n")
-        #expect(csv[1] == "\"Berg, Bo\",0404,TILM-00000001,whole-body,1,2026-07-15,2026-10-14,,,,missing,not returned; compensation due")
-        #expect(csv[2].contains(",0.0300,0.0400,0.050,released,"))
+        #expect(csv[0] == "customer,wearer,enrolment,card,period_start,period_end,hp10_msv,hp007_msv,status,remarks")
+        #expect(csv[1] == "K-1,\"Berg, Bo\",TILM-00000001,1,2026-07-15,2026-10-14,,,missing,not returned; compensation due")
+        // Under the detection limit: "<limit", as on the printed list.
+        #expect(csv[2] == "K-1,\"Ørsted, H\",TILM-00000002,2,2026-07-15,2026-10-14,<0.0500,<0.0500,released,")
         #expect(list.html().contains("<td class=\"remark\">not returned; compensation due</td>"))
         #expect(list.text().contains("<0.05"))
     }

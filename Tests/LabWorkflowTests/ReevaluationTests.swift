@@ -53,7 +53,13 @@ struct ReevaluationTests {
             timeTemperatureProfile: batch.timeTemperatureProfile, source: "test: no calibration dosimeters")
         let nocal = try #require(noCalibrationDosimeters.id)
         #expect(try BatchEvaluator(store: store, logger: quietLogger).evaluate(batchID: nocal).isEmpty)
-        #expect(throws: WorkflowError.self) { try strict.evaluate(batchID: nocal) }
+        // The stale calibration is refused: the batch's cards get "no calibration", not a dose.
+        let copied = try #require(try store.readings(batch: outcome.batchID).first { $0.cardID == worker && $0.status == .stored })
+        _ = try store.saveElementReading(ElementReading(batchID: nocal, cardID: worker, element: copied.element, readAt: copied.readAt, outcome: copied.outcome))
+        _ = try store.finishBatch(id: nocal)
+        #expect(try strict.evaluate(batchID: nocal).isEmpty)
+        #expect(try store.notEvaluatedCards(batch: nocal).map(\.reason) == [.noCalibration])
+        #expect(try store.notEvaluatedCards(batch: nocal).first?.detail.contains("days old") == true)
 
         // Past its validity (90 days) a stored reader calibration is refused.
         #expect(throws: WorkflowError.self) {

@@ -17,6 +17,7 @@ enum LabMigrations {
         SafetyMigration.name,
         MasterDataMigration.name,
         DispatchMigration.name,
+        EvaluationMigration.name,
     ]
 
     static func makeMigrator() -> DatabaseMigrator {
@@ -27,6 +28,7 @@ enum LabMigrations {
         migrator.registerMigration(SafetyMigration.name, migrate: SafetyMigration.migrate)
         migrator.registerMigration(MasterDataMigration.name, migrate: MasterDataMigration.migrate)
         migrator.registerMigration(DispatchMigration.name, migrate: DispatchMigration.migrate)
+        migrator.registerMigration(EvaluationMigration.name, migrate: EvaluationMigration.migrate)
         return migrator
     }
 }

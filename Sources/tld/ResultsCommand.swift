@@ -1,0 +1,76 @@
+import ArgumentParser
+import Foundation
+import LabReports
+import LabStore
+import LabWorkflow
+
+struct Results: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Write a customer's result list: text, HTML, PDF (A4) and CSV.",
+        discussion: """
+            Lists every issue of the customer whose wear period ended between --from and --period-end: \
+            the released dose of the person who wore the card (a card handed over is on the line of the \
+            person who wore it; the original wearer's line says "handed over"), Hp(0.07) only for a \
+            finger card, and remarks for late, damaged and missing cards. A dose not released yet (under \
+            review, or not evaluated) is listed as pending without a value, and the document is marked \
+            DRAFT. Batches read but not evaluated are evaluated first.
+
+            Writes results-CUSTOMER-PERIODEND.txt, .html, .pdf and .csv to --out. The CSV header is \
+            customer,wearer,enrolment,card,period_start,period_end,hp10_msv,hp007_msv,status,remarks.
+
+            Example: tld results --customer K-1001 --out results --period-end 2026-10-31
+            """)
+
+    @Option(help: "Customer number.")
+    var customer: String
+
+    @Option(help: ArgumentHelp("Folder for the documents (created if missing).", valueName: "dir"))
+    var out: String
+
+    @Option(help: ArgumentHelp("Last day of the periods listed (default: today).", valueName: "YYYY-MM-DD"))
+    var periodEnd: CalendarDay?
+
+    @Option(help: ArgumentHelp("First day of the periods' ends listed (default: the 1st of --period-end's month).", valueName: "YYYY-MM-DD"))
+    var from: CalendarDay?
+
+    @OptionGroup var store: StoreOptions
+    @OptionGroup var key: NationalIDKeyOptions
+    @OptionGroup var logging: LoggingOptions
+
+    func run() throws {
+        let logger = makeLogger(verbose: logging.verbose)
+        guard FileManager.default.fileExists(atPath: store.path) else {
+            throw runFailure("no lab database at \(store.path): give --database or set TLD_DATABASE", exit: SysExit.noInput)
+        }
+        let labStore = try SQLiteLabStore.open(path: store.path, logger: logger)
+        guard try labStore.customer(id: customer) != nil else { throw runFailure("no customer \(customer)", exit: SysExit.dataError) }
+        let to = periodEnd ?? today()
+        let start = from ?? to.firstOfMonth
+        guard start <= to else { throw runFailure("--from \(start) is after --period-end \(to)", exit: SysExit.dataError) }
+        let pending = PendingEvaluations(store: labStore, logger: logger)
+        try pending.finish()
+        for line in PendingEvaluations.describe(try pending.outstanding()) { note(line) }
+        let protector = try key.protector(database: store.path)
+        let list = try ReportBuilder(store: labStore, protector: protector).resultList(customerID: customer, from: start, to: to, today: today())
+        do { try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true) } catch {
+            throw runFailure("cannot create \(out): \(error.localizedDescription)", exit: SysExit.cantCreate)
+        }
+        let base = URL(fileURLWithPath: out).appendingPathComponent("results-\(customer)-\(to)")
+        let text = list.text()
+        let files: [(String, Data)] = [
+            ("txt", Data(text.utf8)), ("html", Data(list.html().utf8)), ("csv", Data(list.csv().utf8)), ("pdf", Data(TextPDF.render(text))),
+        ]
+        var written: [String] = []
+        for (ext, data) in files {
+            let url = base.appendingPathExtension(ext)
+            do { try data.write(to: url, options: .atomic) } catch {
+                throw runFailure("cannot write \(url.path): \(error.localizedDescription)", exit: SysExit.cantCreate)
+            }
+            written.append(url.lastPathComponent)
+        }
+        let pendingRows = list.rows.filter { $0.status == "pending" }.count
+        print(text)
+        print("Result list \(list.reportNumber) (\(list.status)): \(list.rows.count) line(s), \(pendingRows) pending. Written to \(out): "
+              + written.joined(separator: ", "))
+    }
+}
