@@ -11,7 +11,7 @@
 public struct GlowCurve: Sendable, Hashable {
     /// Counts (or intensity, arbitrary units) per channel.
     public let counts: [Double]
-    /// Temperature of each channel, kelvin, non-decreasing.
+    /// Temperature of each channel, kelvin, non-decreasing (after sorting, where the policy sorts).
     public let temperatureKelvin: [Double]
     /// Time of each channel since the start of heating, seconds, when known.
     public let timeSeconds: [Double]?
@@ -43,6 +43,18 @@ public struct GlowCurve: Sendable, Hashable {
             switch order {
             case .reject:
                 throw .temperatureNotMonotonic(channel: i, previousKelvin: temperatureKelvin[i - 1], kelvin: temperatureKelvin[i])
+            case let .sortWithin(tolerance):
+                // A step back larger than the tolerance is not measurement noise: refuse it. The
+                // comparison is against the running maximum, so a slow drift back is caught too.
+                var runningMaximum = temperatureKelvin[0]
+                for j in 1..<temperatureKelvin.count {
+                    if runningMaximum - temperatureKelvin[j] > tolerance {
+                        throw .temperatureStepBackTooLarge(
+                            channel: j, previousKelvin: runningMaximum, kelvin: temperatureKelvin[j], toleranceKelvin: tolerance)
+                    }
+                    runningMaximum = max(runningMaximum, temperatureKelvin[j])
+                }
+                fallthrough
             case .sort:
                 let idx = temperatureKelvin.indices.sorted { (temperatureKelvin[$0], $0) < (temperatureKelvin[$1], $1) }
                 self.counts = idx.map { counts[$0] }
@@ -104,6 +116,16 @@ public enum TemperatureOrderPolicy: Sendable, Hashable {
     case reject
     /// Sort the channels by temperature (stable), keeping each count with its temperature.
     case sort
+    /// Steps back of up to `toleranceKelvin` (below the highest temperature so far) are measurement
+    /// noise of the heater's thermocouple: the channels are sorted as with ``sort``. A larger step
+    /// back throws ``GlowCurveError/temperatureStepBackTooLarge(channel:previousKelvin:kelvin:toleranceKelvin:)``.
+    case sortWithin(toleranceKelvin: Double)
+
+    /// The tolerance used for measured reader curves: 1.5 K. The lab's reader (and its simulator,
+    /// `ReaderPhysics.thermocoupleNoiseKelvin`) reads the heater with 0.2 K rms noise and stores
+    /// 0.1 °C steps, so two successive readings on the hold differ by 0.3 K rms; 1.5 K is five of
+    /// those, while a real fault (a heater that cools, a file with shuffled rows) steps back far more.
+    public static let measuredNoise = TemperatureOrderPolicy.sortWithin(toleranceKelvin: 1.5)
 }
 
 /// A temperature window, kelvin, both ends included.
@@ -126,6 +148,7 @@ public enum GlowCurveError: Error, Sendable, Hashable, CustomStringConvertible {
     case notFinite(channel: Int)
     case temperatureBelowAbsoluteZero(channel: Int, kelvin: Double)
     case temperatureNotMonotonic(channel: Int, previousKelvin: Double, kelvin: Double)
+    case temperatureStepBackTooLarge(channel: Int, previousKelvin: Double, kelvin: Double, toleranceKelvin: Double)
 
     public var description: String {
         switch self {
@@ -135,6 +158,8 @@ public enum GlowCurveError: Error, Sendable, Hashable, CustomStringConvertible {
         case let .temperatureBelowAbsoluteZero(i, k): "channel \(i): temperature \(k) K is not above absolute zero"
         case let .temperatureNotMonotonic(i, p, k):
             "channel \(i): temperature goes backwards (\(p) K, then \(k) K); sort explicitly or fix the file"
+        case let .temperatureStepBackTooLarge(i, p, k, tol):
+            "channel \(i): temperature steps back from \(p) K to \(k) K, more than the \(tol) K of measurement noise allowed; sort explicitly or fix the file"
         }
     }
 }

@@ -28,6 +28,18 @@ public struct AutomaticFitConfiguration: Sendable, Hashable {
     /// (local noise summed over the lobe); lobes within the noise carry no peak. 0 tries every lobe
     /// and leaves the choice to the information criterion alone.
     public var lobeSignificanceSigma = 0.0
+    /// The ranges of physically plausible parameters (``ParameterPlausibility``).
+    public var plausibleRanges: PlausibleRanges = .default
+    /// After the final fit, a peak with an implausible parameter (on a bound, an uncertainty above
+    /// its value, s outside ``plausibleRanges``) is refitted: its E held in the window where s is
+    /// plausible, b fixed at the first-order limit when it sits there, or (automatic peak count) the
+    /// peak dropped, whichever leaves fewer implausible parameters at a FOM no more than 10 % (or
+    /// 0.1 percentage point) above the unconstrained fit's. What cannot be made plausible is left
+    /// for ``GlowQuality/assess(_:of:dosimetricPeakIndex:limits:plausibleRanges:)`` to flag.
+    public var enforcePlausibility = true
+    /// Curves with more channels than this are refused (``GlowFitError/tooManyChannels(channels:limit:)``):
+    /// a reader gives a few hundred channels, and the fit's cost grows with the channel count.
+    public var maximumChannels = 20_000
 
     public init(model: PeakModel = .generalOrder, peakCount: PeakCount = .automatic(maximum: 10), material: MaterialPreset = .generic) {
         self.model = model
@@ -49,11 +61,16 @@ public struct AutomaticFitConfiguration: Sendable, Hashable {
 public enum AutomaticFitter {
     public static func fit(_ curve: GlowCurve, configuration: AutomaticFitConfiguration = .init()) throws(GlowFitError) -> GlowFit {
         guard curve.channelCount >= 8 else { throw .tooFewChannels(channels: curve.channelCount, parameters: 4) }
+        guard curve.channelCount <= configuration.maximumChannels else {
+            throw .tooManyChannels(channels: curve.channelCount, limit: configuration.maximumChannels)
+        }
+        try GlowFitter.requireTemperatureSpan(curve)
         guard (curve.counts.max() ?? 0) > 0 else { throw .noSignal }
         var fitConfig = configuration.fit
         if fitConfig.heatingRateKelvinPerSecond == nil { fitConfig.heatingRateKelvinPerSecond = curve.heatingRateKelvinPerSecond }
+        if let beta = fitConfig.heatingRateKelvinPerSecond, !(beta.isFinite && beta > 0) { throw .invalidHeatingRate(beta) }
         let features = CurveFeatures(curve)
-        let separation = resolutionKelvin(features)
+        let separation = max(resolutionKelvin(features), fitConfig.minimumPeakDistanceKelvin ?? 0)
         var starts = initialPeaks(curve, features: features, configuration: configuration)
         guard !starts.isEmpty else { throw .noPeaksFound }
 
@@ -160,9 +177,90 @@ public enum AutomaticFitter {
         // The screening fit already is the final fit when nothing about the fit changes.
         var sameAsScreening = final
         sameAsScreening.maxIterations = screening.maxIterations
-        if sameAsScreening == screening { return best }
-        let finalFit = try GlowFitter.fit(curve, starting: best.peaks.map(\.peak), configuration: final)
-        return try prune(finalFit, curve: curve, configuration: final)
+        let result: GlowFit
+        if sameAsScreening == screening {
+            result = best
+            final = screening
+        } else {
+            let finalFit = try GlowFitter.fit(curve, starting: best.peaks.map(\.peak), configuration: final)
+            result = try prune(finalFit, curve: curve, configuration: final)
+        }
+        guard configuration.enforcePlausibility else { return result }
+        return makePlausible(result, curve: curve, configuration: final, ranges: configuration.plausibleRanges, mayDropPeaks: target == nil)
+    }
+
+    /// Refits peaks whose parameters are implausible (see
+    /// ``AutomaticFitConfiguration/enforcePlausibility``). Returns `fit` itself when nothing helps.
+    static func makePlausible(
+        _ fit: GlowFit, curve: GlowCurve, configuration: GlowFitConfiguration, ranges: PlausibleRanges, mayDropPeaks: Bool
+    ) -> GlowFit {
+        var configuration = configuration
+        configuration.restarts = 0  // refits start from a converged solution
+        var best = fit
+        // Constraints aligned with best.peaks.
+        var constraints = [PeakConstraint](repeating: .free, count: best.peaks.count)
+        var issues = ParameterPlausibility.assess(best, ranges: ranges)
+        let fomLimit = max(fit.figureOfMeritPercent * 1.1, fit.figureOfMeritPercent + 0.1)
+        var rounds = 0
+        while !issues.isEmpty && rounds < 2 * fit.peaks.count + 2 {
+            rounds += 1
+            var trials: [(fit: GlowFit, constraints: [PeakConstraint])] = []
+            func attempt(_ peaks: [GlowPeak], _ c: [PeakConstraint]) {
+                guard var f = try? GlowFitter.fit(curve, starting: peaks, constraints: c, configuration: configuration) else { return }
+                // E held in the window where s is plausible and sitting on its edge is a parameter at
+                // the plausible limit, not one on an arbitrary bound.
+                for j in f.peaks.indices {
+                    if case .range = c[f.peaks[j].startIndex].activationEnergy, f.peaks[j].parametersAtBound.contains(.activationEnergy) {
+                        f.peaks[j].parametersAtBound.remove(.activationEnergy)
+                        f.peaks[j].parametersAtPlausibleLimit.insert(.activationEnergy)
+                    }
+                }
+                // Re-align the constraints with the fitted peaks (sorted by Tm).
+                trials.append((f, f.peaks.map { c[$0.startIndex] }))
+            }
+            // 1. Every implausible peak held where it is plausible (E window for s, b fixed at the
+            //    first-order limit when it sits there), refitted from the current solution (which also
+            //    re-centres Tm's freedom).
+            var held = constraints
+            for (i, reason) in issues {
+                let p = best.peaks[i]
+                switch reason {
+                case .frequencyFactorOutOfRange, .onBound(.activationEnergy, _):
+                    if let w = ParameterPlausibility.energyWindow(
+                        for: p.peak, heatingRateKelvinPerSecond: best.heatingRateKelvinPerSecond, ranges: ranges,
+                        within: configuration.energyRangeElectronVolt) {
+                        // A margin inside the window, since Tm still moves.
+                        let span = w.upperBound - w.lowerBound
+                        held[i].activationEnergy = .range((w.lowerBound + 0.01 * span)...(w.upperBound - 0.01 * span))
+                    }
+                case let .onBound(.shape, value) where p.peak.model.hasShapeParameter
+                    && value <= p.peak.model.shapeRange.lowerBound + 1e-6:
+                    held[i].shape = .fixed(p.peak.model.shapeRange.lowerBound)
+                default: break
+                }
+            }
+            attempt(best.peaks.map(\.peak), held)
+            // 2. Each implausible peak dropped (up to three per round).
+            if mayDropPeaks && best.peaks.count > 1 {
+                var tried = Set<Int>()
+                for (i, _) in issues where !tried.contains(i) && tried.count < 3 {
+                    tried.insert(i)
+                    var peaks = best.peaks.map(\.peak), c = constraints
+                    peaks.remove(at: i)
+                    c.remove(at: i)
+                    attempt(peaks, c)
+                }
+            }
+            let scored = trials.filter { $0.fit.figureOfMeritPercent <= fomLimit }
+                .map { (trial: $0, issues: ParameterPlausibility.assess($0.fit, ranges: ranges)) }
+            guard let chosen = scored.min(by: {
+                ($0.issues.count, $0.trial.fit.figureOfMeritPercent) < ($1.issues.count, $1.trial.fit.figureOfMeritPercent)
+            }), chosen.issues.count < issues.count else { break }
+            best = chosen.trial.fit
+            constraints = chosen.trial.constraints
+            issues = chosen.issues
+        }
+        return best
     }
 
     /// Starting peaks from the curve's features and the material preset.

@@ -27,7 +27,9 @@ public struct CurveFeatures: Sendable, Hashable {
     /// - Parameter halfWindow: the smoothing half-window in channels; nil chooses about 1.5 % of the channels (at least 2).
     public init(_ curve: GlowCurve, halfWindow requestedHalfWindow: Int? = nil) {
         let n = curve.channelCount
-        let h = max(1, min(requestedHalfWindow ?? max(2, Int((Double(n) * 0.015).rounded())), max(1, (n - 1) / 2)))
+        // At most 50 channels either side: the smoothing costs O(n·h), and wider windows only matter
+        // for curves of more than 3 300 channels, which are finer than any reader's.
+        let h = max(1, min(requestedHalfWindow ?? min(50, max(2, Int((Double(n) * 0.015).rounded()))), max(1, (n - 1) / 2)))
         halfWindow = h
         temperatureKelvin = curve.temperatureKelvin
         let s = Self.savitzkyGolay(curve.counts, halfWindow: h)
@@ -109,14 +111,16 @@ public struct CurveFeatures: Sendable, Hashable {
         // Maxima with a prominence of 3 noise levels (or 2 % of the top).
         let prominenceNeeded = max(3 * noiseCounts, 0.02 * top)
         for i in 1..<(n - 1) where smoothed[i] >= smoothed[i - 1] && smoothed[i] > smoothed[i + 1] && smoothed[i] > floor {
-            var leftMin = smoothed[i], rightMin = smoothed[i]
-            var j = i
-            while j > 0 && smoothed[j - 1] <= smoothed[i] { j -= 1; leftMin = min(leftMin, smoothed[j]) }
-            j = i
-            while j < n - 1 && smoothed[j + 1] <= smoothed[i] { j += 1; rightMin = min(rightMin, smoothed[j]) }
-            let prominence = smoothed[i] - max(leftMin, rightMin)
             // Edge maxima (curve still rising at the end) are not peaks.
             if i < 2 || i > n - 3 { continue }
+            // Each walk stops as soon as its side has dropped by the prominence needed, so a noisy
+            // flank with many small maxima costs O(width), not O(channels), per maximum.
+            var leftMin = smoothed[i], rightMin = smoothed[i]
+            var j = i
+            while j > 0 && smoothed[j - 1] <= smoothed[i] && smoothed[i] - leftMin < prominenceNeeded { j -= 1; leftMin = min(leftMin, smoothed[j]) }
+            j = i
+            while j < n - 1 && smoothed[j + 1] <= smoothed[i] && smoothed[i] - rightMin < prominenceNeeded { j += 1; rightMin = min(rightMin, smoothed[j]) }
+            let prominence = smoothed[i] - max(leftMin, rightMin)
             guard prominence >= prominenceNeeded else { continue }
             found.append(Candidate(
                 temperatureKelvin: temperatureKelvin[i], heightCounts: smoothed[i], isMaximum: true,

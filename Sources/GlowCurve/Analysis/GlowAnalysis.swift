@@ -21,8 +21,16 @@ public struct GlowAnalysis: Sendable, Hashable {
         _ curve: GlowCurve, configuration: AutomaticFitConfiguration = .init(), limits: QualityLimits = .init()
     ) throws(GlowFitError) -> GlowAnalysis {
         let fit = try AutomaticFitter.fit(curve, configuration: configuration)
+        return assess(fit, of: curve, limits: limits, plausibleRanges: configuration.plausibleRanges)
+    }
+
+    /// The analysis of a fit made elsewhere (for example from the user's starting peaks): the
+    /// dosimetric peak, its group and the quality flags, implausible parameters included.
+    public static func assess(
+        _ fit: GlowFit, of curve: GlowCurve, limits: QualityLimits = .init(), plausibleRanges: PlausibleRanges = .default
+    ) -> GlowAnalysis {
         let index = dosimetricIndex(fit, reference: limits.referenceDosimetricPeakKelvin)
-        let flags = GlowQuality.assess(fit, of: curve, dosimetricPeakIndex: index, limits: limits)
+        let flags = GlowQuality.assess(fit, of: curve, dosimetricPeakIndex: index, limits: limits, plausibleRanges: plausibleRanges)
         let tm = fit.peaks[index].peak.maximumTemperatureKelvin
         let channel = curve.temperatureKelvin.indices.min { abs(curve.temperatureKelvin[$0] - tm) < abs(curve.temperatureKelvin[$1] - tm) } ?? 0
         let halfWidth = 0.5 * CurveFeatures(curve).fullWidthAtHalfMaximum(atChannel: channel)

@@ -36,6 +36,10 @@ public struct GlowFitConfiguration: Sendable, Hashable {
     public var energyRangeElectronVolt: ClosedRange<Double> = 0.5...3.5
     /// How far Tm may move from its start, kelvin.
     public var maximumTemperatureFreedomKelvin = 40.0
+    /// The smallest distance allowed between two peaks' Tm, kelvin (tgcd's `mdt`). When set, each Tm
+    /// is held on its side of the midpoint between neighbouring starts, `distance/2` away from it,
+    /// so no two fitted peaks come closer than this. nil: no such bound.
+    public var minimumPeakDistanceKelvin: Double? = nil
 
     public init() {}
 }
@@ -71,6 +75,36 @@ public struct FittedPeak: Sendable, Hashable {
     public var shapeError: Double
     /// Frequency factor s at the fit's heating rate, per second.
     public var frequencyFactorPerSecond: Double
+    /// Parameters the fit left on a bound of their allowed range: their uncertainty is not
+    /// estimable (reported as "at bound", not as a number).
+    public var parametersAtBound: Set<PeakParameter> = []
+    /// Parameters the automatic fit held at the edge of their physically plausible window (E where s
+    /// reaches the end of ``PlausibleRanges/frequencyFactorPerSecond``); not estimable either.
+    public var parametersAtPlausibleLimit: Set<PeakParameter> = []
+    /// Parameters held at a value given by the user.
+    public var fixedParameters: Set<PeakParameter> = []
+    /// Index of the starting peak (and its constraint) this peak was fitted from.
+    public var startIndex: Int = 0
+
+    /// The one-standard-error uncertainty of `parameter` (NaN when not estimable).
+    public func uncertainty(of parameter: PeakParameter) -> Double {
+        switch parameter {
+        case .maximumIntensity: maximumIntensityError
+        case .activationEnergy: activationEnergyErrorElectronVolt
+        case .maximumTemperature: maximumTemperatureErrorKelvin
+        case .shape: shapeError
+        }
+    }
+
+    /// The fitted value of `parameter`.
+    public func value(of parameter: PeakParameter) -> Double {
+        switch parameter {
+        case .maximumIntensity: peak.maximumIntensity
+        case .activationEnergy: peak.activationEnergyElectronVolt
+        case .maximumTemperature: peak.maximumTemperatureKelvin
+        case .shape: peak.shape
+        }
+    }
 }
 
 /// The result of a glow-curve fit.
@@ -122,16 +156,34 @@ public func figureOfMeritPercent(observed: [Double], fitted: [Double]) -> Double
 public enum GlowFitter {
     /// Fits from the given starting peaks (all of one model), with `configuration.restarts` extra
     /// deterministic starts; returns the best by the objective.
+    /// - Parameter constraints: per starting peak, parameters held in a range or fixed (empty: all free).
     /// - Throws: ``GlowFitError`` when the problem is ill-posed or no start gives a finite fit.
     public static func fit(
-        _ curve: GlowCurve, starting peaks: [GlowPeak], configuration: GlowFitConfiguration = .init()
+        _ curve: GlowCurve, starting peaks: [GlowPeak], constraints: [PeakConstraint] = [],
+        configuration: GlowFitConfiguration = .init()
     ) throws(GlowFitError) -> GlowFit {
         guard !peaks.isEmpty else { throw .noPeaksFound }
+        guard constraints.isEmpty || constraints.count == peaks.count else {
+            throw .constraintCountMismatch(peaks: peaks.count, constraints: constraints.count)
+        }
+        try requireTemperatureSpan(curve)
+        if let beta = configuration.heatingRateKelvinPerSecond, !(beta.isFinite && beta > 0) {
+            throw .invalidHeatingRate(beta)
+        }
         let model = peaks[0].model
+        let limits = constraints.isEmpty ? [PeakConstraint](repeating: .free, count: peaks.count) : constraints
+        var peaks = peaks
+        for i in peaks.indices {
+            let c = limits[i]
+            peaks[i].maximumIntensity = c.start(peaks[i].maximumIntensity, .maximumIntensity)
+            peaks[i].activationEnergyElectronVolt = c.start(peaks[i].activationEnergyElectronVolt, .activationEnergy)
+            peaks[i].maximumTemperatureKelvin = c.start(peaks[i].maximumTemperatureKelvin, .maximumTemperature)
+            if model.hasShapeParameter { peaks[i].shape = c.start(peaks[i].shape, .shape) }
+        }
         for p in peaks {
             do { try p.validate() } catch { throw .invalidStartingPeak(error) }
         }
-        let problem = FitProblem(curve: curve, model: model, peakCount: peaks.count, configuration: configuration)
+        let problem = FitProblem(curve: curve, model: model, peakCount: peaks.count, configuration: configuration, constraints: limits)
         guard curve.channelCount > problem.parameterCount + 1 else {
             throw .tooFewChannels(channels: curve.channelCount, parameters: problem.parameterCount)
         }
@@ -149,6 +201,13 @@ public enum GlowFitter {
         }
         guard let (sol, _) = best else { throw .modelNotFinite }
         return problem.result(sol, iterations: totalIterations, starts: configuration.restarts + 1)
+    }
+
+    /// A curve whose temperature does not vary (a single temperature, or every channel at the same
+    /// one) holds no glow curve to fit: the peak shapes would divide by a zero span.
+    static func requireTemperatureSpan(_ curve: GlowCurve) throws(GlowFitError) {
+        let lo = curve.temperatureKelvin.min() ?? 0, hi = curve.temperatureKelvin.max() ?? 0
+        guard hi > lo else { throw .temperatureDoesNotVary(kelvin: lo) }
     }
 }
 
@@ -176,6 +235,8 @@ struct FitProblem {
     let peakCount: Int
     let perPeak: Int
     let configuration: GlowFitConfiguration
+    /// One per peak.
+    let constraints: [PeakConstraint]
     let startKelvin: Double
     let endKelvin: Double
     let yMax: Double
@@ -188,7 +249,8 @@ struct FitProblem {
     }
     var parameterCount: Int { peakCount * perPeak + backgroundCount }
 
-    init(curve: GlowCurve, model: PeakModel, peakCount: Int, configuration: GlowFitConfiguration) {
+    init(curve: GlowCurve, model: PeakModel, peakCount: Int, configuration: GlowFitConfiguration, constraints: [PeakConstraint]) {
+        self.constraints = constraints
         t = curve.temperatureKelvin
         y = curve.counts
         self.model = model
@@ -227,11 +289,31 @@ struct FitProblem {
         let freedom = configuration.maximumTemperatureFreedomKelvin
         for i in 0..<peakCount {
             let o = i * perPeak
-            lo += [0, er.lowerBound, max(startKelvin, min(start[o + 2], endKelvin) - freedom)]
-            hi += [yMax * 5, er.upperBound, min(endKelvin, start[o + 2] + freedom)]
+            let c = constraints[i]
+            let im = c.narrow(lower: 0, upper: yMax * 5, .maximumIntensity)
+            let e = c.narrow(lower: er.lowerBound, upper: er.upperBound, .activationEnergy)
+            let tm = c.narrow(lower: max(startKelvin, min(start[o + 2], endKelvin) - freedom), upper: min(endKelvin, start[o + 2] + freedom), .maximumTemperature)
+            lo += [im.0, e.0, tm.0]
+            hi += [im.1, e.1, tm.1]
             if perPeak == 4 {
-                lo.append(model.shapeRange.lowerBound)
-                hi.append(model.shapeRange.upperBound)
+                let b = c.narrow(lower: model.shapeRange.lowerBound, upper: model.shapeRange.upperBound, .shape)
+                lo.append(b.0)
+                hi.append(b.1)
+            }
+        }
+        // Minimum distance between peaks: each Tm stays on its side of the midpoint between
+        // neighbouring starts, half the distance away from it.
+        if let d = configuration.minimumPeakDistanceKelvin, d > 0, peakCount > 1 {
+            let order = (0..<peakCount).sorted { start[$0 * perPeak + 2] < start[$1 * perPeak + 2] }
+            for k in 1..<order.count {
+                let a = order[k - 1] * perPeak + 2, b = order[k] * perPeak + 2
+                let mid = 0.5 * (start[a] + start[b])
+                hi[a] = min(hi[a], mid - d / 2)
+                lo[b] = max(lo[b], mid + d / 2)
+            }
+            for i in 0..<peakCount {
+                let j = i * perPeak + 2
+                if lo[j] > hi[j] { let m = 0.5 * (lo[j] + hi[j]); lo[j] = m; hi[j] = m }
             }
         }
         switch configuration.background {
@@ -271,6 +353,9 @@ struct FitProblem {
         var fitted: [Double]
         var objectiveValue: Double
         var iterations: Int
+        /// The bounds the solution was found within.
+        var lower: [Double] = []
+        var upper: [Double] = []
     }
 
     /// Least squares, then (for the least-absolute objective) iteratively reweighted rounds.
@@ -287,7 +372,7 @@ struct FitProblem {
         p = first.parameters
         var fitted = [Double](repeating: 0, count: y.count)
         guard evaluate(p, into: &fitted) else { return nil }
-        var best = Solution(parameters: p, fitted: fitted, objectiveValue: objective(fitted), iterations: iterations)
+        var best = Solution(parameters: p, fitted: fitted, objectiveValue: objective(fitted), iterations: iterations, lower: lo, upper: hi)
         if configuration.objective == .leastAbsolute {
             lm.maxIterations = min(configuration.maxIterations, 30)
             lm.relativeCostTolerance = max(1e-9, configuration.relativeCostTolerance)
@@ -303,7 +388,7 @@ struct FitProblem {
                 fitted = f
                 if value < best.objectiveValue {
                     let improvement = (best.objectiveValue - value) / max(best.objectiveValue, 1e-300)
-                    best = Solution(parameters: p, fitted: f, objectiveValue: value, iterations: iterations)
+                    best = Solution(parameters: p, fitted: f, objectiveValue: value, iterations: iterations, lower: lo, upper: hi)
                     if improvement < 1e-6 { break }
                 } else {
                     break
@@ -426,16 +511,17 @@ struct FitProblem {
         var rss = 0.0
         for k in 0..<m { let d = sol.fitted[k] - y[k]; rss += d * d }
         var errors = [Double](repeating: .nan, count: n)
+        let (lo, hi) = sol.lower.count == n ? (sol.lower, sol.upper) : bounds(around: sol.parameters)
+        let atBound = (0..<n).map { j in
+            let span = max(hi[j] - lo[j], 1e-300)
+            return hi[j] > lo[j] && ((p[j] - lo[j]) <= 1e-6 * span || (hi[j] - p[j]) <= 1e-6 * span)
+        }
         if jacobian(p, weights: ones, into: &jac) {
             var a = [Double](repeating: 0, count: n * n)
             var g = [Double](repeating: 0, count: n)
             LevenbergMarquardt().normalEquations(jac, [Double](repeating: 0, count: m), m: m, n: n, a: &a, g: &g)
             // Parameters held on a bound are fixed: the covariance is that of the free ones.
-            let (lo, hi) = bounds(around: sol.parameters)
-            let free = (0..<n).filter { j in
-                let span = max(hi[j] - lo[j], 1e-300)
-                return a[j * n + j] > 0 && (p[j] - lo[j]) > 1e-9 * span && (hi[j] - p[j]) > 1e-9 * span
-            }
+            let free = (0..<n).filter { j in a[j * n + j] > 0 && !atBound[j] }
             let nf = free.count
             if nf > 0 {
                 // Scale to unit diagonal for a stable inverse.
@@ -462,7 +548,9 @@ struct FitProblem {
                 peak: pk, areaCounts: comp.reduce(0, +),
                 maximumIntensityError: errors[o], activationEnergyErrorElectronVolt: errors[o + 1],
                 maximumTemperatureErrorKelvin: errors[o + 2], shapeError: perPeak == 4 ? errors[o + 3] : .nan,
-                frequencyFactorPerSecond: pk.frequencyFactorPerSecond(heatingRateKelvinPerSecond: beta)))
+                frequencyFactorPerSecond: pk.frequencyFactorPerSecond(heatingRateKelvinPerSecond: beta),
+                parametersAtBound: Set(PeakParameter.allCases.prefix(perPeak).enumerated().filter { atBound[o + $0.offset] }.map(\.element)),
+                fixedParameters: constraints[i].fixedParameters, startIndex: i))
         }
         var bg = [Double](repeating: 0, count: m)
         addBackground(p, into: &bg)

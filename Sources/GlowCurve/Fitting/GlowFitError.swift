@@ -7,6 +7,10 @@ public enum GlowFitError: Error, Sendable, Hashable, CustomStringConvertible {
     case modelNotFinite
     case didNotConverge(iterations: Int)
     case figureOfMeritTooHigh(percent: Double, limitPercent: Double)
+    case temperatureDoesNotVary(kelvin: Double)
+    case invalidHeatingRate(Double)
+    case constraintCountMismatch(peaks: Int, constraints: Int)
+    case tooManyChannels(channels: Int, limit: Int)
 
     public var description: String {
         switch self {
@@ -17,6 +21,10 @@ public enum GlowFitError: Error, Sendable, Hashable, CustomStringConvertible {
         case .modelNotFinite: "the model gave values that are not finite at every starting point tried"
         case let .didNotConverge(i): "the fit did not converge in \(i) iterations"
         case let .figureOfMeritTooHigh(f, l): "the best fit has FOM \(f) %, above the limit \(l) %"
+        case let .temperatureDoesNotVary(k): "every channel is at the same temperature (\(k) K): there is no glow curve to fit"
+        case let .invalidHeatingRate(b): "the heating rate \(b) K/s is not a positive finite number"
+        case let .constraintCountMismatch(p, c): "\(c) peak constraints were given for \(p) peaks"
+        case let .tooManyChannels(c, l): "the curve has \(c) channels; at most \(l) are fitted (rebin it: average adjacent channels)"
         }
     }
 }

@@ -4,6 +4,8 @@ public enum TemperatureUnit: String, Sendable, Hashable {
     case celsius
 }
 
+/// Line ends may be LF, CRLF or CR.
+///
 /// Reads two-column (temperature, counts) or three-column (temperature, counts, time in seconds) text
 /// such as `temperature_K,intensity` files. Separators: comma, semicolon, tab or spaces. Lines that
 /// start with `#` and a first line that is not numeric (a header) are skipped; any other line that
@@ -21,7 +23,9 @@ public enum GlowCurveCSV {
         var headerUnit: TemperatureUnit? = nil
         var lineNumber = 0
         var sawData = false
-        for rawLine in text.split(separator: "\n", omittingEmptySubsequences: false) {
+        // Lines end in LF, CRLF or CR. (In Swift a CRLF pair is one Character, so splitting on "\n"
+        // alone would leave a Windows file as one line.)
+        for rawLine in text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" || $0 == "\r" }) {
             lineNumber += 1
             let line = rawLine.trimmingWhitespace()
             if line.isEmpty || line.hasPrefix("#") { continue }

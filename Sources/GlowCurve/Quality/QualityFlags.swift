@@ -37,6 +37,9 @@ public enum QualityFlag: Sendable, Hashable, CustomStringConvertible {
     case incandescence(tailFraction: Double)
     case residualSignalAfterAnneal(fraction: Double)
     case highLowTemperaturePeak(kelvin: Double, ratioToDosimetric: Double)
+    /// A fitted peak (1-based number in the fit's list) whose parameters are not physically
+    /// plausible (``ParameterPlausibility``).
+    case implausibleParameter(peak: Int, kelvin: Double, reason: Implausibility)
 
     /// A short machine-friendly name.
     public var code: String {
@@ -48,6 +51,7 @@ public enum QualityFlag: Sendable, Hashable, CustomStringConvertible {
         case .incandescence: "incandescence"
         case .residualSignalAfterAnneal: "residual-after-anneal"
         case .highLowTemperaturePeak: "low-temperature-peak"
+        case .implausibleParameter: "implausible-parameter"
         }
     }
 
@@ -62,6 +66,7 @@ public enum QualityFlag: Sendable, Hashable, CustomStringConvertible {
         case let .residualSignalAfterAnneal(f): "residual signal after anneal: \(fixed(f * 100, 2)) % of the previous read"
         case let .highLowTemperaturePeak(t, r):
             "low-temperature peak at \(fixed(t, 1)) K is \(fixed(r * 100, 0)) % of the dosimetric peak (recent exposure, fading not settled)"
+        case let .implausibleParameter(n, t, reason): "peak \(n) at \(fixed(t, 1)) K: \(reason)"
         }
     }
 }
@@ -151,9 +156,12 @@ public enum GlowQuality {
         return QualityScreen(maximumKelvin: t.isEmpty ? .nan : t[top], maximumCounts: maxCounts, totalCounts: curve.total, flags: flags)
     }
 
-    /// The checks that use a fit: FOM, the fitted dosimetric peak's Tm shift, a high fitted
-    /// low-temperature peak and a fitted incandescence term, plus the fast screen's spikes and saturation.
-    public static func assess(_ fit: GlowFit, of curve: GlowCurve, dosimetricPeakIndex: Int?, limits: QualityLimits = .init()) -> [QualityFlag] {
+    /// The checks that use a fit: FOM, implausible peak parameters, the fitted dosimetric peak's Tm
+    /// shift, a high fitted low-temperature peak, plus the fast screen's spikes, saturation and incandescence.
+    public static func assess(
+        _ fit: GlowFit, of curve: GlowCurve, dosimetricPeakIndex: Int?, limits: QualityLimits = .init(),
+        plausibleRanges: PlausibleRanges = .default
+    ) -> [QualityFlag] {
         var flags = screen(curve, limits: limits).flags.filter {
             switch $0 {
             case .spike, .saturated, .incandescence: true
@@ -162,6 +170,9 @@ public enum GlowQuality {
         }
         if fit.figureOfMeritPercent > limits.maximumFigureOfMeritPercent {
             flags.append(.figureOfMeritTooHigh(percent: fit.figureOfMeritPercent, limitPercent: limits.maximumFigureOfMeritPercent))
+        }
+        for (i, reason) in ParameterPlausibility.assess(fit, ranges: plausibleRanges) {
+            flags.append(.implausibleParameter(peak: i + 1, kelvin: fit.peaks[i].peak.maximumTemperatureKelvin, reason: reason))
         }
         guard let d = dosimetricPeakIndex, fit.peaks.indices.contains(d) else { return flags }
         let dos = fit.peaks[d].peak
