@@ -21,6 +21,7 @@ struct CycleFailure: Error, CustomStringConvertible {
     static func from(_ error: any Error) -> CycleFailure {
         switch error {
         case let f as CycleFailure: return f
+        case let e as ToolError: return CycleFailure(e.description, code: e.status.rawValue)
         case let e as LabStoreError:
             switch e {
             case .databaseBusy: return CycleFailure("the lab database is busy (another tld is writing): try again; nothing was changed", code: temporary)
@@ -40,7 +41,7 @@ struct CycleFailure: Error, CustomStringConvertible {
 func reportingFailures<T>(_ body: () throws -> T) throws -> T {
     do { return try body() } catch {
         let failure = CycleFailure.from(error)
-        FileHandle.standardError.write(Data("tld: \(failure.description)\n".utf8))
+        FileHandle.standardError.write(Data("tld: error: \(failure.description)\n".utf8))
         throw ExitCode(failure.code)
     }
 }
@@ -49,18 +50,8 @@ func reportingFailures<T>(_ body: () throws -> T) throws -> T {
 func reportingFailures<T>(_ body: () async throws -> T) async throws -> T {
     do { return try await body() } catch {
         let failure = CycleFailure.from(error)
-        FileHandle.standardError.write(Data("tld: \(failure.description)\n".utf8))
+        FileHandle.standardError.write(Data("tld: error: \(failure.description)\n".utf8))
         throw ExitCode(failure.code)
-    }
-}
-
-extension StoreOptions {
-    /// The existing lab database: a command that works on the lab's records never creates an empty one.
-    func openExisting(logger: Logger) throws -> SQLiteLabStore {
-        guard FileManager.default.fileExists(atPath: path) else {
-            throw CycleFailure("no lab database at \(path): give --database or set TLD_DATABASE", code: CycleFailure.noInput)
-        }
-        return try SQLiteLabStore.open(path: path, logger: logger)
     }
 }
 

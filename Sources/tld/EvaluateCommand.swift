@@ -61,6 +61,6 @@ struct Evaluate: ParsableCommand {
         }
         let outstanding = PendingEvaluations.describe(try pending.outstanding())
         for line in outstanding { print(line) }
-        if !outstanding.isEmpty { throw ExitCode(SysExit.dataError) }
+        if !outstanding.isEmpty { throw ExitCode(SysExit.dataError.rawValue) }
     }
 }
