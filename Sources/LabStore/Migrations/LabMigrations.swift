@@ -14,10 +14,10 @@ enum LabMigrations {
         ReadoutSkeletonMigration.name,
         BatchManifestMigration.name,
         LabRecordsMigration.name,
-        SafetyMigration.name,
         MasterDataMigration.name,
         DispatchMigration.name,
         EvaluationMigration.name,
+        SafetyMigration.name,
     ]
 
     static func makeMigrator() -> DatabaseMigrator {
@@ -25,10 +25,10 @@ enum LabMigrations {
         migrator.registerMigration(ReadoutSkeletonMigration.name, migrate: ReadoutSkeletonMigration.migrate)
         migrator.registerMigration(BatchManifestMigration.name, migrate: BatchManifestMigration.migrate)
         migrator.registerMigration(LabRecordsMigration.name, migrate: LabRecordsMigration.migrate)
-        migrator.registerMigration(SafetyMigration.name, migrate: SafetyMigration.migrate)
         migrator.registerMigration(MasterDataMigration.name, migrate: MasterDataMigration.migrate)
         migrator.registerMigration(DispatchMigration.name, migrate: DispatchMigration.migrate)
         migrator.registerMigration(EvaluationMigration.name, migrate: EvaluationMigration.migrate)
+        migrator.registerMigration(SafetyMigration.name, migrate: SafetyMigration.migrate)
         return migrator
     }
 }

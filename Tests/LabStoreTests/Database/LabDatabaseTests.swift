@@ -6,8 +6,8 @@ import Testing
 @Suite("SQLite database: opening, settings, migrations")
 struct LabDatabaseTests {
     static let tables = [
-        "annealCheck", "annealRecord", "batchCard", "calibrationRecord", "card", "cardElement", "cardInspection",
-        "cardIssue", "cardPrice", "cardRetirement", "cardTransition", "customer", "customerReturn", "doseAudit", "doseResult",
+        "annealCheck", "annealRecord", "batchCard", "calibrationRecord", "card", "cardElement", "cardInspection", "charge",
+        "cardIssue", "cardPrice", "cardRetirement", "cardTransition", "compensationPrice", "customer", "customerReturn", "doseAudit", "doseResult",
         "elementReading", "enrolment", "nationalIDKeyCheck", "readerQC", "readoutBatch", "returnScan", "shipment", "wearer",
     ]
     /// Tables of migration v7-evaluation.
