@@ -44,7 +44,7 @@ struct Intake: ParsableCommand {
         let protector = try key.protector(store: labStore, database: store.path)
         var station = try IntakeStation.open(store: labStore, customerID: customer, arrivedOn: arrived ?? today(), logger: logger)
         let bench = BenchOutput(interactive: isatty(STDIN_FILENO) == 1 && isatty(STDOUT_FILENO) == 1)
-        bench.say("Return #\(station.customerReturn.id?.rawValue ?? 0) of \(c.id) \(c.name), arrived \(station.customerReturn.arrivedOn). Scan cards; 'help' for commands.")
+        bench.say("Return #\(station.customerReturn.id?.rawValue ?? 0) of \(bench.echo(c.id)) \(bench.echo(c.name)), arrived \(station.customerReturn.arrivedOn). Scan cards; 'help' for commands.")
         while true {
             bench.prompt()
             guard let line = readLine(strippingNewline: true) else { break }

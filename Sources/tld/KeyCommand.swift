@@ -27,8 +27,16 @@ struct Key: ParsableCommand {
         func run() throws {
             let labStore = try SQLiteLabStore.open(path: store.path, logger: makeLogger(verbose: false))
             let stored = try labStore.nationalIDKeyCheck()
+            let isNewLab = try stored == nil && labStore.sealedNationalIDCount() == 0
             // Never creates a key: show-check only reads.
-            let protector = try NationalIDProtector.load(environment: ProcessInfo.processInfo.environment, keyFile: key.path(database: store.path))
+            let environment = ProcessInfo.processInfo.environment
+            let keyPath = key.path(database: store.path)
+            if isNewLab, environment[NationalIDProtector.environmentVariable]?.isEmpty ?? true,
+               !FileManager.default.fileExists(atPath: keyPath) {
+                print("No key yet at \(keyPath): the first command that enrols a wearer creates it.")
+                return
+            }
+            let protector = try NationalIDProtector.load(environment: environment, keyFile: keyPath)
             print("key check value:      \(NationalIDKeyring.displayCheckValue(protector.keyCheckValue))")
             print("database check value: \(stored.map(NationalIDKeyring.displayCheckValue) ?? "none stored yet")")
             guard let stored else { return }

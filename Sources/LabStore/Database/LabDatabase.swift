@@ -46,7 +46,8 @@ public struct LabDatabase: Sendable {
     /// Opens (creating if needed) the lab database file at `path` and migrates it.
     ///
     /// Wraps `sqlite3_open_v2` through GRDB's `DatabasePool(path:configuration:)`.
-    /// - Throws: ``LabStoreError/cannotOpen(path:reason:)``, ``LabStoreError/migrationFailed(reason:)``
+    /// - Throws: ``LabStoreError/notALabDatabase(path:reason:)`` (nothing written),
+    ///   ``LabStoreError/cannotOpen(path:reason:)``, ``LabStoreError/migrationFailed(reason:)``
     ///   or ``LabStoreError/databaseIsNewer(unknownMigrations:)``.
     public static func open(path: String, logger: Logger) throws(LabStoreError) -> LabDatabase {
         try LabDatabaseIdentity.check(path: path)

@@ -41,6 +41,8 @@ public enum LabDatabaseIdentity {
         do {
             var configuration = Configuration()
             configuration.readonly = true
+            // Another program may be creating the file this very moment (WAL set-up locks it).
+            configuration.busyMode = .timeout(LabDatabase.busyTimeoutSeconds)
             let queue = try DatabaseQueue(path: path, configuration: configuration)
             found = try queue.read { db in
                 let id = try Int32.fetchOne(db, sql: "PRAGMA application_id") ?? 0
@@ -55,6 +57,8 @@ public enum LabDatabaseIdentity {
                 return (id, tables, lab)
             }
             try queue.close()
+        } catch let error as DatabaseError where error.resultCode == .SQLITE_BUSY || error.resultCode == .SQLITE_LOCKED {
+            throw .databaseBusy(operation: "check that \(path) is a lab database")
         } catch {
             throw .notALabDatabase(path: path, reason: "it cannot be read as an SQLite database (\(error))")
         }

@@ -30,8 +30,13 @@ public enum NationalIDKeyring {
             // Only a new lab may get a new key: nothing sealed, no key recorded.
             guard stored == nil, try store.sealedNationalIDCount() == 0 else { throw NationalIDError.keyMissing(path: path) }
             let key = NationalIDProtector.newMasterKey()
-            try NationalIDKeyFile.create(path: keyFile, key: key)
-            protector = try NationalIDProtector(masterKey: key)
+            do {
+                try NationalIDKeyFile.create(path: keyFile, key: key)
+                protector = try NationalIDProtector(masterKey: key)
+            } catch .keyFileExists {
+                // Another command of the same new lab made it a moment ago: use that one.
+                protector = try NationalIDProtector.load(environment: [:], keyFile: keyFile)
+            }
         }
         try check(protector, store: store, stored: stored)
         return protector

@@ -80,13 +80,13 @@ struct LabDatabaseIdentityTests {
         #expect(try Self.sqlite3(path, "PRAGMA application_id") == "\(LabDatabaseIdentity.applicationID)")
     }
 
-    @Test("four programs opening a new file at the same moment all get the migrated database", arguments: 1...5)
+    @Test("six programs opening a new file at the same moment all get the migrated database", arguments: 1...10)
     func concurrentFirstStart(round: Int) async throws {
         let dir = try TemporaryDirectory("first-start")
         defer { dir.cleanup() }
         let path = dir.path("tld.sqlite")
         let results = await withTaskGroup(of: String?.self) { group in
-            for _ in 0..<4 {
+            for _ in 0..<6 {
                 group.addTask {
                     // Each on its own thread, as separate programs would be.
                     await withCheckedContinuation { continuation in
