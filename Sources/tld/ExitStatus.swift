@@ -71,7 +71,10 @@ enum ExitStatus {
 
     static func status(of error: LabStoreError) -> SysExit {
         switch error {
-        case .cannotOpen: return .ioError
+        case let .cannotOpen(_, reason):
+            // Opening writes (journal mode, pending migrations): another program's lock shows up here
+            // as GRDB's "SQLite error 5" (SQLITE_BUSY) or 6 (SQLITE_LOCKED) text; try again later.
+            return reason.contains("SQLite error 5:") || reason.contains("SQLite error 6:") ? .tempFail : .ioError
         case .migrationFailed, .unexpected: return .software
         case .databaseIsNewer: return .config
         case .databaseBusy: return .tempFail
