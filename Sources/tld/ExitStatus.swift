@@ -109,6 +109,10 @@ extension TLD {
             }
         } catch let error where error is CleanExit || error is ExitCode {
             exit(withError: error)
+        } catch let error where !(error is ValidationError) && [.success, .validationFailure].contains(exitCode(for: error)) {
+            // ArgumentParser's own requests and parse errors (a command group run without a
+            // subcommand prints its help): its usual output and code.
+            exit(withError: error)
         } catch {
             let message = "\(error)".replacingOccurrences(of: "\n", with: "\n  ")
             FileHandle.standardError.write(Data("tld: error: \(message)\n".utf8))

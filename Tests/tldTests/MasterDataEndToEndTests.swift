@@ -22,6 +22,11 @@ struct MasterDataEndToEndTests {
             #expect(r.stderr.split(separator: "\n").count == 1, "one line: \(r.stderr)")
         }
         #expect(!FileManager.default.fileExists(atPath: dir.path("tld.sqlite")))
+        // Help is help (exit 0), also for a command group without its subcommand.
+        let help = try await tld.run(["--help"], in: dir.url)
+        #expect(help.status == 0 && help.stdout.contains("import") && help.stdout.contains("unenrol"))
+        let group = try await tld.run(["customer"], in: dir.url)
+        #expect(group.status == 0 && group.stdout.contains("SUBCOMMANDS"))
         // A command-line mistake is a usage error (64) with the usage text.
         let usage = try await tld.run(["cards", "add", "--type", "whole-body"], in: dir.url)
         #expect(usage.status == 64 && usage.stderr.contains("Usage"))
