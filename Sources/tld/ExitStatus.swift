@@ -82,7 +82,10 @@ enum ExitStatus {
 
     static func status(of error: LabStoreError) -> SysExit {
         switch error {
-        case .cannotOpen: return .ioError
+        case let .cannotOpen(_, reason):
+            // Opening writes (journal mode, pending migrations): another program's lock shows up here
+            // as GRDB's "SQLite error 5" (SQLITE_BUSY) or 6 (SQLITE_LOCKED) text; try again later.
+            return reason.contains("SQLite error 5:") || reason.contains("SQLite error 6:") ? .tempFail : .ioError
         case .migrationFailed, .unexpected: return .software
         case .databaseIsNewer: return .config
         case .databaseBusy: return .tempFail
@@ -117,6 +120,10 @@ extension TLD {
                 try command.run()
             }
         } catch let error where error is CleanExit || error is ExitCode {
+            exit(withError: error)
+        } catch let error where !(error is ValidationError) && [.success, .validationFailure].contains(exitCode(for: error)) {
+            // ArgumentParser's own requests and parse errors (a command group run without a
+            // subcommand prints its help): its usual output and code.
             exit(withError: error)
         } catch {
             let message = "\(error)".replacingOccurrences(of: "\n", with: "\n  ")

@@ -22,6 +22,11 @@ struct MasterDataEndToEndTests {
             #expect(r.stderr.split(separator: "\n").count == 1, "one line: \(r.stderr)")
         }
         #expect(!FileManager.default.fileExists(atPath: dir.path("tld.sqlite")))
+        // Help is help (exit 0), also for a command group without its subcommand.
+        let help = try await tld.run(["--help"], in: dir.url)
+        #expect(help.status == 0 && help.stdout.contains("import") && help.stdout.contains("unenrol"))
+        let group = try await tld.run(["customer"], in: dir.url)
+        #expect(group.status == 0 && group.stdout.contains("SUBCOMMANDS"))
         // A command-line mistake is a usage error (64) with the usage text.
         let usage = try await tld.run(["cards", "add", "--type", "whole-body"], in: dir.url)
         #expect(usage.status == 64 && usage.stderr.contains("Usage"))
@@ -120,4 +125,32 @@ enum ImportFile {
         + "K-1,Klinik,,Vej 1,,,\"A, B\",010180-1111,whole-body,1m,1,2027-01-01,\r\n"
         + "K-1,Klinik,,Vej 1,,,\"C, D\",020280-2222,whole-body,6m,1,2027-01-01,\r\n"
         + "K-1,Klinik,,Vej 1,,,\"E, F\",030380-3333,whole-body,1m,10,2027-01-01,\r\n"
+}
+
+@Suite("tld exit codes: a database locked by another program", .serialized)
+struct LockedDatabaseTests {
+    @Test("a write while another program holds the lock gives up after the busy timeout with exit 75, one line")
+    func lockedDatabase() async throws {
+        let dir = try TemporaryDirectory("tld-locked")
+        defer { dir.cleanup() }
+        let tld = try ProductRunner(product: "tld")
+        let env = MasterDataEndToEndTests.key
+        let first = try await tld.run(["customer", "add", "--name", "A", "--delivery-address", "B"], in: dir.url, environment: env)
+        try #require(first.status == 0, "\(first.stderr)")
+        // sqlite3 takes the write lock, says so with a file, holds it 8 s, then rolls back.
+        let sqlite = ProductRunner(executable: URL(fileURLWithPath: "/usr/bin/sqlite3"))
+        async let locker = sqlite.run([dir.path("tld.sqlite"), "BEGIN EXCLUSIVE;", "INSERT INTO cardTransition VALUES ('x', 'y');",
+                                       ".shell touch locked", ".shell sleep 8", "ROLLBACK;"], in: dir.url)
+        var waited = 0
+        while !FileManager.default.fileExists(atPath: dir.path("locked")) && waited < 500 {
+            try await Task.sleep(for: .milliseconds(20))  // waits for the other process, not for time to pass
+            waited += 1
+        }
+        let r = try await tld.run(["customer", "add", "--name", "C", "--delivery-address", "D"], in: dir.url, environment: env)
+        #expect(r.status == 75, "\(r.status): \(r.stderr)")
+        #expect(r.stderr.split(separator: "\n").count == 1 && !r.stderr.contains("Usage"))
+        _ = try await locker
+        let after = try await tld.run(["customer", "list", "--format", "csv"], in: dir.url, environment: env)
+        #expect(after.stdout.split(separator: "\r\n").count == 2, "only K-1001: the refused write left nothing")
+    }
 }

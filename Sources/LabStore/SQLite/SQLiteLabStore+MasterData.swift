@@ -97,6 +97,7 @@ extension SQLiteLabStore: MasterDataStore {
         return try write("change enrolment", table: Enrolment.databaseTableName) { db in
             guard let old = try Enrolment.fetchOne(db, key: id) else { throw LabStoreError.enrolmentNotFound("\(id)") }
             var row = enrolment.normalisedSchedule
+            try Self.refuseScheduleChange(from: old, to: row, in: db)
             row.number = old.number
             row.wearerID = old.wearerID
             row.customerID = old.customerID
@@ -188,8 +189,12 @@ extension SQLiteLabStore: MasterDataStore {
                 if var existing = enrolments[customerID]?[k] {
                     let changeDay = row.periodLength == .twoWeeks ? 1 : row.changeDay
                     if existing.endDate != row.endDate || existing.changeDay != changeDay {
+                        let before = existing
                         existing.endDate = row.endDate
                         existing.changeDay = changeDay
+                        do { try Self.refuseScheduleChange(from: before, to: existing, in: db) } catch let error as LabStoreError {
+                            throw LabStoreError.invalidRecord("line \(row.line): \(error)")
+                        }
                         if let problem = MasterDataValidation.enrolmentProblem(existing) {
                             throw LabStoreError.invalidRecord("line \(row.line): \(problem)")
                         }
@@ -222,6 +227,18 @@ extension SQLiteLabStore: MasterDataStore {
             "wearersAdded": "\(summary.wearersAdded)", "enrolmentsAdded": "\(summary.enrolmentsAdded)",
         ])
         return summary
+    }
+
+    /// Refuses to move an enrolment's periods once cards were issued for them: the issued periods
+    /// would no longer be periods of its schedule. Only the end date may change then.
+    static func refuseScheduleChange(from old: Enrolment, to new: Enrolment, in db: Database) throws {
+        let same = old.dosimeterType == new.dosimeterType && old.periodLength == new.periodLength
+            && old.changeDay == new.changeDay && old.cycleMonth == new.cycleMonth && old.startDate == new.startDate
+        guard !same, let id = old.id else { return }
+        if try CardIssue.filter(Column("enrolmentID") == id.rawValue).fetchCount(db) > 0 {
+            throw LabStoreError.invalidRecord(
+                "\(old.number) already has cards issued: only its end date can change (enrol the wearer anew for another type, period or cycle)")
+        }
     }
 
     /// The stored customer with the fields an import file carries (name, company ID, delivery

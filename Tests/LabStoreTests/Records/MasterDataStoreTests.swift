@@ -86,6 +86,21 @@ struct MasterDataStoreTests {
         #expect(throws: LabStoreError.self) { try store.updateEnrolment(changed) }
     }
 
+    @Test("once a card is issued, an enrolment's periods stay: only its end date may change")
+    func scheduleFixedAfterIssue() throws {
+        let store = try Self.store()
+        let setup = try RecordSamples.setUp(store)
+        _ = try store.issueCards([IssueRequest(cardID: setup.cardIDs[0], enrolmentID: setup.enrolment.id!,
+                                               periodStart: try CalendarDay(parsing: "2026-07-15"), periodEnd: try CalendarDay(parsing: "2026-10-14"))],
+                                 customerID: "K-1001", dispatchedOn: try CalendarDay(parsing: "2026-07-08"))
+        var moved = setup.enrolment
+        moved.changeDay = 1
+        #expect(throws: LabStoreError.self) { try store.updateEnrolment(moved) }
+        var ended = setup.enrolment
+        ended.endDate = try CalendarDay(parsing: "2027-01-14")
+        #expect(try store.updateEnrolment(ended).endDate == ended.endDate)
+    }
+
     @Test("migration v5 gives enrolments recorded before the lab's standard change day")
     func migrationDefaults() throws {
         let queue = try DatabaseQueue()
