@@ -72,8 +72,9 @@ public protocol DispatchStore: LabRecordStore {
 
     /// Every enrolment of every customer that has not ended before `day`, by customer then id.
     func enrolments(activeOn day: CalendarDay) throws(LabStoreError) -> [Enrolment]
-    /// Every issue in the store, grouped by enrolment (one read for a whole dispatch run).
-    func issuesByEnrolment() throws(LabStoreError) -> [Enrolment.ID: [CardIssue]]
+    /// The issue with the latest period of every enrolment that has one (one read for a whole
+    /// dispatch run; earlier periods do not decide what is sent next).
+    func latestIssueByEnrolment() throws(LabStoreError) -> [Enrolment.ID: CardIssue]
     /// Creates a shipment, issues each card for its enrolment and period, and records a `cardSent`
     /// charge per card, all in one transaction: a kill leaves either the whole shipment or nothing.
     /// - Throws: ``LabStoreError/cardInWrongState(cardID:state:step:)`` for a card that is not

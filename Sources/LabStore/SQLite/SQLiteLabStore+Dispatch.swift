@@ -38,9 +38,12 @@ extension SQLiteLabStore: DispatchStore {
         }
     }
 
-    public func issuesByEnrolment() throws(LabStoreError) -> [Enrolment.ID: [CardIssue]] {
-        try read("list issues") { db in
-            Dictionary(grouping: try CardIssue.order(Column("periodStart")).fetchAll(db), by: \.enrolmentID)
+    public func latestIssueByEnrolment() throws(LabStoreError) -> [Enrolment.ID: CardIssue] {
+        try read("list latest issues", table: CardIssue.databaseTableName) { db in
+            // A bare column in a query with max() takes its value from the row holding the maximum
+            // (SQLite, "SELECT", section "Bare columns in an aggregate query"): each enrolment's latest issue.
+            let latest = try CardIssue.fetchAll(db, sql: "SELECT *, max(periodStart) AS latestStart FROM cardIssue GROUP BY enrolmentID")
+            return Dictionary(latest.map { ($0.enrolmentID, $0) }, uniquingKeysWith: { a, b in a.periodStart >= b.periodStart ? a : b })
         }
     }
 
