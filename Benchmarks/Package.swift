@@ -45,5 +45,15 @@ let package = Package(
             path: "MasterDataBenchmarks",
             swiftSettings: [.swiftLanguageMode(.v6)],
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]),
+        // tld dispatch for 1 000 and 10 000 active enrolments: the run and every customer's documents.
+        .executableTarget(
+            name: "DispatchBenchmarks",
+            dependencies: [
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "LabWorkflow", package: "tl-dosimetry"),
+            ],
+            path: "DispatchBenchmarks",
+            swiftSettings: [.swiftLanguageMode(.v6)],
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]),
     ]
 )

@@ -57,6 +57,18 @@ public enum DanishCollation {
         func add(_ p: Int, _ s: Int, _ t: Int) { primary.append(p); secondary.append(s); tertiary.append(t) }
         while i < chars.count {
             let ch = chars[i]
+            // ASCII other than "a" (which may start "aa"): weights straight from the byte.
+            if let ascii = ch.asciiValue, ascii | 0x20 != 0x61 {
+                switch ascii {
+                case 0x41...0x5A: add(300 + Int(ascii - 0x40), 0, 0)
+                case 0x61...0x7A: add(300 + Int(ascii - 0x60), 0, 1)
+                case 0x30...0x39: add(200 + Int(ascii - 0x30), 0, 0)
+                case 0x20, 0x09, 0x0A, 0x0D: add(1, 0, 0)
+                default: add(2 + Int(ascii), 0, 0)
+                }
+                i += 1
+                continue
+            }
             let upper = ch.isUppercase ? 0 : 1
             let lower = String(ch).lowercased()
             // "aa" is a spelling of "å" (CLDR da: å<<<Å<<<aa<<<Aa<<<AA).

@@ -19,6 +19,39 @@ public struct DispatchLine: Sendable, Hashable {
     }
 }
 
+/// One card of a shipment as its documents print it (see ``DispatchStore/shipmentLines(_:)``).
+public struct ShipmentLine: Sendable, Hashable {
+    public var issueID: CardIssue.ID
+    public var cardID: String
+    public var periodStart: CalendarDay
+    public var periodEnd: CalendarDay
+    public var enrolmentNumber: String
+    public var dosimeterType: DosimeterType
+    public var wearerName: String
+    /// Sealed; decrypt only to print the first four digits.
+    public var nationalID: ProtectedNationalID
+    /// The `cardSent` charge, nil for a shipment made before the ledger existed.
+    public var chargedMinorUnits: Int?
+    public var currency: String?
+    public var free: Bool
+
+    public init(issueID: CardIssue.ID, cardID: String, periodStart: CalendarDay, periodEnd: CalendarDay, enrolmentNumber: String,
+                dosimeterType: DosimeterType, wearerName: String, nationalID: ProtectedNationalID, chargedMinorUnits: Int?,
+                currency: String?, free: Bool) {
+        self.issueID = issueID
+        self.cardID = cardID
+        self.periodStart = periodStart
+        self.periodEnd = periodEnd
+        self.enrolmentNumber = enrolmentNumber
+        self.dosimeterType = dosimeterType
+        self.wearerName = wearerName
+        self.nationalID = nationalID
+        self.chargedMinorUnits = chargedMinorUnits
+        self.currency = currency
+        self.free = free
+    }
+}
+
 /// The store's part in dispatch, price lists and the charges ledger (DOMAIN.md §2–3).
 ///
 /// ```swift
@@ -39,14 +72,18 @@ public protocol DispatchStore: LabRecordStore {
 
     /// Every enrolment of every customer that has not ended before `day`, by customer then id.
     func enrolments(activeOn day: CalendarDay) throws(LabStoreError) -> [Enrolment]
-    /// Every issue in the store, grouped by enrolment (one read for a whole dispatch run).
-    func issuesByEnrolment() throws(LabStoreError) -> [Enrolment.ID: [CardIssue]]
+    /// The issue with the latest period of every enrolment that has one (one read for a whole
+    /// dispatch run; earlier periods do not decide what is sent next).
+    func latestIssueByEnrolment() throws(LabStoreError) -> [Enrolment.ID: CardIssue]
     /// Creates a shipment, issues each card for its enrolment and period, and records a `cardSent`
     /// charge per card, all in one transaction: a kill leaves either the whole shipment or nothing.
     /// - Throws: ``LabStoreError/cardInWrongState(cardID:state:step:)`` for a card that is not
     ///   `available`; ``LabStoreError/constraintViolation(operation:message:)`` when the enrolment
     ///   already has a card for that period.
     func dispatch(_ lines: [DispatchLine], customerID: String, dispatchedOn: CalendarDay) throws(LabStoreError) -> Shipment
+    /// A shipment's cards with what its packing slip and labels print, in one read: the issue, the
+    /// enrolment, the wearer (national ID sealed) and the `cardSent` charge. By card number.
+    func shipmentLines(_ shipment: Shipment.ID) throws(LabStoreError) -> [ShipmentLine]
     /// Every shipment dispatched on `day`, by id.
     func shipments(dispatchedOn day: CalendarDay) throws(LabStoreError) -> [Shipment]
 

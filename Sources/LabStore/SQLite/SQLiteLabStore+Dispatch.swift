@@ -38,9 +38,12 @@ extension SQLiteLabStore: DispatchStore {
         }
     }
 
-    public func issuesByEnrolment() throws(LabStoreError) -> [Enrolment.ID: [CardIssue]] {
-        try read("list issues") { db in
-            Dictionary(grouping: try CardIssue.order(Column("periodStart")).fetchAll(db), by: \.enrolmentID)
+    public func latestIssueByEnrolment() throws(LabStoreError) -> [Enrolment.ID: CardIssue] {
+        try read("list latest issues", table: CardIssue.databaseTableName) { db in
+            // A bare column in a query with max() takes its value from the row holding the maximum
+            // (SQLite, "SELECT", section "Bare columns in an aggregate query"): each enrolment's latest issue.
+            let latest = try CardIssue.fetchAll(db, sql: "SELECT *, max(periodStart) AS latestStart FROM cardIssue GROUP BY enrolmentID")
+            return Dictionary(latest.map { ($0.enrolmentID, $0) }, uniquingKeysWith: { a, b in a.periodStart >= b.periodStart ? a : b })
         }
     }
 
@@ -50,37 +53,51 @@ extension SQLiteLabStore: DispatchStore {
             guard try Customer.exists(db, key: customerID) else { throw LabStoreError.customerNotFound(customerID) }
             var shipment = Shipment(customerID: customerID, dispatchedOn: dispatchedOn, createdAt: stamp)
             try shipment.insert(db)
+            // Prepared once per shipment: a day's dispatch writes thousands of rows. The checks below
+            // are those of issueCards; the triggers check the card's move and state again.
+            let cardRow = try db.cachedStatement(sql: "SELECT state, dosimeterType FROM card WHERE id = ?")
+            let enrolmentRow = try db.cachedStatement(sql: "SELECT customerID, dosimeterType, number FROM enrolment WHERE id = ?")
+            let insertIssue = try db.cachedStatement(sql: """
+                INSERT INTO cardIssue (cardID, enrolmentID, customerID, periodStart, periodEnd, issuedAt, shipmentID)
+                VALUES (?, ?, ?, ?, ?, ?, ?)
+                """)
+            let moveCard = try db.cachedStatement(sql: "UPDATE card SET state = 'issued', stateChangedAt = ?, currentIssueID = ? WHERE id = ?")
+            let insertCharge = try db.cachedStatement(sql: """
+                INSERT INTO charge (customerID, kind, issueID, cardID, dosimeterType, dueOn, priceDay, amountMinorUnits, currency, free, note, recordedAt)
+                VALUES (?, 'cardSent', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """)
             for line in lines {
                 let request = line.request
-                let card = try Self.existingCard(request.cardID, in: db)
-                guard card.state == .available else {
-                    throw LabStoreError.cardInWrongState(cardID: card.id, state: card.state, step: "be issued")
+                guard let card = try Row.fetchOne(cardRow, arguments: [request.cardID]) else {
+                    throw LabStoreError.cardNotFound(request.cardID)
                 }
-                guard let enrolment = try Enrolment.fetchOne(db, key: request.enrolmentID) else {
+                let state: CardState = try card.decode(forColumn: "state")
+                let cardType: DosimeterType = try card.decode(forColumn: "dosimeterType")
+                guard state == .available else {
+                    throw LabStoreError.cardInWrongState(cardID: request.cardID, state: state, step: "be issued")
+                }
+                guard let enrolment = try Row.fetchOne(enrolmentRow, arguments: [request.enrolmentID]) else {
                     throw LabStoreError.enrolmentNotFound("\(request.enrolmentID)")
                 }
-                guard enrolment.customerID == customerID else {
-                    throw LabStoreError.invalidRecord("enrolment \(enrolment.number) is not of customer \(customerID)")
+                let enrolmentCustomer: String = try enrolment.decode(forColumn: "customerID")
+                let enrolmentType: DosimeterType = try enrolment.decode(forColumn: "dosimeterType")
+                guard enrolmentCustomer == customerID else {
+                    let number: String = try enrolment.decode(forColumn: "number")
+                    throw LabStoreError.invalidRecord("enrolment \(number) is not of customer \(customerID)")
                 }
-                guard card.dosimeterType == enrolment.dosimeterType else {
-                    throw LabStoreError.cardTypeMismatch(cardID: card.id, card: card.dosimeterType, enrolment: enrolment.dosimeterType)
+                guard cardType == enrolmentType else {
+                    throw LabStoreError.cardTypeMismatch(cardID: request.cardID, card: cardType, enrolment: enrolmentType)
                 }
                 guard request.periodEnd >= request.periodStart else {
                     throw LabStoreError.invalidRecord("period \(request.periodStart)…\(request.periodEnd) ends before it starts")
                 }
-                guard line.priceMinorUnits >= 0 else { throw LabStoreError.invalidRecord("a negative price for card \(card.id)") }
-                var issue = CardIssue(
-                    cardID: card.id, enrolmentID: request.enrolmentID, customerID: customerID,
-                    periodStart: request.periodStart, periodEnd: request.periodEnd, issuedAt: stamp, shipmentID: shipment.id)
-                try issue.insert(db)
-                guard let issueID = issue.id else { throw LabStoreError.unexpected(operation: "dispatch cards", message: "issue without id") }
-                try Self.move(card, to: .issued, at: stamp, step: "be issued", in: db,
-                              set: ", currentIssueID = ?", arguments: [issueID])
-                var charge = Charge(
-                    customerID: customerID, kind: .cardSent, issueID: issueID, cardID: card.id, dosimeterType: card.dosimeterType,
-                    dueOn: dispatchedOn, priceDay: dispatchedOn, amountMinorUnits: line.priceMinorUnits, currency: line.currency,
-                    free: line.free, note: line.note, recordedAt: stamp)
-                try charge.insert(db)
+                guard line.priceMinorUnits >= 0 else { throw LabStoreError.invalidRecord("a negative price for card \(request.cardID)") }
+                try insertIssue.execute(arguments: [request.cardID, request.enrolmentID, customerID, request.periodStart, request.periodEnd,
+                                                    stamp, shipment.id])
+                let issueID = db.lastInsertedRowID
+                try moveCard.execute(arguments: [stamp, issueID, request.cardID])
+                try insertCharge.execute(arguments: [customerID, issueID, request.cardID, cardType, dispatchedOn, dispatchedOn,
+                                                     line.priceMinorUnits, line.currency, line.free, line.note, stamp])
             }
             return shipment
         }
@@ -88,6 +105,30 @@ extension SQLiteLabStore: DispatchStore {
             "customer": "\(customerID)", "cards": "\(lines.count)", "shipment": "\(shipment.id.map(\.description) ?? "?")",
         ])
         return shipment
+    }
+
+    public func shipmentLines(_ shipment: Shipment.ID) throws(LabStoreError) -> [ShipmentLine] {
+        try read("list shipment lines", table: CardIssue.databaseTableName) { db in
+            let rows = try Row.fetchAll(db, sql: """
+                SELECT i.id AS issueID, i.cardID, i.periodStart, i.periodEnd, e.number, e.dosimeterType, w.name,
+                       w.nationalIDSealed, w.nationalIDLookup, c.amountMinorUnits, c.currency, c.free
+                FROM cardIssue i
+                JOIN enrolment e ON e.id = i.enrolmentID
+                JOIN wearer w ON w.id = e.wearerID
+                LEFT JOIN charge c ON c.issueID = i.id AND c.kind = 'cardSent'
+                WHERE i.shipmentID = ? ORDER BY i.cardID
+                """, arguments: [shipment])
+            return try rows.map { r in
+                ShipmentLine(
+                    issueID: CardIssue.ID(rawValue: try r.decode(Int64.self, forColumn: "issueID")), cardID: try r.decode(forColumn: "cardID"),
+                    periodStart: try r.decode(forColumn: "periodStart"), periodEnd: try r.decode(forColumn: "periodEnd"),
+                    enrolmentNumber: try r.decode(forColumn: "number"), dosimeterType: try r.decode(forColumn: "dosimeterType"),
+                    wearerName: try r.decode(forColumn: "name"),
+                    nationalID: ProtectedNationalID(sealed: try r.decode(forColumn: "nationalIDSealed"), lookup: try r.decode(forColumn: "nationalIDLookup")),
+                    chargedMinorUnits: try r.decode(Int?.self, forColumn: "amountMinorUnits"), currency: try r.decode(String?.self, forColumn: "currency"),
+                    free: try r.decode(Bool?.self, forColumn: "free") ?? false)
+            }
+        }
     }
 
     public func shipments(dispatchedOn day: CalendarDay) throws(LabStoreError) -> [Shipment] {

@@ -25,25 +25,24 @@ public struct DispatchDocuments: Sendable {
     public func packingSlip(shipment: Shipment) throws -> PackingSlip {
         guard let shipmentID = shipment.id else { throw LabStoreError.invalidRecord("a shipment without id") }
         let customer = try store.customer(id: shipment.customerID)
-        let charges = Dictionary(try store.charges(shipment: shipmentID).filter { $0.kind == .cardSent }.map { ($0.issueID, $0) },
-                                 uniquingKeysWith: { a, _ in a })
-        var cache = ReportBuilder.Cache(store: store, protector: protector)
         var rows: [(type: String, unitPriceMinorUnits: Int, row: PackingSlip.Row)] = []
         var currency = "DKK"
         var periodEnds = Set<CalendarDay>()
-        for issue in try store.issues(shipment: shipmentID) {
-            let (enrolment, wearerName, first4) = try cache.enrolment(issue.enrolmentID)
-            let charge = issue.id.flatMap { charges[$0] }
-            // A shipment made before the ledger existed: the price list of the dispatch day.
-            let listed = try store.price(of: enrolment.dosimeterType, on: shipment.dispatchedOn)
-            let unit = listed?.priceMinorUnits ?? charge?.amountMinorUnits ?? 0
-            if let c = charge?.currency ?? listed?.currency { currency = c }
-            periodEnds.insert(issue.periodEnd)
-            rows.append((enrolment.dosimeterType.displayName, unit, PackingSlip.Row(
-                wearerName: wearerName, nationalIDFirst4: first4, enrolmentNumber: enrolment.number, cardID: issue.cardID,
-                periodStart: issue.periodStart.description, periodEnd: issue.periodEnd.description,
-                priceMinorUnits: charge?.amountMinorUnits ?? unit, free: charge?.free ?? false,
-                dosimeterTypeCode: Self.typeCode(enrolment.dosimeterType))))
+        var listedPrices: [DosimeterType: CardPrice?] = [:]
+        for line in try store.shipmentLines(shipmentID) {
+            // The table's unit price: the price list of the dispatch day (once per type).
+            if listedPrices[line.dosimeterType] == nil {
+                listedPrices[line.dosimeterType] = .some(try store.price(of: line.dosimeterType, on: shipment.dispatchedOn))
+            }
+            let listed = listedPrices[line.dosimeterType] ?? nil
+            let unit = listed?.priceMinorUnits ?? line.chargedMinorUnits ?? 0
+            if let c = line.currency ?? listed?.currency { currency = c }
+            periodEnds.insert(line.periodEnd)
+            rows.append((line.dosimeterType.displayName, unit, PackingSlip.Row(
+                wearerName: line.wearerName, nationalIDFirst4: try protector.firstFourDigits(of: line.nationalID),
+                enrolmentNumber: line.enrolmentNumber, cardID: line.cardID,
+                periodStart: line.periodStart.description, periodEnd: line.periodEnd.description,
+                priceMinorUnits: line.chargedMinorUnits ?? unit, free: line.free, dosimeterTypeCode: Self.typeCode(line.dosimeterType))))
         }
         let deadlines = periodEnds.sorted().map { end in
             "Period ending \(end): reminder after \(ReturnDeadlines.reminderDue(periodEnd: end)), "

@@ -86,13 +86,13 @@ public struct DispatchRun: Sendable {
         let horizon = day.adding(days: policy.forecastDays)
         var report = Report(day: day, horizon: horizon)
         let enrolments = try store.enrolments(activeOn: day)
-        let issues = try store.issuesByEnrolment()
+        let latest = try store.latestIssueByEnrolment()
         var stock = Dictionary(grouping: try store.cards(state: .available), by: \.dosimeterType).mapValues { $0.map(\.id) }
 
         // 1. Plan every enrolment, pure.
         var planned: [(Enrolment, DispatchPlanner.Planned)] = []
         for e in enrolments {
-            let outcome = DispatchPlanner.plan(enrolment: e, issued: issues[e.id ?? Enrolment.ID(rawValue: -1)] ?? [], on: day, policy: policy)
+            let outcome = DispatchPlanner.plan(enrolment: e, issued: e.id.flatMap { latest[$0] }.map { [$0] } ?? [], on: day, policy: policy)
             planned += outcome.send.map { (e, $0) }
             report.missed += outcome.missed.map { Missed(customerID: e.customerID, enrolmentNumber: e.number, period: $0) }
         }
@@ -136,7 +136,7 @@ public struct DispatchRun: Sendable {
         }
         // 5. New enrolments at risk of missing the 5-working-day deadline.
         for e in enrolments where e.orderedOn <= day {
-            guard let id = e.id, (issues[id] ?? []).isEmpty else { continue }
+            guard let id = e.id, latest[id] == nil else { continue }
             let deadline = ReturnDeadlines.dispatchDeadline(orderedOn: e.orderedOn, holidays: policy.holidays)
             let left = Self.workingDays(from: day, to: deadline, holidays: policy.holidays)
             if unsentEnrolments.contains(id) {
@@ -151,7 +151,7 @@ public struct DispatchRun: Sendable {
         var demand: [DosimeterType: [CalendarDay]] = [:]
         for e in enrolments {
             guard let id = e.id else { continue }
-            let last = ([sentPeriods[id]] + (issues[id] ?? []).map { WearPeriod(start: $0.periodStart, end: $0.periodEnd) }).compactMap { $0 }.max()
+            let last = [sentPeriods[id], latest[id].map { WearPeriod(start: $0.periodStart, end: $0.periodEnd) }].compactMap { $0 }.max()
             var days = DispatchPlanner.upcomingSendDays(enrolment: e, lastPeriod: last, after: day, through: horizon, policy: policy)
             if unsentEnrolments.contains(id), last != nil { days.insert(day, at: 0) }
             demand[e.dosimeterType, default: []] += days

@@ -1,0 +1,23 @@
+import Benchmark
+import Foundation
+
+/// `tld dispatch` for 1 000 and 10 000 active enrolments (target: < 2 s for 10 000): the day's run
+/// (plan, allocation, one transaction per customer) and every customer's documents. The store is
+/// prepared outside the measurement.
+let benchmarks: @Sendable () -> Void = {
+    Benchmark.defaultConfiguration = .init(
+        metrics: [.wallClock, .cpuTotal, .peakMemoryResident],
+        warmupIterations: 0, maxDuration: .seconds(600), maxIterations: 1)
+
+    for enrolments in [1_000, 10_000] {
+        Benchmark("dispatch/\(enrolments) active enrolments") { benchmark in
+            let w = try DispatchWorkload(enrolments: enrolments)
+            defer { w.cleanup() }
+            try w.prepare()
+            benchmark.startMeasurement()
+            let sent = try w.dispatch()
+            benchmark.stopMeasurement()
+            precondition(sent == enrolments, "sent \(sent) of \(enrolments)")
+        }
+    }
+}
