@@ -99,13 +99,13 @@ public struct ReportBuilder: Sendable {
                     dosimeterType: enrolment.dosimeterType.displayName, cardID: issue.cardID,
                     periodStart: issue.periodStart.description, periodEnd: issue.periodEnd.description,
                     hp10MilliSievert: nil, hp007MilliSievert: nil, detectionLimitMilliSievert: nil, status: "handed over",
-                    remarks: ["card handed over to \(other.name); the dose is on their line"]))
+                    remarks: ["handed over to \(other.name)"]))
                 rows.append(ResultList.Row(
                     wearerName: other.name, nationalIDFirst4: other.first4, enrolmentNumber: other.number,
                     dosimeterType: enrolment.dosimeterType.displayName, cardID: issue.cardID,
                     periodStart: issue.periodStart.description, periodEnd: issue.periodEnd.description,
                     hp10MilliSievert: hp10, hp007MilliSievert: hp007, detectionLimitMilliSievert: dose?.detectionLimitMilliSievert,
-                    status: status, remarks: ["worn by \(other.name) (handover reported at return; card issued to \(wearerName))"] + remarks))
+                    status: status, remarks: ["worn by \(other.name): card of \(wearerName), handed over"] + remarks))
                 continue
             }
             rows.append(ResultList.Row(

@@ -64,7 +64,7 @@ struct ReturnsEndToEndTests {
     @Test("a day's returns on the simulator through to the customer's result list")
     func returnsToResultList() async throws {
         let dir = try TemporaryDirectory("tld-returns")
-        defer { dir.cleanup() }
+        defer { if ProcessInfo.processInfo.environment["KEEP_TEST_DIR"] == nil { dir.cleanup() } }
         let tld = try ProductRunner(product: "tld")
         let db = dir.path("lab.sqlite")
         let common = ["--database", "lab.sqlite"]
