@@ -75,7 +75,6 @@ public struct BatchEvaluator: Sendable {
     public func evaluate(batchID: ReadoutBatch.ID, reevaluate: Bool = false) throws -> [DoseResult] {
         guard let batch = try store.batch(id: batchID) else { throw WorkflowError.batchNotFound("\(batchID)") }
         let records = try evaluationStore()
-        if batch.state == .complete { try records.attributeReadings(batch: batchID) }
         let manifest = Dictionary(uniqueKeysWithValues: try store.manifest(batch: batchID).map { ($0.cardID, $0) })
         let readings = Dictionary(grouping: try store.readings(batch: batchID), by: \.cardID)
         func notEvaluated(_ card: String, _ reason: NotEvaluatedReason, _ detail: String) throws {
@@ -127,6 +126,11 @@ public struct BatchEvaluator: Sendable {
                 try notEvaluated(id, .evaluationFailed, "\(error)")
             }
         }
+        // The issues are linked to the batch and the inspected cards move to `read` only once every card
+        // has its dose or reason, and before the batch counts as evaluated: a command that finds the
+        // cards still `inspected` reads (resumes) the batch again, one that finds the batch pending
+        // evaluates it.
+        if batch.state == .complete { try records.attributeReadings(batch: batchID) }
         let state = try records.concludeEvaluation(batch: batchID)
         logger.info("batch evaluation: \(state.rawValue)", metadata: ["batch": "\(batch.groupID)"])
         return try store.currentDoses(batch: batchID)

@@ -46,6 +46,8 @@ public struct ReportBuilder: Sendable {
         var cache = Cache(store: store, protector: protector)
         var rows: [ResultList.Row] = []
         var draft = false
+        // Each batch's current doses read once, not once per issue.
+        var batchDoses: [ReadoutBatch.ID: [String: DoseResult]] = [:]
         let wearers = try store.wearers(customerID: customerID)
         let enrolments = try store.enrolments(customerID: customerID)
         for issue in try store.issues(customerID: customerID) where issue.periodEnd >= from && issue.periodEnd <= to {
@@ -65,7 +67,10 @@ public struct ReportBuilder: Sendable {
                         + (arrival.remark.isEmpty ? "" : "; \(arrival.remark)"))
                 }
                 if let batch = issue.batchID {
-                    dose = try store.currentDoses(batch: batch).first { $0.cardID == issue.cardID }
+                    if batchDoses[batch] == nil {
+                        batchDoses[batch] = Dictionary(try store.currentDoses(batch: batch).map { ($0.cardID, $0) }, uniquingKeysWith: { a, _ in a })
+                    }
+                    dose = batchDoses[batch]?[issue.cardID]
                 }
                 if let d = dose, d.state == .released {
                     status = d.hp10MilliSievert == nil && d.hp007MilliSievert == nil ? "no valid result" : "released"
