@@ -40,6 +40,8 @@ public struct BatchEvaluator: Sendable {
         case annealDateUnknown = "anneal-date-unknown"
         case glowCurveInvalid = "glow-curve-invalid"
         case elementCorrectionExpired = "element-correction-expired"
+        /// A neutron card: its algorithm is not implemented, so no dose is computed for it.
+        case neutronAlgorithmNotAvailable = "neutron-algorithm-not-available"
     }
 
     /// Flags that send a dose to the physicist for review instead of straight to `evaluated`.
@@ -160,7 +162,7 @@ public struct BatchEvaluator: Sendable {
     }
 
     /// Flag of a neutron card, whose evaluation is not implemented: no photon dose is reported for it.
-    public static let neutronNotEvaluatedFlag = "neutron-algorithm-not-available"
+    public static let neutronNotEvaluatedFlag = WorkflowFlag.neutronAlgorithmNotAvailable.rawValue
 
     /// Assesses one card with the algorithm of its type and stores its dose with the reasons it goes
     /// to review, in one transaction.
