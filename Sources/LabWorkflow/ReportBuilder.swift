@@ -92,6 +92,14 @@ public struct ReportBuilder: Sendable {
             let released = dose?.state == .released
             let hp10 = released && enrolment.dosimeterType != .finger ? dose?.hp10MilliSievert : nil
             let hp007 = released ? dose?.hp007MilliSievert : nil
+            // DOMAIN.md §3/§4: a dose above the customer's report level is reported to the health
+            // authority, and the result says so.
+            if let levels = store as? any EvaluationStore, let value = enrolment.dosimeterType == .finger ? hp007 : hp10 {
+                let report = try levels.levels(customerID: customerID, on: issue.periodEnd).reportMilliSievert
+                if value > report {
+                    remarks.append("above the report level of \(ReviewPolicy.mSv(report)) mSv per period: reported to the health authority")
+                }
+            }
             if let name = issue.handedOverToName {
                 // The dose belongs to the person who wore the card: their line carries it; the original
                 // wearer's line says the card was handed over.

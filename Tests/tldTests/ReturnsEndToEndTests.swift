@@ -157,7 +157,7 @@ struct ReturnsEndToEndTests {
         #expect(kristensen.contains(",released,") && kristensen.contains(cards["Jensen, Mette"]!))
         let hansen = try #require(lines.first { $0.hasPrefix("K-1001,\"Hansen, Kirsten\"") })
         #expect(hansen.contains("2026-10-31,,0.") || hansen.contains("2026-10-31,,<"), "finger: no Hp(10), an Hp(0.07)")
-        #expect(lines.contains { $0.hasPrefix("K-1001,\"Nielsen, Peter\"") && $0.contains(",13.9000,") })
+        #expect(lines.contains { $0.hasPrefix("K-1001,\"Nielsen, Peter\"") && $0.contains(",13.9000,") && $0.contains("reported to the health authority") })
         // The PDF says the same (pdftotext), and is marked FINAL now.
         let text = try await ProductRunner(executable: URL(fileURLWithPath: "/usr/bin/pdftotext"))
             .run(["-layout", "out/results-K-1001-2026-10-31.pdf", "-"], in: dir.url)
