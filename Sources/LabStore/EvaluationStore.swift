@@ -27,6 +27,10 @@ public protocol EvaluationStore: LabRecordStore {
     func saveEvaluatedDose(
         _ evaluation: DoseEvaluation, reviewReasons: [(reason: ReviewReason, detail: String)], audit: DoseAudit
     ) throws(LabStoreError) -> DoseResult
+    /// Sends an `evaluated` current dose to review with its reasons, in one transaction.
+    func routeToReview(
+        dose: DoseResult.ID, reasons: [(reason: ReviewReason, detail: String)], audit: DoseAudit
+    ) throws(LabStoreError) -> DoseResult
     /// Records (or replaces) why a card of a batch has no dose.
     func recordNotEvaluated(_ row: CardNotEvaluated) throws(LabStoreError)
     /// The cards of a batch without a dose, with the reason.

@@ -40,6 +40,8 @@ public struct BatchEvaluator: Sendable {
         case annealDateUnknown = "anneal-date-unknown"
         case glowCurveInvalid = "glow-curve-invalid"
         case elementCorrectionExpired = "element-correction-expired"
+        /// A neutron card: its algorithm is not implemented, so no dose is computed for it.
+        case neutronAlgorithmNotAvailable = "neutron-algorithm-not-available"
     }
 
     /// Flags that send a dose to the physicist for review instead of straight to `evaluated`.
@@ -75,7 +77,6 @@ public struct BatchEvaluator: Sendable {
     public func evaluate(batchID: ReadoutBatch.ID, reevaluate: Bool = false) throws -> [DoseResult] {
         guard let batch = try store.batch(id: batchID) else { throw WorkflowError.batchNotFound("\(batchID)") }
         let records = try evaluationStore()
-        if batch.state == .complete { try records.attributeReadings(batch: batchID) }
         let manifest = Dictionary(uniqueKeysWithValues: try store.manifest(batch: batchID).map { ($0.cardID, $0) })
         let readings = Dictionary(grouping: try store.readings(batch: batchID), by: \.cardID)
         func notEvaluated(_ card: String, _ reason: NotEvaluatedReason, _ detail: String) throws {
@@ -121,12 +122,17 @@ public struct BatchEvaluator: Sendable {
             do {
                 try evaluateCard(input, calibration: calibration.value, calibrationID: calibration.id, background: background,
                                  qcFailures: qcFailures, policy: policy, store: records)
-            } catch let error as LabStoreError where error.sqliteResultCode == 5 {
-                throw error  // the database is busy: the whole run stops, the batch stays pending
+            } catch let error as LabStoreError where (error.sqliteResultCode ?? 19) != 19 {
+                throw error  // the database itself failed (busy, I/O, full): the run stops, the batch stays pending
             } catch {
                 try notEvaluated(id, .evaluationFailed, "\(error)")
             }
         }
+        // The issues are linked to the batch and the inspected cards move to `read` only once every card
+        // has its dose or reason, and before the batch counts as evaluated: a command that finds the
+        // cards still `inspected` reads (resumes) the batch again, one that finds the batch pending
+        // evaluates it.
+        if batch.state == .complete { try records.attributeReadings(batch: batchID) }
         let state = try records.concludeEvaluation(batch: batchID)
         logger.info("batch evaluation: \(state.rawValue)", metadata: ["batch": "\(batch.groupID)"])
         return try store.currentDoses(batch: batchID)
@@ -156,7 +162,7 @@ public struct BatchEvaluator: Sendable {
     }
 
     /// Flag of a neutron card, whose evaluation is not implemented: no photon dose is reported for it.
-    public static let neutronNotEvaluatedFlag = "neutron-algorithm-not-available"
+    public static let neutronNotEvaluatedFlag = WorkflowFlag.neutronAlgorithmNotAvailable.rawValue
 
     /// Assesses one card with the algorithm of its type and stores its dose with the reasons it goes
     /// to review, in one transaction.

@@ -43,7 +43,14 @@ public struct DoseReview: Sendable {
             let above = role == .worker && (dose.hp10MilliSievert ?? 0) > reviewLevelMilliSievert
             guard manualQA || above else { continue }
             let why = manualQA ? "card damaged on arrival: manual QA" : "Hp(10) above the review level \(reviewLevelMilliSievert) mSv"
-            _ = try store.setDoseState(id: id, to: .needsReview, audit: DoseAudit(who: "system:review-policy", why: why), action: .stateChanged)
+            let audit = DoseAudit(who: "system:review-policy", why: why)
+            if let records = store as? any EvaluationStore {
+                // With the typed reason, so that tld review says why the dose is there.
+                let detail = manualQA ? why : "Hp(10) \(ReviewPolicy.mSv(dose.hp10MilliSievert ?? 0)) mSv > review level \(ReviewPolicy.mSv(reviewLevelMilliSievert)) mSv"
+                _ = try records.routeToReview(dose: id, reasons: [(manualQA ? .damagedOnArrival : .aboveReviewLevel, detail)], audit: audit)
+            } else {
+                _ = try store.setDoseState(id: id, to: .needsReview, audit: audit, action: .stateChanged)
+            }
             sent.append(dose.cardID)
         }
         return sent

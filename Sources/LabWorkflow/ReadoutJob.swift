@@ -22,6 +22,10 @@ public struct ReadoutJob: Sendable {
     /// Reader QC is recorded once per session: when set, a batch that already has a QC record taken
     /// at or after this time gets no other (a reconnect within one run is not a new session).
     public var readerQCSessionStart: Date?
+    /// The batch reads annealed cards for their background check: it is never evaluated into doses
+    /// (`notForDoses`) and its cards are not attributed to issues. (With only `evaluatesDoses` false,
+    /// the batch stays pending and is evaluated later.)
+    public var backgroundCheck = false
 
     public init(store: any LabStore, logger: Logger, now: @escaping @Sendable () -> Date = { Date() }) {
         self.store = store
@@ -78,7 +82,7 @@ public struct ReadoutJob: Sendable {
             if st.state == .idle && st.magazineRemaining == 0 {
                 let last = try store.batches().last { $0.source == source }
                 // Killed after the magazine was read: the batch is read but not evaluated; finish it.
-                if evaluatesDoses, let id = last?.id, try (store as? any EvaluationStore)?.batchEvaluation(id: id) == .pending {
+                if evaluatesDoses && !backgroundCheck, let id = last?.id, try (store as? any EvaluationStore)?.batchEvaluation(id: id) == .pending {
                     try evaluator.evaluate(batchID: id)
                 }
                 return .nothingToRead(reader: identity, lastBatch: last)
@@ -91,9 +95,9 @@ public struct ReadoutJob: Sendable {
         }
         guard let batchID = batch.id else { throw WorkflowError.batchNotFound(batch.groupID) }
         let records = store as? any EvaluationStore
-        if !evaluatesDoses { try records?.markBatchNotForDoses(id: batchID) }
+        if backgroundCheck { try records?.markBatchNotForDoses(id: batchID) }
         // Attributed to the lab's issues: the cards the lab expects come from its records.
-        let manifest = try records.map { try ReturnedCards(store: $0).manifest(given: manifest) } ?? manifest
+        let manifest = backgroundCheck ? manifest : try records.map { try ReturnedCards(store: $0).manifest(given: manifest) } ?? manifest
         try store.saveManifest(manifest.map { $0.batchCard(batchID) })
         let before = try store.readings(batch: batchID).count
 
@@ -114,7 +118,7 @@ public struct ReadoutJob: Sendable {
         let sink = StoreReadoutSink(store: store, batchID: batchID, logger: logger, now: now)
         let summary = try await reader.readMagazine(into: sink, progress: progress)
         batch = try store.finishBatch(id: batchID)
-        let doses = evaluatesDoses ? try evaluator.evaluate(batchID: batchID) : []
+        let doses = evaluatesDoses && !backgroundCheck ? try evaluator.evaluate(batchID: batchID) : []
         return .read(Outcome(
             batch: batch, resumed: resumed, elementsBefore: before, summary: summary, doses: doses,
             manifest: try store.manifest(batch: batchID), reader: identity, link: await reader.linkCounters()))

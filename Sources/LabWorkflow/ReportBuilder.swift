@@ -46,6 +46,8 @@ public struct ReportBuilder: Sendable {
         var cache = Cache(store: store, protector: protector)
         var rows: [ResultList.Row] = []
         var draft = false
+        // Each batch's current doses read once, not once per issue.
+        var batchDoses: [ReadoutBatch.ID: [String: DoseResult]] = [:]
         let wearers = try store.wearers(customerID: customerID)
         let enrolments = try store.enrolments(customerID: customerID)
         for issue in try store.issues(customerID: customerID) where issue.periodEnd >= from && issue.periodEnd <= to {
@@ -65,7 +67,10 @@ public struct ReportBuilder: Sendable {
                         + (arrival.remark.isEmpty ? "" : "; \(arrival.remark)"))
                 }
                 if let batch = issue.batchID {
-                    dose = try store.currentDoses(batch: batch).first { $0.cardID == issue.cardID }
+                    if batchDoses[batch] == nil {
+                        batchDoses[batch] = Dictionary(try store.currentDoses(batch: batch).map { ($0.cardID, $0) }, uniquingKeysWith: { a, _ in a })
+                    }
+                    dose = batchDoses[batch]?[issue.cardID]
                 }
                 if let d = dose, d.state == .released {
                     status = d.hp10MilliSievert == nil && d.hp007MilliSievert == nil ? "no valid result" : "released"
@@ -87,6 +92,14 @@ public struct ReportBuilder: Sendable {
             let released = dose?.state == .released
             let hp10 = released && enrolment.dosimeterType != .finger ? dose?.hp10MilliSievert : nil
             let hp007 = released ? dose?.hp007MilliSievert : nil
+            // DOMAIN.md §3/§4: a dose above the customer's report level is reported to the health
+            // authority, and the result says so.
+            if let levels = store as? any EvaluationStore, let value = enrolment.dosimeterType == .finger ? hp007 : hp10 {
+                let report = try levels.levels(customerID: customerID, on: issue.periodEnd).reportMilliSievert
+                if value > report {
+                    remarks.append("above the report level of \(ReviewPolicy.mSv(report)) mSv per period: reported to the health authority")
+                }
+            }
             if let name = issue.handedOverToName {
                 // The dose belongs to the person who wore the card: their line carries it; the original
                 // wearer's line says the card was handed over.
@@ -99,13 +112,13 @@ public struct ReportBuilder: Sendable {
                     dosimeterType: enrolment.dosimeterType.displayName, cardID: issue.cardID,
                     periodStart: issue.periodStart.description, periodEnd: issue.periodEnd.description,
                     hp10MilliSievert: nil, hp007MilliSievert: nil, detectionLimitMilliSievert: nil, status: "handed over",
-                    remarks: ["card handed over to \(other.name); the dose is on their line"]))
+                    remarks: ["handed over to \(other.name)"]))
                 rows.append(ResultList.Row(
                     wearerName: other.name, nationalIDFirst4: other.first4, enrolmentNumber: other.number,
                     dosimeterType: enrolment.dosimeterType.displayName, cardID: issue.cardID,
                     periodStart: issue.periodStart.description, periodEnd: issue.periodEnd.description,
                     hp10MilliSievert: hp10, hp007MilliSievert: hp007, detectionLimitMilliSievert: dose?.detectionLimitMilliSievert,
-                    status: status, remarks: ["worn by \(other.name) (handover reported at return; card issued to \(wearerName))"] + remarks))
+                    status: status, remarks: ["worn by \(other.name): card of \(wearerName), handed over"] + remarks))
                 continue
             }
             rows.append(ResultList.Row(

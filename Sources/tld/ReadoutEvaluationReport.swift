@@ -20,6 +20,9 @@ enum ReadoutEvaluationReport {
         if !attributed.isEmpty {
             note("\(attributed.count) card(s) attributed to the issues they were worn on (wearer, period) from the lab's records.")
         }
+        for card in attributed where try labStore.card(id: card.cardID)?.state == .returned {
+            note("card \(card.cardID) was read before its arrival inspection: inspect it; tld release then moves it on with its dose.")
+        }
         for card in manifest where card.unexpected {
             let known = try labStore.card(id: card.cardID)
             let why = known.map { "the lab's card is \($0.state.rawValue), not on an open issue that was returned or inspected" }

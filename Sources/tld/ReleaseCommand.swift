@@ -55,6 +55,8 @@ struct Release: ParsableCommand {
         var released = 0
         for b in batches {
             guard let id = b.id else { continue }
+            // Cards read before their arrival inspection move to `read` once inspected.
+            try labStore.attributeReadings(batch: id)
             let cards = try review.releaseUnflagged(batch: id, who: who)
             released += cards.count
             let waiting = try labStore.currentDoses(batch: id).filter { $0.state == .needsReview }.count

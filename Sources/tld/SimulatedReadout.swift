@@ -31,6 +31,7 @@ enum SimulatedReadout {
         let reader = TLReader(transport: try await SerialPortTransport.open(path: device), logger: logger)
         var job = ReadoutJob(store: store, logger: logger)
         job.evaluatesDoses = evaluate
+        job.backgroundCheck = !evaluate
         let result: ReadoutJob.Result
         do {
             result = try await job.run(reader: reader, manifest: manifest, groupID: groupID)

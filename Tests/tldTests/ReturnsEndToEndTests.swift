@@ -64,7 +64,7 @@ struct ReturnsEndToEndTests {
     @Test("a day's returns on the simulator through to the customer's result list")
     func returnsToResultList() async throws {
         let dir = try TemporaryDirectory("tld-returns")
-        defer { dir.cleanup() }
+        defer { if ProcessInfo.processInfo.environment["KEEP_TEST_DIR"] == nil { dir.cleanup() } }
         let tld = try ProductRunner(product: "tld")
         let db = dir.path("lab.sqlite")
         let common = ["--database", "lab.sqlite"]
@@ -157,7 +157,7 @@ struct ReturnsEndToEndTests {
         #expect(kristensen.contains(",released,") && kristensen.contains(cards["Jensen, Mette"]!))
         let hansen = try #require(lines.first { $0.hasPrefix("K-1001,\"Hansen, Kirsten\"") })
         #expect(hansen.contains("2026-10-31,,0.") || hansen.contains("2026-10-31,,<"), "finger: no Hp(10), an Hp(0.07)")
-        #expect(lines.contains { $0.hasPrefix("K-1001,\"Nielsen, Peter\"") && $0.contains(",13.9000,") })
+        #expect(lines.contains { $0.hasPrefix("K-1001,\"Nielsen, Peter\"") && $0.contains(",13.9000,") && $0.contains("reported to the health authority") })
         // The PDF says the same (pdftotext), and is marked FINAL now.
         let text = try await ProductRunner(executable: URL(fileURLWithPath: "/usr/bin/pdftotext"))
             .run(["-layout", "out/results-K-1001-2026-10-31.pdf", "-"], in: dir.url)
@@ -165,5 +165,42 @@ struct ReturnsEndToEndTests {
         #expect(text.stdout.contains("RESULT LIST") && text.stdout.contains("FINAL") && text.stdout.contains("Kristensen, Karen"))
         #expect(!text.stdout.contains("DRAFT"))
         #expect(try await LabDatabaseQuery.lines(db, "SELECT count(*) FROM card WHERE state = 'released'") == ["4"])
+    }
+
+    @Test("a batch without calibration: every card listed with its reason; tld evaluate finishes it once a calibration exists")
+    func evaluateLater() async throws {
+        let dir = try TemporaryDirectory("tld-evaluate-later")
+        defer { dir.cleanup() }
+        let tld = try ProductRunner(product: "tld")
+        let db = dir.path("lab.sqlite")
+        let common = ["--database", "lab.sqlite"]
+        _ = try Self.seed(db)
+        let made = try await tld.run(["scenario", "--from-returns", "--out", "day.json", "--draw", "3"] + common, in: dir.url)
+        #expect(made.status == 0, "stderr: \(made.stderr)")
+        // The magazine without the calibration dosimeters, and no stored calibration of the reader.
+        var json = try JSONSerialization.jsonObject(with: Data(contentsOf: dir.url.appendingPathComponent("day.json"))) as! [String: Any]
+        json["cards"] = (json["cards"] as! [[String: Any]]).filter { $0["role"] as? String != "calibration" }
+        try JSONSerialization.data(withJSONObject: json).write(to: dir.url.appendingPathComponent("day.json"))
+        let read = try await tld.run(["readout", "--simulate", "--scenario", "day.json", "--new-shipment", "--speed-ms", "0", "--group-id", "R-NOCAL"] + common, in: dir.url)
+        #expect(read.status == 0, "stderr: \(read.stderr)")
+        #expect(read.stderr.components(separatedBy: "NOT EVALUATED: no calibration").count - 1 == 6, "4 returned cards and 2 controls")
+        let evaluate = try await tld.run(["evaluate"] + common, in: dir.url)
+        #expect(evaluate.status == 65)
+        #expect(evaluate.stdout.contains("batch R-NOCAL: card") && evaluate.stdout.contains("not evaluated: no calibration"))
+        let review = try await tld.run(["review", "--no-curves"] + common, in: dir.url)
+        #expect(review.stdout.contains("6 card(s) without a dose"))
+
+        // The reader's calibration is entered (here through the store, as a calibration certificate would be).
+        let store = try SQLiteLabStore.open(path: db, logger: Self.logger)
+        let batch = try #require(try store.batches().last { $0.groupID == "R-NOCAL" })
+        for role in ["shallow", "deep", "filteredLight", "filteredHeavy"] {
+            _ = try store.saveCalibration(CalibrationRecord(
+                kind: CalibrationKind(rawValue: "countsPerMilliSievert/\(role)"), subject: batch.readerSerial, value: 7.0e4,
+                unit: "counts/mSv", validFrom: batch.createdAt.addingTimeInterval(-86_400), source: "calibration certificate (test)"))
+        }
+        let again = try await tld.run(["evaluate", "--batch", "R-NOCAL"] + common, in: dir.url)
+        #expect(again.status == 0, "stdout: \(again.stdout) stderr: \(again.stderr)")
+        #expect(again.stdout.contains("Batch R-NOCAL: 6 card(s) with a dose, 0 without"))
+        #expect(try await LabDatabaseQuery.lines(db, "SELECT count(*) FROM cardNotEvaluated") == ["0"])
     }
 }

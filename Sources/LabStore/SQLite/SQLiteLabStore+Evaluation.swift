@@ -79,6 +79,27 @@ extension SQLiteLabStore: EvaluationStore {
         }
     }
 
+    public func routeToReview(
+        dose id: DoseResult.ID, reasons: [(reason: ReviewReason, detail: String)], audit: DoseAudit
+    ) throws(LabStoreError) -> DoseResult {
+        try Self.validate(audit)
+        let stamp = now()
+        return try write("route dose to review", table: DoseResult.databaseTableName) { db in
+            guard let dose = try DoseResult.fetchOne(db, key: id) else { throw LabStoreError.doseNotFound(id) }
+            guard dose.supersededAt == nil else { throw LabStoreError.doseSuperseded(id) }
+            guard dose.state == .evaluated else { throw LabStoreError.invalidDoseStateChange(from: dose.state, to: .needsReview) }
+            try db.execute(sql: "UPDATE doseResult SET state = 'needsReview' WHERE id = ?", arguments: [id])
+            let known = Set(try DoseReviewReason.filter(Column("doseID") == id).fetchAll(db).map(\.reason))
+            var seen = known
+            for r in reasons where seen.insert(r.reason).inserted {
+                try DoseReviewReason(doseID: id, reason: r.reason, detail: r.detail).insert(db)
+            }
+            let saved = try Self.refetch(DoseResult.self, id: id, in: db)
+            try Self.audit(saved, action: .stateChanged, audit: audit, at: stamp, in: db)
+            return saved
+        }
+    }
+
     public func recordNotEvaluated(_ row: CardNotEvaluated) throws(LabStoreError) {
         try StoreValidation.cardID(row.cardID)
         try write("record card not evaluated", table: CardNotEvaluated.databaseTableName) { db in
