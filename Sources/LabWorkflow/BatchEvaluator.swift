@@ -16,6 +16,8 @@ public struct BatchEvaluator: Sendable {
     /// Curves whose net ROI signal is below this many counts are not screened: at background level
     /// the screen would only describe dark noise and the heater's own glow.
     public var qualityScreenMinimumNetCounts: Double = 2_000
+    /// Limits of the incandescence and dark-count checks against the batch's blank (BatchReaderBlank.swift).
+    public var readerBlankLimits = ReaderBlankLimits()
     /// How long stored calibration values stay in force: a stored reader calibration past it is
     /// refused (the batch needs calibration dosimeters or a new calibration); an element correction
     /// coefficient past it is still applied, but the card goes to review with a remark.
@@ -52,7 +54,7 @@ public struct BatchEvaluator: Sendable {
         // Glow-curve faults that make the ROI integral itself doubtful. Incandescence and a high
         // low-temperature peak stay informational: the ROI excludes the low-temperature peaks, and
         // the heater's glow is part of the background the control dosimeters measure.
-        "glow-spike", "glow-saturation", "glow-peak-shift",
+        "glow-spike", "glow-saturation", "glow-peak-shift", "glow-dark-count",
     ]
 
     struct CardInput {
@@ -69,8 +71,9 @@ public struct BatchEvaluator: Sendable {
         guard let batch = try store.batch(id: batchID) else { throw WorkflowError.batchNotFound("\(batchID)") }
         let manifest = Dictionary(uniqueKeysWithValues: try store.manifest(batch: batchID).map { ($0.cardID, $0) })
         let readings = Dictionary(grouping: try store.readings(batch: batchID), by: \.cardID)
+        let blank = readerBlank(readings, manifest: manifest)
         let inputs = try readings.keys.sorted().map { id in
-            try cardInput(id, readings[id] ?? [], manifest[id] ?? BatchCard(batchID: batchID, cardID: id, role: .worker, annealedAt: nil))
+            try cardInput(id, readings[id] ?? [], manifest[id] ?? BatchCard(batchID: batchID, cardID: id, role: .worker, annealedAt: nil), blank: blank)
         }
 
         let calibration = try batchCalibration(batch, inputs)
@@ -99,7 +102,7 @@ public struct BatchEvaluator: Sendable {
         return try store.currentDoses(batch: batchID)
     }
 
-    func cardInput(_ id: String, _ readings: [StoredReading], _ card: BatchCard) throws -> CardInput {
+    func cardInput(_ id: String, _ readings: [StoredReading], _ card: BatchCard, blank: ReaderBlank? = nil) throws -> CardInput {
         var elements: [Int: CardSignals.Element] = [:]
         var flags: [String] = []
         var remarks: [String] = []
@@ -112,12 +115,10 @@ public struct BatchEvaluator: Sendable {
                     let g = try curve.glowCurve()
                     let net = signal.netSignal(of: g, darkCountsPerChannel: curve.darkCountsPerChannel)
                     elements[r.element] = .measured(net)
-                    if net.netCounts >= qualityScreenMinimumNetCounts {
-                        for q in GlowQuality.screen(g, limits: qualityLimits).flags {
-                            let code = "glow-\(q.code)"
-                            if !flags.contains(code) { flags.append(code) }
-                            remarks.append("element \(r.element): \(q)")
-                        }
+                    for q in glowFlags(g, darkCountsPerChannel: curve.darkCountsPerChannel, netCounts: net.netCounts, blank: blank) {
+                        let code = "glow-\(q.code)"
+                        if !flags.contains(code) { flags.append(code) }
+                        remarks.append("element \(r.element): \(q)")
                     }
                 } catch {
                     elements[r.element] = .lost(reason: "glow curve unusable: \(error)")
