@@ -60,11 +60,16 @@ import Testing
         Self.expectEveryImplausibilityFlagged(analysis)
     }
 
-    /// The same with general-order peaks (b = 1.2…1.8).
+    /// Eight general-order peaks (b = 1.2, 1.5, 1.8 in turn), 27–35 K apart: general-order peaks are
+    /// wider than first-order ones, so they overlap as much at this spacing as the nine above.
     @Test func recoversEightGeneralOrderPeaks() throws {
-        let peaks = Self.manyPeaks.prefix(8).enumerated().map { i, p in
-            GlowPeak(model: .generalOrder, maximumIntensity: p.maximumIntensity, activationEnergyElectronVolt: p.activationEnergyElectronVolt,
-                     maximumTemperatureKelvin: p.maximumTemperatureKelvin, shape: 1.2 + 0.6 * Double(i % 3) / 2)
+        let layout: [(tm: Double, e: Double, im: Double)] = [
+            (360, 1.05, 2400), (395, 1.20, 5200), (425, 1.35, 10400), (455, 1.50, 14000),
+            (485, 1.75, 30000), (512, 2.00, 52000), (545, 1.90, 9000), (580, 2.10, 6000),
+        ]
+        let peaks = layout.enumerated().map { i, p in
+            GlowPeak(model: .generalOrder, maximumIntensity: p.im, activationEnergyElectronVolt: p.e,
+                     maximumTemperatureKelvin: p.tm, shape: 1.2 + 0.6 * Double(i % 3) / 2)
         }
         let curve = try Self.noisyCurve(Array(peaks), seed: 11)
         let floor = try Self.truthFOM(Array(peaks), curve)
@@ -77,7 +82,7 @@ import Testing
         let total = areas.reduce(0, +)
         for (truth, area) in zip(peaks, areas) where area > 0.05 * total {
             let m = try #require(analysis.fit.peaks.min { abs($0.peak.maximumTemperatureKelvin - truth.maximumTemperatureKelvin) < abs($1.peak.maximumTemperatureKelvin - truth.maximumTemperatureKelvin) })
-            #expect(abs(m.peak.maximumTemperatureKelvin - truth.maximumTemperatureKelvin) < 3,
+            #expect(abs(m.peak.maximumTemperatureKelvin - truth.maximumTemperatureKelvin) < 4,
                     "Tm \(truth.maximumTemperatureKelvin): nearest fitted \(m.peak.maximumTemperatureKelvin)")
         }
         Self.expectEveryImplausibilityFlagged(analysis)
