@@ -157,7 +157,7 @@ public enum RisoeBINX {
         /// A TL record of `curve` (temperatures evenly spaced from its first to its last channel).
         public static func thermoluminescence(
             _ counts: [UInt32], lowCelsius: Double, highCelsius: Double, heatingRateKelvinPerSecond: Double,
-            version: UInt8 = 8, position: Int = 1, run: Int = 1, sample: String = "", comment: String = "",
+            version: UInt8 = 8, position: Int = 1, run: Int = 1, set: Int = 0, sample: String = "", comment: String = "",
             date: String = "", time: String = ""
         ) -> Record {
             var r = Record(version: version, counts: counts)
@@ -167,6 +167,7 @@ public enum RisoeBINX {
             r.fields["RATE"] = .real(Float(heatingRateKelvinPerSecond))
             r.fields["POSITION"] = .integer(Int64(position))
             r.fields["RUN"] = .integer(Int64(run))
+            r.fields["SET"] = .integer(Int64(set))
             r.fields["SAMPLE"] = .text(sample)
             r.fields["COMMENT"] = .text(comment)
             r.fields["DATE"] = .text(date)
