@@ -129,7 +129,7 @@ let package = Package(
         .testTarget(name: "LabStoreTests", dependencies: ["LabStore", "TestSupport",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "PropertyBased", package: "swift-property-based")], swiftSettings: swift6),
-        .testTarget(name: "LabWorkflowTests", dependencies: ["LabWorkflow", "TLSimulator", "SimulatedFacility", "TestSupport", "DeviceIO", "CUmockdev"],
+        .testTarget(name: "LabWorkflowTests", dependencies: ["LabWorkflow", "GlowCurve", "TLSimulator", "SimulatedFacility", "TestSupport", "DeviceIO", "CUmockdev"],
             swiftSettings: swift6),
         .testTarget(name: "TLSimulatorTests", dependencies: ["TLSimulator", "ReaderProtocol", "TestSupport"], swiftSettings: swift6),
         .testTarget(name: "LabReportsTests", dependencies: ["LabReports", "TestSupport"], swiftSettings: swift6),

@@ -2,7 +2,9 @@
 # Installs the Debian packages the project needs, only when one is missing.
 # Used by `make run` and `make test` (and so by .ci/run); safe to run again.
 set -euo pipefail
-pkgs=(pkg-config libusb-1.0-0-dev libudev-dev libsqlite3-dev sqlite3 umockdev libumockdev-dev socat udev poppler-utils)
+# poppler-utils: pdftotext/pdftoppm for the document checks; r-cran-luminescence: R Luminescence, for
+# the BIN/BINX interchange tests (RisoeBINXInteropTests).
+pkgs=(pkg-config libusb-1.0-0-dev libudev-dev libsqlite3-dev sqlite3 umockdev libumockdev-dev socat udev poppler-utils r-cran-luminescence)
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -33,7 +33,7 @@ public enum GlowCurvePlot {
     /// - Returns: a standalone SVG document.
     public static func svg(curve: GlowCurve, fit: GlowFit?, title: String, options: Options = .init()) -> String {
         let w = Double(options.widthPixels), h = Double(options.heightPixels)
-        let left = 80.0, legendWidth = 210.0, top = 40.0, bottom = 50.0
+        let left = 80.0, legendWidth = 220.0, top = 40.0, bottom = 50.0
         let plotRight = w - legendWidth - 10
         let plotWidth = plotRight - left
         let available = h - top - bottom
@@ -105,8 +105,8 @@ public enum GlowCurvePlot {
             legendLine("fit (sum)", stroke: "#d62728", width: 1.8)
             for (i, p) in fit.peaks.enumerated() {
                 let tm = p.peak.maximumTemperatureKelvin + offset
-                let mark = i == options.dosimetricPeakIndex ? " (dosimetric)" : ""
-                legendLine("peak \(i + 1), Tm \(String(format: "%.0f", tm)) \(unitLabel)\(mark)", stroke: colours[i % colours.count])
+                let mark = i == options.dosimetricPeakIndex ? ", dosimetric" : ""
+                legendLine("peak \(i + 1), \(String(format: "%.0f", tm)) \(unitLabel)\(mark)", stroke: colours[i % colours.count])
             }
             if fit.background != nil { legendLine("background", stroke: "#999", dash: "4 3") }
             // Annotation box below the legend.
@@ -131,7 +131,8 @@ public enum GlowCurvePlot {
             svg += "<path d=\"\(path(residuals, ry))\" fill=\"none\" stroke=\"#444\" stroke-width=\"1\"/>\n"
             svg += "<text x=\"\(f(left - 8))\" y=\"\(f(residualTop + 10))\" text-anchor=\"end\">+\(label(rMax))</text>\n"
             svg += "<text x=\"\(f(left - 8))\" y=\"\(f(residualTop + residualHeight))\" text-anchor=\"end\">−\(label(rMax))</text>\n"
-            svg += "<text x=\"\(f(plotRight + 8))\" y=\"\(f(mid + 4))\">residual (measured − fit)</text>\n"
+            svg += "<text x=\"\(f(plotRight + 8))\" y=\"\(f(mid - 4))\">residual</text>\n"
+            svg += "<text x=\"\(f(plotRight + 8))\" y=\"\(f(mid + 12))\">(measured − fit)</text>\n"
         }
         svg += "</svg>\n"
         return svg

@@ -16,6 +16,8 @@ public struct BatchEvaluator: Sendable {
     /// Curves whose net ROI signal is below this many counts are not screened: at background level
     /// the screen would only describe dark noise and the heater's own glow.
     public var qualityScreenMinimumNetCounts: Double = 2_000
+    /// Limits of the incandescence and dark-count checks against the batch's blank (BatchReaderBlank.swift).
+    public var readerBlankLimits = ReaderBlankLimits()
     /// How long stored calibration values stay in force: a stored reader calibration past it is
     /// refused (the batch needs calibration dosimeters or a new calibration); an element correction
     /// coefficient past it is still applied, but the card goes to review with a remark.
@@ -54,7 +56,7 @@ public struct BatchEvaluator: Sendable {
         // Glow-curve faults that make the ROI integral itself doubtful. Incandescence and a high
         // low-temperature peak stay informational: the ROI excludes the low-temperature peaks, and
         // the heater's glow is part of the background the control dosimeters measure.
-        "glow-spike", "glow-saturation", "glow-peak-shift",
+        "glow-spike", "glow-saturation", "glow-peak-shift", "glow-dark-count",
     ]
 
     struct CardInput {
@@ -83,10 +85,11 @@ public struct BatchEvaluator: Sendable {
             logger.warning("card not evaluated: \(reason.description): \(detail)", metadata: ["card": "\(card)", "batch": "\(batch.groupID)"])
             try records.recordNotEvaluated(CardNotEvaluated(batchID: batchID, cardID: card, reason: reason, detail: detail, recordedAt: now()))
         }
+        let blank = readerBlank(readings, manifest: manifest)
         var inputs: [CardInput] = []
         for id in readings.keys.sorted() {
             do {
-                inputs.append(try cardInput(id, readings[id] ?? [], manifest[id] ?? BatchCard(batchID: batchID, cardID: id, role: .worker, annealedAt: nil)))
+                inputs.append(try cardInput(id, readings[id] ?? [], manifest[id] ?? BatchCard(batchID: batchID, cardID: id, role: .worker, annealedAt: nil), blank: blank))
             } catch {
                 try notEvaluated(id, .evaluationFailed, "\(error)")
             }
@@ -208,7 +211,7 @@ public struct BatchEvaluator: Sendable {
             state: reasons.isEmpty ? .evaluated : .needsReview), reviewReasons: reasons, audit: .automatic)
     }
 
-    func cardInput(_ id: String, _ readings: [StoredReading], _ card: BatchCard) throws -> CardInput {
+    func cardInput(_ id: String, _ readings: [StoredReading], _ card: BatchCard, blank: ReaderBlank? = nil) throws -> CardInput {
         var elements: [Int: CardSignals.Element] = [:]
         var flags: [String] = []
         var remarks: [String] = []
@@ -221,12 +224,10 @@ public struct BatchEvaluator: Sendable {
                     let g = try curve.glowCurve()
                     let net = signal.netSignal(of: g, darkCountsPerChannel: curve.darkCountsPerChannel)
                     elements[r.element] = .measured(net)
-                    if net.netCounts >= qualityScreenMinimumNetCounts {
-                        for q in GlowQuality.screen(g, limits: qualityLimits).flags {
-                            let code = "glow-\(q.code)"
-                            if !flags.contains(code) { flags.append(code) }
-                            remarks.append("element \(r.element): \(q)")
-                        }
+                    for q in glowFlags(g, darkCountsPerChannel: curve.darkCountsPerChannel, netCounts: net.netCounts, blank: blank) {
+                        let code = "glow-\(q.code)"
+                        if !flags.contains(code) { flags.append(code) }
+                        remarks.append("element \(r.element): \(q)")
                     }
                 } catch {
                     elements[r.element] = .lost(reason: "glow curve unusable: \(error)")

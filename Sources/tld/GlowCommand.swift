@@ -32,11 +32,15 @@ struct GlowCommand: ParsableCommand {
 
                 Examples:
                   tld glow fit refglow_x005.csv --components x005-peaks.csv
+                  tld glow fit batch.binx --record 3          (a TL record of a Risø BIN/BINX file)
                   tld glow fit curve.csv --model first --peak Tm=420 --peak Tm=460 --peak "Tm=512,E=2.0"
                 """)
 
-        @Argument(help: "A two- or three-column CSV file (temperature, counts[, time s]); header temperature_K or temperature_C.")
+        @Argument(help: "A two- or three-column CSV file (temperature, counts[, time s]; header temperature_K or temperature_C), or a Risø BIN/BINX file (.bin, .binx) with --record.")
         var file: String
+
+        @Option(help: "The record (from 1) of a BIN/BINX file to fit; it must be a TL record.")
+        var record: Int?
 
         @Option(help: "Peak model: first, kitis1, second, general, mixed, otor.")
         var model: String = "general"
@@ -148,18 +152,37 @@ struct GlowCommand: ParsableCommand {
         }
 
         func fitAndReport() throws {
-            let text: String
             guard FileManager.default.fileExists(atPath: file) else { throw GlowCommandFailure("\(file): no such file", exitCode: 66) }
-            do { text = try String(contentsOfFile: file, encoding: .utf8) } catch {
-                throw GlowCommandFailure("cannot read \(file) as UTF-8 text: \(error.localizedDescription)", exitCode: 66)
-            }
             var curve: GlowCurve
-            do {
-                curve = try GlowCurveCSV.parse(
-                    text, unit: unit.flatMap(Self.temperatureUnit),
-                    order: sort ? .sort : .sortWithin(toleranceKelvin: temperatureTolerance))
-            } catch {
-                throw GlowCommandFailure("\(file): \(error)", exitCode: 65)
+            let lower = file.lowercased()
+            if lower.hasSuffix(".bin") || lower.hasSuffix(".binx") {
+                guard let data = FileManager.default.contents(atPath: file) else {
+                    throw GlowCommandFailure("cannot read \(file)", exitCode: 66)
+                }
+                do {
+                    let records = try RisoeBINX.decode([UInt8](data))
+                    let tl = records.indices.filter { records[$0].isThermoluminescence }.map { $0 + 1 }
+                    guard let n = record else {
+                        throw GlowCommandFailure("\(file) holds \(records.count) records; give --record N (TL records: \(tl.prefix(20).map(String.init).joined(separator: ", "))\(tl.count > 20 ? ", …" : ""))", exitCode: 64)
+                    }
+                    guard records.indices.contains(n - 1) else { throw RisoeBINXError.noSuchRecord(n, records: records.count) }
+                    curve = try records[n - 1].glowCurve()
+                } catch let e as RisoeBINXError {
+                    throw GlowCommandFailure("\(file): \(e)", exitCode: 65)
+                }
+            } else {
+                if record != nil { throw GlowCommandFailure("--record applies to BIN/BINX files (.bin, .binx) only", exitCode: 64) }
+                let text: String
+                do { text = try String(contentsOfFile: file, encoding: .utf8) } catch {
+                    throw GlowCommandFailure("cannot read \(file) as UTF-8 text: \(error.localizedDescription)", exitCode: 66)
+                }
+                do {
+                    curve = try GlowCurveCSV.parse(
+                        text, unit: unit.flatMap(Self.temperatureUnit),
+                        order: sort ? .sort : .sortWithin(toleranceKelvin: temperatureTolerance))
+                } catch {
+                    throw GlowCommandFailure("\(file): \(error)", exitCode: 65)
+                }
             }
             if let rebin, rebin > 1 { curve = try Self.rebinned(curve, by: rebin) }
 
@@ -216,7 +239,8 @@ struct GlowCommand: ParsableCommand {
             }
             print(Self.report(analysis, file: file))
             let base = URL(fileURLWithPath: file).lastPathComponent
-            let out = svg ?? (base.hasSuffix(".csv") ? String(base.dropLast(4)) : base) + ".svg"
+            let stem = URL(fileURLWithPath: file).deletingPathExtension().lastPathComponent + (record.map { "-record\($0)" } ?? "")
+            let out = svg ?? stem + ".svg"
             let picture = GlowCurvePlot.svg(
                 curve: curve, fit: analysis.fit, title: base,
                 options: .init(unit: Self.temperatureUnit(plotUnit) == .celsius ? .celsius : .kelvin, dosimetricPeakIndex: analysis.dosimetricPeakIndex))

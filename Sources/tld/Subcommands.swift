@@ -5,4 +5,5 @@ let subcommandList: [any ParsableCommand.Type] = [
     CustomerCommand.self, WearerCommand.self, EnrolmentCommand.self, Unenrol.self, CardsCommand.self, Import.self,
     DispatchCommand.self, PricesCommand.self, ChargesCommand.self, InspectCommand.self, AnnealCommand.self, ZeroCommand.self,
     Evaluate.self, Release.self, Levels.self, Results.self, ScenarioFromReturns.self,
+    CurvesCommand.self,
 ]

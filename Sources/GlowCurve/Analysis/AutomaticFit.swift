@@ -196,16 +196,21 @@ public enum AutomaticFitter {
     ) -> GlowFit {
         var configuration = configuration
         configuration.restarts = 0  // refits start from a converged solution
+        // Trials are screened with fast least-squares fits; only the chosen one is refitted with the
+        // final objective.
+        var screening = configuration
+        screening.objective = .leastSquares
+        screening.maxIterations = min(configuration.maxIterations, 100)
         var best = fit
         // Constraints aligned with best.peaks.
         var constraints = [PeakConstraint](repeating: .free, count: best.peaks.count)
         var issues = ParameterPlausibility.assess(best, ranges: ranges)
         let fomLimit = max(fit.figureOfMeritPercent * 1.1, fit.figureOfMeritPercent + 0.1)
         var rounds = 0
-        while !issues.isEmpty && rounds < 2 * fit.peaks.count + 2 {
+        while !issues.isEmpty && rounds < min(2 * fit.peaks.count + 2, 6) {
             rounds += 1
             var trials: [(fit: GlowFit, constraints: [PeakConstraint])] = []
-            func attempt(_ peaks: [GlowPeak], _ c: [PeakConstraint]) {
+            func attempt(_ peaks: [GlowPeak], _ c: [PeakConstraint], configuration: GlowFitConfiguration = screening) {
                 guard var f = try? GlowFitter.fit(curve, starting: peaks, constraints: c, configuration: configuration) else { return }
                 // E held in the window where s is plausible and sitting on its edge is a parameter at
                 // the plausible limit, not one on an arbitrary bound.
@@ -251,11 +256,27 @@ public enum AutomaticFitter {
                     attempt(peaks, c)
                 }
             }
-            let scored = trials.filter { $0.fit.figureOfMeritPercent <= fomLimit }
-                .map { (trial: $0, issues: ParameterPlausibility.assess($0.fit, ranges: ranges)) }
-            guard let chosen = scored.min(by: {
-                ($0.issues.count, $0.trial.fit.figureOfMeritPercent) < ($1.issues.count, $1.trial.fit.figureOfMeritPercent)
-            }), chosen.issues.count < issues.count else { break }
+            // Rank the screened trials (fewest implausibilities, then FOM); the first of them that,
+            // refitted with the final objective, keeps fewer implausibilities within the FOM
+            // tolerance is taken (at most two final refits per round).
+            let ranked = trials.map { (trial: $0, issues: ParameterPlausibility.assess($0.fit, ranges: ranges)) }
+                .filter { $0.issues.count < issues.count }
+                .sorted { ($0.issues.count, $0.trial.fit.figureOfMeritPercent) < ($1.issues.count, $1.trial.fit.figureOfMeritPercent) }
+            var accepted: (trial: (fit: GlowFit, constraints: [PeakConstraint]), issues: [(peak: Int, reason: Implausibility)])? = nil
+            for candidate in ranked.prefix(2) {
+                var chosen = candidate
+                if screening != configuration {
+                    trials.removeAll()
+                    attempt(candidate.trial.fit.peaks.map(\.peak), candidate.trial.constraints, configuration: configuration)
+                    guard let refit = trials.first else { continue }
+                    chosen = (refit, ParameterPlausibility.assess(refit.fit, ranges: ranges))
+                }
+                if chosen.trial.fit.figureOfMeritPercent <= fomLimit && chosen.issues.count < issues.count {
+                    accepted = chosen
+                    break
+                }
+            }
+            guard let chosen = accepted else { break }
             best = chosen.trial.fit
             constraints = chosen.trial.constraints
             issues = chosen.issues

@@ -52,7 +52,8 @@ public struct GlowAnalysis: Sendable, Hashable {
 extension AutomaticFitConfiguration {
     /// Settings for routine readout: least squares, no extra restarts, at most six peaks, one proposal
     /// per round and only residual lobes above 3 local-noise levels, convergence at 1e-7 relative cost
-    /// change. Deterministic like the default, many times faster, with a higher FOM on measured curves.
+    /// change, no plausibility refits (implausible parameters are flagged). Deterministic like the
+    /// default, many times faster, with a higher FOM on measured curves.
     public static func routine(model: PeakModel = .generalOrder, material: MaterialPreset = .generic) -> AutomaticFitConfiguration {
         var c = AutomaticFitConfiguration(model: model, peakCount: .automatic(maximum: 6), material: material)
         c.fit.objective = .leastSquares
@@ -62,6 +63,9 @@ extension AutomaticFitConfiguration {
         c.proposalsPerRound = 1
         c.lobeSignificanceSigma = 3
         c.chooseBackground = false
+        // No refits for plausibility in routine analysis (its time budget is a few ms per card);
+        // implausible parameters are still flagged.
+        c.enforcePlausibility = false
         return c
     }
 }

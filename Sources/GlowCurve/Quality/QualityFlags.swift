@@ -40,6 +40,10 @@ public enum QualityFlag: Sendable, Hashable, CustomStringConvertible {
     /// A fitted peak (1-based number in the fit's list) whose parameters are not physically
     /// plausible (``ParameterPlausibility``).
     case implausibleParameter(peak: Int, kelvin: Double, reason: Implausibility)
+    /// The hold at the maximum temperature glows more than the reader's blank (``ReaderBlank``).
+    case incandescenceAboveBlank(excessCountsPerChannel: Double, blankCountsPerChannel: Double)
+    /// The channels before any glow count more than the reader's blank (light leak, PMT noise).
+    case darkCountsAboveBlank(excessCountsPerChannel: Double, blankCountsPerChannel: Double)
 
     /// A short machine-friendly name.
     public var code: String {
@@ -52,6 +56,8 @@ public enum QualityFlag: Sendable, Hashable, CustomStringConvertible {
         case .residualSignalAfterAnneal: "residual-after-anneal"
         case .highLowTemperaturePeak: "low-temperature-peak"
         case .implausibleParameter: "implausible-parameter"
+        case .incandescenceAboveBlank: "incandescence"
+        case .darkCountsAboveBlank: "dark-count"
         }
     }
 
@@ -67,6 +73,10 @@ public enum QualityFlag: Sendable, Hashable, CustomStringConvertible {
         case let .highLowTemperaturePeak(t, r):
             "low-temperature peak at \(fixed(t, 1)) K is \(fixed(r * 100, 0)) % of the dosimetric peak (recent exposure, fading not settled)"
         case let .implausibleParameter(n, t, reason): "peak \(n) at \(fixed(t, 1)) K: \(reason)"
+        case let .incandescenceAboveBlank(e, b):
+            "the hold glows \(fixed(e, 1)) counts per channel above the reader's blank (\(fixed(b, 1))): incandescence"
+        case let .darkCountsAboveBlank(e, b):
+            "\(fixed(e, 1)) counts per channel above the reader's blank (\(fixed(b, 1))) before any glow: dark counts or a light leak"
         }
     }
 }
