@@ -50,6 +50,7 @@ enum ExitStatus {
         case let e as ToolError: return e.status
         case let e as CommandFailure: return e.status
         case let e as CycleFailure: return SysExit(rawValue: e.code) ?? .software
+        case let e as DemoStepFailed: return status(of: e.underlying)
         case let e as LabStoreError: return status(of: e)
         case let e as NationalIDError:
             switch e {

@@ -32,22 +32,38 @@ struct Intake: ParsableCommand {
     @Option(help: ArgumentHelp("Day the envelope arrived, YYYY-MM-DD (default: today).", valueName: "date"))
     var arrived: CalendarDay?
 
+    @Option(help: ArgumentHelp("Read the scans and commands from this file (one per line, e.g. a scanner's log) instead of standard input.", valueName: "file"))
+    var input: String?
+
     @OptionGroup var store: StoreOptions
     @OptionGroup var key: NationalIDKeyOptions
     @OptionGroup var logging: LoggingOptions
 
     func run() throws {
         let logger = makeLogger(verbose: logging.verbose)
+        var fileLines: IndexingIterator<[String]>?
+        if let input {
+            guard let data = FileManager.default.contents(atPath: input), let text = String(data: data, encoding: .utf8) else {
+                throw ToolError.unreadable(path: input, reason: "no such file, or not UTF-8 text")
+            }
+            var lines = text.components(separatedBy: "\n").map { $0.hasSuffix("\r") ? String($0.dropLast()) : $0 }
+            if lines.last == "" { lines.removeLast() }
+            fileLines = lines.makeIterator()
+        }
+        func nextLine() -> String? {
+            if fileLines != nil { return fileLines?.next() }
+            return readLine(strippingNewline: true)
+        }
         let labStore = try store.openExisting(logger: logger)
         guard let c = try labStore.customer(id: customer) else { throw ToolError.refused("no customer \(customer) in \(store.path) (see tld customer list)") }
         // A handover may enrol a person: the key is checked before anything is written.
         let protector = try key.protector(store: labStore, database: store.path)
         var station = try IntakeStation.open(store: labStore, customerID: customer, arrivedOn: arrived ?? today(), logger: logger)
-        let bench = BenchOutput(interactive: isatty(STDIN_FILENO) == 1 && isatty(STDOUT_FILENO) == 1)
+        let bench = BenchOutput(interactive: input == nil && isatty(STDIN_FILENO) == 1 && isatty(STDOUT_FILENO) == 1)
         bench.say("Return #\(station.customerReturn.id?.rawValue ?? 0) of \(bench.echo(c.id)) \(bench.echo(c.name)), arrived \(station.customerReturn.arrivedOn). Scan cards; 'help' for commands.")
         while true {
             bench.prompt()
-            guard let line = readLine(strippingNewline: true) else { break }
+            guard let line = nextLine() else { break }
             let words = line.split(separator: " ", omittingEmptySubsequences: true).map(String.init)
             switch words.first?.lowercased() {
             case nil:
