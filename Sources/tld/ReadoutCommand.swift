@@ -123,7 +123,7 @@ struct Readout: AsyncParsableCommand {
             bar.finish()
         } catch let error as SerialError where !simulate {
             bar.finish()
-            throw CommandFailure("cannot open the reader at \(devicePath): \(error)", status: .unavailable)
+            throw CommandFailure("cannot open the reader at \(devicePath): \(error)", status: ExitStatus.status(of: error))
         } catch {
             bar.finish()
             throw ReadoutFailed(reason: "\(error)", database: store.path,
