@@ -128,8 +128,8 @@ extension TLD {
             // subcommand prints its help): its usual output and code.
             exit(withError: error)
         } catch {
-            let message = "\(error)".replacingOccurrences(of: "\n", with: "\n  ")
-            FileHandle.standardError.write(Data("tld: error: \(message)\n".utf8))
+            // One line; only a rejected import file lists its bad rows below it.
+            FileHandle.standardError.write(Data("tld: error: \(error)\n".utf8))
             Foundation.exit(ExitStatus.status(of: error).rawValue)
         }
     }
