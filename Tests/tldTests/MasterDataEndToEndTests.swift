@@ -100,8 +100,15 @@ struct MasterDataEndToEndTests {
         defer { dir.cleanup() }
         let tld = try ProductRunner(product: "tld")
         let example = RepoPaths.file("examples/lab-import.csv").path
-        let first = try await tld.run(["import", example], in: dir.url, environment: Self.key)
+        let first = try await tld.run(["import", "--verbose", example], in: dir.url, environment: Self.key)
         #expect(first.status == 0, "\(first.stderr)")
+        #expect(first.stderr.contains("master data imported"), "the verbose log says what happened")
+        #expect(!first.stderr.contains("010180") && !first.stderr.contains("Andersen"), "never an ID or a name in the log")
+        for file in ["tld.sqlite", "tld.sqlite-wal"] {
+            guard let raw = try? Data(contentsOf: dir.url.appendingPathComponent(file)) else { continue }
+            #expect(raw.range(of: Data("0101801001".utf8)) == nil && raw.range(of: Data("010180-1001".utf8)) == nil, "\(file)")
+            #expect(raw.range(of: Data("Andersen".utf8)) != nil || file.hasSuffix("-wal"), "the names are there: the search works")
+        }
         #expect(first.stdout.contains("customers 3 added") && first.stdout.contains("wearers 19 added") && first.stdout.contains("enrolments 22 added"))
         let again = try await tld.run(["import", example], in: dir.url, environment: Self.key)
         #expect(again.status == 0 && again.stdout.contains("nothing to change"))
