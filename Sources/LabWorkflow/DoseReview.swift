@@ -72,7 +72,9 @@ public struct DoseReview: Sendable {
                         who: String, why: String) throws -> DoseResult {
         let old = try current(doseID)
         return try store.saveDose(DoseEvaluation(
-            batchID: old.batchID, cardID: old.cardID, hp10MilliSievert: hp10MilliSievert, hp007MilliSievert: hp007MilliSievert,
+            // A quantity not given keeps its evaluated value (never silently dropped).
+            batchID: old.batchID, cardID: old.cardID, hp10MilliSievert: hp10MilliSievert ?? old.hp10MilliSievert,
+            hp007MilliSievert: hp007MilliSievert ?? old.hp007MilliSievert,
             detectionLimitMilliSievert: old.detectionLimitMilliSievert, flags: old.flags + [Self.correctedFlag],
             remarks: Self.join(old.remarks, "corrected by \(who): \(why)"), algorithmID: "manual-correction",
             calibrationID: old.calibrationID, evaluatedAt: now(), state: .released),

@@ -14,7 +14,7 @@ struct Review: ParsableCommand {
 
             An action changes one dose, identified by the number in the list, and records who did it and \
             why in the dose's audit trail: --accept releases it as it is; --correct releases a new version \
-            with the values given; --reject releases a new version without a dose, so the result list says \
+            with the values given (a quantity not given keeps its evaluated value, and the command says so); --reject releases a new version without a dose, so the result list says \
             there is no valid result. A released dose never changes again.
 
             Examples:
@@ -68,6 +68,8 @@ struct Review: ParsableCommand {
         } else if let id = correct {
             let d = try review.correct(doseID: DoseResult.ID(rawValue: id), hp10MilliSievert: hp10, hp007MilliSievert: hp007, who: who, why: why)
             print("card \(d.cardID): corrected dose released as version \(d.version) (dose \(d.id?.rawValue ?? 0)).")
+            if hp10 == nil { print("Hp(10) kept at \(DoseTable.dose(d.hp10MilliSievert, limit: d.detectionLimitMilliSievert)) mSv (no --hp10 given).") }
+            if hp007 == nil { print("Hp(0.07) kept at \(DoseTable.dose(d.hp007MilliSievert, limit: d.detectionLimitMilliSievert)) mSv (no --hp007 given).") }
         } else if let id = reject {
             let d = try review.reject(doseID: DoseResult.ID(rawValue: id), who: who, why: why)
             print("card \(d.cardID): dose rejected; version \(d.version) released without a dose.")

@@ -161,3 +161,31 @@ struct LockedDatabaseTests {
         #expect(after.stdout.split(separator: "\r\n").count == 2, "only K-1001: the refused write left nothing")
     }
 }
+
+@Suite("tld review --correct keeps what is not corrected", .serialized)
+struct ReviewCorrectionKeepsTests {
+    @Test("--correct with --hp10 only keeps the evaluated Hp(0.07) and says so")
+    func correctKeepsHp007() async throws {
+        let dir = try TemporaryDirectory("tld-correct")
+        defer { dir.cleanup() }
+        let tld = try ProductRunner(product: "tld")
+        let common = ["--database", "lab.sqlite"]
+        let demo = try await tld.run(["demo", "--out", "out", "--physicist-reviews", "--review-level", "0.5"] + common, in: dir.url)
+        try #require(demo.status == 0, "stderr: \(demo.stderr)")
+        let db = dir.path("lab.sqlite")
+        let before = try await LabDatabaseQuery.lines(db, """
+            SELECT id || ' ' || cardID || ' ' || printf('%.6f', hp007MilliSievert) FROM doseResult
+            WHERE supersededAt IS NULL AND state = 'needsReview' AND hp007MilliSievert IS NOT NULL ORDER BY cardID LIMIT 1
+            """)
+        let fields = try #require(before.first).split(separator: " ").map(String.init)
+        let r = try await tld.run(["review", "--correct", fields[0], "--hp10", "1.5", "--who", "Dr. P", "--why", "element 2 cracked"] + common,
+                                  in: dir.url)
+        #expect(r.status == 0, "stderr: \(r.stderr)")
+        #expect(r.stdout.contains("Hp(0.07) kept at"), "\(r.stdout)")
+        let after = try await LabDatabaseQuery.lines(db, """
+            SELECT printf('%.6f', hp10MilliSievert) || ' ' || printf('%.6f', hp007MilliSievert) FROM doseResult
+            WHERE cardID = '\(fields[1])' AND supersededAt IS NULL
+            """)
+        #expect(after == ["1.500000 \(fields[2])"])
+    }
+}
