@@ -86,7 +86,7 @@ let package = Package(
         .executableTarget(
             name: "tld",
             dependencies: [
-                "LabWorkflow", "TLSimulator", "SimulatedFacility", "GlowCurve", "LabReports", "DeviceIO", "Instruments",
+                "LabWorkflow", "LabStore", "TLSimulator", "SimulatedFacility", "GlowCurve", "LabReports", "DeviceIO", "Instruments",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],

@@ -111,6 +111,7 @@ public struct DoseReview: Sendable {
         let old = try current(doseID)
         let kept = [hp10MilliSievert == nil ? "Hp(10)" : nil, hp007MilliSievert == nil ? "Hp(0.07)" : nil].compactMap { $0 }
         return try store.saveDose(DoseEvaluation(
+            // A quantity not given keeps its evaluated value (never silently dropped).
             batchID: old.batchID, cardID: old.cardID, hp10MilliSievert: hp10MilliSievert ?? old.hp10MilliSievert,
             hp007MilliSievert: hp007MilliSievert ?? old.hp007MilliSievert,
             detectionLimitMilliSievert: old.detectionLimitMilliSievert, flags: old.flags + [Self.correctedFlag],

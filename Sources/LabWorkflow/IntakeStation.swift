@@ -53,7 +53,7 @@ public struct IntakeStation: Sendable {
     /// nil without their national ID (the handover is then only noted on the issue).
     func handoverEnrolment(_ handover: Handover, issue: CardIssue) throws -> HandoverEnrolment? {
         guard let sealed = handover.nationalID, let original = try store.enrolment(id: issue.enrolmentID) else { return nil }
-        let schedule = PeriodSchedule.standard(for: original.dosimeterType, length: original.periodLength)
+        let schedule = original.schedule
         let next = schedule.next(after: WearPeriod(start: issue.periodStart, end: issue.periodEnd))
         return HandoverEnrolment(name: handover.name, nationalID: sealed, startDate: next.start, orderedOn: customerReturn.arrivedOn)
     }

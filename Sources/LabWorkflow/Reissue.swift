@@ -27,7 +27,7 @@ public struct Reissue: Sendable {
     public static func periodsToSend(
         enrolment: Enrolment, issued: [CardIssue], dispatchDay: CalendarDay, horizonDays: Int = 14
     ) -> [WearPeriod] {
-        let schedule = PeriodSchedule.standard(for: enrolment.dosimeterType, length: enrolment.periodLength)
+        let schedule = enrolment.schedule
         let candidates: [WearPeriod]
         if let last = issued.max(by: { $0.periodStart < $1.periodStart }) {
             candidates = [schedule.next(after: schedule.period(containing: last.periodStart))]

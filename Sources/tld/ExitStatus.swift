@@ -1,4 +1,5 @@
 import ArgumentParser
+import DeviceIO
 import Foundation
 import LabStore
 import LabWorkflow
@@ -15,6 +16,11 @@ enum SysExit: Int32, Sendable {
     case tempFail = 75     // EX_TEMPFAIL: try again later (database locked, reader busy)
     case noPermission = 77 // EX_NOPERM: insufficient permission
     case config = 78       // EX_CONFIG: something was found in an unconfigured or misconfigured state
+}
+
+/// An error of a command that knows its sysexits code (conform a command's own error types here).
+protocol ExitStatusProviding: Error {
+    var exitStatus: SysExit { get }
 }
 
 /// Failures of the tool itself, each with its exit code.
@@ -47,6 +53,7 @@ enum ToolError: Error, CustomStringConvertible {
 enum ExitStatus {
     static func status(of error: any Error) -> SysExit {
         switch error {
+        case let e as any ExitStatusProviding: return e.exitStatus
         case let e as ToolError: return e.status
         case let e as CommandFailure: return e.status
         case let e as CycleFailure: return SysExit(rawValue: e.code) ?? .software
@@ -76,6 +83,13 @@ enum ExitStatus {
         case is UnenrolmentError, is CalendarDayError, is ImportRejected: return .dataError
         case is ReadoutFailed: return .tempFail  // interrupted: the same command resumes
         case is ValidationError: return .usage
+        case let e as SerialError:
+            switch e {
+            case .notFound, .notATerminal, .unsupportedBaudRate: return .unavailable
+            case .permissionDenied: return .noPermission
+            case .busy, .timedOut: return .tempFail
+            case .disconnected, .closed, .cancelled, .system: return .ioError
+            }
         case let e as CocoaError where e.code == .fileReadNoSuchFile: return .noInput
         default: return .software
         }
@@ -127,8 +141,8 @@ extension TLD {
             // subcommand prints its help): its usual output and code.
             exit(withError: error)
         } catch {
-            let message = "\(error)".replacingOccurrences(of: "\n", with: "\n  ")
-            FileHandle.standardError.write(Data("tld: error: \(message)\n".utf8))
+            // One line; only a rejected import file lists its bad rows below it.
+            FileHandle.standardError.write(Data("tld: error: \(error)\n".utf8))
             Foundation.exit(ExitStatus.status(of: error).rawValue)
         }
     }

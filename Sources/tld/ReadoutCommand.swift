@@ -148,7 +148,7 @@ struct Readout: AsyncParsableCommand {
             bar.finish()
         } catch let error as SerialError where !simulate {
             bar.finish()
-            throw CommandFailure("cannot open the reader at \(devicePath): \(error)", status: .unavailable)
+            throw CommandFailure("cannot open the reader at \(devicePath): \(error)", status: ExitStatus.status(of: error))
         } catch let error as ResilientReadoutError where error.isNoAnswer {
             bar.finish()
             throw error  // nothing was opened: no "resume" hint (exit 69)

@@ -100,8 +100,15 @@ struct MasterDataEndToEndTests {
         defer { dir.cleanup() }
         let tld = try ProductRunner(product: "tld")
         let example = RepoPaths.file("examples/lab-import.csv").path
-        let first = try await tld.run(["import", example], in: dir.url, environment: Self.key)
+        let first = try await tld.run(["import", "--verbose", example], in: dir.url, environment: Self.key)
         #expect(first.status == 0, "\(first.stderr)")
+        #expect(first.stderr.contains("master data imported"), "the verbose log says what happened")
+        #expect(!first.stderr.contains("010180") && !first.stderr.contains("Andersen"), "never an ID or a name in the log")
+        for file in ["tld.sqlite", "tld.sqlite-wal"] {
+            guard let raw = try? Data(contentsOf: dir.url.appendingPathComponent(file)) else { continue }
+            #expect(raw.range(of: Data("0101801001".utf8)) == nil && raw.range(of: Data("010180-1001".utf8)) == nil, "\(file)")
+            #expect(raw.range(of: Data("Andersen".utf8)) != nil || file.hasSuffix("-wal"), "the names are there: the search works")
+        }
         #expect(first.stdout.contains("customers 3 added") && first.stdout.contains("wearers 19 added") && first.stdout.contains("enrolments 22 added"))
         let again = try await tld.run(["import", example], in: dir.url, environment: Self.key)
         #expect(again.status == 0 && again.stdout.contains("nothing to change"))
@@ -152,5 +159,33 @@ struct LockedDatabaseTests {
         _ = try await locker
         let after = try await tld.run(["customer", "list", "--format", "csv"], in: dir.url, environment: env)
         #expect(after.stdout.split(separator: "\r\n").count == 2, "only K-1001: the refused write left nothing")
+    }
+}
+
+@Suite("tld review --correct keeps what is not corrected", .serialized)
+struct ReviewCorrectionKeepsTests {
+    @Test("--correct with --hp10 only keeps the evaluated Hp(0.07) and says so")
+    func correctKeepsHp007() async throws {
+        let dir = try TemporaryDirectory("tld-correct")
+        defer { dir.cleanup() }
+        let tld = try ProductRunner(product: "tld")
+        let common = ["--database", "lab.sqlite"]
+        let demo = try await tld.run(["demo", "--out", "out", "--physicist-reviews", "--review-level", "0.5"] + common, in: dir.url)
+        try #require(demo.status == 0, "stderr: \(demo.stderr)")
+        let db = dir.path("lab.sqlite")
+        let before = try await LabDatabaseQuery.lines(db, """
+            SELECT id || ' ' || cardID || ' ' || printf('%.6f', hp007MilliSievert) FROM doseResult
+            WHERE supersededAt IS NULL AND state = 'needsReview' AND hp007MilliSievert IS NOT NULL ORDER BY cardID LIMIT 1
+            """)
+        let fields = try #require(before.first).split(separator: " ").map(String.init)
+        let r = try await tld.run(["review", "--correct", fields[0], "--hp10", "1.5", "--who", "Dr. P", "--why", "element 2 cracked"] + common,
+                                  in: dir.url)
+        #expect(r.status == 0, "stderr: \(r.stderr)")
+        #expect(r.stdout.contains("Hp(0.07) kept at"), "\(r.stdout)")
+        let after = try await LabDatabaseQuery.lines(db, """
+            SELECT printf('%.6f', hp10MilliSievert) || ' ' || printf('%.6f', hp007MilliSievert) FROM doseResult
+            WHERE cardID = '\(fields[1])' AND supersededAt IS NULL
+            """)
+        #expect(after == ["1.500000 \(fields[2])"])
     }
 }

@@ -185,7 +185,7 @@ extension SQLiteLabStore {
         return try enrol(Enrolment(
             wearerID: wearerID, customerID: issue.customerID, dosimeterType: original.dosimeterType,
             periodLength: original.periodLength, startDate: handover.startDate, orderedOn: handover.orderedOn,
-            handedOverFromIssueID: issue.id?.rawValue), in: db)
+            handedOverFromIssueID: issue.id?.rawValue, changeDay: original.changeDay, cycleMonth: original.cycleMonth), in: db)
     }
 
     static func acceptReturnedCard(

@@ -99,18 +99,4 @@ struct UnenrolmentTests {
         #expect(ended.endDate == day("2027-03-31") && decision.extraPeriods.count == 1)
         #expect(try store.enrolment(number: e.number)?.endDate == day("2027-03-31"))
     }
-
-    @Test("the stored change day and cycle give the schedule; the defaults are the lab's standard cycle")
-    func enrolmentSchedule() {
-        for type in DosimeterType.allCases {
-            for length in type.periodLengths {
-                let e = Enrolment(wearerID: .init(rawValue: 1), customerID: "K-1", dosimeterType: type, periodLength: length,
-                                  startDate: day("2027-01-01"), orderedOn: day("2027-01-01"))
-                #expect(e.schedule == PeriodSchedule.standard(for: type, length: length), "\(type) \(length)")
-            }
-        }
-        let e = Enrolment(wearerID: .init(rawValue: 1), customerID: "K-1", dosimeterType: .wholeBody, periodLength: .threeMonths,
-                          startDate: day("2027-01-01"), orderedOn: day("2027-01-01"), changeDay: 1, cycleMonth: 2)
-        #expect(e.schedule.period(containing: day("2027-03-10")) == WearPeriod(start: day("2027-02-01"), end: day("2027-04-30")))
-    }
 }
