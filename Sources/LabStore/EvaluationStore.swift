@@ -46,6 +46,12 @@ public protocol EvaluationStore: LabRecordStore {
     func levels(customerID: String, on day: CalendarDay) throws(LabStoreError) -> CustomerLevels
     func levelsHistory(customerID: String) throws(LabStoreError) -> [CustomerLevels]
 
+    // MARK: Documents
+
+    /// The arrival inspections of a customer's issues, by issue (the last one of each), for a document
+    /// built in one pass.
+    func arrivalInspections(customerID: String) throws(LabStoreError) -> [CardIssue.ID: CardInspection]
+
     // MARK: Attribution
 
     /// The cards the lab expects at the reader: on an open issue, `returned` or `inspected`.

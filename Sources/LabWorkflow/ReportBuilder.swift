@@ -50,6 +50,11 @@ public struct ReportBuilder: Sendable {
         var batchDoses: [ReadoutBatch.ID: [String: DoseResult]] = [:]
         let wearers = try store.wearers(customerID: customerID)
         let enrolments = try store.enrolments(customerID: customerID)
+        // Read in bulk, not row by row: a customer may have thousands of wearers.
+        cache.lookup.preload(enrolments: enrolments, wearers: wearers)
+        let records = store as? any EvaluationStore
+        let arrivals = try records?.arrivalInspections(customerID: customerID)
+        var reportLevels: [CalendarDay: Double] = [:]
         for issue in try store.issues(customerID: customerID) where issue.periodEnd >= from && issue.periodEnd <= to {
             let (enrolment, wearerName, first4) = try cache.enrolment(issue.enrolmentID)
             var remarks: [String] = []
@@ -59,8 +64,13 @@ public struct ReportBuilder: Sendable {
                 if arrived > ReturnDeadlines.reminderDue(periodEnd: issue.periodEnd) {
                     remarks.append("returned late (arrived \(arrived))")
                 }
-                if let arrival = try store.inspections(cardID: issue.cardID).last(where: { $0.issueID == issue.id && $0.stage == .arrival }),
-                   arrival.outcome != .fit {
+                let arrival: CardInspection?
+                if let arrivals {
+                    arrival = issue.id.flatMap { arrivals[$0] }
+                } else {
+                    arrival = try store.inspections(cardID: issue.cardID).last { $0.issueID == issue.id && $0.stage == .arrival }
+                }
+                if let arrival, arrival.outcome != .fit {
                     let damage = arrival.damages.map(\.description).joined(separator: ", ")
                     remarks.append("card damaged on arrival\(damage.isEmpty ? "" : " (\(damage))"): "
                         + (arrival.outcome == .manualQA ? "manual QA" : "retired, compensation due")
@@ -94,8 +104,10 @@ public struct ReportBuilder: Sendable {
             let hp007 = released ? dose?.hp007MilliSievert : nil
             // DOMAIN.md §3/§4: a dose above the customer's report level is reported to the health
             // authority, and the result says so.
-            if let levels = store as? any EvaluationStore, let value = enrolment.dosimeterType == .finger ? hp007 : hp10 {
-                let report = try levels.levels(customerID: customerID, on: issue.periodEnd).reportMilliSievert
+            if let records, let value = enrolment.dosimeterType == .finger ? hp007 : hp10 {
+                let report = try reportLevels[issue.periodEnd]
+                    ?? records.levels(customerID: customerID, on: issue.periodEnd).reportMilliSievert
+                reportLevels[issue.periodEnd] = report
                 if value > report {
                     remarks.append("above the report level of \(ReviewPolicy.mSv(report)) mSv per period: reported to the health authority")
                 }

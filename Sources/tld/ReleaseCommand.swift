@@ -56,7 +56,7 @@ struct Release: ParsableCommand {
         for b in batches {
             guard let id = b.id else { continue }
             // Cards read before their arrival inspection move to `read` once inspected.
-            try labStore.attributeReadings(batch: id)
+            _ = try labStore.attributeReadings(batch: id)
             let cards = try review.releaseUnflagged(batch: id, who: who)
             released += cards.count
             let waiting = try labStore.currentDoses(batch: id).filter { $0.state == .needsReview }.count

@@ -153,6 +153,18 @@ extension SQLiteLabStore: EvaluationStore {
         }
     }
 
+    public func arrivalInspections(customerID: String) throws(LabStoreError) -> [CardIssue.ID: CardInspection] {
+        try read("list a customer's arrival inspections", table: CardInspection.databaseTableName) { db in
+            let rows = try CardInspection.fetchAll(db, sql: """
+                SELECT n.* FROM cardInspection n JOIN cardIssue i ON i.id = n.issueID
+                WHERE i.customerID = ? AND n.stage = 'arrival' ORDER BY n.id
+                """, arguments: [customerID])
+            var out: [CardIssue.ID: CardInspection] = [:]
+            for r in rows { if let issue = r.issueID { out[issue] = r } }
+            return out
+        }
+    }
+
     public func expectedCards() throws(LabStoreError) -> [ExpectedCard] {
         try read("list expected cards", table: Card.databaseTableName) { db in
             let rows = try Row.fetchAll(db, sql: """
