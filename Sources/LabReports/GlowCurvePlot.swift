@@ -116,9 +116,9 @@ public enum GlowCurvePlot {
                 "\(fit.peaks.count) peaks, FOM \(String(format: "%.3f", fit.figureOfMeritPercent)) %",
                 "heating rate \(String(format: "%.3g", fit.heatingRateKelvinPerSecond)) K/s",
             ]
-            svg += "<rect x=\(q(lx - 6)) y=\(q(ly - 4)) width=\(q(legendWidth - 16)) height=\(q(Double(notes.count) * 16 + 8)) fill=\"#f7f7f7\" stroke=\"#bbb\"/>\n"
+            svg += "<rect x=\(q(lx - 6)) y=\(q(ly - 4)) width=\(q(legendWidth - 8)) height=\(q(Double(notes.count) * 16 + 8)) fill=\"#f7f7f7\" stroke=\"#bbb\"/>\n"
             for n in notes {
-                svg += "<text x=\(q(lx)) y=\(q(ly + 10))>\(escape(n))</text>\n"
+                svg += "<text x=\(q(lx)) y=\(q(ly + 10)) font-size=\"11\">\(escape(n))</text>\n"
                 ly += 16
             }
             // Residual panel.

@@ -19,12 +19,15 @@ struct GlowCommand: ParsableCommand {
                 dropped; what stays implausible is flagged `implausible-parameter` (docs/glow-fit.md).
 
                 With --peak (or --parameters FILE) exactly those peaks are fitted, as in tgcd:
-                  --peak "Tm=480,E=1.2"           starting values (Tm in K required; Im, E estimated if absent)
-                  --peak "Tm=512,E=1.9..2.2"      E held between 1.9 and 2.2 eV
-                  --peak "Tm=450,b=1.5,fix=b"     b fixed at 1.5 (fix=E+b fixes several)
-                  --fix E   or   --fix 2:E        fix E of every peak that gives it, or of peak 2 only
-                  --min-distance 10               no two peaks' Tm closer than 10 K
-                A parameter file holds one peak per line in the same syntax (# starts a comment).
+                  --peak "Tm=480,E=1.2"        starting values (Tm in K required;
+                                               Im and E estimated if absent)
+                  --peak "Tm=512,E=1.9..2.2"   E held between 1.9 and 2.2 eV
+                  --peak "Tm=450,b=1.5,fix=b"  b fixed at 1.5 (fix=E+b: several)
+                  --fix E  |  --fix 2:E        fix E of every peak giving it,
+                                               or of peak 2 only
+                  --min-distance 10            Tm of two peaks at least 10 K apart
+                A parameter file holds one peak per line in the same syntax \
+                (# starts a comment).
 
                 Uncertainties print as "at bound" for a parameter on a bound of its range and as \
                 "fixed" for a fixed one. Temperature steps back of up to 1.5 K (thermocouple noise on \
@@ -32,8 +35,9 @@ struct GlowCommand: ParsableCommand {
 
                 Examples:
                   tld glow fit refglow_x005.csv --components x005-peaks.csv
-                  tld glow fit batch.binx --record 3          (a TL record of a Risø BIN/BINX file)
-                  tld glow fit curve.csv --model first --peak Tm=420 --peak Tm=460 --peak "Tm=512,E=2.0"
+                  tld glow fit batch.binx --record 3     (a TL record of a BINX file)
+                  tld glow fit curve.csv --model first --peak Tm=420 \\
+                      --peak Tm=460 --peak "Tm=512,E=2.0"
                 """)
 
         @Argument(help: "A two- or three-column CSV file (temperature, counts[, time s]; header temperature_K or temperature_C), or a Risø BIN/BINX file (.bin, .binx) with --record.")

@@ -64,6 +64,15 @@ let benchmarks: @Sendable () -> Void = {
     Benchmark("four-element card: quality screen (no fit)") { benchmark in
         for _ in benchmark.scaledIterations { for c in card { blackHole(GlowQuality.screen(c)) } }
     }
+    // The reader's blank of a batch (docs/glow-flags.md) from four low curves, then the
+    // reader-relative incandescence and dark-count checks of one card.
+    let blank = ReaderBlank(blanks: simulatedCard().compactMap { c in
+        (try? GlowCurve(counts: c.counts.map { $0 * 0.01 + 5 }, temperatureKelvin: c.temperatureKelvin)).map { ($0, 5.0) }
+    })
+    Benchmark("four-element card: reader-relative flags (blank of four controls)") { benchmark in
+        guard let blank else { return }
+        for _ in benchmark.scaledIterations { for c in card { blackHole(GlowQuality.readerRelativeFlags(c, darkCountsPerChannel: 5, blank: blank)) } }
+    }
     Benchmark("four-element card: full automatic analysis (routine profile, Kitis first order)") { benchmark in
         let config = AutomaticFitConfiguration.routine(model: .firstOrderKitis, material: .lithiumFluorideMagnesiumTitanium)
         for _ in benchmark.scaledIterations { for c in card { blackHole(try? GlowAnalysis.analyse(c, configuration: config)) } }

@@ -258,12 +258,12 @@ public enum AutomaticFitter {
             }
             // Rank the screened trials (fewest implausibilities, then FOM); the first of them that,
             // refitted with the final objective, keeps fewer implausibilities within the FOM
-            // tolerance is taken (at most two final refits per round).
+            // tolerance is taken (one final refit per round).
             let ranked = trials.map { (trial: $0, issues: ParameterPlausibility.assess($0.fit, ranges: ranges)) }
                 .filter { $0.issues.count < issues.count }
                 .sorted { ($0.issues.count, $0.trial.fit.figureOfMeritPercent) < ($1.issues.count, $1.trial.fit.figureOfMeritPercent) }
             var accepted: (trial: (fit: GlowFit, constraints: [PeakConstraint]), issues: [(peak: Int, reason: Implausibility)])? = nil
-            for candidate in ranked.prefix(2) {
+            for candidate in ranked.prefix(1) {
                 var chosen = candidate
                 if screening != configuration {
                     trials.removeAll()
