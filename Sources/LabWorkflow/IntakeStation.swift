@@ -49,13 +49,19 @@ public struct IntakeStation: Sendable {
         pendingHandovers[cardID] = Handover(name: name, nationalID: nationalID)
     }
 
-    /// What the store needs to enrol the person of `handover` from the next period of the card's issue;
+    /// What the store needs to enrol the person of `handover` from the next period of the card's issue
+    /// (or, when that period is already over, the period the return arrives in);
     /// nil without their national ID (the handover is then only noted on the issue).
     func handoverEnrolment(_ handover: Handover, issue: CardIssue) throws -> HandoverEnrolment? {
         guard let sealed = handover.nationalID, let original = try store.enrolment(id: issue.enrolmentID) else { return nil }
         let schedule = original.schedule
         let next = schedule.next(after: WearPeriod(start: issue.periodStart, end: issue.periodEnd))
-        return HandoverEnrolment(name: handover.name, nationalID: sealed, startDate: next.start, orderedOn: customerReturn.arrivedOn)
+        // The lab learns of the person only now: a period that ended before the report cannot be
+        // monitored any more (no card can be sent for it), so the enrolment starts with the period
+        // the report falls in at the earliest — never with a gap the lab could not fill.
+        let reported = schedule.period(containing: customerReturn.arrivedOn)
+        return HandoverEnrolment(name: handover.name, nationalID: sealed, startDate: max(next.start, reported.start),
+                                 orderedOn: customerReturn.arrivedOn)
     }
 
     /// Checks one scanned or typed code and records what it means.

@@ -27,6 +27,9 @@ struct Demo: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Wall-clock milliseconds per element read on the simulator.", valueName: "ms"))
     var speedMs: Double = 0
 
+    @Option(help: ArgumentHelp("Set every demo customer's review level to this Hp(10) per period, mSv (tld levels set), before the readout.", valueName: "mSv"))
+    var reviewLevel: Double?
+
     @Flag(help: "Leave the flagged doses to a physicist (tld review) instead of accepting them; run the demo again afterwards to finish.")
     var physicistReviews = false
 
@@ -36,12 +39,15 @@ struct Demo: AsyncParsableCommand {
 
     func validate() throws {
         guard speedMs.isFinite, speedMs >= 0, speedMs <= 10_000 else { throw ValidationError("--speed-ms must be 0 to 10000 ms.") }
+        if let reviewLevel, !(reviewLevel.isFinite && reviewLevel >= 0 && reviewLevel <= 10) {
+            throw ValidationError("--review-level must be 0 to 10 mSv.")
+        }
     }
 
     func run() async throws {
         try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
         let script = DemoScript(out: out, database: store.path, keyFile: key.keyFile, speedMilliseconds: speedMs,
-                                physicistReviews: physicistReviews)
+                                reviewLevelMilliSievert: reviewLevel, physicistReviews: physicistReviews)
         do {
             try await script.run()
         } catch let failure as DemoStepFailed {

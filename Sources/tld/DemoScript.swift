@@ -17,29 +17,36 @@ struct DemoScript {
     let database: String
     let keyFile: String?
     let speedMilliseconds: Double
+    let reviewLevelMilliSievert: Double?
     let physicistReviews: Bool
 
     // The demo's calendar (DOMAIN.md: periods start on the 1st or the 15th).
-    static let ordered = "2026-12-01"
-    static let firstDispatch = "2026-12-14"
-    static let februaryDispatch = "2027-01-20"
+    static let ordered = "2026-12-08"
+    /// The dispatch runs before the return: the new enrolments' first cards (within 5 working days of
+    /// the order), then the cards of the periods starting 1 January, 15 January and 1 February, each sent 5
+    /// working days ahead (a lab runs `tld dispatch` every working day; these are the days it sends).
+    static let dispatchesBeforeReturn = ["2026-12-14", "2026-12-28", "2027-01-08", "2027-01-25"]
     static let arrival = "2027-02-03"
     static let readoutDay = "2027-02-04"
-    static let nextDispatch = "2027-02-22"
+    /// After the return: the periods starting 15 February and 1 March.
+    static let dispatchesAfterReturn = ["2027-02-08", "2027-02-22"]
     static let reminderDay = "2027-03-05"
     static let chargesDay = "2027-05-10"
     static let customer = "K-1001"
+    /// The result list covers the periods that ended before the envelope came back.
+    static let returnedFrom = "2026-12-01"
     static let returnedPeriodEnd = "2027-01-31"
     static let technician = "demo technician"
     static let physicist = "demo physicist"
 
     /// Stock: 60 whole-body cards (1000001…1000060), 20 finger cards (2000001…2000020), 10 neutron
-    /// cards (3000001…3000010); their last digit is the Luhn check digit.
+    /// cards (3000001…3000010), 10 shoulder cards (4000001…4000010); then a Luhn check digit.
     static let stock: [(type: String, elements: Int, first: String, last: String)] = [
         ("whole-body", 4, "1000001", "1000060"), ("finger", 1, "2000001", "2000020"), ("neutron", 4, "3000001", "3000010"),
+        ("shoulder", 4, "4000001", "4000010"),
     ]
 
-    func path(_ name: String) -> String { URL(fileURLWithPath: out).appendingPathComponent(name).path }
+    func path(_ name: String) -> String { out.hasSuffix("/") ? out + name : out + "/" + name }
 
     // MARK: Running one command
 
@@ -80,15 +87,15 @@ struct DemoScript {
 
     func run() async throws {
         try await setUpTheLab()
-        try await dispatch(on: Self.firstDispatch)
-        try await dispatch(on: Self.februaryDispatch)
+        for day in Self.dispatchesBeforeReturn { try await dispatch(on: day) }
         try await takeInTheReturn()
         try await inspectOnArrival()
         try await readTheReturnedCards()
         if try await reviewAndRelease() == false { return }
-        try await tld(["results", "--customer", Self.customer, "--period-end", Self.returnedPeriodEnd, "--out", path("results")], key: true)
+        try await tld(["results", "--customer", Self.customer, "--from", Self.returnedFrom, "--period-end", Self.returnedPeriodEnd,
+                       "--out", path("results")], key: true)
         try await annealZeroAndInspect()
-        try await dispatch(on: Self.nextDispatch)
+        for day in Self.dispatchesAfterReturn { try await dispatch(on: day) }
         try await tld(["overdue", "--on", Self.reminderDay, "--customer", Self.customer])
         try await tld(["charges", "--on", Self.chargesDay, "--customer", Self.customer])
         say("\nThe documents are in \(out)/ (dispatch-*, results/); the database is \(database).")
@@ -106,9 +113,9 @@ struct DemoScript {
             guard let first = CardID.make(payload: s.first), let last = CardID.make(payload: s.last) else { continue }
             try await tld(["cards", "add", "--type", s.type, "--elements", "\(s.elements)", "--range", "\(first.rawValue)-\(last.rawValue)"])
         }
-        let prices = [("whole-body", "125.00", "450.00"), ("finger", "99.50", "300.00"), ("neutron", "210.00", "900.00")]
+        let prices = [("whole-body", "125.00", "450.00"), ("finger", "99.50", "300.00"), ("neutron", "210.00", "900.00"), ("shoulder", "125.00", "450.00")]
+        // A price list entry is keyed by type and valid-from day: setting it again changes nothing.
         for (type, card, compensation) in prices {
-            guard let t = DosimeterTypeArgument(rawValue: type)?.type, try store().compensationPrice(of: t, on: Self.day("2026-01-01")) == nil else { continue }
             try await tld(["prices", "set", "--type", type, "--from", "2026-01-01", "--card", card, "--compensation", compensation])
         }
     }
@@ -122,8 +129,9 @@ struct DemoScript {
     /// misread number, a second scan, and a card the customer reports as worn by someone else.
     func takeInTheReturn() async throws {
         let labStore = try store()
-        let periodEnd = Self.day(Self.returnedPeriodEnd)
-        let due = try labStore.issues(customerID: Self.customer).filter { $0.periodEnd == periodEnd }
+        // Every card whose period ended before the envelope arrived (DOMAIN.md §3: all cards come back).
+        let arrival = Self.day(Self.arrival)
+        let due = try labStore.issues(customerID: Self.customer).filter { $0.periodEnd < arrival }
         let scanFile = path("return-\(Self.customer)-\(Self.arrival).txt")
         if !FileManager.default.fileExists(atPath: scanFile) {
             guard due.count >= 3 else { throw DemoStepFailed(commandLine: "intake", underlying: CommandFailure("the demo's dispatch sent too few cards")) }
@@ -138,11 +146,19 @@ struct DemoScript {
             lines += ["missing", "done"]
             try Data((lines.joined(separator: "\n") + "\n").utf8).write(to: URL(fileURLWithPath: scanFile), options: .atomic)
         }
-        let stillOut = try labStore.outstandingIssues(customerID: Self.customer).filter { $0.periodEnd == periodEnd }
+        let stillOut = try labStore.outstandingIssues(customerID: Self.customer).filter { $0.periodEnd < arrival }
         let open = try labStore.openReturns().contains { $0.customerID == Self.customer }
         guard stillOut.count == due.count || open else { return }
         say("\n== Intake: the envelope of \(Self.customer) arrives on \(Self.arrival) (scans in \(scanFile))")
         try await tld(["intake", "--customer", Self.customer, "--arrived", Self.arrival, "--input", scanFile], key: true)
+    }
+
+    /// The card of the envelope that arrives with a cracked pellet: the lowest card number taken in
+    /// (chosen from the records, not from the cards' states, so a rerun picks the same card).
+    func damagedCard() throws -> String? {
+        let arrival = Self.day(Self.arrival)
+        return try store().issues(customerID: Self.customer)
+            .filter { $0.returnID != nil && $0.periodEnd < arrival }.map(\.cardID).min()
     }
 
     /// Arrival inspection: one card has a cracked pellet (readout with manual QA), the others are fit.
@@ -150,11 +166,14 @@ struct DemoScript {
         let returned = try store().cards(state: .returned).map(\.id).sorted()
         guard !returned.isEmpty else { return }
         say("\n== Inspection on arrival")
-        let damaged = returned[0]
-        try await tld(["inspect", damaged, "--stage", "arrival", "--outcome", "manual-qa", "--damage", "cracked-pellet:3",
-                       "--remark", "pellet 3 cracked on arrival", "--who", Self.technician])
-        if returned.count > 1 {
-            try await tld(["inspect"] + returned.dropFirst() + ["--stage", "arrival", "--outcome", "fit", "--who", Self.technician])
+        let damaged = try damagedCard()
+        if let damaged, returned.contains(damaged) {
+            try await tld(["inspect", damaged, "--stage", "arrival", "--outcome", "manual-qa", "--damage", "cracked-pellet:3",
+                           "--remark", "pellet 3 cracked on arrival", "--who", Self.technician])
+        }
+        let fit = returned.filter { $0 != damaged }
+        if !fit.isEmpty {
+            try await tld(["inspect"] + fit + ["--stage", "arrival", "--outcome", "fit", "--who", Self.technician])
         }
     }
 
@@ -165,6 +184,12 @@ struct DemoScript {
         guard !inspected.isEmpty else {
             try await tld(["evaluate"])  // a readout killed after its last curve: finish the evaluation
             return
+        }
+        if let level = reviewLevelMilliSievert {
+            // The levels apply to the periods ending from the first day of the returned periods on.
+            for customer in ["K-1001", "K-1002", "K-1003"] {
+                try await tld(["levels", "set", "--customer", customer, "--review-mSv", "\(level)", "--valid-from", Self.returnedFrom])
+            }
         }
         say("\n== Readout of the returned cards on the simulated reader")
         if !FileManager.default.fileExists(atPath: scenario) {
@@ -202,8 +227,10 @@ struct DemoScript {
             round += 1
             say("\n== Anneal, round \(round)")
             var arguments = ["anneal", "--all-released", "--method", "reader", "--simulate", "--work", path("anneal-\(round)")]
-            if round == 1, let first = try store().cards(state: .released).map(\.id).sorted().first {
-                arguments += ["--residual", "\(first)=0.5"]
+            // The damaged card kept a residual signal at its first background check: annealed again.
+            if let damaged = try damagedCard(), try store().cards(state: .released).contains(where: { $0.id == damaged }),
+               try store().annealChecks(cardID: damaged).isEmpty {
+                arguments += ["--residual", "\(damaged)=0.5"]
             }
             try await tld(arguments)
         }
