@@ -30,7 +30,8 @@ struct ReturnsEndToEndTests {
     /// 2026-11-03 and inspected; Jensen's card was worn by Kristensen (reported with her ID at return).
     static func seed(_ db: String) throws -> [String: String] {
         let store = try SQLiteLabStore.open(path: db, logger: logger)
-        let protector = try NationalIDProtector.load(environment: [:], keyFile: db + ".key")
+        // A new lab: the key file is created and its check value recorded, as tld does.
+        let protector = try NationalIDKeyring.protector(environment: [:], keyFile: db + ".key", store: store)
         _ = try store.saveCustomer(Customer(id: "K-1001", name: "Nordklinik"))
         let people: [(String, String, DosimeterType, PeriodLength)] = [
             ("Jensen, Mette", "010180-1111", .wholeBody, .threeMonths), ("Nielsen, Peter", "050565-5555", .wholeBody, .threeMonths),

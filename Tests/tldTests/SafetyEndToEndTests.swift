@@ -103,7 +103,9 @@ struct SafetyEndToEndTests {
         #expect(Self.bytes(notes) == before)
         #expect(try await Self.sqlite3(notes, "SELECT group_concat(name) FROM sqlite_master", in: dir.url) == "note")
 
-        let fresh = try await ProductRunner(product: "tld").run(["review", "--database", dir.path("lab.sqlite")], in: dir.url)
+        // A command that sets up a lab creates a new database with the application ID.
+        let fresh = try await ProductRunner(product: "tld").run(["cards", "add", "--type", "whole-body", "--elements", "4", "10000016",
+                                                                 "--database", dir.path("lab.sqlite")], in: dir.url)
         #expect(fresh.status == 0, "stderr: \(fresh.stderr)")
         #expect(try await Self.sqlite3(dir.path("lab.sqlite"), "PRAGMA application_id", in: dir.url) == "\(0x544C444C)")
     }
@@ -176,6 +178,9 @@ struct SafetyEndToEndTests {
     func silentDevice() async throws {
         let dir = try TemporaryDirectory("tld-ptmx")
         defer { dir.cleanup() }
+        // A lab exists (a readout of a real reader without a manifest needs the lab's database).
+        let setUp = try await ProductRunner(product: "tld").run(["cards", "add", "--type", "whole-body", "--elements", "4", "10000016"], in: dir.url)
+        try #require(setUp.status == 0, "stderr: \(setUp.stderr)")
         let started = ContinuousClock.now
         let r = try await ProductRunner(product: "tld").run(["readout", "--device", "/dev/ptmx"], in: dir.url, killAfter: .seconds(40))
         #expect(r.signal == nil, "still waiting after 40 s")
