@@ -72,9 +72,30 @@ enum DosimeterTypeArgument: String, ExpressibleByArgument, CaseIterable {
 /// Output format of a listing.
 enum ListingFormat: String, ExpressibleByArgument, CaseIterable { case table, csv, json }
 
-/// Writes a file atomically, as bytes, or fails with exit code 73.
+/// Writes a document file whole or not at all: to a temporary name beside it, then renamed over it
+/// (rename(2) is atomic), so a kill never leaves half a document; or fails with exit code 73. No
+/// fsync: documents are made again from the database by the next run, which is what is durable.
 func writeDocument(_ bytes: [UInt8], to path: String) throws {
-    do { try Data(bytes).write(to: URL(fileURLWithPath: path), options: .atomic) } catch {
+    let url = URL(fileURLWithPath: path)
+    let temporary = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).partial-\(getpid())").path
+    do {
+        try Data(bytes).write(to: URL(fileURLWithPath: temporary))
+        guard rename(temporary, path) == 0 else {
+            throw CycleFailure("cannot write \(path): \(String(cString: strerror(errno)))", code: CycleFailure.cantCreate)
+        }
+    } catch let failure as CycleFailure {
+        try? FileManager.default.removeItem(atPath: temporary)
+        throw failure
+    } catch {
+        try? FileManager.default.removeItem(atPath: temporary)
         throw CycleFailure("cannot write \(path): \(error.localizedDescription)", code: CycleFailure.cantCreate)
+    }
+}
+
+/// Removes what killed runs left of their documents in `directory` (hidden `.NAME.partial-PID` files).
+func removePartialDocuments(in directory: String) {
+    let names = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
+    for name in names where name.hasPrefix(".") && name.contains(".partial-") {
+        try? FileManager.default.removeItem(atPath: URL(fileURLWithPath: directory).appendingPathComponent(name).path)
     }
 }

@@ -67,6 +67,7 @@ struct DispatchCommand: ParsableCommand {
                 throw CycleFailure("cannot create \(out): \(error.localizedDescription)", code: CycleFailure.cantCreate)
             }
             // The documents of every shipment of the day: a rerun after a kill writes those it missed.
+            removePartialDocuments(in: out)
             let documents = DispatchDocuments(store: labStore, protector: protector)
             let todays = try labStore.shipments(dispatchedOn: day)
             for shipment in todays {

@@ -45,7 +45,12 @@ struct DispatchKillTests {
         let reference = try TemporaryDirectory("tld-dispatch-ref")
         defer { reference.cleanup() }
         try Self.seed(reference.path("lab.sqlite"))
+        let clock = ContinuousClock()
+        let started = clock.now
         let clean = try await tld.run(args, in: reference.url, environment: env)
+        // Kill moments drawn from the length of an uninterrupted run, so that most runs die mid-way.
+        let cleanMilliseconds = max(30, Int(started.duration(to: clock.now).components.seconds * 1000
+                                             + started.duration(to: clock.now).components.attoseconds / 1_000_000_000_000_000))
         #expect(clean.status == 0 && clean.stdout.contains("240 cards in 60 new shipments"), "\(clean.stdout) \(clean.stderr)")
         let expected = try await LabDatabaseQuery.lines(reference.path("lab.sqlite"), Self.allocation)
         #expect(expected.count == 240)
@@ -58,7 +63,7 @@ struct DispatchKillTests {
         var rng = SystemRandomNumberGenerator()
         while killed < 12 && runs < 40 {
             runs += 1
-            let r = try await tld.run(args, in: dir.url, killAfter: .milliseconds(Int.random(in: 40...900, using: &rng)), environment: env)
+            let r = try await tld.run(args, in: dir.url, killAfter: .milliseconds(Int.random(in: 10...(cleanMilliseconds * 9 / 10), using: &rng)), environment: env)
             if r.signal != nil { killed += 1 } else { #expect(r.status == 0, "run \(runs): \(r.stderr)") }
             #expect(try await LabDatabaseQuery.lines(db, Self.halfMade) == ["0"], "run \(runs): a shipment half made")
             let issued = try await LabDatabaseQuery.lines(db, Self.allocation)
@@ -73,6 +78,7 @@ struct DispatchKillTests {
         #expect(try await LabDatabaseQuery.lines(db, "SELECT count(*) FROM shipment") == ["60"])
         let documents = try FileManager.default.contentsOfDirectory(atPath: dir.path("out"))
         #expect(documents.filter { $0.hasSuffix(".csv") }.count == 60 && documents.filter { $0.hasPrefix("labels-") }.count == 60)
+        #expect(documents.count == 60 * 5, "nothing left over from the killed runs: \(documents.filter { $0.hasPrefix(".") })")
         let again = try await tld.run(args, in: dir.url, environment: env)
         #expect(again.stdout.contains("0 cards in 0 new shipments (60 sent earlier today)"))
         #expect(killed > 0, "no run was killed mid-way: \(runs) runs")

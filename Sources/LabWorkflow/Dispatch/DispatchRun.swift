@@ -87,7 +87,9 @@ public struct DispatchRun: Sendable {
         var report = Report(day: day, horizon: horizon)
         let enrolments = try store.enrolments(activeOn: day)
         let latest = try store.latestIssueByEnrolment()
-        var stock = Dictionary(grouping: try store.cards(state: .available), by: \.dosimeterType).mapValues { $0.map(\.id) }
+        let stock = Dictionary(grouping: try store.cards(state: .available), by: \.dosimeterType).mapValues { $0.map(\.id) }
+        /// The next card of each type to hand out (the stock lists stay untouched: no copy per card).
+        var nextCard: [DosimeterType: Int] = [:]
 
         // 1. Plan every enrolment, pure.
         var planned: [(Enrolment, DispatchPlanner.Planned)] = []
@@ -113,13 +115,14 @@ public struct DispatchRun: Sendable {
         var unsentEnrolments = Set<Enrolment.ID>()
         for (e, p) in planned {
             guard let id = e.id else { continue }
-            guard var cards = stock[e.dosimeterType], !cards.isEmpty, let price = prices[e.dosimeterType] else {
+            let next = nextCard[e.dosimeterType] ?? 0
+            guard let cards = stock[e.dosimeterType], next < cards.count, let price = prices[e.dosimeterType] else {
                 report.unsent.append(Unsent(customerID: e.customerID, enrolmentNumber: e.number, dosimeterType: e.dosimeterType, period: p.period))
                 unsentEnrolments.insert(id)
                 continue
             }
-            let card = cards.removeFirst()
-            stock[e.dosimeterType] = cards
+            let card = cards[next]
+            nextCard[e.dosimeterType] = next + 1
             let free = policy.freeShortFirstCard && p.cutShort
             lines[e.customerID, default: []].append(DispatchLine(
                 request: IssueRequest(cardID: card, enrolmentID: id, periodStart: p.period.start, periodEnd: p.period.end),
@@ -163,7 +166,7 @@ public struct DispatchRun: Sendable {
         }
         for type in DosimeterType.allCases {
             let needs = (demand[type] ?? []).sorted()
-            let available = stock[type]?.count ?? 0
+            let available = (stock[type]?.count ?? 0) - (nextCard[type] ?? 0)
             guard !needs.isEmpty || available > 0 else { continue }
             report.forecast.append(StockForecast(
                 dosimeterType: type, available: available, inCycle: inCycle[type] ?? 0, needed: needs.count,
