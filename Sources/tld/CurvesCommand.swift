@@ -55,10 +55,7 @@ struct CurvesCommand: ParsableCommand {
         }
 
         func export() throws {
-            guard FileManager.default.fileExists(atPath: store.path) else {
-                throw GlowCommandFailure("no lab database at \(store.path): give --database or set TLD_DATABASE", exitCode: 66)
-            }
-            let labStore = try SQLiteLabStore.open(path: store.path, logger: makeLogger(verbose: logging.verbose))
+            let labStore = try store.openExisting(logger: makeLogger(verbose: logging.verbose))
             let selection: CurveExport.Selection = batch.map { .batch($0) } ?? .card(card ?? "")
             let curves: [CurveExport.Curve]
             do { curves = try CurveExport(store: labStore).curves(selection) } catch let e as WorkflowError {

@@ -35,10 +35,7 @@ struct Evaluate: ParsableCommand {
 
     func run() throws {
         let logger = makeLogger(verbose: logging.verbose)
-        guard FileManager.default.fileExists(atPath: store.path) else {
-            throw runFailure("no lab database at \(store.path): give --database or set TLD_DATABASE", exit: SysExit.noInput)
-        }
-        let labStore = try SQLiteLabStore.open(path: store.path, logger: logger)
+        let labStore = try store.openExisting(logger: logger)
         let pending = PendingEvaluations(store: labStore, logger: logger)
         var batchID: ReadoutBatch.ID?
         if let batch {

@@ -25,7 +25,7 @@ struct Key: ParsableCommand {
         @OptionGroup var key: NationalIDKeyOptions
 
         func run() throws {
-            let labStore = try SQLiteLabStore.open(path: store.path, logger: makeLogger(verbose: false))
+            let labStore = try store.openExisting(logger: makeLogger(verbose: false))
             let stored = try labStore.nationalIDKeyCheck()
             let isNewLab = try stored == nil && labStore.sealedNationalIDCount() == 0
             // Never creates a key: show-check only reads.
@@ -57,7 +57,7 @@ struct Key: ParsableCommand {
         @OptionGroup var key: NationalIDKeyOptions
 
         func run() throws {
-            let labStore = try SQLiteLabStore.open(path: store.path, logger: makeLogger(verbose: false))
+            let labStore = try store.openExisting(logger: makeLogger(verbose: false))
             let protector = try key.protector(store: labStore, database: store.path)
             // The checked key's own bytes, from the same place the protector came from.
             let bytes: Data
@@ -95,7 +95,7 @@ struct Key: ParsableCommand {
         func run() throws {
             let lock = try WriterLock.acquire(for: store.path, holder: "tld key rotate")
             defer { lock.release() }
-            let labStore = try SQLiteLabStore.open(path: store.path, logger: makeLogger(verbose: false))
+            let labStore = try store.openExisting(logger: makeLogger(verbose: false))
             let current = try key.protector(store: labStore, database: store.path)
             let newKey: Data
             do {

@@ -40,10 +40,7 @@ struct Levels: ParsableCommand {
             guard review <= report else {
                 throw runFailure("the review level (\(review) mSv) must not be above the report level (\(report) mSv)", exit: SysExit.dataError)
             }
-            guard FileManager.default.fileExists(atPath: store.path) else {
-                throw runFailure("no lab database at \(store.path): give --database or set TLD_DATABASE", exit: SysExit.noInput)
-            }
-            let labStore = try SQLiteLabStore.open(path: store.path, logger: makeLogger(verbose: logging.verbose))
+            let labStore = try store.openExisting(logger: makeLogger(verbose: logging.verbose))
             let saved: CustomerLevels
             do {
                 saved = try labStore.saveLevels(CustomerLevels(
@@ -65,10 +62,7 @@ struct Levels: ParsableCommand {
         @OptionGroup var logging: LoggingOptions
 
         func run() throws {
-            guard FileManager.default.fileExists(atPath: store.path) else {
-                throw runFailure("no lab database at \(store.path): give --database or set TLD_DATABASE", exit: SysExit.noInput)
-            }
-            let labStore = try SQLiteLabStore.open(path: store.path, logger: makeLogger(verbose: logging.verbose))
+            let labStore = try store.openExisting(logger: makeLogger(verbose: logging.verbose))
             let ids = try customer.map { [$0] } ?? labStore.customers().map(\.id)
             if let customer, try labStore.customer(id: customer) == nil {
                 throw runFailure("no customer \(customer)", exit: SysExit.dataError)

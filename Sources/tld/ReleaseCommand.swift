@@ -29,11 +29,8 @@ struct Release: ParsableCommand {
 
     func run() throws {
         let logger = makeLogger(verbose: logging.verbose)
-        guard FileManager.default.fileExists(atPath: store.path) else {
-            throw runFailure("no lab database at \(store.path): give --database or set TLD_DATABASE", exit: SysExit.noInput)
-        }
         guard !who.trimmingCharacters(in: .whitespaces).isEmpty else { throw runFailure("--who must name someone", exit: SysExit.dataError) }
-        let labStore = try SQLiteLabStore.open(path: store.path, logger: logger)
+        let labStore = try store.openExisting(logger: logger)
         let pending = PendingEvaluations(store: labStore, logger: logger)
         try pending.finish()
         var batches: [ReadoutBatch]

@@ -39,10 +39,7 @@ struct Results: ParsableCommand {
 
     func run() throws {
         let logger = makeLogger(verbose: logging.verbose)
-        guard FileManager.default.fileExists(atPath: store.path) else {
-            throw runFailure("no lab database at \(store.path): give --database or set TLD_DATABASE", exit: SysExit.noInput)
-        }
-        let labStore = try SQLiteLabStore.open(path: store.path, logger: logger)
+        let labStore = try store.openExisting(logger: logger)
         guard try labStore.customer(id: customer) != nil else { throw runFailure("no customer \(customer)", exit: SysExit.dataError) }
         let to = periodEnd ?? today()
         let start = from ?? to.firstOfMonth

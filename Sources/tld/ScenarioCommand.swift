@@ -57,17 +57,14 @@ struct ScenarioFromReturns: ParsableCommand {
         if let dose, !(dose.isFinite && dose >= 0 && dose <= 10_000) {
             throw runFailure("--dose-mSv \(dose) is not a dose from 0 to 10000 mSv", exit: SysExit.dataError)
         }
-        guard FileManager.default.fileExists(atPath: store.path) else {
-            throw runFailure("no lab database at \(store.path): give --database or set TLD_DATABASE", exit: SysExit.noInput)
-        }
-        let labStore = try SQLiteLabStore.open(path: store.path, logger: makeLogger(verbose: logging.verbose))
+        let labStore = try store.openExisting(logger: makeLogger(verbose: logging.verbose))
         let returned = try labStore.expectedCards()
         guard !returned.isEmpty else {
             throw runFailure("no returned card waits for readout (take returns in with tld intake first)", exit: SysExit.dataError)
         }
         let now = Date()
         func days(since date: Date?) -> Double { min(3650, max(1, ((now.timeIntervalSince(date ?? now)) / 86_400).rounded())) }
-        var rng = SplitMix(seed: draw ?? 1)
+        var rng = SplitMix64(seed: draw ?? 1)
         var cards: [ScenarioCard] = []
         for e in returned {
             let h = dose ?? rng.drawnDose()
