@@ -265,6 +265,9 @@ public enum AutomaticFitter {
             var accepted: (trial: (fit: GlowFit, constraints: [PeakConstraint]), issues: [(peak: Int, reason: Implausibility)])? = nil
             for candidate in ranked.prefix(1) {
                 var chosen = candidate
+                // Least squares gives a FOM up to about 15 % above the LAD objective's: a trial far
+                // beyond the limit is not worth the final refit.
+                if screening != configuration && candidate.trial.fit.figureOfMeritPercent > 1.2 * fomLimit { continue }
                 if screening != configuration {
                     trials.removeAll()
                     attempt(candidate.trial.fit.peaks.map(\.peak), candidate.trial.constraints, configuration: configuration)
