@@ -64,15 +64,14 @@ struct DemoEndToEndTests {
         let damaged = try #require(rows.first { $0.contains(",10000016,") })
         #expect(damaged.contains("manual QA") && damaged.contains(",released,"))
         // The finger card reports Hp(0.07) only.
-        let finger = try #require(rows.first { $0.contains(",20000048,") })
-        let fingerFields = finger.split(separator: ",", omittingEmptySubsequences: false)
-        #expect(fingerFields[6].isEmpty && Double(fingerFields[7]) != nil, "\(finger)")
+        let fields = CSVFields.rows(csv).dropFirst()
+        let finger = try #require(fields.first { $0[3] == "20000048" })
+        #expect(finger[6].isEmpty && Double(finger[7]) != nil, "\(finger)")
         // Doses near the simulator's truth (kept in the scenario file, never seen by the readout).
         let scenario = try JSONSerialization.jsonObject(with: Data(try Self.read(dir, "readout-2027-02-04.json").utf8)) as? [String: Any]
         let cards = try #require(scenario?["cards"] as? [[String: Any]])
         let truth = try #require(cards.first { ($0["id"] as? String) == "10000040" }?["hp10MilliSievert"] as? Double)
-        let line = try #require(rows.first { $0.contains(",10000040,") })
-        let measured = try #require(Double(line.split(separator: ",", omittingEmptySubsequences: false)[6]))
+        let measured = try #require(Double(try #require(fields.first { $0[3] == "10000040" })[6]))
         #expect(abs(measured - truth) <= max(0.05, 0.15 * truth), "Hp(10) \(measured) vs true \(truth)")
 
         // Packing slips: Danish alphabetical order (Æ, Ø, Å after Z), the exact CSV header, no full IDs.
@@ -113,12 +112,14 @@ struct DemoEndToEndTests {
         // K-1002's envelope: one of its own cards of January, and one of K-1001's.
         let own = try #require(try await LabDatabaseQuery.lines(dir.path("lab.sqlite"),
             "SELECT cardID FROM cardIssue i JOIN shipment s ON s.id = i.shipmentID WHERE s.customerID = 'K-1002' AND i.periodEnd < '2027-02-04' AND i.returnID IS NULL ORDER BY cardID LIMIT 1").first)
+        let foreign = try #require(try await LabDatabaseQuery.lines(dir.path("lab.sqlite"),
+            "SELECT cardID FROM cardIssue WHERE customerID = 'K-1001' AND returnID IS NULL ORDER BY cardID LIMIT 1").first)
         let input = dir.path("scans.txt")
-        try Data("\(own)\n10000040\n\nmissing\ndone\n".utf8).write(to: URL(fileURLWithPath: input))
+        try Data("\(own)\n\(foreign)\n\nmissing\ndone\n".utf8).write(to: URL(fileURLWithPath: input))
         let r = try await ShellRunner.run("\(tld.executable.path) intake --customer K-1002 --arrived 2027-02-04 --database lab.sqlite < scans.txt", in: dir.url)
         #expect(r.status == 0, "stderr: \(r.stderr)")
         #expect(r.stdout.contains("OK    card \(own) taken in"))
-        #expect(r.stdout.contains("ERROR card 10000040 belongs to customer K-1001"))
+        #expect(r.stdout.contains("ERROR card \(foreign) belongs to customer K-1001"))
         #expect(r.stdout.contains("Return closed: 1 cards taken in."))
         #expect(!r.stdout.contains("\u{1B}[") && !r.stdout.contains("\u{07}"))
 

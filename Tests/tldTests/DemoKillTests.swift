@@ -45,6 +45,31 @@ struct DemoKillTests {
 
     static let cardStates = "SELECT state || '=' || count(*) FROM card GROUP BY state ORDER BY state"
 
+    /// Whether two runs wrote the same documents: every packing slip and label text to the letter; the
+    /// result lists with the same lines, and doses equal within 0.5 % (a readout resumed after a kill
+    /// reads its cards seconds later than the uninterrupted run, so the fading correction — days since
+    /// anneal, from the wall clock — differs in the fourth digit).
+    static func same(_ a: [String: String], _ b: [String: String]) -> Bool {
+        guard a.keys.sorted() == b.keys.sorted() else { return false }
+        for (name, text) in a {
+            guard let other = b[name] else { return false }
+            if !name.hasPrefix("results/") || !name.hasSuffix(".csv") {
+                if text != other { return false }
+                continue
+            }
+            let rows = CSVFields.rows(text), otherRows = CSVFields.rows(other)
+            guard rows.count == otherRows.count else { return false }
+            for (r, o) in zip(rows, otherRows) {
+                guard r.count == o.count else { return false }
+                for (i, (x, y)) in zip(r, o).enumerated() where x != y {
+                    // hp10_msv and hp007_msv are columns 7 and 8 of the result list.
+                    guard i == 6 || i == 7, let u = Double(x), let v = Double(y), abs(u - v) <= max(0.0005, 0.005 * abs(u)) else { return false }
+                }
+            }
+        }
+        return true
+    }
+
     @Test("50 kills at random moments, then a clean finish with the same documents as an uninterrupted run")
     func killFiftyTimes() async throws {
         let tld = try ProductRunner(product: "tld")
@@ -85,7 +110,7 @@ struct DemoKillTests {
                 #expect(try await LabDatabaseQuery.lines(db, "SELECT count(*) - count(DISTINCT enrolmentID || '/' || periodStart) FROM cardIssue") == ["0"])
             }
             if r.signal == nil && r.status == 0 {
-                #expect(try Self.documents(dir) == referenceDocuments, "run \(runs): documents differ from the uninterrupted run")
+                #expect(Self.same(try Self.documents(dir), referenceDocuments), "run \(runs): documents differ from the uninterrupted run")
                 dir.cleanup()
                 dir = try TemporaryDirectory("tld-demo-kill")
                 readings = []
@@ -97,7 +122,7 @@ struct DemoKillTests {
 
         let final = try await tld.run(["demo", "--out", "out", "--database", "lab.sqlite"], in: dir.url)
         #expect(final.status == 0, "stderr: \(final.stderr)")
-        #expect(try Self.documents(dir) == referenceDocuments)
+        #expect(Self.same(try Self.documents(dir), referenceDocuments))
         #expect(try await LabDatabaseQuery.lines(db, Self.cardStates) == referenceStates)
         // Each element of each card read once per batch, none twice.
         let keys = try await LabDatabaseQuery.lines(db, "SELECT count(*) = count(DISTINCT batchID || cardID || '/' || element) FROM elementReading")
