@@ -188,7 +188,7 @@ struct DemoScript {
         if let level = reviewLevelMilliSievert {
             // The levels apply to the periods ending from the first day of the returned periods on.
             for customer in ["K-1001", "K-1002", "K-1003"] {
-                try await tld(["levels", "set", "--customer", customer, "--review-mSv", "\(level)", "--valid-from", Self.returnedFrom])
+                try await tld(["levels", "set", "--customer", customer, "--review-mSv", "\(level)", "--report-mSv", "10", "--valid-from", Self.returnedFrom])
             }
         }
         say("\n== Readout of the returned cards on the simulated reader")

@@ -71,7 +71,8 @@ struct DemoEndToEndTests {
         let scenario = try JSONSerialization.jsonObject(with: Data(try Self.read(dir, "readout-2027-02-04.json").utf8)) as? [String: Any]
         let cards = try #require(scenario?["cards"] as? [[String: Any]])
         let truth = try #require(cards.first { ($0["id"] as? String) == "10000040" }?["hp10MilliSievert"] as? Double)
-        let measured = try #require(Double(try #require(fields.first { $0[3] == "10000040" })[6]))
+        let line = try #require(fields.first { $0[3] == "10000040" })
+        let measured = try #require(Double(line[6]))
         #expect(abs(measured - truth) <= max(0.05, 0.15 * truth), "Hp(10) \(measured) vs true \(truth)")
 
         // Packing slips: Danish alphabetical order (Æ, Ø, Å after Z), the exact CSV header, no full IDs.

@@ -45,29 +45,37 @@ struct DemoKillTests {
 
     static let cardStates = "SELECT state || '=' || count(*) FROM card GROUP BY state ORDER BY state"
 
-    /// Whether two runs wrote the same documents: every packing slip and label text to the letter; the
-    /// result lists with the same lines, and doses equal within 0.5 % (a readout resumed after a kill
-    /// reads its cards seconds later than the uninterrupted run, so the fading correction — days since
-    /// anneal, from the wall clock — differs in the fourth digit).
-    static func same(_ a: [String: String], _ b: [String: String]) -> Bool {
-        guard a.keys.sorted() == b.keys.sorted() else { return false }
-        for (name, text) in a {
-            guard let other = b[name] else { return false }
+    /// The first difference between two runs' documents, nil when they are the same: every packing
+    /// slip and label text to the letter; the result lists with the same lines (wearer, enrolment,
+    /// card, period, status). Their doses must agree within 0.5 %: a readout resumed after a kill reads
+    /// its cards seconds later than the uninterrupted run, and the fading correction (days since anneal,
+    /// from the wall clock) differs in the fourth digit. A card whose element was being heated at the
+    /// kill has lost that element's signal for good (PROTOCOL.md: interrupted, recorded as lost): its
+    /// dose and remarks come from the other elements, so only its line's identity is compared.
+    static func difference(_ a: [String: String], _ b: [String: String]) -> String? {
+        guard a.keys.sorted() == b.keys.sorted() else { return "files: \(a.keys.sorted()) vs \(b.keys.sorted())" }
+        for (name, text) in a.sorted(by: { $0.key < $1.key }) {
+            guard let other = b[name] else { return name }
             if !name.hasPrefix("results/") || !name.hasSuffix(".csv") {
-                if text != other { return false }
+                if text != other { return "\(name) differs" }
                 continue
             }
             let rows = CSVFields.rows(text), otherRows = CSVFields.rows(other)
-            guard rows.count == otherRows.count else { return false }
+            guard rows.count == otherRows.count else { return "\(name): \(rows.count) vs \(otherRows.count) lines" }
             for (r, o) in zip(rows, otherRows) {
-                guard r.count == o.count else { return false }
+                guard r.count == o.count, r.count >= 10 || r == o else { return "\(name): \(r) vs \(o)" }
+                guard r.count >= 10 else { continue }
+                let lost = r[9].contains("lost") || o[9].contains("lost")
                 for (i, (x, y)) in zip(r, o).enumerated() where x != y {
+                    if lost && (i == 6 || i == 7 || i == 9) { continue }
                     // hp10_msv and hp007_msv are columns 7 and 8 of the result list.
-                    guard i == 6 || i == 7, let u = Double(x), let v = Double(y), abs(u - v) <= max(0.0005, 0.005 * abs(u)) else { return false }
+                    guard i == 6 || i == 7, let u = Double(x), let v = Double(y), abs(u - v) <= max(0.0005, 0.005 * abs(u)) else {
+                        return "\(name): \(r) vs \(o)"
+                    }
                 }
             }
         }
-        return true
+        return nil
     }
 
     @Test("50 kills at random moments, then a clean finish with the same documents as an uninterrupted run")
@@ -110,7 +118,8 @@ struct DemoKillTests {
                 #expect(try await LabDatabaseQuery.lines(db, "SELECT count(*) - count(DISTINCT enrolmentID || '/' || periodStart) FROM cardIssue") == ["0"])
             }
             if r.signal == nil && r.status == 0 {
-                #expect(Self.same(try Self.documents(dir), referenceDocuments), "run \(runs): documents differ from the uninterrupted run")
+                let difference = Self.difference(try Self.documents(dir), referenceDocuments)
+                #expect(difference == nil, "run \(runs): documents differ from the uninterrupted run: \(difference ?? "")")
                 dir.cleanup()
                 dir = try TemporaryDirectory("tld-demo-kill")
                 readings = []
@@ -122,7 +131,8 @@ struct DemoKillTests {
 
         let final = try await tld.run(["demo", "--out", "out", "--database", "lab.sqlite"], in: dir.url)
         #expect(final.status == 0, "stderr: \(final.stderr)")
-        #expect(Self.same(try Self.documents(dir), referenceDocuments))
+        let difference = Self.difference(try Self.documents(dir), referenceDocuments)
+        #expect(difference == nil, "\(difference ?? "")")
         #expect(try await LabDatabaseQuery.lines(db, Self.cardStates) == referenceStates)
         // Each element of each card read once per batch, none twice.
         let keys = try await LabDatabaseQuery.lines(db, "SELECT count(*) = count(DISTINCT batchID || cardID || '/' || element) FROM elementReading")

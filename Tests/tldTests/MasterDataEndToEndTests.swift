@@ -181,7 +181,7 @@ struct ReviewCorrectionKeepsTests {
         let r = try await tld.run(["review", "--correct", fields[0], "--hp10", "1.5", "--who", "Dr. P", "--why", "element 2 cracked"] + common,
                                   in: dir.url)
         #expect(r.status == 0, "stderr: \(r.stderr)")
-        #expect(r.stdout.contains("Hp(0.07) kept at"), "\(r.stdout)")
+        #expect(r.stdout.contains("Hp(0.07) kept as evaluated"), "\(r.stdout)")
         let after = try await LabDatabaseQuery.lines(db, """
             SELECT printf('%.6f', hp10MilliSievert) || ' ' || printf('%.6f', hp007MilliSievert) FROM doseResult
             WHERE cardID = '\(fields[1])' AND supersededAt IS NULL
