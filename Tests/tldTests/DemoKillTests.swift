@@ -56,6 +56,8 @@ struct DemoKillTests {
         guard a.keys.sorted() == b.keys.sorted() else { return "files: \(a.keys.sorted()) vs \(b.keys.sorted())" }
         for (name, text) in a.sorted(by: { $0.key < $1.key }) {
             guard let other = b[name] else { return name }
+            // The result list's text repeats the CSV's doses rounded: the CSV is compared by field.
+            if name.hasPrefix("results/") && name.hasSuffix(".txt") { continue }
             if !name.hasPrefix("results/") || !name.hasSuffix(".csv") {
                 if text != other { return "\(name) differs" }
                 continue
