@@ -147,7 +147,11 @@ struct AnnealCommand: AsyncParsableCommand {
             throw CycleFailure("cannot create \(work): \(error.localizedDescription)", code: CycleFailure.cantCreate)
         }
         let group = String(format: "AC-%04d", try labStore.annealRecords().count + 1)
-        let scenarioPath = URL(fileURLWithPath: work).appendingPathComponent("anneal-check-\(group).json").path
+        // The files are named after the anneal and its cards (FNV-1a of the card list), so a stale file
+        // of another lab or card set in the same folder is never read for this check.
+        let digest = ids.joined(separator: ",").utf8.reduce(UInt64(0xcbf2_9ce4_8422_2325)) { ($0 ^ UInt64($1)) &* 0x0000_0100_0000_01B3 }
+        let name = "anneal-check-\(group)-\(String(digest, radix: 16))"
+        let scenarioPath = URL(fileURLWithPath: work).appendingPathComponent(name + ".json").path
         let residuals = Dictionary(residual.map { ($0.card, $0.milliSievert) }, uniquingKeysWith: { $1 })
         var list: [ScenarioCard] = ["90000019", "90000027", "90000035"].map {
             ScenarioCard(id: $0, role: .calibration, hp10MilliSievert: 2, hp007MilliSievert: 2, quality: "S-Cs", daysSinceAnneal: 1)
@@ -163,7 +167,7 @@ struct AnnealCommand: AsyncParsableCommand {
         let written = try Scenario.load(path: scenarioPath)
         print("Background check \(group): \(ids.count) cards on the simulated reader")
         return try await SimulatedReadout.run(
-            scenarioPath: scenarioPath, statePath: URL(fileURLWithPath: work).appendingPathComponent("anneal-check-\(group)-state.json").path,
+            scenarioPath: scenarioPath, statePath: URL(fileURLWithPath: work).appendingPathComponent(name + "-state.json").path,
             manifest: SimulatedShipment.manifest(of: written, now: Date()), groupID: group,
             store: labStore, logger: makeLogger(verbose: logging.verbose), evaluate: false, speedMilliseconds: 0)
     }
