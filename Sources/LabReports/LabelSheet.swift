@@ -47,25 +47,16 @@ public struct LabelSheet: Sendable, Hashable {
         let pages = labels.isEmpty ? [[]] : stride(from: 0, to: labels.count, by: perPage).map {
             Array(labels[$0..<min($0 + perPage, labels.count)])
         }
-        var out: [UInt8] = []
-        var offsets: [Int] = []
-        func emit(_ s: String) { out += Array(s.utf8) }
-        func object(_ number: Int, _ body: [UInt8]) {
-            offsets.append(out.count)
-            emit("\(number) 0 obj\n")
-            out += body
-            emit("\nendobj\n")
-        }
-        emit("%PDF-1.4\n%\u{00E2}\u{00E3}\n")
+        var file = PDFFile()
         // 1 catalog, 2 pages, 3 Helvetica, 4 Helvetica-Bold, then per page: page object, content stream.
         let kids = pages.indices.map { "\(5 + 2 * $0) 0 R" }.joined(separator: " ")
-        object(1, Array("<< /Type /Catalog /Pages 2 0 R >>".utf8))
-        object(2, Array("<< /Type /Pages /Kids [\(kids)] /Count \(pages.count) >>".utf8))
-        object(3, Array("<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>".utf8))
-        object(4, Array("<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica-Bold /Encoding /WinAnsiEncoding >>".utf8))
+        file.object(1, Array("<< /Type /Catalog /Pages 2 0 R >>".utf8))
+        file.object(2, Array("<< /Type /Pages /Kids [\(kids)] /Count \(pages.count) >>".utf8))
+        file.object(3, Array("<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>".utf8))
+        file.object(4, Array("<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica-Bold /Encoding /WinAnsiEncoding >>".utf8))
         for (p, page) in pages.enumerated() {
             let pageObject = 5 + 2 * p
-            object(pageObject, Array(("<< /Type /Page /Parent 2 0 R /MediaBox [0 0 \(Int(Self.pageWidth)) \(Int(Self.pageHeight))] "
+            file.object(pageObject, Array(("<< /Type /Page /Parent 2 0 R /MediaBox [0 0 \(Int(Self.pageWidth)) \(Int(Self.pageHeight))] "
                 + "/Resources << /Font << /F1 3 0 R /F2 4 0 R >> >> /Contents \(pageObject + 1) 0 R >>").utf8))
             var stream: [UInt8] = Array("0.6 G 0.3 w\n".utf8)
             for (i, label) in page.enumerated() {
@@ -82,16 +73,9 @@ public struct LabelSheet: Sendable, Hashable {
                     y -= n == 0 ? 19 : 14
                 }
             }
-            object(pageObject + 1, Array("<< /Length \(stream.count) >>\nstream\n".utf8) + stream + Array("\nendstream".utf8))
+            file.stream(pageObject + 1, stream)
         }
-        let xref = out.count
-        emit("xref\n0 \(offsets.count + 1)\n0000000000 65535 f \n")
-        for o in offsets {
-            let digits = String(o)
-            emit(String(repeating: "0", count: 10 - digits.count) + digits + " 00000 n \n")
-        }
-        emit("trailer\n<< /Size \(offsets.count + 1) /Root 1 0 R >>\nstartxref\n\(xref)\n%%EOF\n")
-        return out
+        return file.finished()
     }
 
     /// The line cut (with "…") so that it fits `width` points at `size`, taking Helvetica's widest

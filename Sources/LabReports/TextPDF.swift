@@ -20,40 +20,24 @@ public enum TextPDF {
         let perPage = max(1, Int((pageHeight - 2 * margin) / leading))
         let pages = stride(from: 0, to: max(lines.count, 1), by: perPage).map { Array(lines[$0..<min($0 + perPage, lines.count)]) }
 
-        var out: [UInt8] = []
-        var offsets: [Int] = []
-        func emit(_ s: String) { out += Array(s.utf8) }
-        func object(_ number: Int, _ body: [UInt8]) {
-            offsets.append(out.count)
-            emit("\(number) 0 obj\n")
-            out += body
-            emit("\nendobj\n")
-        }
-        emit("%PDF-1.4\n%\u{00E2}\u{00E3}\n")
+        var file = PDFFile()
         // 1 catalog, 2 pages, 3 font, then per page: page object, content stream.
         let kids = pages.indices.map { "\(4 + 2 * $0) 0 R" }.joined(separator: " ")
-        object(1, Array("<< /Type /Catalog /Pages 2 0 R >>".utf8))
-        object(2, Array("<< /Type /Pages /Kids [\(kids)] /Count \(pages.count) >>".utf8))
-        object(3, Array("<< /Type /Font /Subtype /Type1 /BaseFont /Courier /Encoding /WinAnsiEncoding >>".utf8))
+        file.object(1, Array("<< /Type /Catalog /Pages 2 0 R >>".utf8))
+        file.object(2, Array("<< /Type /Pages /Kids [\(kids)] /Count \(pages.count) >>".utf8))
+        file.object(3, Array("<< /Type /Font /Subtype /Type1 /BaseFont /Courier /Encoding /WinAnsiEncoding >>".utf8))
         for (i, page) in pages.enumerated() {
             let pageObject = 4 + 2 * i
-            object(pageObject, Array(("<< /Type /Page /Parent 2 0 R /MediaBox [0 0 \(Int(pageWidth)) \(Int(pageHeight))] "
+            file.object(pageObject, Array(("<< /Type /Page /Parent 2 0 R /MediaBox [0 0 \(Int(pageWidth)) \(Int(pageHeight))] "
                 + "/Resources << /Font << /F1 3 0 R >> >> /Contents \(pageObject + 1) 0 R >>").utf8))
             var stream: [UInt8] = Array("BT /F1 \(format(fontSize)) Tf \(format(leading)) TL \(Int(margin)) \(Int(pageHeight - margin - fontSize)) Td\n".utf8)
             for line in page {
                 stream += Array("(".utf8) + escaped(line) + Array(") Tj T*\n".utf8)
             }
             stream += Array("ET".utf8)
-            object(pageObject + 1, Array("<< /Length \(stream.count) >>\nstream\n".utf8) + stream + Array("\nendstream".utf8))
+            file.stream(pageObject + 1, stream)
         }
-        let xref = out.count
-        emit("xref\n0 \(offsets.count + 1)\n0000000000 65535 f \n")
-        for o in offsets {
-            let digits = String(o)
-            emit(String(repeating: "0", count: 10 - digits.count) + digits + " 00000 n \n")
-        }
-        emit("trailer\n<< /Size \(offsets.count + 1) /Root 1 0 R >>\nstartxref\n\(xref)\n%%EOF\n")
-        return out
+        return file.finished()
     }
 
     static func format(_ v: Double) -> String {
