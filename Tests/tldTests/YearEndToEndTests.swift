@@ -12,8 +12,14 @@ import TestSupport
 ///   card after the first sent before its period starts;
 /// - every returned card's true dose (the scenario file) is on the result list, on the line of the
 ///   person who wore it;
-/// - every reminder and compensation is listed from the right day (`tld overdue`), charged on the right
-///   day at the right amount (`tld charges`), and the ledger's rows add up to its totals.
+/// - every reminder and compensation is listed from the right day (`tld overdue`, asked on the day and
+///   again at the end of the year), charged on the right day at the right amount (`tld charges`), and
+///   the ledger's rows add up to its totals.
+///
+/// The second test runs the same year with its step commands killed (SIGKILL) at 30 random moments,
+/// each run again as a lab would: no stored reading changes or vanishes, no card is annealed, zeroed
+/// or reissued before its dose is released, no period is sent twice, no charge recorded twice, and
+/// the year ends with the same checks passing.
 @Suite("A year of the lab in half-month steps", .serialized)
 struct YearEndToEndTests {
     static let key = Data(repeating: 0x3C, count: 32)
@@ -227,6 +233,9 @@ struct YearEndToEndTests {
         var killed = 0
         var killLog: [String] = []
         var commands = 0
+        var killableSeen = 0
+        /// About how many killable commands the year runs.
+        static let killableCommands = 320
         var readings: [String] = []
         var rng = SystemRandomNumberGenerator()
         var db: String { dir.path("lab.sqlite") }
@@ -238,9 +247,16 @@ struct YearEndToEndTests {
         func run(_ args: [String], expect: Int32 = 0, killable: Bool = false,
                  again: (() async throws -> Bool)? = nil) async throws -> ProductRunner.Result {
             commands += 1
-            // About one killable command in five is tried, killed after 5–600 ms (many finish first).
-            if killable && killed < kills && Int.random(in: 0..<5, using: &rng) == 0 {
-                let after = Int.random(in: 5...600, using: &rng)
+            // A killable command is tried with a chance that spreads the kills over the year (about
+            // 320 killable commands, about one try in three killed before it ends), killed after 5–300 ms.
+            var tryKill = false
+            if killable && killed < kills {
+                killableSeen += 1
+                let left = max(1, Self.killableCommands - killableSeen)
+                tryKill = Double.random(in: 0..<1, using: &rng) < min(1, 4 * Double(kills - killed) / Double(left))
+            }
+            if tryKill {
+                let after = Int.random(in: 5...300, using: &rng)
                 let r = try await tld.run(args + ["--database", "lab.sqlite"], in: dir.url, killAfter: .milliseconds(after),
                                           environment: YearEndToEndTests.environment)
                 if r.signal != nil {
@@ -289,7 +305,8 @@ struct YearEndToEndTests {
         /// issue id → the person the card was handed over to (name, arrival day).
         var handover: [Int: (name: String, arrived: Day)] = [:]
         var damagedIssues: Set<Int> = []
-        var overdueChecks = 0
+        /// The days `tld overdue` was asked for during the year.
+        var overdueDays: [Day] = []
     }
 
     struct Issue {
@@ -312,6 +329,7 @@ struct YearEndToEndTests {
 
     static let handoverPeople = [("Vestergaard, Vibeke", "120385-4001"), ("Thomsen, Tove", "230790-4002"), ("Winther, Werner", "050577-4003"),
                                  ("Østergaard, Åse", "171182-4004")]
+    static let lateHandover = ("Bang, Birthe", "280281-4005")
 
     /// One half-month step on `day`: the customers' envelopes (intake from a generated scan file),
     /// arrival inspection, scenario, readout, review, release, results, anneal, zero, reissue
@@ -332,12 +350,15 @@ struct YearEndToEndTests {
                 case let .late(days): if day < i.end.plus(days: days) { continue }
                 case .onTime: break
                 }
-                if index % 6 == 3 && !handedOverThisStep && !damaged(i.id) && truth.handover.count < handoverPeople.count,
+                // Handovers: one on some step days, and one reported with a card that comes back so
+                // late that the period after it is over (the new person starts with today's period).
+                let lateOne = fate(i.id) == .late(days: 45) && !truth.handover.values.contains { $0.name == lateHandover.0 }
+                if ((index % 6 == 3 && !handedOverThisStep && truth.handover.count < handoverPeople.count) || lateOne) && !damaged(i.id),
                    try await lab.sql("SELECT dosimeterType FROM card WHERE id = '\(i.card)'") == ["wholeBody"] {
-                    let (name, cpr) = handoverPeople[truth.handover.count]
+                    let (name, cpr) = lateOne ? lateHandover : handoverPeople[truth.handover.count]
                     lines.append("handover \(i.card) \(name) \(cpr)")
                     truth.handover[i.id] = (name, day)
-                    handedOverThisStep = true
+                    if !lateOne { handedOverThisStep = true }
                 }
                 lines.append(i.card)
                 truth.arrived[i.id] = day
@@ -444,25 +465,31 @@ struct YearEndToEndTests {
             }
         }
         for d in days.sorted() {
-            let r = try await lab.run(["overdue", "--on", d.description, "--format", "csv"])
-            let rows = csvRows(r.stdout)
-            #expect(rows.first == ["customer", "customer_name", "wearer", "enrolment", "dosimeter_type", "card_id", "period_start", "period_end",
-                                   "days_since_period_end", "stage", "detail"])
-            let got = Set(rows.dropFirst().map { "\($0[5])/\($0[6])/\($0[9])" })
-            var want: Set<String> = []
-            for i in all where i.end < d {
-                if truth.arrived[i.id] == nil {
-                    // Not back: reminder from the day after period end + 1 month; compensation from the
-                    // day after period end + 3 months (DOMAIN.md §3).
-                    if d > i.end.plus(months: 3) { want.insert("\(i.card)/\(i.start)/compensation: not returned") }
-                    else if d > i.end.plus(months: 1) { want.insert("\(i.card)/\(i.start)/reminder due") }
-                } else if truth.damagedIssues.contains(i.id) {
-                    want.insert("\(i.card)/\(i.start)/compensation: damaged")
-                }
-            }
-            #expect(got == want, "overdue on \(d): missing \(want.subtracting(got).sorted()), extra \(got.subtracting(want).sorted())")
-            truth.overdueChecks += 1
+            // Asked on the day, before that day's envelopes are opened: back means taken in before it.
+            try await checkOverdueList(lab, on: d, issues: all, truth: truth) { arrival in arrival < d }
+            truth.overdueDays.append(d)
         }
+    }
+
+    /// `tld overdue --on d` lists exactly: a card not back (by `isBack` of its arrival day) from the day
+    /// after period end + 1 month as "reminder due", from the day after period end + 3 months as
+    /// "compensation: not returned" (DOMAIN.md §3); a card back damaged by the wearer as "compensation: damaged".
+    static func checkOverdueList(_ lab: Lab, on d: Day, issues all: [Issue], truth: Truth, isBack: (Day) -> Bool) async throws {
+        let r = try await lab.run(["overdue", "--on", d.description, "--format", "csv"])
+        let rows = csvRows(r.stdout)
+        #expect(rows.first == ["customer", "customer_name", "wearer", "enrolment", "dosimeter_type", "card_id", "period_start", "period_end",
+                               "days_since_period_end", "stage", "detail"])
+        let got = Set(rows.dropFirst().map { "\($0[5])/\($0[6])/\($0[9])" })
+        var want: Set<String> = []
+        for i in all where i.end < d {
+            if !(truth.arrived[i.id].map(isBack) ?? false) {
+                if d > i.end.plus(months: 3) { want.insert("\(i.card)/\(i.start)/compensation: not returned") }
+                else if d > i.end.plus(months: 1) { want.insert("\(i.card)/\(i.start)/reminder due") }
+            } else if truth.damagedIssues.contains(i.id) {
+                want.insert("\(i.card)/\(i.start)/compensation: damaged")
+            }
+        }
+        #expect(got == want, "overdue on \(d): missing \(want.subtracting(got).sorted()), extra \(got.subtracting(want).sorted())")
     }
 
     /// The half-month step days: the 12th (cards of periods starting on the 15th go out, envelopes of
@@ -505,6 +532,12 @@ struct YearEndToEndTests {
         case "2027-03-12":
             unenrol(0, wanted: Day("2027-03-31"))                      // 1m on the 1st, in time for April
             unenrol(17, wanted: Day("2027-04-20"))                     // finger 2w, in time
+        case "2027-03-28":
+            // Ordered when the first quarter is nearly over: that card and the next quarter's go at once.
+            enrolNew("K-1001", "Lykke, Lis", "060693-4106", type: "whole-body", period: "3m", changeDay: 15, start: Day("2027-01-15"))
+        case "2027-07-28":
+            // Ordered with 4 days of July left: the July card is cut short, August's goes with it.
+            enrolNew("K-1003", "Krogh, Kaj", "070794-4107", type: "whole-body", period: "1m", changeDay: 1, start: Day("2027-07-01"))
         case "2027-04-12":
             enrolNew("K-1001", "Yde, Yrsa", "010495-4101", type: "whole-body", period: "1m", changeDay: 1, start: Day("2027-04-01"))
             enrolNew("K-1002", "Zacho, Zenia", "020396-4102", type: "finger", period: "2w", changeDay: 1, start: Day("2027-04-20"))
@@ -566,8 +599,9 @@ struct YearEndToEndTests {
             previous = day
         }
         let last = stepDays.last!
-        #expect(plans.count >= 65)
-        #expect(truth.handover.count >= 3, "handovers: \(truth.handover.count)")
+        #expect(plans.count >= 70)
+        #expect(truth.handover.count >= 4, "handovers: \(truth.handover.count)")
+        #expect(truth.handover.values.contains { $0.name == lateHandover.0 }, "a handover reported with a card back late")
         #expect(truth.damagedIssues.count >= 3, "damaged: \(truth.damagedIssues.count)")
         #expect(lab.killed == kills, "\(lab.killed) kills of \(kills): \(lab.killLog)")
 
@@ -579,10 +613,15 @@ struct YearEndToEndTests {
         try await checkCoverage(lab, plans: plans, issues: all, truth: truth, last: last)
         try await checkResults(lab, issues: all, truth: truth, last: last)
         try await checkCharges(lab, issues: all, truth: truth, last: last)
+        // The lists of the deadline days asked again at the end of the year: a card that came back
+        // later is still out on those days (an overdue list of a past day does not change).
+        for d in truth.overdueDays where !stepDays.contains(d) {
+            try await checkOverdueList(lab, on: d, issues: all, truth: truth) { arrival in arrival <= d }
+        }
         try await lab.checkNothingLostOrTwice(after: "the year")
         let elapsed = clock.now - started
         print("\(name): \(stepDays.count) steps, \(lab.commands) commands (\(lab.killed) killed), \(all.count) cards sent, "
-              + "\(truth.dose.count) doses, \(truth.overdueChecks) overdue lists in \(elapsed)")
+              + "\(truth.dose.count) doses, \(truth.overdueDays.count) overdue lists in \(elapsed)")
         if lab.killed > 0 { print("\(name): killed \(lab.killLog.joined(separator: "; "))") }
     }
 
@@ -678,6 +717,8 @@ struct YearEndToEndTests {
             lines += rows.dropFirst()
         }
         var checked = 0
+        var worst = 0.0
+        var sum = 0.0
         for i in issues where truth.arrived[i.id] != nil {
             let key = "\(i.card)/\(i.start)"
             let dose = try #require(truth.dose[key], "no true dose for \(key)")
@@ -692,7 +733,12 @@ struct YearEndToEndTests {
             let reported = owner.type == "finger" ? line[7] : line[6]
             if owner.type == "finger" { #expect(line[6].isEmpty, "finger card \(key) reports no Hp(10): \(line)") }
             let value = try #require(Double(reported), "\(key): \(line)")
-            #expect(abs(value - dose) <= 0.1 * dose + 0.02, "\(key) on \(wearer): reported \(value) mSv, true \(dose) mSv")
+            // The simulated reader's noise (about 4–5 % here, up to 14 % seen in 650 cards): within 25 %
+            // (+ 0.03 mSv) each — another card's dose of the same day is mostly further off — and within
+            // 10 % on average (no systematic error).
+            #expect(abs(value - dose) <= 0.25 * dose + 0.03, "\(key) on \(wearer): reported \(value) mSv, true \(dose) mSv (\(line[9]))")
+            worst = max(worst, abs(value - dose) / dose)
+            sum += abs(value - dose) / dose
             if truth.handover[i.id] != nil {
                 #expect(mine.contains { $0[1] == owner.name && $0[8] == "handed over" }, "\(key): the original wearer's line \(mine)")
             }
@@ -703,6 +749,10 @@ struct YearEndToEndTests {
         let known = Set(issues.filter { truth.arrived[$0.id] != nil }.map { "\($0.card)/\($0.start)" })
         for line in lines where line[8] == "released" { #expect(known.contains("\(line[3])/\(line[4])"), "unexpected line \(line)") }
         #expect(checked == truth.dose.count && checked > 500, "\(checked) doses checked of \(truth.dose.count)")
+        let mean = sum / Double(max(1, checked))
+        #expect(mean < 0.10, "mean deviation from the true dose \(mean)")
+        print("YearEndToEndTests: \(checked) doses on the right lines, deviation from the true dose \(String(format: "%.1f", mean * 100)) % "
+              + "on average, \(Int((worst * 100).rounded())) % at most")
     }
 
     /// The ledger on the last day: a "card sent" row per card at the price in force on its dispatch
