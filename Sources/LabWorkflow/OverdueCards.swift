@@ -27,7 +27,9 @@ public struct OverdueCards: Sendable {
                         dosimeterType: e.dosimeterType.displayName, cardID: issue.cardID, periodStart: issue.periodStart.description,
                         periodEnd: issue.periodEnd.description, daysSincePeriodEnd: issue.periodEnd.days(to: day), stage: stage, detail: detail)
                 }
-                if issue.arrivedOn == nil {
+                // Back on `day` only if it arrived by then: the list of a past day stays what it was on
+                // that day, also after the card came back late.
+                if issue.arrivedOn.map({ $0 > day }) ?? true {
                     let compensation = ReturnDeadlines.compensationDue(periodEnd: issue.periodEnd)
                     let reminder = ReturnDeadlines.reminderDue(periodEnd: issue.periodEnd)
                     if day > compensation {

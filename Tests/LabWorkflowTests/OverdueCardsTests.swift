@@ -56,6 +56,36 @@ struct OverdueCardsTests {
         #expect(late.csv().hasPrefix("customer,customer_name,wearer,enrolment,"))
     }
 
+    @Test("a past day's list counts a card that came back later as out on that day")
+    func pastDayStaysTheSame() throws {
+        let f = try WorkflowFixture()
+        // Whole-body period to 2026-10-14: reminder from 2026-11-15. Card 2 comes back on 2026-12-01,
+        // card 0 on 2027-01-20 (after compensation became due on 2027-01-15), damaged.
+        var station = try IntakeStation.open(store: f.store, customerID: "K-1001", arrivedOn: day("2026-12-01"), logger: WorkflowFixture.logger)
+        #expect(try station.scan(f.wholeBodyCards[2]).isAccepted)
+        _ = try station.close()
+        station = try IntakeStation.open(store: f.store, customerID: "K-1001", arrivedOn: day("2027-01-20"), logger: WorkflowFixture.logger)
+        #expect(try station.scan(f.wholeBodyCards[0]).isAccepted)
+        _ = try station.close()
+        _ = try f.store.saveInspection(CardInspection(
+            cardID: f.wholeBodyCards[0], issueID: nil, stage: .arrival, outcome: .retire,
+            damages: [Damage(.crackedPellet, element: 2)], remark: "", inspectedBy: "tech", inspectedAt: Date()))
+        let overdue = OverdueCards(store: f.store)
+
+        // 2026-11-20, asked afterwards: cards 0 and 2 were still out (as card 1, never back), on the reminder.
+        let before = try overdue.list(on: day("2026-11-20"), customerID: "K-1001")
+        #expect(Set(before.rows.filter { $0.stage == .reminderDue }.map(\.cardID)) == Set(f.wholeBodyCards.prefix(3)))
+        #expect(!before.rows.contains { $0.stage == .compensationDamaged })
+        // The day card 2 came back: off the list; card 0 still on it (and the finger card, due from 1 December).
+        let back = try overdue.list(on: day("2026-12-01"), customerID: "K-1001")
+        #expect(Set(back.rows.filter { $0.stage == .reminderDue }.map(\.cardID)) == [f.wholeBodyCards[0], f.wholeBodyCards[1], f.fingerCards[0]])
+        // After three months card 0 is out for compensation; once back it is charged as damaged.
+        #expect(try overdue.list(on: day("2027-01-16"), customerID: "K-1001").rows
+            .contains { $0.cardID == f.wholeBodyCards[0] && $0.stage == .compensationNotReturned })
+        let after = try overdue.list(on: day("2027-01-21"), customerID: "K-1001")
+        #expect(after.rows.filter { $0.cardID == f.wholeBodyCards[0] }.map(\.stage) == [.compensationDamaged])
+    }
+
     @Test("the result list says a reminder is due, not that one was sent")
     func resultListRemark() throws {
         let f = try WorkflowFixture()
