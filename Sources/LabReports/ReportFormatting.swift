@@ -44,11 +44,18 @@ public enum ReportFormatting {
         var widths = header.map(\.count)
         for row in rows { for (i, c) in row.enumerated() where i < widths.count { widths[i] = max(widths[i], c.count) } }
         func line(_ cells: [String]) -> String {
-            cells.enumerated().map { i, c in pad(c, widths[i], right: rightAligned.contains(i)) }
-                .joined(separator: "  ").trimmingCharacters(in: .whitespaces)
+            trimmingBlanks(cells.enumerated().map { i, c in pad(c, widths[i], right: rightAligned.contains(i)) }.joined(separator: "  "))
         }
         return ([line(header), widths.map { String(repeating: "-", count: $0) }.joined(separator: "  ")] + rows.map(line))
             .joined(separator: "\n") + "\n"
+    }
+
+    /// The text without blanks (spaces and tabs, not line breaks) at either end: what
+    /// `trimmingCharacters(in: .whitespaces)` gives, without a trip through NSString per table line.
+    static func trimmingBlanks(_ text: String) -> String {
+        func blank(_ c: Character) -> Bool { c.isWhitespace && !c.isNewline }
+        guard let first = text.firstIndex(where: { !blank($0) }), let last = text.lastIndex(where: { !blank($0) }) else { return "" }
+        return String(text[first...last])
     }
 
     static let htmlStyle = """
