@@ -47,9 +47,10 @@ struct DemoKillTests {
 
     /// The first difference between two runs' documents, nil when they are the same: every packing
     /// slip and label text to the letter; the result lists with the same lines (wearer, enrolment,
-    /// card, period, status). Their doses must agree within 0.5 %: a readout resumed after a kill reads
-    /// its cards seconds later than the uninterrupted run, and the fading correction (days since anneal,
-    /// from the wall clock) differs in the fourth digit. A card whose element was being heated at the
+    /// card, period, status). Their doses must agree within 3 %: the demo's cards were annealed (added to
+    /// stock) seconds before they are read, on the wall clock, and a readout resumed after a kill reads
+    /// them a few seconds later than the uninterrupted run; at such short times the fading correction of
+    /// the shallow element moves by up to about 1.5 % (seen: Hp(0.07) 0.1656 vs 0.1680 mSv). A card whose element was being heated at the
     /// kill has lost that element's signal for good (PROTOCOL.md: interrupted, recorded as lost): its
     /// dose and remarks come from the other elements, so only its line's identity is compared.
     static func difference(_ a: [String: String], _ b: [String: String]) -> String? {
@@ -71,7 +72,7 @@ struct DemoKillTests {
                 for (i, (x, y)) in zip(r, o).enumerated() where x != y {
                     if lost && (i == 6 || i == 7 || i == 9) { continue }
                     // hp10_msv and hp007_msv are columns 7 and 8 of the result list.
-                    guard i == 6 || i == 7, let u = Double(x), let v = Double(y), abs(u - v) <= max(0.0005, 0.005 * abs(u)) else {
+                    guard i == 6 || i == 7, let u = Double(x), let v = Double(y), abs(u - v) <= max(0.0005, 0.03 * abs(u)) else {
                         return "\(name): \(r) vs \(o)"
                     }
                 }
