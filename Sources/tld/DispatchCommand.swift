@@ -59,7 +59,7 @@ struct DispatchCommand: ParsableCommand {
         try reportingFailures {
             let logger = makeLogger(verbose: logging.verbose)
             let labStore = try store.openExisting(logger: logger)
-            let protector = try key.protector(database: store.path)
+            let protector = try key.protector(store: labStore, database: store.path)
             let day = on ?? today()
             let policy = DispatchPolicy(leadWorkingDays: leadDays, forecastDays: forecastDays, freeShortFirstCard: freeShortFirstCard)
             let report = try DispatchRun(store: labStore, policy: policy, logger: logger).run(on: day)

@@ -43,8 +43,8 @@ struct Import: ParsableCommand {
         case let .failure(rejected): throw LabImport.Failure.rejected(rejected)
         }
         let logger = makeLogger(verbose: logging.verbose)
-        let protector = try key.protector(database: store.path)
         let labStore = try store.openOrCreate(logger: logger)
+        let protector = try key.protector(store: labStore, database: store.path)
         let s = try LabImport(store: labStore, protector: protector, logger: logger).run(rows: rows, orderedOn: ordered ?? today())
         if s.changedNothing {
             print("\(file): nothing to change (\(s.unchangedRows) enrolments already recorded).")

@@ -11,11 +11,6 @@ struct NationalIDKeyOptions: ParsableArguments {
 
     func path(database: String) -> String { keyFile ?? database + ".key" }
 
-    /// The key, checked against the database at `database` (see `NationalIDKeyring`).
-    func protector(database: String) throws -> NationalIDProtector {
-        try protector(store: try SQLiteLabStore.open(path: database, logger: makeLogger(verbose: false)), database: database)
-    }
-
     /// The key, checked against `store`'s check value; a new lab gets a new key file.
     func protector(store: SQLiteLabStore, database: String) throws -> NationalIDProtector {
         try NationalIDKeyring.protector(environment: ProcessInfo.processInfo.environment, keyFile: path(database: database), store: store)

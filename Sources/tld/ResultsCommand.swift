@@ -47,7 +47,7 @@ struct Results: ParsableCommand {
         let pending = PendingEvaluations(store: labStore, logger: logger)
         try pending.finish()
         for line in PendingEvaluations.describe(try pending.outstanding()) { note(line) }
-        let protector = try key.protector(database: store.path)
+        let protector = try key.protector(store: labStore, database: store.path)
         let list = try ReportBuilder(store: labStore, protector: protector).resultList(customerID: customer, from: start, to: to, today: today())
         do { try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true) } catch {
             throw runFailure("cannot create \(out): \(error.localizedDescription)", exit: SysExit.cantCreate)

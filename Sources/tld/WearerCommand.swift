@@ -44,7 +44,7 @@ struct WearerCommand: ParsableCommand {
 
         func run() throws {
             let labStore = try store.openExisting(logger: makeLogger(verbose: logging.verbose))
-            let protector = try key.protector(database: store.path)
+            let protector = try key.protector(store: labStore, database: store.path)
             let digits = try NationalIDProtector.digits(of: try readNationalID(nationalID))
             let w = try labStore.addWearer(customerID: customer, name: name, nationalID: try protector.protect(digits),
                                            birthDate: NationalIDBirthDate.birthDate(cprDigits: digits))
@@ -63,7 +63,7 @@ struct WearerCommand: ParsableCommand {
 
         func run() throws {
             let labStore = try store.openExisting(logger: makeLogger(verbose: logging.verbose))
-            let protector = try key.protector(database: store.path)
+            let protector = try key.protector(store: labStore, database: store.path)
             let wearers: [Wearer]
             if let customer {
                 guard try labStore.customer(id: customer) != nil else { throw ToolError.refused("no customer \(customer)") }
@@ -85,7 +85,7 @@ struct WearerCommand: ParsableCommand {
 
         func run() throws {
             let labStore = try store.openExisting(logger: makeLogger(verbose: logging.verbose))
-            let protector = try key.protector(database: store.path)
+            let protector = try key.protector(store: labStore, database: store.path)
             guard let w = try labStore.wearer(id: Wearer.ID(rawValue: wearer)) else { throw ToolError.refused("no wearer \(wearer)") }
             let numbers = try labStore.enrolments(customerID: w.customerID).filter { $0.wearerID == w.id }.map(\.number)
             let base = WearerCommand.listing([w], protector: protector)
@@ -114,7 +114,7 @@ struct WearerCommand: ParsableCommand {
             guard var w = try labStore.wearer(id: Wearer.ID(rawValue: wearer)) else { throw ToolError.refused("no wearer \(wearer)") }
             if let name { w.name = name }
             if let nationalID {
-                let protector = try key.protector(database: store.path)
+                let protector = try key.protector(store: labStore, database: store.path)
                 let digits = try NationalIDProtector.digits(of: try readNationalID(nationalID))
                 let sealed = try protector.protect(digits)
                 w.nationalIDSealed = sealed.sealed
