@@ -36,6 +36,20 @@ public struct ProductRunner: Sendable {
     /// cores (2 here), and a blocked one stalls the timing-sensitive tests running beside this one.
     public func run(_ arguments: [String], in directory: URL, killAfter: Duration? = nil,
                     environment: [String: String] = [:]) async throws -> Result {
+        var deadline: ContinuousClock.Instant?
+        return try await run(arguments, in: directory, environment: environment, poll: .milliseconds(10)) {
+            // The clock starts when the process does.
+            let now = ContinuousClock.now
+            if deadline == nil, let killAfter { deadline = now + killAfter }
+            return deadline.map { now >= $0 } ?? false
+        }
+    }
+
+    /// Starts the process, asks `shouldKill` every `poll` while it runs and sends SIGKILL once it says
+    /// so, then collects the exit status and output. The one place a child process is started and
+    /// watched (``run(_:in:killAfter:environment:)``, ``run(_:in:killWhen:delay:)``).
+    func run(_ arguments: [String], in directory: URL, environment: [String: String], poll: Duration,
+             shouldKill: () async throws -> Bool) async throws -> Result {
         let p = Process()
         p.executableURL = executable
         p.arguments = arguments
@@ -53,10 +67,13 @@ public struct ProductRunner: Sendable {
         p.standardOutput = outHandle
         p.standardError = errHandle
         try p.run()
-        let deadline = killAfter.map { ContinuousClock.now + $0 }
+        var killed = false
         while p.isRunning {
-            if let deadline, ContinuousClock.now >= deadline { kill(p.processIdentifier, SIGKILL) }
-            try await Task.sleep(for: .milliseconds(10))
+            if !killed, try await shouldKill() {
+                kill(p.processIdentifier, SIGKILL)
+                killed = true
+            }
+            try await Task.sleep(for: poll)
         }
         p.waitUntilExit()  // already exited: returns at once and reaps
         try outHandle.close()
