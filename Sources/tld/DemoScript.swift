@@ -222,26 +222,27 @@ struct DemoScript {
     /// Anneal with a background check on the reader (one card keeps a residual signal and is annealed
     /// again), zeroing, and the inspection before reissue (the damaged card is retired).
     func annealZeroAndInspect() async throws {
+        let lab = try store()  // read between the steps; each command opens its own connection
         var round = 0
-        while try !store().cards(state: .released).isEmpty && round < 4 {
+        while try !lab.cards(state: .released).isEmpty && round < 4 {
             round += 1
             say("\n== Anneal, round \(round)")
             var arguments = ["anneal", "--all-released", "--method", "reader", "--simulate", "--work", path("anneal-\(round)")]
             // The damaged card kept a residual signal at its first background check: annealed again.
-            if let damaged = try damagedCard(), try store().cards(state: .released).contains(where: { $0.id == damaged }),
-               try store().annealChecks(cardID: damaged).isEmpty {
+            if let damaged = try damagedCard(), try lab.cards(state: .released).contains(where: { $0.id == damaged }),
+               try lab.annealChecks(cardID: damaged).isEmpty {
                 arguments += ["--residual", "\(damaged)=0.5"]
             }
             try await tld(arguments)
         }
-        if try !store().cards(state: .annealed).isEmpty {
+        if try !lab.cards(state: .annealed).isEmpty {
             say("\n== Zeroing")
             try await tld(["zero", "--all-annealed"])
         }
-        let zeroed = try store().cards(state: .zeroed).map(\.id).sorted()
+        let zeroed = try lab.cards(state: .zeroed).map(\.id).sorted()
         guard !zeroed.isEmpty else { return }
         say("\n== Inspection before reissue")
-        let damaged = try zeroed.filter { id in try store().inspections(cardID: id).contains { $0.outcome == .manualQA } }
+        let damaged = try zeroed.filter { id in try lab.inspections(cardID: id).contains { $0.outcome == .manualQA } }
         if !damaged.isEmpty {
             try await tld(["inspect"] + damaged + ["--stage", "reissue", "--outcome", "retire", "--damage", "cracked-pellet:3",
                                                    "--remark", "discarded: cracked pellet", "--who", Self.technician])
