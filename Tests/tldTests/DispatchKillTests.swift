@@ -59,18 +59,34 @@ struct DispatchKillTests {
         defer { dir.cleanup() }
         let db = dir.path("lab.sqlite")
         try Self.seed(db)
-        var killed = 0, runs = 0, previous = 0
+        // The window to kill in is the shortest uninterrupted run seen so far: a run that finishes
+        // before any kill landed (the reference run was slow on a loaded machine) narrows the window
+        // and starts again on a fresh database, so that the test always kills runs mid-way.
+        var window = cleanMilliseconds
+        var killed = 0, runs = 0, previous = 0, restarts = 0
         var rng = SystemRandomNumberGenerator()
-        while killed < 12 && runs < 40 {
+        while killed < 12 && runs < 60 {
             runs += 1
-            let r = try await tld.run(args, in: dir.url, killAfter: .milliseconds(Int.random(in: 10...(cleanMilliseconds * 9 / 10), using: &rng)), environment: env)
+            let runStarted = clock.now
+            let r = try await tld.run(args, in: dir.url, killAfter: .milliseconds(Int.random(in: 10...max(11, window * 9 / 10), using: &rng)), environment: env)
+            let took = runStarted.duration(to: clock.now)
             if r.signal != nil { killed += 1 } else { #expect(r.status == 0, "run \(runs): \(r.stderr)") }
             #expect(try await LabDatabaseQuery.lines(db, Self.halfMade) == ["0"], "run \(runs): a shipment half made")
             let issued = try await LabDatabaseQuery.lines(db, Self.allocation)
             #expect(issued.count >= previous, "run \(runs): an issue vanished")
             #expect(Set(issued).isSubset(of: Set(expected)), "run \(runs): a card went to another enrolment than in the clean run")
             previous = issued.count
-            if r.signal == nil { break }
+            if r.signal == nil {
+                if killed > 0 || restarts >= 5 { break }
+                restarts += 1
+                window = max(20, min(window, Int(took.components.seconds * 1000 + took.components.attoseconds / 1_000_000_000_000_000)))
+                try FileManager.default.removeItem(atPath: dir.path("out"))
+                for suffix in ["", "-wal", "-shm"] where FileManager.default.fileExists(atPath: db + suffix) {
+                    try FileManager.default.removeItem(atPath: db + suffix)
+                }
+                try Self.seed(db)
+                previous = 0
+            }
         }
         let finish = try await tld.run(args, in: dir.url, environment: env)
         #expect(finish.status == 0, "stderr: \(finish.stderr)")
