@@ -71,6 +71,7 @@ let package = Package(
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
             ],
             swiftSettings: swift6),
         .target(name: "LabReports", dependencies: ["GlowCurve", "Dosimetry"], swiftSettings: swift6),

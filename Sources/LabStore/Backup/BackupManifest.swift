@@ -1,0 +1,110 @@
+import Foundation
+
+/// The manifest written next to each backup file (`tld-backup-<UTC stamp>.manifest.json`): what the
+/// backup holds as checksums (``BackupContent``), and the backup file's own SHA-256 so that a damaged
+/// or altered file is found before it is restored. It holds no dose values, no names and no national
+/// IDs (card numbers and checksums only), and is never encrypted, so that a backup can be checked
+/// without its passphrase.
+public struct BackupManifest: Codable, Sendable, Equatable {
+    public static let formatName = "tld-backup/1"
+
+    /// ``formatName``: retention prunes only backups whose manifest says this.
+    public var format: String
+    /// When the snapshot was taken (UTC, ISO 8601).
+    public var createdAt: String
+    /// The database the backup was taken from.
+    public var source: String
+    /// The backup file's name, in the manifest's folder.
+    public var file: String
+    public var fileSHA256: String
+    public var fileBytes: Int64
+    /// Whether the file is encrypted (``BackupEncryption``).
+    public var encrypted: Bool
+    public var content: BackupContent
+
+    /// The manifest at `path`.
+    public static func read(path: String) throws(BackupFailure) -> BackupManifest {
+        guard let data = FileManager.default.contents(atPath: path) else { throw .noInput("cannot read the manifest \(path)") }
+        guard let manifest = try? JSONDecoder().decode(BackupManifest.self, from: data), manifest.format == formatName else {
+            throw .badBackup("\(path) is not a tld backup manifest (\(formatName))")
+        }
+        return manifest
+    }
+
+    func encoded() throws -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        return try encoder.encode(self)
+    }
+}
+
+/// The names of a backup's files: `tld-backup-20270203T021500Z.sqlite` (or `.sqlite.enc`) and
+/// `tld-backup-20270203T021500Z.manifest.json`.
+public struct BackupName: Sendable, Equatable, Hashable {
+    public static let prefix = "tld-backup-"
+    /// The UTC time stamp, `yyyyMMdd'T'HHmmss'Z'`.
+    public let stamp: String
+    public let date: Date
+
+    public init(date: Date) {
+        let seconds = Date(timeIntervalSince1970: date.timeIntervalSince1970.rounded(.down))
+        self.date = seconds
+        stamp = Self.formatter.string(from: seconds)
+    }
+
+    /// The backup name of a manifest's file name, or nil for any other file.
+    public init?(manifestFileName name: String) {
+        guard name.hasPrefix(Self.prefix), name.hasSuffix(Self.manifestSuffix) else { return nil }
+        let stamp = String(name.dropFirst(Self.prefix.count).dropLast(Self.manifestSuffix.count))
+        guard stamp.count == 16, let date = Self.formatter.date(from: stamp) else { return nil }
+        self.stamp = stamp
+        self.date = date
+    }
+
+    static let manifestSuffix = ".manifest.json"
+    public var manifestFileName: String { Self.prefix + stamp + Self.manifestSuffix }
+    public func backupFileName(encrypted: Bool) -> String { Self.prefix + stamp + (encrypted ? ".sqlite.enc" : ".sqlite") }
+
+    /// The manifest's name for a backup file's name (`….sqlite` or `….sqlite.enc`), or nil.
+    public static func manifestFileName(forBackupFile name: String) -> String? {
+        for suffix in [".sqlite.enc", ".sqlite"] where name.hasSuffix(suffix) {
+            return String(name.dropLast(suffix.count)) + manifestSuffix
+        }
+        return nil
+    }
+
+    nonisolated(unsafe) private static let formatter: DateFormatter = {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        formatter.dateFormat = "yyyyMMdd'T'HHmmss'Z'"
+        return formatter
+    }()
+}
+
+/// Why a backup, restore or verify failed; each with its sysexits code in the `tld` layer.
+public enum BackupFailure: Error, CustomStringConvertible, Equatable {
+    /// A file that must not exist exists, or a file cannot be created (73).
+    case cannotCreate(String)
+    /// A file to read is missing (66).
+    case noInput(String)
+    /// A backup or manifest that is damaged or not a backup (65).
+    case badBackup(String)
+    /// The database differs from the manifest: one line per difference (65).
+    case differences([String])
+    /// A passphrase is needed and none was given (64).
+    case noPassphrase(String)
+    case encryption(BackupEncryption.Failure)
+    case store(LabStoreError)
+    /// Reading or writing failed (74).
+    case io(String)
+
+    public var description: String {
+        switch self {
+        case let .cannotCreate(text), let .noInput(text), let .badBackup(text), let .noPassphrase(text), let .io(text): text
+        case let .differences(lines): "the database differs from the manifest in \(lines.count) \(lines.count == 1 ? "place" : "places")"
+        case let .encryption(failure): failure.description
+        case let .store(error): "\(error)"
+        }
+    }
+}

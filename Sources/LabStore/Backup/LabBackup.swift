@@ -1,0 +1,206 @@
+import Foundation
+
+/// Backing up a lab database into a folder, restoring a backup into a new place, verifying a database
+/// against a manifest, and pruning old backups (docs/backup.md).
+///
+/// ```swift
+/// let made = try LabBackup.backUp(database: store.database, into: "/var/backups/tld", passphrase: nil, now: Date())
+/// try LabBackup.restore(backup: made.backupPath, manifest: nil, into: "/srv/lab/tld.sqlite", passphrase: nil)
+/// ```
+/// The national-ID key never goes into a backup (it is not in the database; `tld key backup` copies it
+/// elsewhere); the manifest records only its check value.
+public enum LabBackup {
+    /// A backup just made.
+    public struct Made: Sendable {
+        public let manifest: BackupManifest
+        public let backupPath: String
+        public let manifestPath: String
+    }
+
+    /// Takes a consistent online snapshot of `database`, writes it (encrypted when `passphrase` is
+    /// given) and its manifest into `folder` (created if missing). The manifest is written last: a
+    /// backup file without its manifest is an unfinished backup.
+    public static func backUp(
+        database: LabDatabase, into folder: String, passphrase: String?, now: Date,
+        temporaryFolder: String = NSTemporaryDirectory()
+    ) throws(BackupFailure) -> Made {
+        do {
+            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        } catch {
+            throw .cannotCreate("cannot create the backup folder \(folder): \(error.localizedDescription)")
+        }
+        let name = BackupName(date: now)
+        let encrypted = passphrase != nil
+        let backupPath = (folder as NSString).appendingPathComponent(name.backupFileName(encrypted: encrypted))
+        let manifestPath = (folder as NSString).appendingPathComponent(name.manifestFileName)
+        for path in [backupPath, manifestPath] where FileManager.default.fileExists(atPath: path) {
+            throw .cannotCreate("\(path) exists already (one backup per second)")
+        }
+        // The plain snapshot: in the backup folder when it stays plain, else in a private temporary
+        // folder (mode 0700) on this machine, so that no plain copy reaches the backup medium.
+        var privateFolder: String?
+        defer { if let privateFolder { try? FileManager.default.removeItem(atPath: privateFolder) } }
+        let snapshotPath: String
+        if encrypted {
+            let template = (temporaryFolder as NSString).appendingPathComponent("tld-backup-XXXXXX")
+            var bytes = Array(template.utf8CString)
+            guard let made = mkdtemp(&bytes) else { throw .cannotCreate("cannot create a private temporary folder in \(temporaryFolder)") }
+            privateFolder = String(cString: made)
+            snapshotPath = ((privateFolder ?? temporaryFolder) as NSString).appendingPathComponent("snapshot.sqlite")
+        } else {
+            snapshotPath = backupPath + ".partial"
+            try? FileManager.default.removeItem(atPath: snapshotPath)
+        }
+        do {
+            do {
+                try database.snapshot(to: snapshotPath)
+            } catch {
+                throw BackupFailure.store(error)
+            }
+            let content: BackupContent
+            do { content = try BackupContent.read(databaseAt: snapshotPath) } catch { throw BackupFailure.store(error) }
+            let partial = backupPath + ".partial"
+            if let passphrase {
+                do { try BackupEncryption.encrypt(source: snapshotPath, destination: partial, passphrase: passphrase) } catch {
+                    throw BackupFailure.encryption(error)
+                }
+            } else {
+                try BackupFiles.sync(path: partial)
+            }
+            let digest = try BackupFiles.sha256(path: partial)
+            let bytes = (try FileManager.default.attributesOfItem(atPath: partial)[.size] as? NSNumber)?.int64Value ?? 0
+            try BackupFiles.moveNoReplace(from: partial, to: backupPath)
+            let manifest = BackupManifest(
+                format: BackupManifest.formatName, createdAt: ISO8601DateFormatter().string(from: name.date),
+                source: database.path ?? ":memory:", file: (backupPath as NSString).lastPathComponent,
+                fileSHA256: digest, fileBytes: bytes, encrypted: encrypted, content: content)
+            try BackupFiles.writeAtomically(try manifest.encoded(), to: manifestPath)
+            return Made(manifest: manifest, backupPath: backupPath, manifestPath: manifestPath)
+        } catch let failure as BackupFailure {
+            try? FileManager.default.removeItem(atPath: backupPath + ".partial")
+            throw failure
+        } catch let failure as BackupFiles.Failure {
+            try? FileManager.default.removeItem(atPath: backupPath + ".partial")
+            throw failure.exists ? .cannotCreate(failure.description) : .io(failure.description)
+        } catch {
+            try? FileManager.default.removeItem(atPath: backupPath + ".partial")
+            throw .io("backup into \(folder): \(error.localizedDescription)")
+        }
+    }
+
+    /// The manifest of a backup file: `manifest` if given, else the one beside the file.
+    public static func manifestPath(backup: String, manifest: String?) throws(BackupFailure) -> String {
+        if let manifest { return manifest }
+        let name = (backup as NSString).lastPathComponent
+        guard let manifestName = BackupName.manifestFileName(forBackupFile: name) else {
+            throw .noInput("\(backup) is not named like a tld backup (tld-backup-….sqlite[.enc]): give --manifest")
+        }
+        return ((backup as NSString).deletingLastPathComponent as NSString).appendingPathComponent(manifestName)
+    }
+
+    /// Restores `backup` into `destination`, which must not exist (nor its -wal, -shm or -journal):
+    /// the file's checksum is checked against the manifest first, the restored copy's content after
+    /// (every table, curve and dose version), and only then does it get its name, without ever
+    /// replacing a file (link(2)).
+    @discardableResult
+    public static func restore(
+        backup: String, manifest manifestPath: String?, into destination: String, passphrase: String?
+    ) throws(BackupFailure) -> BackupManifest {
+        let fm = FileManager.default
+        guard fm.fileExists(atPath: backup) else { throw .noInput("no backup file at \(backup)") }
+        let manifest = try BackupManifest.read(path: try self.manifestPath(backup: backup, manifest: manifestPath))
+        for path in [destination, destination + "-wal", destination + "-shm", destination + "-journal"] where fm.fileExists(atPath: path) {
+            throw .cannotCreate("\(path) exists: tld restore only restores into an empty location (never over a database)")
+        }
+        let digest: String
+        do { digest = try BackupFiles.sha256(path: backup) } catch { throw .io("cannot read \(backup): \(error)") }
+        guard digest == manifest.fileSHA256 else {
+            throw .badBackup("\(backup) does not match its manifest's checksum: the file is damaged or not the one the manifest describes")
+        }
+        let folder = (destination as NSString).deletingLastPathComponent
+        if !folder.isEmpty, !fm.fileExists(atPath: folder) {
+            do { try fm.createDirectory(atPath: folder, withIntermediateDirectories: true) } catch {
+                throw .cannotCreate("cannot create \(folder): \(error.localizedDescription)")
+            }
+        }
+        let temporary = destination + ".restoring"
+        try? fm.removeItem(atPath: temporary)
+        do {
+            if manifest.encrypted || BackupEncryption.isEncrypted(path: backup) {
+                guard let passphrase else { throw BackupFailure.noPassphrase("\(backup) is encrypted: give --passphrase-file or set TLD_BACKUP_PASSPHRASE") }
+                do { try BackupEncryption.decrypt(source: backup, destination: temporary, passphrase: passphrase) } catch {
+                    throw BackupFailure.encryption(error)
+                }
+            } else {
+                try copy(from: backup, to: temporary)
+            }
+            let restored: BackupContent
+            do { restored = try BackupContent.read(databaseAt: temporary) } catch { throw BackupFailure.store(error) }
+            let differences = manifest.content.differences(from: restored)
+            guard differences.isEmpty else { throw BackupFailure.differences(differences) }
+            try BackupFiles.moveNoReplace(from: temporary, to: destination)
+            return manifest
+        } catch let failure as BackupFailure {
+            try? fm.removeItem(atPath: temporary)
+            throw failure
+        } catch let failure as BackupFiles.Failure {
+            try? fm.removeItem(atPath: temporary)
+            throw failure.exists ? .cannotCreate(failure.description) : .io(failure.description)
+        } catch {
+            try? fm.removeItem(atPath: temporary)
+            throw .io("restore into \(destination): \(error.localizedDescription)")
+        }
+    }
+
+    /// How the database at `database` differs from the manifest (empty: identical).
+    public static func verify(database: String, manifest: BackupManifest) throws(BackupFailure) -> [String] {
+        guard FileManager.default.fileExists(atPath: database) else { throw .noInput("no database at \(database)") }
+        do {
+            return manifest.content.differences(from: try BackupContent.read(databaseAt: database))
+        } catch {
+            throw .store(error)
+        }
+    }
+
+    /// Removes the backups in `folder` that `retention` does not keep: only backups this tool made
+    /// (a manifest named `tld-backup-<stamp>.manifest.json` of format ``BackupManifest/formatName``,
+    /// and the backup file it names, which must carry the same stamp). Returns the removed files.
+    public static func prune(folder: String, retention: BackupRetention) throws(BackupFailure) -> [String] {
+        guard retention.prunes else { return [] }
+        let names: [String]
+        do { names = try FileManager.default.contentsOfDirectory(atPath: folder) } catch {
+            throw .noInput("cannot list \(folder): \(error.localizedDescription)")
+        }
+        var backups: [Date: (manifest: String, file: String)] = [:]
+        for name in names {
+            guard let backupName = BackupName(manifestFileName: name) else { continue }
+            let path = (folder as NSString).appendingPathComponent(name)
+            guard let manifest = try? BackupManifest.read(path: path),
+                  [backupName.backupFileName(encrypted: false), backupName.backupFileName(encrypted: true)].contains(manifest.file)
+            else { continue }
+            backups[backupName.date] = (path, (folder as NSString).appendingPathComponent(manifest.file))
+        }
+        let keep = retention.kept(Array(backups.keys))
+        var removed: [String] = []
+        for (date, files) in backups.sorted(by: { $0.key < $1.key }) where !keep.contains(date) {
+            // The backup file first: a manifest without its file is never mistaken for a backup.
+            for path in [files.file, files.manifest] where FileManager.default.fileExists(atPath: path) {
+                do { try FileManager.default.removeItem(atPath: path) } catch {
+                    throw .io("cannot remove \(path): \(error.localizedDescription)")
+                }
+                removed.append(path)
+            }
+        }
+        BackupFiles.syncFolder(of: (folder as NSString).appendingPathComponent("x"))
+        return removed
+    }
+
+    private static func copy(from source: String, to destination: String) throws {
+        guard let input = FileHandle(forReadingAtPath: source) else { throw BackupFailure.noInput("cannot read \(source)") }
+        defer { try? input.close() }
+        let output = try BackupFiles.createExclusive(path: destination)
+        defer { try? output.close() }
+        while let chunk = try input.read(upToCount: 1 << 20), !chunk.isEmpty { try output.write(contentsOf: chunk) }
+        try output.synchronize()
+    }
+}
