@@ -50,7 +50,7 @@ struct RestoreDrillTests {
 
         // The nightly backup after the readout, and the key copied apart.
         try await Task.sleep(for: .milliseconds(1_100))  // backup names carry the second: a new one
-        let after = try await tld.run(["backup", "--out", "backups", "--keep-daily", "7", "--database", "lab.sqlite"], in: dir.url)
+        let after = try await tld.run(["backup", "--out", "backups", "--database", "lab.sqlite"], in: dir.url)
         try #require(after.status == 0, "backup: \(after.stderr)")
         let key = try await tld.run(["key", "backup", "--out", "key-copy", "--database", "lab.sqlite"], in: dir.url)
         try #require(key.status == 0, "key backup: \(key.stderr)")
@@ -103,5 +103,14 @@ struct RestoreDrillTests {
         #expect(dispatch.status == 0, "dispatch: \(dispatch.stderr)")
         let documents = (try? FileManager.default.subpathsOfDirectory(atPath: dir.path("next"))) ?? []
         #expect(documents.contains { $0.contains("packing-slip") && $0.hasSuffix(".pdf") }, "\(documents) \(dispatch.stdout)")
+
+        // The restored lab's own nightly backup with retention: the older backups of the day go, with
+        // their manifests; the key copy and other files stay.
+        try await Task.sleep(for: .milliseconds(1_100))
+        let nightly = try await tld.run(["backup", "--out", "backups", "--keep-daily", "1", "--database", "restored/lab.sqlite"], in: dir.url)
+        #expect(nightly.status == 0, "\(nightly.stderr)")
+        #expect(nightly.stdout.components(separatedBy: "Removed backups/").count - 1 == 4, "\(nightly.stdout)")
+        let kept = try FileManager.default.contentsOfDirectory(atPath: dir.path("backups"))
+        #expect(kept.count == 2 && !kept.contains(plain) && !kept.contains(encrypted), "\(kept)")
     }
 }

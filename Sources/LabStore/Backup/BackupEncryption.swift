@@ -71,13 +71,15 @@ public enum BackupEncryption {
     }
 
     /// Encrypts the file at `source` into a new file at `destination` (created, mode 0600).
-    public static func encrypt(source: String, destination: String, passphrase: String) throws(Failure) {
+    /// - Parameter scryptN: scrypt's cost N (tests of the file format pass a smaller one; a file
+    ///   records its N, and decryption accepts 2^10…2^20).
+    public static func encrypt(source: String, destination: String, passphrase: String, scryptN: Int = 1 << 17) throws(Failure) {
         var created = false
         do {
             var salt = Data(count: 16)
             var generator = SystemRandomNumberGenerator()
             for i in salt.indices { salt[i] = UInt8.random(in: 0...255, using: &generator) }
-            let header = Header(salt: salt, chunkSize: chunkSize)
+            let header = Header(n: scryptN, salt: salt, chunkSize: chunkSize)
             let headerBytes = try JSONEncoder().encode(header)
             let digest = Data(SHA256.hash(data: headerBytes))
             let key = try key(passphrase: passphrase, header: header)
@@ -118,7 +120,7 @@ public enum BackupEncryption {
             guard let headerBytes = try input.read(upToCount: headerLength), headerBytes.count == headerLength,
                   let header = try? JSONDecoder().decode(Header.self, from: headerBytes),
                   header.cipher == "AES-256-GCM", header.kdf == "scrypt",
-                  header.n > 1, header.n <= 1 << 20, header.r >= 1, header.r <= 32, header.p >= 1, header.p <= 16
+                  header.n >= 1 << 10, header.n <= 1 << 20, header.n & (header.n - 1) == 0, header.r >= 1, header.r <= 32, header.p >= 1, header.p <= 16
             else { throw Failure.badFile(path: source, reason: "its header is damaged or of an unknown kind") }
             let digest = Data(SHA256.hash(data: headerBytes))
             let key = try key(passphrase: passphrase, header: header)
