@@ -2,7 +2,7 @@
 #   make run   — reads the built-in simulated shipment (SQLite file ./tld.sqlite, simulated reader)
 #   make test  — runs every test
 # Both install the Debian packages they need first (scripts/install-deps.sh).
-.PHONY: run test deps build bench
+.PHONY: run test deps build bench deb
 SWIFT ?= swift
 
 deps:
@@ -23,3 +23,8 @@ build: deps
 
 bench: deps
 	cd Benchmarks && $(SWIFT) package benchmark
+
+# The Debian package dist/tld_VERSION_ARCH.deb: release build with the Swift runtime linked statically,
+# udev rules, systemd units, system user, completions, manual pages (docs/packaging.md).
+deb: deps
+	./scripts/build-deb.sh
