@@ -36,10 +36,10 @@ final class BenchInputs: Sendable {
 
     /// Starts reading the selected scanners into the stream; nil when none are selected or the
     /// machine's devices cannot be listed (then typed lines only, with a warning).
-    func startScanners(_ selection: ScannerSelection, logger: Logger) async -> ScannerHub? {
+    func startScanners(_ selection: ScannerSelection, keyboardLayout: KeyboardLayout, logger: Logger) async -> ScannerHub? {
         guard !selection.isNone else { return nil }
         do {
-            let hub = try await ScannerHub.start(selection: selection, logger: logger)
+            let hub = try await ScannerHub.start(selection: selection, keyboardLayout: keyboardLayout, logger: logger)
             let continuation = continuation
             Task { for await event in hub.events { continuation.yield(.scanner(event)) } }
             return hub

@@ -10,8 +10,10 @@ struct Intake: AsyncParsableCommand {
         abstract: "Take in a customer's returned cards at the bench: scan each card, see at once whether it belongs.",
         discussion: """
             Reads card numbers from every attached barcode scanner at once and from the lines typed on \
-            standard input, as one stream: scanners in USB serial (CDC) and HID POS mode that `tld devices` \
-            lists are used without configuration, and a scanner plugged in during the return starts working \
+            standard input, as one stream: scanners in USB serial (CDC), HID POS and keyboard mode that \
+            `tld devices` lists are used without configuration (a keyboard-mode scanner is taken for this \
+            program alone, so its scans never type into the terminal or another window; give its layout \
+            with --keyboard-layout), and a scanner plugged in during the return starts working \
             at once; one pulled out is reported (a scan it had half sent is dropped: scan that card again). \
             Answers to a scanner's scans name the scanner. Use --scanner to choose or exclude scanners. Each scan is checked (check digit first, then known card, \
             issued to this customer, not scanned already, period ended) and answered with a message and a \
@@ -53,6 +55,9 @@ struct Intake: AsyncParsableCommand {
         valueName: "scanner"))
     var scanners: [ScannerChoice] = []
 
+    @Option(help: ArgumentHelp("The keyboard layout keyboard-mode scanners are set to: us (their factory setting) or dk.", valueName: "layout"))
+    var keyboardLayout: KeyboardLayout = .us
+
     @OptionGroup var store: StoreOptions
     @OptionGroup var key: NationalIDKeyOptions
     @OptionGroup var logging: LoggingOptions
@@ -76,7 +81,7 @@ struct Intake: AsyncParsableCommand {
         let bench = BenchOutput(interactive: input == nil && isatty(STDIN_FILENO) == 1 && isatty(STDOUT_FILENO) == 1)
         bench.say("Return #\(station.customerReturn.id?.rawValue ?? 0) of \(bench.echo(c.id)) \(bench.echo(c.name)), arrived \(station.customerReturn.arrivedOn). Scan cards; 'help' for commands.")
         let inputs = BenchInputs(lines: fileLines)
-        let hub = await inputs.startScanners(ScannerChoice.selection(scanners), logger: logger)
+        let hub = await inputs.startScanners(ScannerChoice.selection(scanners), keyboardLayout: keyboardLayout, logger: logger)
         var refused = 0
         func finish(_ headline: String) async throws {
             await hub?.stop()
@@ -91,6 +96,10 @@ struct Intake: AsyncParsableCommand {
             switch next {
             case .endOfTyping:
                 break input
+            case let .scanner(.typed(text, _)):
+                // Typed at a person's speed on a keyboard-mode device: a line like any typed one.
+                bench.interrupt()
+                line = text
             case let .scanner(event):
                 bench.interrupt()
                 switch event {
@@ -116,6 +125,8 @@ struct Intake: AsyncParsableCommand {
                     bench.show(.warning, "\(source) \(reason): a scan it had half sent is dropped — scan that card again")
                 case let .unusable(source, reason):
                     bench.show(.warning, "\(source) cannot be read: \(reason)")
+                case .typed:
+                    break
                 }
                 bench.prompt()
                 continue
@@ -242,3 +253,5 @@ enum ScannerChoice: ExpressibleByArgument, Hashable {
         return ScannerSelection(all: only.isEmpty || choices.contains(.all), only: only, excluded: excluded)
     }
 }
+
+extension KeyboardLayout: ExpressibleByArgument {}

@@ -52,6 +52,8 @@ public final class ScannerHub: Sendable {
         case disconnected(Source, reason: String)
         /// A scanner is attached but cannot be read (busy, no permission); tried again later.
         case unusable(Source, reason: String)
+        /// A line typed at a person's speed on a keyboard-mode device (not a scan), ended by Enter.
+        case typed(String, from: Source)
 
         public var description: String {
             switch self {
@@ -59,6 +61,7 @@ public final class ScannerHub: Sendable {
             case let .connected(source): "connected \(source)"
             case let .disconnected(source, reason): "disconnected \(source): \(reason)"
             case let .unusable(source, reason): "cannot read \(source): \(reason)"
+            case let .typed(text, source): "\(source): typed \"\(text)\""
             }
         }
     }
@@ -87,7 +90,7 @@ public final class ScannerHub: Sendable {
     /// - Throws: `DiscoveryError` if libudev cannot list devices.
     public static func start(
         selection: ScannerSelection = .every, configuration: ScannerConfiguration = ScannerConfiguration(),
-        catalogue: DeviceCatalogue = .lab, rescanInterval: Duration = .seconds(2), logger: Logger
+        keyboardLayout: KeyboardLayout = .us, catalogue: DeviceCatalogue = .lab, rescanInterval: Duration = .seconds(2), logger: Logger
     ) async throws(DiscoveryError) -> ScannerHub {
         let (events, continuation) = AsyncStream.makeStream(of: Event.self)
         // Without a netlink monitor (a container) the periodic rescan still finds plugged scanners.
@@ -110,14 +113,24 @@ public final class ScannerHub: Sendable {
                         }
                         return
                     }
-                    switch await open(device, configuration: configuration, logger: logger) {
+                    switch await open(device, configuration: configuration, layout: keyboardLayout, logger: logger) {
                     case .failure(let message):
                         if readers.unusable.withLock({ $0.insert(key).inserted }) { continuation.yield(.unusable(source, reason: message)) }
-                    case .success(let (scans, close)):
+                    case .success(let (outputs, close)):
                         _ = readers.unusable.withLock { $0.remove(key) }
                         continuation.yield(.connected(source))
                         await withTaskCancellationHandler {
-                            for await scan in scans { continuation.yield(.scan(scan, from: source)) }
+                            switch outputs {
+                            case .scans(let scans):
+                                for await scan in scans { continuation.yield(.scan(scan, from: source)) }
+                            case .keys(let keys):
+                                for await output in keys {
+                                    switch output {
+                                    case .scan(let scan): continuation.yield(.scan(scan, from: source))
+                                    case .typed(let text): continuation.yield(.typed(text, from: source))
+                                    }
+                                }
+                            }
                         } onCancel: {
                             Task { await close() }
                         }
@@ -166,8 +179,31 @@ public final class ScannerHub: Sendable {
         continuation.finish()
     }
 
-    static func open(_ device: AttachedDevice, configuration: ScannerConfiguration, logger: Logger) async -> ScannerConnection.Opened {
-        await ScannerConnection.open(device, configuration: configuration, logger: logger)
+    enum Outputs: Sendable {
+        case scans(AsyncStream<ScanEvent>)
+        case keys(AsyncStream<KeyboardWedgeScanner.Output>)
+    }
+
+    enum Opened {
+        case success((Outputs, @Sendable () async -> Void))
+        case failure(String)
+    }
+
+    /// Opens `device` with the driver its mode needs.
+    static func open(_ device: AttachedDevice, configuration: ScannerConfiguration, layout: KeyboardLayout, logger: Logger) async -> Opened {
+        if device.role == .scannerKeyboard {
+            guard let path = device.inputDevnodes.first else { return .failure("no evdev node (/dev/input/event…)") }
+            do {
+                let scanner = try await KeyboardWedgeScanner.open(path: path, layout: layout, configuration: configuration, logger: logger)
+                return .success((.keys(scanner.outputs), { await scanner.close() }))
+            } catch {
+                return .failure(error.description)
+            }
+        }
+        switch await ScannerConnection.open(device, configuration: configuration, logger: logger) {
+        case .success(let (scans, close)): return .success((.scans(scans), close))
+        case .failure(let message): return .failure(message)
+        }
     }
 }
 
