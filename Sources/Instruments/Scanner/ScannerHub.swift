@@ -108,6 +108,8 @@ public final class ScannerHub: Sendable {
                     let source = Source(device)
                     defer { _ = readers.running.withLock { $0.removeValue(forKey: key) } }
                     guard device.state == .ready else {
+                        // Just plugged in, its interface node not there yet: the next look finds it.
+                        if case .noNode = device.state { return }
                         if readers.unusable.withLock({ $0.insert(key).inserted }) {
                             continuation.yield(.unusable(source, reason: "\(device.state)"))
                         }
