@@ -111,7 +111,9 @@ struct Intake: AsyncParsableCommand {
                     // A number that fails its check digit is judged by the station (misread); other
                     // rejections (product codes, web addresses, noise) are bad reads of this scanner.
                     if case .notACardID = reason {
-                        let outcome = try station.scan(raw)
+                        // The raw code is shown with its AIM identifier (`]C0…`), if the scanner sent one.
+                        let code = raw.hasPrefix("]") && raw.count > 3 ? String(raw.dropFirst(3)) : raw
+                        let outcome = try station.scan(code)
                         bench.show(outcome.cue, outcome.message, from: source)
                         if outcome.cue == .error { refused += 1 }
                     } else {
