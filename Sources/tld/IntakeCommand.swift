@@ -15,7 +15,9 @@ struct Intake: AsyncParsableCommand {
             program alone, so its scans never type into the terminal or another window; give its layout \
             with --keyboard-layout), and a scanner plugged in during the return starts working \
             at once; one pulled out is reported (a scan it had half sent is dropped: scan that card again). \
-            Answers to a scanner's scans name the scanner. Use --scanner to choose or exclude scanners. Each scan is checked (check digit first, then known card, \
+            Answers to a scanner's scans name the scanner. Use --scanner to choose or exclude scanners.
+
+            Each scan is checked (check digit first, then known card, \
             issued to this customer, not scanned already, period ended) and answered with a message and a \
             colour: green taken in, yellow look (returned early, scanned twice), red and a beep: a misread \
             ("misread: scan again" — the number fails its check digit or has a digit too few or too many; \

@@ -100,6 +100,17 @@ struct IntakeCheckDigitTests {
                 && summary.contains("card 10000024: not a card of this lab"), "\(summary)")
     }
 
+    @Test("a scan the scanner's driver refused (a product bar code) is logged as unreadable and counted with the misreads")
+    func refusedByDriver() throws {
+        let f = try WorkflowFixture()
+        var station = try IntakeStation.open(store: f.store, customerID: "K-1001", arrivedOn: day("2026-10-20"), logger: WorkflowFixture.logger)
+        let outcome = try station.refuse(code: "]E04006381333931", message: "this is a product bar code (EAN/UPC), not a dosimeter card")
+        #expect(outcome == .unreadable(code: "]E04006381333931") && !outcome.putsAside)
+        let log = try f.store.scans(returnID: try #require(station.customerReturn.id))
+        #expect(log.map(\.outcome) == ["unreadable"] && log.first?.message.contains("product bar code") == true)
+        #expect(station.tally.misreads == ["]E04006381333931"] && station.tally.takenIn.isEmpty)
+    }
+
     @Test("the missing list names the wearer, the enrolment and the period")
     func missingWithNames() throws {
         let f = try WorkflowFixture()
