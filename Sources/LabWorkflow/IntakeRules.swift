@@ -1,4 +1,5 @@
 import Foundation
+import Instruments
 import LabStore
 
 /// How the bench should signal a scan's outcome: a colour and, for errors, a sound.
@@ -21,6 +22,10 @@ public enum ScanOutcome: Sendable, Hashable {
     case alreadyScanned(cardID: String)
     /// Not a card number at all (empty, spaces, control characters).
     case unreadable(code: String)
+    /// Only digits, but not a card number: the check digit fails or a digit is missing or extra.
+    /// A misread (or mistyped) number of a card that may well be this customer's: scan it again,
+    /// do not put it aside.
+    case misread(code: String, problem: CardIDProblem)
     /// No card with this number in the lab's records.
     case unknownCard(cardID: String)
     /// A card of the lab, but not out with anyone (in stock, being processed, retired).
@@ -32,7 +37,16 @@ public enum ScanOutcome: Sendable, Hashable {
         switch self {
         case .accepted: .success
         case .acceptedBeforePeriodEnd, .alreadyScanned: .warning
-        case .unreadable, .unknownCard, .notIssued, .otherCustomer: .error
+        case .unreadable, .misread, .unknownCard, .notIssued, .otherCustomer: .error
+        }
+    }
+
+    /// Whether the card must be put aside (it is not this customer's, or not out with anyone);
+    /// a misread or unreadable scan is scanned again instead.
+    public var putsAside: Bool {
+        switch self {
+        case .unknownCard, .notIssued, .otherCustomer: true
+        default: false
         }
     }
 
@@ -51,6 +65,7 @@ public enum ScanOutcome: Sendable, Hashable {
         case .acceptedBeforePeriodEnd: "acceptedEarly"
         case .alreadyScanned: "alreadyScanned"
         case .unreadable: "unreadable"
+        case .misread: "misread"
         case .unknownCard: "unknownCard"
         case .notIssued: "notIssued"
         case .otherCustomer: "otherCustomer"
@@ -68,6 +83,7 @@ public enum ScanOutcome: Sendable, Hashable {
         // What was scanned is shown with its control characters escaped: an ESC or BEL from a scanner
         // must not drive the bench's terminal.
         case let .unreadable(code): "\"\(ControlCharacters.escaped(code))\" is not a card number: scan again or type it"
+        case let .misread(code, problem): "misread: \(ControlCharacters.escaped(code)) is not a card number (\(problem)): scan again"
         case let .unknownCard(card): "card \(card) is not a card of this lab: put it aside"
         case let .notIssued(card, state): "card \(card) was not issued to anyone (it is \(state.rawValue)): put it aside"
         case let .otherCustomer(card, customer): "card \(card) belongs to customer \(customer), not this one: put it aside"
@@ -75,8 +91,9 @@ public enum ScanOutcome: Sendable, Hashable {
     }
 }
 
-/// The checks of one scan, as a pure function of what the lab knows of the card: known card, issued,
-/// issued to this customer, not scanned already, period ended.
+/// The checks of one scan, as a pure function of what the lab knows of the card: the check digit
+/// first (a number of digits that fails it is a misread, never "not a card of this lab"), then known
+/// card, issued, issued to this customer, not scanned already, period ended.
 public enum IntakeRules {
     public static func classify(
         code raw: String, card: Card?, currentIssue: CardIssue?, customerID: String, returnID: CustomerReturn.ID,
@@ -86,6 +103,11 @@ public enum IntakeRules {
         guard !code.isEmpty, code.count <= 64,
               !code.unicodeScalars.contains(where: { $0.properties.generalCategory == .control || $0 == " " }) else {
             return .unreadable(code: raw)
+        }
+        // Check digit first: card numbers are 8 digits with a Luhn check digit (CardID, ISO/IEC
+        // 7812-1 Annex B), which catches every single-digit misread and most swaps of neighbours.
+        if code.utf8.allSatisfy({ (0x30...0x39).contains($0) }), let problem = CardID.validate(code) {
+            return .misread(code: code, problem: problem)
         }
         guard let card else { return .unknownCard(cardID: code) }
         if scannedInThisReturn { return .alreadyScanned(cardID: code) }

@@ -21,6 +21,8 @@ public struct IntakeStation: Sendable {
     var pendingHandovers: [String: Handover] = [:]
     /// Cards accepted in this return.
     public private(set) var accepted: Set<String>
+    /// What this session did (the end summary).
+    public private(set) var tally = IntakeTally()
 
     public static func open(
         store: any LabRecordStore, customerID: String, arrivedOn: CalendarDay, logger: Logger
@@ -28,7 +30,7 @@ public struct IntakeStation: Sendable {
         let ret = try store.openReturn(customerID: customerID, arrivedOn: arrivedOn)
         guard let id = ret.id else { throw LabStoreError.returnNotOpen(0) }
         let accepted = Set(try store.scans(returnID: id).filter { $0.outcome.hasPrefix("accepted") }.map(\.scannedCode))
-        return IntakeStation(store: store, logger: logger, customerReturn: ret, accepted: accepted)
+        return IntakeStation(store: store, logger: logger, customerReturn: ret, accepted: accepted, tally: IntakeTally())
     }
 
     /// A card the customer reports as worn by another person (DOMAIN.md §2).
@@ -68,7 +70,7 @@ public struct IntakeStation: Sendable {
     public mutating func scan(_ code: String) throws -> ScanOutcome {
         guard let returnID = customerReturn.id else { throw LabStoreError.returnNotOpen(0) }
         let trimmed = code.trimmingCharacters(in: .whitespaces)
-        let card = trimmed.isEmpty ? nil : try store.card(id: trimmed)
+        let card = trimmed.isEmpty || trimmed.count > 64 ? nil : try store.card(id: trimmed)
         let issue = card == nil ? nil : try store.currentIssue(cardID: trimmed)
         let outcome = IntakeRules.classify(
             code: code, card: card, currentIssue: issue, customerID: customerID, returnID: returnID,
@@ -99,6 +101,7 @@ public struct IntakeStation: Sendable {
                 message: outcome.message, scannedAt: Date()))
             logger.info("intake scan refused", metadata: ["outcome": "\(outcome.code)", "customer": "\(customerID)"])
         }
+        tally.count(outcome, arrivedOn: customerReturn.arrivedOn)
         return outcome
     }
 
@@ -108,6 +111,28 @@ public struct IntakeStation: Sendable {
         try store.outstandingIssues(customerID: customerID)
             .filter { $0.periodEnd < customerReturn.arrivedOn }
             .sorted { ($0.periodEnd, $0.cardID) < ($1.periodEnd, $1.cardID) }
+    }
+
+    /// Records a scan a scanner's driver already refused as not a card (a product bar code, a web
+    /// address, noise): logged as unreadable with the driver's reason and counted with the misreads.
+    public mutating func refuse(code: String, message: String) throws -> ScanOutcome {
+        guard let returnID = customerReturn.id else { throw LabStoreError.returnNotOpen(0) }
+        let outcome = ScanOutcome.unreadable(code: code)
+        _ = try store.logScan(ReturnScan(
+            returnID: returnID, scannedCode: String(code.prefix(64)), outcome: outcome.code,
+            message: String(message.prefix(500)), scannedAt: Date()))
+        tally.count(outcome, arrivedOn: customerReturn.arrivedOn)
+        return outcome
+    }
+
+    /// The missing cards with whose they are: wearer, enrolment, dosimeter type and period.
+    public func missingList() throws -> [IntakeMissingCard] {
+        var lookup = EnrolmentLookup(store: store)
+        return try missingCards().map { issue in
+            let (enrolment, wearer) = try lookup.enrolment(issue.enrolmentID)
+            return IntakeMissingCard(cardID: issue.cardID, wearerName: wearer.name, enrolmentNumber: enrolment.number,
+                                     dosimeterType: enrolment.dosimeterType, periodStart: issue.periodStart, periodEnd: issue.periodEnd)
+        }
     }
 
     /// Closes the return: later scans for this customer open a new one.

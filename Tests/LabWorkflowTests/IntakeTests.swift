@@ -20,7 +20,7 @@ struct IntakeTests {
         #expect(early.isAccepted && early.cue == .warning)
         #expect(try station.scan(f.wholeBodyCards[0]) == .alreadyScanned(cardID: f.wholeBodyCards[0]))
         #expect(try station.scan(f.foreignCard) == .otherCustomer(cardID: f.foreignCard, customerID: "K-2002"))
-        #expect(try station.scan("99999999") == .unknownCard(cardID: "99999999"))
+        #expect(try station.scan("99999997") == .unknownCard(cardID: "99999997"))
         #expect(try station.scan("W120") == .notIssued(cardID: "W120", state: .available))
         #expect(try station.scan("W1\u{07}2").cue == .error)
         #expect(try station.scan("") == .unreadable(code: ""))
@@ -32,6 +32,10 @@ struct IntakeTests {
         let log = try f.store.scans(returnID: try #require(station.customerReturn.id))
         #expect(log.map(\.outcome) == ["accepted", "accepted", "acceptedEarly", "alreadyScanned", "otherCustomer",
                                        "unknownCard", "notIssued", "unreadable", "unreadable"])
+        #expect(station.tally.takenIn == [f.wholeBodyCards[0], f.wholeBodyCards[1], f.fingerCards[0]])
+        #expect(station.tally.early == [f.fingerCards[0]])
+        #expect(station.tally.putAside.map(\.cardID) == [f.foreignCard, "99999997", "W120"])
+        #expect(station.tally.putAside.first?.ownerCustomerID == "K-2002")
 
         // Reopening (after a crash) continues the same return and knows what is in.
         var again = try IntakeStation.open(store: f.store, customerID: "K-1001", arrivedOn: day("2026-10-21"), logger: WorkflowFixture.logger)
@@ -57,6 +61,66 @@ struct IntakeTests {
                                            arrivedOn: day("2026-10-15"))
         #expect(outcome.code == expected)
         #expect(!outcome.message.isEmpty)
+    }
+}
+
+@Suite("Intake: check digit first, missing list with names, summary")
+struct IntakeCheckDigitTests {
+    @Test("a number failing its check digit is a misread (scan again), a valid unknown number is a foreign card (put aside)")
+    func misreadIsNotForeign() throws {
+        let f = try WorkflowFixture()
+        // A lab card with a real card number, issued to this customer.
+        try f.store.addCards([Card(id: "10000016", dosimeterType: .wholeBody, stateChangedAt: Date())])
+        let wearer = try f.store.addWearer(customerID: "K-1001", name: "Dahl, Dorte", nationalID: try f.protector.protect("030382-1004"))
+        let enrolment = try f.store.enrol(Enrolment(wearerID: wearer.id!, customerID: "K-1001", dosimeterType: .wholeBody,
+                                                    periodLength: .oneMonth, startDate: day("2026-06-01"), orderedOn: day("2026-05-20")))
+        _ = try f.store.issueCards([IssueRequest(cardID: "10000016", enrolmentID: enrolment.id!, periodStart: day("2026-06-01"),
+                                                 periodEnd: day("2026-06-30"))], customerID: "K-1001", dispatchedOn: day("2026-05-25"))
+        var station = try IntakeStation.open(store: f.store, customerID: "K-1001", arrivedOn: day("2026-10-20"), logger: WorkflowFixture.logger)
+        // One digit misread (6 → 3): the Luhn check digit catches it.
+        let misread = try station.scan("10000013")
+        guard case let .misread(code, problem) = misread else { Issue.record("not a misread: \(misread)"); return }
+        #expect(code == "10000013" && problem == .checkDigitMismatch(expected: 6, found: 3))
+        #expect(misread.message.hasPrefix("misread: ") && misread.message.hasSuffix("scan again"))
+        #expect(!misread.putsAside && !misread.message.contains("aside"))
+        // A digit dropped: misread too, never "not a card of this lab".
+        #expect(try station.scan("1000001").code == "misread")
+        // Two digits swapped is caught as well (Luhn catches adjacent transpositions but 09↔90).
+        #expect(try station.scan("01000016").code == "misread")
+        // A valid number the lab has no card for: a card of another lab, put aside.
+        let foreign = try station.scan("10000024")
+        #expect(foreign == .unknownCard(cardID: "10000024") && foreign.putsAside && foreign.message.contains("not a card of this lab"))
+        // The good read is taken in; a late one (after the reminder date) is counted as late.
+        #expect(try station.scan("10000016").isAccepted)
+        #expect(station.tally.takenIn == ["10000016"] && station.tally.late == ["10000016"])
+        #expect(station.tally.misreads == ["10000013", "1000001", "01000016"])
+        #expect(station.tally.putAside == [IntakeTally.PutAside(cardID: "10000024", ownerCustomerID: nil, reason: "not a card of this lab")])
+        let summary = station.tally.lines.joined(separator: "\n")
+        #expect(summary.contains("Taken in: 1, 1 late") && summary.contains("Misreads (scanned again?): 3")
+                && summary.contains("card 10000024: not a card of this lab"), "\(summary)")
+    }
+
+    @Test("a scan the scanner's driver refused (a product bar code) is logged as unreadable and counted with the misreads")
+    func refusedByDriver() throws {
+        let f = try WorkflowFixture()
+        var station = try IntakeStation.open(store: f.store, customerID: "K-1001", arrivedOn: day("2026-10-20"), logger: WorkflowFixture.logger)
+        let outcome = try station.refuse(code: "]E04006381333931", message: "this is a product bar code (EAN/UPC), not a dosimeter card")
+        #expect(outcome == .unreadable(code: "]E04006381333931") && !outcome.putsAside)
+        let log = try f.store.scans(returnID: try #require(station.customerReturn.id))
+        #expect(log.map(\.outcome) == ["unreadable"] && log.first?.message.contains("product bar code") == true)
+        #expect(station.tally.misreads == ["]E04006381333931"] && station.tally.takenIn.isEmpty)
+    }
+
+    @Test("the missing list names the wearer, the enrolment and the period")
+    func missingWithNames() throws {
+        let f = try WorkflowFixture()
+        var station = try IntakeStation.open(store: f.store, customerID: "K-1001", arrivedOn: day("2026-10-20"), logger: WorkflowFixture.logger)
+        #expect(try station.scan(f.wholeBodyCards[0]).isAccepted)
+        let missing = try station.missingList()
+        #expect(missing.map(\.cardID) == [f.wholeBodyCards[1], f.wholeBodyCards[2]])
+        #expect(missing.map(\.wearerName) == ["Andersen, Anna", "Berg, Bo"])
+        #expect(missing.allSatisfy { $0.periodStart == day("2026-07-15") && $0.periodEnd == day("2026-10-14") && $0.dosimeterType == .wholeBody })
+        #expect(missing[0].line.contains("Andersen, Anna") && missing[0].line.contains("2026-07-15–2026-10-14"))
     }
 }
 

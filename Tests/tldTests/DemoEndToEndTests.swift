@@ -43,9 +43,12 @@ struct DemoEndToEndTests {
         // The import file it starts from is the repository's example, byte for byte.
         #expect(try Self.read(dir, "lab-import.csv") == RepoPaths.text(RepoPaths.root.appendingPathComponent("examples/lab-import.csv")))
 
-        // Intake: another customer's card and a misread put aside, a second scan noticed, one card missing.
+        // Intake: another customer's card put aside, a misread to scan again, a second scan noticed, one
+        // card missing (with its wearer), the summary, and exit 65 for the refused lines.
         #expect(r.stdout.contains("ERROR card 10000057 belongs to customer K-1002"))
-        #expect(r.stdout.contains("ERROR card 10000033"))
+        #expect(r.stdout.contains("ERROR misread: 10000033 is not a card number"))
+        #expect(r.stdout.contains("Gram, Gustav") && r.stdout.contains("Put aside: 1") && r.stdout.contains("Misreads (scanned again?): 1"))
+        #expect(r.stdout.contains("(exit 65: 2 lines were refused"))
         #expect(r.stdout.contains("WARN  card 10000016 is already scanned"))
         #expect(r.stdout.contains("Missing (1):") && r.stdout.contains("card 40000010"))
 
@@ -118,7 +121,9 @@ struct DemoEndToEndTests {
         let input = dir.path("scans.txt")
         try Data("\(own)\n\(foreign)\n\nmissing\ndone\n".utf8).write(to: URL(fileURLWithPath: input))
         let r = try await ShellRunner.run("\(tld.executable.path) intake --customer K-1002 --arrived 2027-02-04 --database lab.sqlite < scans.txt", in: dir.url)
-        #expect(r.status == 0, "stderr: \(r.stderr)")
+        #expect(r.status == 65, "a foreign card in the envelope: stderr: \(r.stderr)")
+        #expect(r.stderr.contains("1 line was refused"))
+        #expect(r.stdout.contains("Summary of this session:") && r.stdout.contains("card \(foreign): belongs to K-1001"))
         #expect(r.stdout.contains("OK    card \(own) taken in"))
         #expect(r.stdout.contains("ERROR card \(foreign) belongs to customer K-1001"))
         #expect(r.stdout.contains("Return closed: 1 cards taken in."))

@@ -55,6 +55,7 @@ public struct DeviceCatalogue: Sendable, Hashable {
                     name: "Newland scanner, HID POS"),
     ])
 
-    static let keyboardAdvice = "Keyboard mode types scans into the focused window and depends on the keyboard layout: "
-        + "switch the scanner to USB serial (CDC) or HID POS with its programming bar codes."
+    static let keyboardAdvice = "Keyboard mode: tld intake reads it for itself alone (EVIOCGRAB), so scans do not type into "
+        + "other windows; give its keyboard layout with --keyboard-layout (us or dk). USB serial (CDC) or HID POS mode, "
+        + "set with the scanner's programming bar codes, needs no layout."
 }

@@ -14,7 +14,8 @@ public struct HotplugEvent: Sendable, Hashable, CustomStringConvertible {
     /// so this is the same unit coming back (re-plugged, or re-enumerated after a reset), perhaps
     /// under another node name. Drivers re-open it by serial, not by the old path.
     public var isReturn: Bool
-    /// The udev subsystem the event was about: "tty" for serial roles, "usb" otherwise.
+    /// The udev subsystem the event was about: "tty" for serial roles, "input" for keyboard-mode
+    /// scanners, "usb" otherwise.
     public var subsystem: String
 
     public init(action: Action, device: AttachedDevice, isReturn: Bool = false, subsystem: String) {

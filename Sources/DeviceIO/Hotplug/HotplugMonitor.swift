@@ -15,8 +15,8 @@ import SystemPackage
 /// `DedicatedThreadExecutor`), together with an eventfd that `stop()` signals: no busy loop, and
 /// no thread of the cooperative pool is held.
 ///
-/// Serial roles (reader, scanner-serial) are reported by their tty's events, other roles by their
-/// usb_device's. An `.added` device whose serial number left earlier is marked `isReturn`.
+/// Serial roles (reader, scanner-serial) are reported by their tty's events, keyboard-mode scanners
+/// by their evdev node's (`/dev/input/event*`), other roles by their usb_device's. An `.added` device whose serial number left earlier is marked `isReturn`.
 /// Events from before `start()` returns are not seen; list those with `DeviceDiscovery`.
 /// The "udev" netlink group is fed by udevd: where none runs (a container), no events arrive.
 /// The monitor runs until `stop()`, or until the task iterating `events` is cancelled.
@@ -72,7 +72,7 @@ public actor HotplugMonitor {
 
     private func setUp() throws(DiscoveryError) {
         let context = try UdevContext()
-        monitor = try UdevMonitorHandle(context: context, filters: [("tty", nil), ("usb", "usb_device"), ("hidraw", nil)])
+        monitor = try UdevMonitorHandle(context: context, filters: [("tty", nil), ("usb", "usb_device"), ("hidraw", nil), ("input", nil)])
         self.context = context
         for device in (try? DeviceDiscovery(catalogue: catalogue).attachedDevices()) ?? [] {
             known[device.usbSysPath] = device
@@ -135,6 +135,10 @@ public actor HotplugMonitor {
             if attached.identity.serialNumber == nil { attached.identity.serialNumber = device.property("ID_SERIAL_SHORT") }
         case "hidraw":
             if let node = device.devnode, !attached.hidrawDevnodes.contains(node) { attached.hidrawDevnodes.append(node) }
+        case "input":
+            // Only the evdev nodes (event*), not the input device above them or its joystick/mouse nodes.
+            guard let node = device.devnode, node.hasPrefix("/dev/input/event") else { return nil }
+            if !attached.inputDevnodes.contains(node) { attached.inputDevnodes.append(node) }
         default: break
         }
         attached.symlinks = Array(Set(attached.symlinks + links)).sorted()
@@ -147,6 +151,9 @@ public actor HotplugMonitor {
     }
 
     private func removed(_ device: UdevDevice, sysPath: String, subsystem: String) -> HotplugEvent? {
+        if subsystem == "input", !(device.devnode?.hasPrefix("/dev/input/event") ?? sysPath.split(separator: "/").last?.hasPrefix("event") ?? false) {
+            return nil
+        }
         let owner = known.keys.filter { sysPath == $0 || sysPath.hasPrefix($0 + "/") }.max { $0.count < $1.count }
         var attached: AttachedDevice
         if let owner, let device = known[owner] {
@@ -159,7 +166,7 @@ public actor HotplugMonitor {
         if subsystem == "usb", let owner { known[owner] = nil }
         guard reports(role: attached.role, subsystem: subsystem) else { return nil }
         if subsystem == "tty" { attached.ttyDevnode = device.devnode ?? attached.ttyDevnode }
-        attached.state = .noNode(expected: attached.role.isSerial ? "tty" : "usbfs")
+        attached.state = .noNode(expected: attached.role.isSerial ? "tty" : attached.role == .scannerKeyboard ? "input" : "usbfs")
         if let serial = attached.serialNumber { departed.insert(serial) }
         return HotplugEvent(action: .removed, device: attached, subsystem: subsystem)
     }
@@ -177,8 +184,11 @@ public actor HotplugMonitor {
             ttyDevnode: device.subsystem == "tty" ? device.devnode : nil)
     }
 
-    /// Serial roles are reported by their tty, the others by their usb_device.
+    /// Serial roles are reported by their tty, keyboard-mode scanners by their evdev node (so that it
+    /// exists when they are reported), the others by their usb_device.
     private func reports(role: DeviceRole, subsystem: String) -> Bool {
-        role.isSerial ? subsystem == "tty" : subsystem == "usb"
+        if role.isSerial { return subsystem == "tty" }
+        if role == .scannerKeyboard { return subsystem == "input" }
+        return subsystem == "usb"
     }
 }

@@ -11,7 +11,7 @@ public enum LabUdevRules {
 # Ids: systemd hwdb 20-usb-vendor-model.hwdb; the same list is Sources/DeviceIO/Catalogue/DeviceCatalogue.swift.
 #
 # For each device:
-#   * GROUP dialout (ttys) or plugdev (usb_device, hidraw), MODE 0660: members of the group, never everyone.
+#   * GROUP dialout (ttys) or plugdev (usb_device, hidraw, evdev of keyboard-mode scanners), MODE 0660: members of the group, never everyone.
 #   * a stable symlink keyed by the USB serial number: /dev/tl-lab/reader-<serial>, /dev/tl-lab/scanner-<serial>.
 #   * ENV{ID_MM_DEVICE_IGNORE}="1" on the tty AND on the usb_device, so ModemManager never probes the port
 #     with AT commands (it looks at the usb_device too).
@@ -19,7 +19,7 @@ public enum LabUdevRules {
 # Install: see udev/README.md (`tld udev install`).
 
 ACTION=="remove", GOTO="tl_lab_end"
-SUBSYSTEM!="tty|usb|hidraw", GOTO="tl_lab_end"
+SUBSYSTEM!="tty|usb|hidraw|input", GOTO="tl_lab_end"
 
 # ---- usb_device nodes (/dev/bus/usb/BBB/DDD): libusb descriptors, reset, HID POS reading ----
 SUBSYSTEM!="usb", GOTO="tl_lab_usb_end"
@@ -56,7 +56,7 @@ LABEL="tl_lab_tty_end"
 
 # ---- hidraw: scanners in HID POS or keyboard mode (HID POS is read through libusb; the symlink
 # ---- names the unit, and hidraw access lets a diagnostic tool read it without root) ----
-SUBSYSTEM!="hidraw", GOTO="tl_lab_end"
+SUBSYSTEM!="hidraw", GOTO="tl_lab_hidraw_end"
 SUBSYSTEMS=="usb", ATTRS{idVendor}=="0c2e", ATTRS{idProduct}=="0204", ENV{TL_LAB_ROLE}="scanner"
 SUBSYSTEMS=="usb", ATTRS{idVendor}=="05e0", ATTRS{idProduct}=="1200", ENV{TL_LAB_ROLE}="scanner"
 SUBSYSTEMS=="usb", ATTRS{idVendor}=="05f9", ATTRS{idProduct}=="2206", ENV{TL_LAB_ROLE}="scanner"
@@ -64,6 +64,21 @@ SUBSYSTEMS=="usb", ATTRS{idVendor}=="1eab", ATTRS{idProduct}=="??03|??10", ENV{T
 ENV{TL_LAB_ROLE}!="?*", GOTO="tl_lab_end"
 GROUP="plugdev", MODE="0660"
 SUBSYSTEMS=="usb", ATTRS{serial}=="?*", SYMLINK+="tl-lab/scanner-$attr{serial}"
+GOTO="tl_lab_end"
+LABEL="tl_lab_hidraw_end"
+
+# ---- evdev: scanners in keyboard mode. tld intake reads /dev/input/eventN with an exclusive grab
+# ---- (EVIOCGRAB); LIBINPUT_IGNORE_DEVICE keeps the desktop (libinput: Wayland, X) from ever taking
+# ---- their key presses as typing (https://wayland.freedesktop.org/libinput/doc/latest/ignoring-devices.html).
+SUBSYSTEM!="input", GOTO="tl_lab_end"
+KERNEL!="event[0-9]*", GOTO="tl_lab_end"
+SUBSYSTEMS=="usb", ATTRS{idVendor}=="0c2e", ATTRS{idProduct}=="0204", ENV{TL_LAB_ROLE}="scanner"
+SUBSYSTEMS=="usb", ATTRS{idVendor}=="05e0", ATTRS{idProduct}=="1200", ENV{TL_LAB_ROLE}="scanner"
+SUBSYSTEMS=="usb", ATTRS{idVendor}=="05f9", ATTRS{idProduct}=="2206", ENV{TL_LAB_ROLE}="scanner"
+SUBSYSTEMS=="usb", ATTRS{idVendor}=="1eab", ATTRS{idProduct}=="??03", ENV{TL_LAB_ROLE}="scanner"
+ENV{TL_LAB_ROLE}!="?*", GOTO="tl_lab_end"
+GROUP="plugdev", MODE="0660", ENV{LIBINPUT_IGNORE_DEVICE}="1"
+SUBSYSTEMS=="usb", ATTRS{serial}=="?*", SYMLINK+="tl-lab/scanner-$attr{serial}-keys"
 
 LABEL="tl_lab_end"
 

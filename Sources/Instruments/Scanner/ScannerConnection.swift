@@ -114,12 +114,12 @@ public final class ScannerConnection: Sendable {
         await task.value
     }
 
-    private enum Opened {
+    enum Opened {
         case success((AsyncStream<ScanEvent>, @Sendable () async -> Void))
         case failure(String)
     }
 
-    private static func open(_ device: AttachedDevice, configuration: ScannerConfiguration, logger: Logger) async -> Opened {
+    static func open(_ device: AttachedDevice, configuration: ScannerConfiguration, logger: Logger) async -> Opened {
         switch device.role {
         case .scannerSerial:
             guard let path = device.ttyDevnode else { return .failure("no tty") }

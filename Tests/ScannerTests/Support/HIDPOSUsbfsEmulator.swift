@@ -30,6 +30,9 @@ final class HIDPOSUsbfsEmulator: Sendable {
         /// A retained `UMockdevIoctlData *` of the URB, as a bit pattern (the pointer is not Sendable).
         var data: UInt
         var clientAddress: UInt
+        /// A retained `UMockdevIoctlData *` of the URB's buffer (resolved, so it works when the
+        /// driver runs in another process; umockdev copies it back on completion), or 0.
+        var buffer: UInt = 0
         var type: UInt8
         var endpoint: UInt8
     }
@@ -151,7 +154,12 @@ final class HIDPOSUsbfsEmulator: Sendable {
     private func submit(_ client: UnsafeMutablePointer<UMockdevIoctlClient>, _ argument: UnsafeMutablePointer<UMockdevIoctlData>) -> Bool {
         guard let urbData = umockdev_ioctl_data_resolve(argument, 0, UInt(MemoryLayout<usbdevfs_urb>.size), nil) else { return false }
         let urb = urbData.pointee.data.withMemoryRebound(to: usbdevfs_urb.self, capacity: 1) { $0.pointee }
-        let flying = Flying(data: UInt(bitPattern: urbData), clientAddress: urbData.pointee.client_addr,
+        var buffer: UInt = 0
+        if urb.buffer_length > 0, let offset = MemoryLayout<usbdevfs_urb>.offset(of: \.buffer),
+           let resolved = umockdev_ioctl_data_resolve(urbData, UInt(offset), UInt(urb.buffer_length), nil) {
+            buffer = UInt(bitPattern: resolved)
+        }
+        let flying = Flying(data: UInt(bitPattern: urbData), clientAddress: urbData.pointee.client_addr, buffer: buffer,
                             type: urb.type, endpoint: urb.endpoint)
         state.withLock { $0.flying.append(flying) }  // keeps the reference from resolve
         umockdev_ioctl_client_complete(client, 0, 0)
@@ -177,11 +185,12 @@ final class HIDPOSUsbfsEmulator: Sendable {
         urbData.pointee.data.withMemoryRebound(to: usbdevfs_urb.self, capacity: 1) { pointer in
             pointer.pointee.status = status
             pointer.pointee.actual_length = 0
-            if let reply, let buffer = pointer.pointee.buffer {
-                // In-process: the URB's buffer is the driver's memory (libusb's test relies on this too).
+            if let reply, let bufferData = UnsafeMutablePointer<UMockdevIoctlData>(bitPattern: urb.buffer),
+               let buffer = bufferData.pointee.data {
+                // The buffer as resolved at submit: umockdev copies it back into the driver's memory.
                 let offset = urb.type == UInt8(USBDEVFS_URB_TYPE_CONTROL) ? 8 : 0
-                let count = min(reply.count, Int(pointer.pointee.buffer_length) - offset)
-                reply.withUnsafeBytes { (buffer + offset).copyMemory(from: $0.baseAddress!, byteCount: count) }
+                let count = max(0, min(reply.count, Int(pointer.pointee.buffer_length) - offset))
+                reply.withUnsafeBytes { (UnsafeMutableRawPointer(buffer) + offset).copyMemory(from: $0.baseAddress!, byteCount: count) }
                 pointer.pointee.actual_length = Int32(count)
             }
         }
@@ -189,6 +198,7 @@ final class HIDPOSUsbfsEmulator: Sendable {
         if let pointerSlot { umockdev_ioctl_data_set_ptr(pointerSlot, 0, urbData) }
         umockdev_ioctl_client_complete(client, 0, 0)
         if let pointerSlot { umockdev_ioctl_data_unref(pointerSlot) }
+        if let bufferData = UnsafeMutablePointer<UMockdevIoctlData>(bitPattern: urb.buffer) { umockdev_ioctl_data_unref(bufferData) }
         umockdev_ioctl_data_unref(urbData)
     }
 
@@ -199,10 +209,10 @@ final class HIDPOSUsbfsEmulator: Sendable {
         }
         guard urb.type == UInt8(USBDEVFS_URB_TYPE_CONTROL),
               let urbData = UnsafeMutablePointer<UMockdevIoctlData>(bitPattern: urb.data) else { return [] }
-        let setup: [UInt8] = urbData.pointee.data.withMemoryRebound(to: usbdevfs_urb.self, capacity: 1) { pointer in
-            guard let buffer = pointer.pointee.buffer else { return [] }
-            return Array(UnsafeRawBufferPointer(start: buffer, count: 8))
-        }
+        _ = urbData
+        guard let bufferData = UnsafeMutablePointer<UMockdevIoctlData>(bitPattern: urb.buffer), let buffer = bufferData.pointee.data,
+              bufferData.pointee.data_len >= 8 else { return [] }
+        let setup = Array(UnsafeRawBufferPointer(start: UnsafeRawPointer(buffer), count: 8))
         guard setup.count == 8, setup[1] == 0x06 else { return [] }  // GET_DESCRIPTOR only
         let length = Int(setup[6]) | Int(setup[7]) << 8
         switch (setup[3], setup[2]) {
