@@ -102,7 +102,9 @@ public enum RegistryFile {
 
     /// Σ Hp(10) and Σ Hp(0.07) as the header gives them: of the values in the file, 4 decimals.
     static func sums(_ records: [Record]) -> (String, String) {
-        (mSv(records.reduce(0) { $0 + ($1.hp10MilliSievert ?? 0) }), mSv(records.reduce(0) { $0 + ($1.hp007MilliSievert ?? 0) }))
+        // Of the values as written (4 decimals), so the receiver's sum of the file is the header's.
+        func written(_ v: Double?) -> Double { v.flatMap { Double(mSv($0)) } ?? 0 }
+        return (mSv(records.reduce(0) { $0 + written($1.hp10MilliSievert) }), mSv(records.reduce(0) { $0 + written($1.hp007MilliSievert) }))
     }
 
     public static func render(header: Header, records: [Record]) -> String {
