@@ -18,6 +18,7 @@ enum LabMigrations {
         DispatchMigration.name,
         EvaluationMigration.name,
         SafetyMigration.name,
+        CasesMigration.name,
     ]
 
     static func makeMigrator() -> DatabaseMigrator {
@@ -29,6 +30,7 @@ enum LabMigrations {
         migrator.registerMigration(DispatchMigration.name, migrate: DispatchMigration.migrate)
         migrator.registerMigration(EvaluationMigration.name, migrate: EvaluationMigration.migrate)
         migrator.registerMigration(SafetyMigration.name, migrate: SafetyMigration.migrate)
+        migrator.registerMigration(CasesMigration.name, migrate: CasesMigration.migrate)
         return migrator
     }
 }
