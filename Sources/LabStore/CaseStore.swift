@@ -11,6 +11,9 @@ public protocol CaseStore: EvaluationStore {
     /// plus `including` when it is current but not released yet.
     func personHp10Sum(personLookup: Data, from: CalendarDay, through: CalendarDay, including: DoseResult.ID?) throws(LabStoreError) -> Double
 
+    /// The current version of every dose, oldest first (for `tld cases check`).
+    func currentDoseIDs() throws(LabStoreError) -> [DoseResult.ID]
+
     /// Inserts the case unless the person already has one of that kind for that period; returns the
     /// stored case and whether it is new.
     func openCase(_ levelCase: LevelCase) throws(LabStoreError) -> (levelCase: LevelCase, isNew: Bool)

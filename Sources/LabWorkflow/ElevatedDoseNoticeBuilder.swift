@@ -22,7 +22,9 @@ public struct ElevatedDoseNoticeBuilder: Sendable {
 
     public func notice(_ notification: AuthorityNotification) throws -> ElevatedDoseNotice {
         guard let levelCase = try store.levelCase(id: notification.caseID) else { throw Failure.missing("case") }
-        guard let dose = try store.dose(id: levelCase.doseID) else { throw Failure.missing("dose") }
+        guard let opening = try store.dose(id: levelCase.doseID) else { throw Failure.missing("dose") }
+        // The released version of the card's dose (a correction after the case opened is a new version).
+        let dose = try store.currentDoses(batch: opening.batchID).first { $0.cardID == opening.cardID } ?? opening
         guard let person = try store.dosePerson(dose: levelCase.doseID) else { throw Failure.missing("wearer") }
         guard let wearer = try store.wearer(id: person.wearerID) else { throw Failure.missing("wearer") }
         let customer = try store.customer(id: levelCase.customerID)

@@ -50,8 +50,10 @@ public struct LevelCheck: Sendable {
         let (year, quarter) = Self.yearAndQuarter(person.periodEnd)
         let q = try Self.quarterRange(year: year, quarter: quarter)
         let y = try Self.quarterRange(year: year, quarter: 1).lowerBound...Self.quarterRange(year: year, quarter: 4).upperBound
-        let quarterSum = try store.personHp10Sum(personLookup: person.personLookup, from: q.lowerBound, through: q.upperBound, including: id)
-        let yearSum = try store.personHp10Sum(personLookup: person.personLookup, from: y.lowerBound, through: y.upperBound, including: id)
+        // Running sums: the periods ending from the start of the quarter (year) through this period's
+        // end, so a check run again later gives the same sums for this dose.
+        let quarterSum = try store.personHp10Sum(personLookup: person.personLookup, from: q.lowerBound, through: min(q.upperBound, person.periodEnd), including: id)
+        let yearSum = try store.personHp10Sum(personLookup: person.personLookup, from: y.lowerBound, through: min(y.upperBound, person.periodEnd), including: id)
         let at = now()
         // The lab's calendar is UTC (tld's today()).
         let today = CalendarDay(daysSinceEpoch: Int((at.timeIntervalSince1970 / 86_400).rounded(.down)))

@@ -38,8 +38,9 @@ struct CasesCommand: ParsableCommand {
                   --refined-mSv 1.4 --method "apron factor 0.1 on Hp(10)" --causes "long fluoroscopy" \\
                   --actions "second operator rota" --informed-by "RPO A. Berg" --informed-on 2026-12-07
               tld cases close 3 --who "J. Physicist"
+              tld cases check              (again over every current dose, e.g. after tld levels set)
             """,
-        subcommands: [List.self, Show.self, Investigate.self, Close.self],
+        subcommands: [List.self, Show.self, Investigate.self, Close.self, Check.self],
         defaultSubcommand: List.self)
 
     struct List: ParsableCommand {
@@ -186,6 +187,25 @@ struct CasesCommand: ParsableCommand {
             } catch {
                 throw runFailure(error.description, exit: SysExit.dataError)
             }
+        }
+    }
+}
+
+extension CasesCommand {
+    struct Check: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Check every current dose against the levels again (after a change of levels); opens only cases not open yet.",
+            discussion: "Evaluation, release and correction run the same check on their own doses; this one runs it over every current dose. A case or notification that exists is never opened or raised again.")
+        @OptionGroup var store: StoreOptions
+        @OptionGroup var logging: LoggingOptions
+
+        func run() throws {
+            let logger = makeLogger(verbose: logging.verbose)
+            let labStore = try store.openExisting(logger: logger)
+            let ids = try labStore.currentDoseIDs()
+            let outcome = try LevelCheck(store: labStore, logger: logger).check(doses: ids)
+            print("\(ids.count) dose(s) checked: \(outcome.openedCases.count) case(s) opened, \(outcome.raisedNotifications.count) notification(s) raised.")
+            try printCaseNews(labStore)
         }
     }
 }

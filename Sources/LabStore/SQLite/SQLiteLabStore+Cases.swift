@@ -2,6 +2,12 @@ import Foundation
 import GRDB
 
 extension SQLiteLabStore: CaseStore {
+    public func currentDoseIDs() throws(LabStoreError) -> [DoseResult.ID] {
+        try read("list current doses", table: DoseResult.databaseTableName) { db in
+            try Int64.fetchAll(db, sql: "SELECT id FROM doseResult WHERE supersededAt IS NULL ORDER BY id").map { DoseResult.ID(rawValue: $0) }
+        }
+    }
+
     public func openCase(_ levelCase: LevelCase) throws(LabStoreError) -> (levelCase: LevelCase, isNew: Bool) {
         try write("open a case", table: LevelCase.databaseTableName) { db in
             if let existing = try LevelCase.filter(Column("personLookup") == levelCase.personLookup && Column("kind") == levelCase.kind
