@@ -3,12 +3,12 @@ import Foundation
 /// The store side of monitoring-level cases, their investigations and authority notifications
 /// (docs/levels-and-cases.md). Opening a case and raising a notification are idempotent: a re-run
 /// finds the row a first run made (UNIQUE keys), so nothing is ever opened or raised twice.
-public protocol CaseStore: EvaluationStore {
+public protocol CaseStore: EvaluationStore, DoseRecordStore {
     /// The person and period of a wearer's dose; nil for the lab's own dosimeters and unattributed cards.
     func dosePerson(dose: DoseResult.ID) throws(LabStoreError) -> DosePerson?
-    /// A person's Hp(10) over the issues whose period ends in `from...through` (whole-body, neutron and
-    /// shoulder cards; not finger cards, whose quantity is Hp(0.07)): every current released dose,
-    /// plus `including` when it is current but not released yet.
+    /// A person's Hp(10) (whole-body + neutron, the person dose record's convention) over the periods
+    /// ending in `from...through`: every released or assigned dose, plus `including` when it is
+    /// current but not released yet.
     func personHp10Sum(personLookup: Data, from: CalendarDay, through: CalendarDay, including: DoseResult.ID?) throws(LabStoreError) -> Double
 
     /// The current version of every dose, oldest first (for `tld cases check`).

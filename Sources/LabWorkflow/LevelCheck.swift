@@ -45,7 +45,8 @@ public struct LevelCheck: Sendable {
     public func check(dose id: DoseResult.ID) throws -> Outcome {
         var out = Outcome()
         guard let dose = try store.dose(id: id), dose.isCurrent, let hp10 = dose.hp10MilliSievert,
-              let person = try store.dosePerson(dose: id), person.dosimeterType != .finger else { return out }
+              let person = try store.dosePerson(dose: id),
+              person.dosimeterType == .wholeBody || person.dosimeterType == .neutron else { return out }
         let levels = try store.levels(customerID: person.customerID, on: person.periodEnd)
         let (year, quarter) = Self.yearAndQuarter(person.periodEnd)
         let q = try Self.quarterRange(year: year, quarter: quarter)

@@ -45,7 +45,6 @@ public struct ReportBuilder: Sendable {
         let customer = try store.customer(id: customerID)
         var cache = Cache(store: store, protector: protector)
         var rows: [ResultList.Row] = []
-        var draft = false
         // Each batch's current doses read once, not once per issue.
         var batchDoses: [ReadoutBatch.ID: [String: DoseResult]] = [:]
         let wearers = try store.wearers(customerID: customerID)
@@ -55,7 +54,10 @@ public struct ReportBuilder: Sendable {
         let records = store as? any EvaluationStore
         let arrivals = try records?.arrivalInspections(customerID: customerID)
         var reportLevels: [CalendarDay: Double] = [:]
-        for issue in try store.issues(customerID: customerID) where issue.periodEnd >= from && issue.periodEnd <= to {
+        let listed = try store.issues(customerID: customerID).filter { $0.periodEnd >= from && $0.periodEnd <= to }
+        // Doses assigned to lost, unreturned or unreadable dosimeters (docs/dose-records.md): marked as assigned.
+        let assigned = try (store as? any DoseRecordStore)?.currentAssignedDoses(issueIDs: listed.compactMap(\.id)) ?? [:]
+        for issue in listed {
             let (enrolment, wearerName, first4) = try cache.enrolment(issue.enrolmentID)
             var remarks: [String] = []
             var status: String
@@ -87,7 +89,6 @@ public struct ReportBuilder: Sendable {
                 } else {
                     status = "pending"
                     remarks.append(dose == nil ? (issue.batchID == nil ? "not read yet" : "not evaluated yet") : "dose not released yet (\(dose?.state == .needsReview ? "under review" : "evaluated"))")
-                    draft = true
                 }
                 if let d = dose, d.flags.contains(DoseReview.correctedFlag) || d.flags.contains(DoseReview.rejectedFlag) {
                     remarks.append(d.remarks.components(separatedBy: "; ").last ?? d.remarks)
@@ -100,8 +101,17 @@ public struct ReportBuilder: Sendable {
                 else if today > ReturnDeadlines.reminderDue(periodEnd: issue.periodEnd) { remarks.append("reminder due") }
             }
             let released = dose?.state == .released
-            let hp10 = released && enrolment.dosimeterType != .finger ? dose?.hp10MilliSievert : nil
-            let hp007 = released ? dose?.hp007MilliSievert : nil
+            var hp10 = released && enrolment.dosimeterType != .finger ? dose?.hp10MilliSievert : nil
+            var hp007 = released ? dose?.hp007MilliSievert : nil
+            var limit = dose?.detectionLimitMilliSievert
+            if hp10 == nil, hp007 == nil, let id = issue.id, let a = assigned[id], dose == nil || released {
+                limit = nil
+                remarks.removeAll { $0 == "not read yet" }
+                hp10 = enrolment.dosimeterType == .finger ? nil : a.hp10MilliSievert
+                hp007 = a.hp007MilliSievert
+                status = "assigned"
+                remarks.append(a.remark)
+            }
             // DOMAIN.md §3/§4: a dose above the customer's report level is reported to the health
             // authority, and the result says so.
             if let records, let value = enrolment.dosimeterType == .finger ? hp007 : hp10 {
@@ -129,7 +139,7 @@ public struct ReportBuilder: Sendable {
                     wearerName: other.name, nationalIDFirst4: other.first4, enrolmentNumber: other.number,
                     dosimeterType: enrolment.dosimeterType.displayName, cardID: issue.cardID,
                     periodStart: issue.periodStart.description, periodEnd: issue.periodEnd.description,
-                    hp10MilliSievert: hp10, hp007MilliSievert: hp007, detectionLimitMilliSievert: dose?.detectionLimitMilliSievert,
+                    hp10MilliSievert: hp10, hp007MilliSievert: hp007, detectionLimitMilliSievert: limit,
                     status: status, remarks: ["worn by \(other.name): card of \(wearerName), handed over"] + remarks))
                 continue
             }
@@ -138,11 +148,11 @@ public struct ReportBuilder: Sendable {
                 dosimeterType: enrolment.dosimeterType.displayName, cardID: issue.cardID,
                 periodStart: issue.periodStart.description, periodEnd: issue.periodEnd.description,
                 hp10MilliSievert: hp10, hp007MilliSievert: hp007,
-                detectionLimitMilliSievert: dose?.detectionLimitMilliSievert, status: status, remarks: remarks))
+                detectionLimitMilliSievert: limit, status: status, remarks: remarks))
         }
         let number = "RL-\(customerID)-\(to.description.replacingOccurrences(of: "-", with: ""))"
         return ResultList(customerNumber: customerID, customerName: customer?.name ?? "", periodLabel: "ending between \(from) and \(to)",
-                          rows: rows, reportNumber: number, isDraft: draft)
+                          rows: rows, reportNumber: number, isDraft: rows.contains { $0.status == "pending" })
     }
 
     /// Enrolments and wearers looked up once per document, with the first four digits of the wearer's

@@ -7,4 +7,5 @@ let subcommandList: [any ParsableCommand.Type] = [
     Evaluate.self, Release.self, Levels.self, Results.self, ScenarioFromReturns.self,
     CurvesCommand.self,
     CasesCommand.self, NotificationsCommand.self,
+    History.self, Assign.self, RegistryCommand.self,
 ]

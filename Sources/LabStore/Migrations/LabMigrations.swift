@@ -18,6 +18,7 @@ enum LabMigrations {
         DispatchMigration.name,
         EvaluationMigration.name,
         SafetyMigration.name,
+        DoseRecordsMigration.name,
         CasesMigration.name,
     ]
 
@@ -30,6 +31,7 @@ enum LabMigrations {
         migrator.registerMigration(DispatchMigration.name, migrate: DispatchMigration.migrate)
         migrator.registerMigration(EvaluationMigration.name, migrate: EvaluationMigration.migrate)
         migrator.registerMigration(SafetyMigration.name, migrate: SafetyMigration.migrate)
+        migrator.registerMigration(DoseRecordsMigration.name, migrate: DoseRecordsMigration.migrate)
         migrator.registerMigration(CasesMigration.name, migrate: CasesMigration.migrate)
         return migrator
     }

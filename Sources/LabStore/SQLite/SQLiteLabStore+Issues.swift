@@ -177,6 +177,8 @@ extension SQLiteLabStore {
         }
         let wearer = try addWearer(customerID: issue.customerID, name: handover.name, nationalID: handover.nationalID, in: db)
         guard let wearerID = wearer.id else { throw LabStoreError.invalidRecord("the new wearer has no id") }
+        // The dose goes to this person's record (v9-records), also when they were enrolled already.
+        try db.execute(sql: "UPDATE cardIssue SET handedOverToWearerID = ? WHERE id = ?", arguments: [wearerID.rawValue, issue.id?.rawValue])
         if let existing = try Enrolment
             .filter(Column("wearerID") == wearerID && Column("dosimeterType") == original.dosimeterType.rawValue)
             .fetchOne(db) {

@@ -1,0 +1,32 @@
+import ArgumentParser
+import Foundation
+import LabStore
+
+/// Who a person is, for the commands about one person's records: a wearer number, or the national ID
+/// (looked up by its keyed hash; never printed, shown as its first 4 digits). A person may be a wearer
+/// at several customers: either way every one of their wearer rows is found.
+struct PersonOptions: ParsableArguments {
+    @Option(help: ArgumentHelp("The person's wearer number at any customer (see tld wearer list).", valueName: "n"))
+    var wearer: Int64?
+
+    @Option(help: ArgumentHelp("The person's national ID (CPR), or - to type it on standard input.", valueName: "id"))
+    var nationalID: String?
+
+    func validate() throws {
+        if (wearer == nil) == (nationalID == nil) { throw ValidationError("Give either --wearer or --national-id.") }
+    }
+
+    /// The look-up hash of the person, and a description that shows at most the first 4 digits.
+    func lookup(store: SQLiteLabStore, protector: NationalIDProtector) throws -> (lookup: Data, shown: String) {
+        if let wearer {
+            guard let w = try store.wearer(id: Wearer.ID(rawValue: wearer)) else { throw ToolError.refused("no wearer \(wearer)") }
+            return (w.nationalIDLookup, "wearer \(wearer), national ID \(shownNationalID(w, protector: protector))")
+        }
+        let given = try readNationalID(nationalID ?? "")
+        let digits: String
+        do { digits = try NationalIDProtector.digits(of: given) } catch {
+            throw ToolError.refused("--national-id: not a national ID of the form DDMMYY-SSSS (a real birth date)")
+        }
+        return (try protector.lookup(digits), "national ID \(digits.prefix(4))******")
+    }
+}
