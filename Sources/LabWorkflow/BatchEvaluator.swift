@@ -138,7 +138,10 @@ public struct BatchEvaluator: Sendable {
         if batch.state == .complete { try records.attributeReadings(batch: batchID) }
         let state = try records.concludeEvaluation(batch: batchID)
         logger.info("batch evaluation: \(state.rawValue)", metadata: ["batch": "\(batch.groupID)"])
-        return try store.currentDoses(batch: batchID)
+        let doses = try store.currentDoses(batch: batchID)
+        // Monitoring levels: the period dose and the person's running sums (LevelCheck.swift).
+        if let cases = records as? any CaseStore { try LevelCheck(store: cases, logger: logger, now: now).check(doses: doses.compactMap(\.id)) }
+        return doses
     }
 
     /// The store as the evaluation needs it (the SQLite store is one).

@@ -65,13 +65,23 @@ public struct DoseReview: Sendable {
             _ = try store.setDoseState(id: id, to: .released,
                                        audit: DoseAudit(who: who, why: "no QC flags, below the review level"), action: .stateChanged)
             released.append(dose.cardID)
+            try checkLevels(id)
         }
         return released
     }
 
+    /// Every release and correction checks the monitoring levels and raises the day's notifications
+    /// (LevelCheck.swift); a store without cases has nothing to check.
+    func checkLevels(_ dose: DoseResult.ID) throws {
+        guard let cases = store as? any CaseStore else { return }
+        try LevelCheck(store: cases, logger: logger, now: now).check(dose: dose)
+    }
+
     /// Accepts a dose under review as it is: it is released.
     public func accept(doseID: DoseResult.ID, who: String, why: String) throws -> DoseResult {
-        try store.setDoseState(id: doseID, to: .released, audit: DoseAudit(who: who, why: why), action: .accepted)
+        let dose = try store.setDoseState(id: doseID, to: .released, audit: DoseAudit(who: who, why: why), action: .accepted)
+        try checkLevels(doseID)
+        return dose
     }
 
     /// The measuring range of the system for a dose value, mSv: 0 to 10 Sv. The dose algorithm's
@@ -110,7 +120,7 @@ public struct DoseReview: Sendable {
         try Self.checkCorrected(hp007MilliSievert, quantity: "Hp(0.07)")
         let old = try current(doseID)
         let kept = [hp10MilliSievert == nil ? "Hp(10)" : nil, hp007MilliSievert == nil ? "Hp(0.07)" : nil].compactMap { $0 }
-        return try store.saveDose(DoseEvaluation(
+        let corrected = try store.saveDose(DoseEvaluation(
             // A quantity not given keeps its evaluated value (never silently dropped).
             batchID: old.batchID, cardID: old.cardID, hp10MilliSievert: hp10MilliSievert ?? old.hp10MilliSievert,
             hp007MilliSievert: hp007MilliSievert ?? old.hp007MilliSievert,
@@ -119,17 +129,21 @@ public struct DoseReview: Sendable {
             algorithmID: "manual-correction",
             calibrationID: old.calibrationID, evaluatedAt: now(), state: .released),
             audit: DoseAudit(who: who, why: why), action: .corrected)
+        if let id = corrected.id { try checkLevels(id) }
+        return corrected
     }
 
     /// Rejects a dose under review: a new, released version without dose, whose remark says why.
     public func reject(doseID: DoseResult.ID, who: String, why: String) throws -> DoseResult {
         let old = try current(doseID)
-        return try store.saveDose(DoseEvaluation(
+        let rejected = try store.saveDose(DoseEvaluation(
             batchID: old.batchID, cardID: old.cardID, hp10MilliSievert: nil, hp007MilliSievert: nil,
             detectionLimitMilliSievert: old.detectionLimitMilliSievert, flags: old.flags + [Self.rejectedFlag],
             remarks: Self.join(old.remarks, "no valid result, rejected by \(who): \(why)"), algorithmID: "manual-rejection",
             calibrationID: old.calibrationID, evaluatedAt: now(), state: .released),
             audit: DoseAudit(who: who, why: why), action: .rejected)
+        if let id = rejected.id { try checkLevels(id) }
+        return rejected
     }
 
     func current(_ id: DoseResult.ID) throws -> DoseResult {

@@ -65,5 +65,6 @@ struct Release: ParsableCommand {
         }
         let cards = try labStore.markReleasedCards()
         print("\(released) dose(s) released; \(cards.count) card(s) marked released.")
+        try printCaseNews(labStore)
     }
 }

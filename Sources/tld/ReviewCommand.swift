@@ -87,7 +87,9 @@ struct Review: ParsableCommand {
             print("card \(d.cardID): dose rejected; version \(d.version) released without a dose.")
         } else {
             try list(labStore)
+            return
         }
+        try printCaseNews(labStore)
     }
 
     func list(_ labStore: SQLiteLabStore) throws {

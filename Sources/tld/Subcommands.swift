@@ -7,5 +7,6 @@ let subcommandList: [any ParsableCommand.Type] = [
     Evaluate.self, Release.self, Levels.self, Results.self, ScenarioFromReturns.self,
     CurvesCommand.self,
     BackupCommand.self, RestoreCommand.self, VerifyCommand.self,
+    CasesCommand.self, NotificationsCommand.self,
     History.self, Assign.self, RegistryCommand.self,
 ]

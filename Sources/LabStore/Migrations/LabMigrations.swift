@@ -19,6 +19,7 @@ enum LabMigrations {
         EvaluationMigration.name,
         SafetyMigration.name,
         DoseRecordsMigration.name,
+        CasesMigration.name,
     ]
 
     static func makeMigrator() -> DatabaseMigrator {
@@ -31,6 +32,7 @@ enum LabMigrations {
         migrator.registerMigration(EvaluationMigration.name, migrate: EvaluationMigration.migrate)
         migrator.registerMigration(SafetyMigration.name, migrate: SafetyMigration.migrate)
         migrator.registerMigration(DoseRecordsMigration.name, migrate: DoseRecordsMigration.migrate)
+        migrator.registerMigration(CasesMigration.name, migrate: CasesMigration.migrate)
         return migrator
     }
 }

@@ -125,6 +125,14 @@ extension SQLiteLabStore: EvaluationStore {
             try StoreValidation.finite(v, field: field)
             guard v >= 0, v <= 10_000 else { throw .invalidRecord("\(field) must be between 0 and 10 000 mSv, not \(v)") }
         }
+        for (field, v) in levels.monitoringLevels {
+            try StoreValidation.finite(v, field: field)
+            guard v >= 0, v <= 10_000 else { throw .invalidRecord("the \(field) level must be between 0 and 10 000 mSv, not \(v)") }
+        }
+        guard levels.investigationQuarterMilliSievert <= levels.interventionQuarterMilliSievert,
+              levels.investigationYearMilliSievert <= levels.interventionYearMilliSievert else {
+            throw .invalidRecord("an investigation level must not be above the intervention level of the same span")
+        }
         guard levels.reviewMilliSievert <= levels.reportMilliSievert else {
             throw .invalidRecord("the review level (\(levels.reviewMilliSievert) mSv) must not be above the report level (\(levels.reportMilliSievert) mSv)")
         }

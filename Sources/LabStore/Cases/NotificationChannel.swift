@@ -1,0 +1,10 @@
+import GRDB
+
+/// How a notification went to the authority.
+public enum NotificationChannel: String, Sendable, Hashable, Codable, CaseIterable, DatabaseValueConvertible {
+    case secureEmail = "secure-email"
+    case digitalPost = "digital-post"
+    case post
+    case phone
+    case webForm = "web-form"
+}
