@@ -20,4 +20,16 @@ let benchmarks: @Sendable () -> Void = {
             precondition(sent == enrolments, "sent \(sent) of \(enrolments)")
         }
     }
+    // The same day again (a rerun after a kill, or a second dispatch of the day): nothing to send, and
+    // every shipment's documents are there whole already, so none is made again.
+    Benchmark("dispatch rerun/10000 active enrolments, nothing new") { benchmark in
+        let w = try DispatchWorkload(enrolments: 10_000)
+        defer { w.cleanup() }
+        try w.prepare()
+        precondition(try w.dispatch() == 10_000)
+        benchmark.startMeasurement()
+        let sent = try w.dispatch(expectingWritten: false)
+        benchmark.stopMeasurement()
+        precondition(sent == 0, "sent \(sent) again")
+    }
 }

@@ -42,23 +42,14 @@ struct DispatchWorkload {
         _ = try DispatchRun(store: store, policy: DispatchPolicy(), logger: Self.logger).run(on: try Self.day("2027-01-11"))
     }
 
-    /// What `tld dispatch --on 2027-02-22` does: the run, then every shipment's slip (text, HTML, CSV,
-    /// PDF) and label sheet written. Returns the cards sent.
-    func dispatch() throws -> Int {
+    /// What `tld dispatch --on 2027-02-22` does (the same calls): the run, then every shipment's slip
+    /// (text, HTML, CSV, PDF) and label sheet written. Returns the cards sent.
+    func dispatch(expectingWritten: Bool = true) throws -> Int {
         let day = try Self.day("2027-02-22")
         let report = try DispatchRun(store: store, policy: DispatchPolicy(), logger: Self.logger).run(on: day)
-        let documents = DispatchDocuments(store: store, protector: protector)
-        let out = directory.appendingPathComponent("out")
-        try FileManager.default.createDirectory(at: out, withIntermediateDirectories: true)
-        for shipment in try store.shipments(dispatchedOn: day) {
-            let slip = try documents.packingSlip(shipment: shipment)
-            let base = out.appendingPathComponent("packing-slip-\(shipment.customerID)").path
-            try Data(slip.text().utf8).write(to: URL(fileURLWithPath: base + ".txt"), options: .atomic)
-            try Data(slip.html().utf8).write(to: URL(fileURLWithPath: base + ".html"), options: .atomic)
-            try Data(slip.csv().utf8).write(to: URL(fileURLWithPath: base + ".csv"), options: .atomic)
-            try Data(TextPDF.render(slip.text())).write(to: URL(fileURLWithPath: base + ".pdf"), options: .atomic)
-            try Data(documents.labelSheet(slip: slip).pdf()).write(to: URL(fileURLWithPath: base + "-labels.pdf"), options: .atomic)
-        }
+        let folder = try DocumentFolder(path: directory.appendingPathComponent("out").path)
+        let files = try DispatchDocumentFiles(store: store, protector: protector, folder: folder).write(day: day)
+        precondition(files.written == (expectingWritten ? files.shipments : 0), "wrote \(files.written) of \(files.shipments) shipments' documents")
         return report.sent.count
     }
 

@@ -59,7 +59,11 @@ public struct ResultList: Sendable, Hashable, Codable {
         self.periodLabel = periodLabel
         self.reportNumber = reportNumber
         self.isDraft = isDraft
-        self.rows = rows.sorted { ($0.wearerName.lowercased(), $0.periodStart, $0.cardID) < ($1.wearerName.lowercased(), $1.periodStart, $1.cardID) }
+        // Danish alphabetical order of the wearers' names (Æ, Ø, Å after Z; "Aa" as Å), then period and card.
+        self.rows = rows.map { (DanishCollation.key($0.wearerName), $0) }.sorted { x, y in
+            if x.0 != y.0 { return x.0 < y.0 }
+            return (x.1.periodStart, x.1.cardID) < (y.1.periodStart, y.1.cardID)
+        }.map(\.1)
     }
 
     /// A dose as printed: "<0.05" under the detection limit, "—" without a result.

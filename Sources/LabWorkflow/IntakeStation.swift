@@ -38,7 +38,10 @@ public struct IntakeStation: Sendable {
         public var name: String
         /// The new person's sealed national ID, when the customer gave it: the lab then enrols them.
         public var nationalID: ProtectedNationalID?
-        public init(name: String, nationalID: ProtectedNationalID? = nil) {
+        /// The birth date the national ID carries (``NationalIDBirthDate``), given with it.
+        public var birthDate: CalendarDay?
+        public init(name: String, nationalID: ProtectedNationalID? = nil, birthDate: CalendarDay? = nil) {
+            self.birthDate = birthDate
             self.name = name
             self.nationalID = nationalID
         }
@@ -46,9 +49,10 @@ public struct IntakeStation: Sendable {
 
     /// Notes that the customer reported `cardID` as worn by `name`; recorded when the card is scanned.
     /// With the person's national ID, the lab also enrols them for the same dosimeter type and period
-    /// length from the next period on (the original wearer's enrolment stays).
-    public mutating func reportHandover(cardID: String, to name: String, nationalID: ProtectedNationalID? = nil) {
-        pendingHandovers[cardID] = Handover(name: name, nationalID: nationalID)
+    /// length from the next period on (the original wearer's enrolment stays); a person new to the
+    /// customer is added as a wearer with `birthDate`, the one their ID carries, like any other wearer.
+    public mutating func reportHandover(cardID: String, to name: String, nationalID: ProtectedNationalID? = nil, birthDate: CalendarDay? = nil) {
+        pendingHandovers[cardID] = Handover(name: name, nationalID: nationalID, birthDate: nationalID == nil ? nil : birthDate)
     }
 
     /// What the store needs to enrol the person of `handover` from the next period of the card's issue
@@ -63,7 +67,7 @@ public struct IntakeStation: Sendable {
         // the report falls in at the earliest — never with a gap the lab could not fill.
         let reported = schedule.period(containing: customerReturn.arrivedOn)
         return HandoverEnrolment(name: handover.name, nationalID: sealed, startDate: max(next.start, reported.start),
-                                 orderedOn: customerReturn.arrivedOn)
+                                 orderedOn: customerReturn.arrivedOn, birthDate: handover.birthDate)
     }
 
     /// Checks one scanned or typed code and records what it means.

@@ -30,6 +30,7 @@ struct CycleFailure: Error, CustomStringConvertible {
             default: return CycleFailure(e.description, code: dataError)
             }
         case let e as DispatchError: return CycleFailure(e.description, code: dataError)
+        case let e as DocumentFolderError: return CycleFailure(e.description, code: cantCreate)
         case let e as ChargesError: return CycleFailure(e.description, code: dataError)
         case let e as CalendarDayError: return CycleFailure(e.description, code: dataError)
         default: return CycleFailure("\(error)", code: software)

@@ -22,7 +22,8 @@ struct DispatchCommand: ParsableCommand {
             writes to --out: packing-slip-CUSTOMER-DATE-SHIPMENT.{txt,html,pdf,csv} (one table per \
             dosimeter type, rows in Danish alphabetical order, return deadlines, count and price per \
             type, total excluding VAT) and labels-CUSTOMER-DATE-SHIPMENT.pdf (A4, 3 × 8 labels for the \
-            cards' foils). It then lists new enrolments at risk of missing their 5-day deadline, periods \
+            cards' foils). Each file is written whole or not at all; a shipment's documents already \
+            there whole are kept (a shipment never changes), so a rerun writes only what is missing. It then lists new enrolments at risk of missing their 5-day deadline, periods \
             missed, and a stock forecast: cards needed in the next --forecast-days days against the cards \
             in stock, per type.
 
@@ -63,25 +64,12 @@ struct DispatchCommand: ParsableCommand {
             let day = on ?? today()
             let policy = DispatchPolicy(leadWorkingDays: leadDays, forecastDays: forecastDays, freeShortFirstCard: freeShortFirstCard)
             let report = try DispatchRun(store: labStore, policy: policy, logger: logger).run(on: day)
-            do { try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true) } catch {
-                throw CycleFailure("cannot create \(out): \(error.localizedDescription)", code: CycleFailure.cantCreate)
-            }
-            // The documents of every shipment of the day: a rerun after a kill writes those it missed.
-            removePartialDocuments(in: out)
-            let documents = DispatchDocuments(store: labStore, protector: protector)
-            let todays = try labStore.shipments(dispatchedOn: day)
-            for shipment in todays {
-                guard let id = shipment.id else { continue }
-                let slip = try documents.packingSlip(shipment: shipment)
-                let base = URL(fileURLWithPath: out).appendingPathComponent("packing-slip-\(shipment.customerID)-\(day)-S\(id.rawValue)").path
-                try writeDocument(Array(slip.text().utf8), to: base + ".txt")
-                try writeDocument(Array(slip.html().utf8), to: base + ".html")
-                try writeDocument(Array(slip.csv().utf8), to: base + ".csv")
-                try writeDocument(TextPDF.render(slip.text()), to: base + ".pdf")
-                let labels = URL(fileURLWithPath: out).appendingPathComponent("labels-\(shipment.customerID)-\(day)-S\(id.rawValue).pdf").path
-                try writeDocument(documents.labelSheet(slip: slip).pdf(), to: labels)
-            }
-            print(Self.summary(report, shipmentsOfDay: todays.count, out: out), terminator: "")
+            // The documents of every shipment of the day: a rerun after a kill writes those it missed
+            // and keeps those already there whole.
+            let folder = try DocumentFolder(path: out)
+            let files = try DispatchDocumentFiles(store: labStore, protector: protector, folder: folder).write(day: day)
+            let todays = files.shipments
+            print(Self.summary(report, shipmentsOfDay: todays, out: out), terminator: "")
         }
     }
 

@@ -155,7 +155,9 @@ struct Intake: AsyncParsableCommand {
                     continue
                 }
                 let sealed = try handover.nationalID.map { try protector.protect($0) }
-                station.reportHandover(cardID: handover.cardID, to: handover.name, nationalID: sealed)
+                // The birth date the ID carries, as for every other wearer (tld wearer add, tld import).
+                let born = try handover.nationalID.flatMap { NationalIDBirthDate.birthDate(cprDigits: try NationalIDProtector.digits(of: $0)) }
+                station.reportHandover(cardID: handover.cardID, to: handover.name, nationalID: sealed, birthDate: born)
                 bench.show(.warning, "handover of \(handover.cardID) to \(handover.name) noted"
                            + (sealed == nil ? "" : " (will be enrolled)") + ": recorded when the card is scanned")
             case "done":

@@ -72,22 +72,13 @@ struct Results: ParsableCommand {
         for line in PendingEvaluations.describe(try pending.outstanding()) { note(line) }
         let protector = try key.protector(store: labStore, database: store.path)
         let list = try ReportBuilder(store: labStore, protector: protector).resultList(customerID: customer, from: start, to: to, today: today())
-        do { try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true) } catch {
-            throw runFailure("cannot create \(out): \(error.localizedDescription)", exit: SysExit.cantCreate)
+        let written: [String]
+        do {
+            written = try ResultListFiles(folder: try DocumentFolder(path: out)).write(list, periodEnd: to, issued: today())
+        } catch let error as DocumentFolderError {
+            throw runFailure(error.description, exit: SysExit.cantCreate)
         }
-        let base = URL(fileURLWithPath: out).appendingPathComponent("results-\(customer)-\(to)")
         let text = list.text()
-        let files: [(String, Data)] = [
-            ("txt", Data(text.utf8)), ("html", Data(list.html().utf8)), ("csv", Data(list.csv().utf8)), ("pdf", Data(TextPDF.render(text))),
-        ]
-        var written: [String] = []
-        for (ext, data) in files {
-            let url = base.appendingPathExtension(ext)
-            do { try data.write(to: url, options: .atomic) } catch {
-                throw runFailure("cannot write \(url.path): \(error.localizedDescription)", exit: SysExit.cantCreate)
-            }
-            written.append(url.lastPathComponent)
-        }
         let pendingRows = list.rows.filter { $0.status == "pending" }.count
         print(text)
         print("Result list \(list.reportNumber) (\(list.status)): \(list.rows.count) line(s), \(pendingRows) pending. Written to \(out): "

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import LabReports
 import LabStore
 import LabWorkflow
 
@@ -71,7 +72,12 @@ struct WearerCommand: ParsableCommand {
             } else {
                 wearers = try labStore.allWearers()
             }
-            print(WearerCommand.listing(wearers, protector: protector).render(format), terminator: "")
+            // Danish alphabetical order of the names (Æ, Ø, Å after Z; "Aa" as Å), then by customer and number.
+            let sorted = wearers.map { (DanishCollation.key($0.name), $0) }.sorted { a, b in
+                if a.0 != b.0 { return a.0 < b.0 }
+                return (a.1.customerID, a.1.id?.rawValue ?? 0) < (b.1.customerID, b.1.id?.rawValue ?? 0)
+            }.map(\.1)
+            print(WearerCommand.listing(sorted, protector: protector).render(format), terminator: "")
         }
     }
 

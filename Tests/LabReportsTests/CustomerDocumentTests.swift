@@ -39,6 +39,20 @@ struct CustomerDocumentTests {
         #expect(ReportFormatting.html("<a href='x'>") == "&lt;a href=&#39;x&#39;&gt;")
     }
 
+    @Test("result list rows in Danish alphabetical order: Æ, Ø, Å after Z, \"Aa\" as Å, case aside")
+    func resultListDanishOrder() {
+        let rows = ["Aaberg, Åse", "Zeuthen, Zack", "Øster, Ib", "andersen, Bo", "Ærø, Else", "Berg, Bo"].enumerated().map { i, name in
+            ResultList.Row(wearerName: name, nationalIDFirst4: "0101", enrolmentNumber: "TILM-0000000\(i)", dosimeterType: "whole-body",
+                           cardID: "\(i)", periodStart: "2026-07-15", periodEnd: "2026-10-14", hp10MilliSievert: 0.1, hp007MilliSievert: 0.1,
+                           detectionLimitMilliSievert: 0.05, status: "released", remarks: [])
+        }
+        let list = ResultList(customerNumber: "K-1", customerName: "Klinik", periodLabel: "Q3", rows: rows)
+        #expect(list.rows.map(\.wearerName) == ["andersen, Bo", "Berg, Bo", "Zeuthen, Zack", "Ærø, Else", "Øster, Ib", "Aaberg, Åse"])
+        // The CSV and HTML follow the same order.
+        let csvNames = list.csv().components(separatedBy: "\r\n").dropFirst().filter { !$0.isEmpty }.map { $0.split(separator: "\"")[1] }
+        #expect(csvNames.last == "Aaberg, Åse" && csvNames.first == "andersen, Bo")
+    }
+
     @Test("result list: dose under the detection limit, no result, remarks in CSV and HTML")
     func resultList() {
         let list = ResultList(customerNumber: "K-1", customerName: "Klinik", periodLabel: "Q3", rows: [

@@ -131,7 +131,8 @@ struct HandoverTests {
         let f = try WorkflowFixture()
         var station = try IntakeStation.open(store: f.store, customerID: "K-1001", arrivedOn: day("2026-10-20"), logger: WorkflowFixture.logger)
         let before = try f.store.enrolments(customerID: "K-1001")
-        station.reportHandover(cardID: f.wholeBodyCards[0], to: "Dahl, Dorte", nationalID: try f.protector.protect("090909-0909"))
+        station.reportHandover(cardID: f.wholeBodyCards[0], to: "Dahl, Dorte", nationalID: try f.protector.protect("090909-0909"),
+                               birthDate: NationalIDBirthDate.birthDate(cprDigits: "0909090909"))
         #expect(try station.scan(f.wholeBodyCards[0]).isAccepted)
         // Scanned again after a crash: no second enrolment.
         #expect(try station.scan(f.wholeBodyCards[0]) == .alreadyScanned(cardID: f.wholeBodyCards[0]))
@@ -144,5 +145,6 @@ struct HandoverTests {
         let wearer = try #require(try f.store.wearer(id: new.wearerID))
         #expect(wearer.name == "Dahl, Dorte")
         #expect(try f.protector.firstFourDigits(of: wearer.protectedID) == "0909")
+        #expect(wearer.birthDate == day("1909-09-09"), "a wearer added by a handover has the birth date their ID carries")
     }
 }

@@ -32,6 +32,30 @@ struct MasterDataEndToEndTests {
         #expect(usage.status == 64 && usage.stderr.contains("Usage"))
     }
 
+    @Test("tld wearer list: names in Danish alphabetical order (Æ, Ø, Å after Z; Aa as Å), in every format")
+    func wearerListDanishOrder() async throws {
+        let dir = try TemporaryDirectory("tld-wearer-order")
+        defer { dir.cleanup() }
+        let tld = try ProductRunner(product: "tld")
+        func run(_ args: [String]) async throws -> ProductRunner.Result {
+            try await tld.run(args, in: dir.url, environment: Self.key)
+        }
+        #expect(try await run(["customer", "add", "--name", "Klinik", "--delivery-address", "Vej 1"]).status == 0)
+        let names = ["Aaberg, Åse", "Zeuthen, Zack", "Øster, Ib", "andersen, Bo", "Ærø, Else", "Berg, Bo"]
+        for (i, name) in names.enumerated() {
+            let added = try await run(["wearer", "add", "--customer", "K-1001", "--name", name, "--national-id", "0101\(70 + i)-1234"])
+            #expect(added.status == 0, "\(added.stderr)")
+        }
+        let csv = try await run(["wearer", "list", "--customer", "K-1001", "--format", "csv"])
+        let listed = csv.stdout.split(separator: "\r\n").dropFirst().map { line in
+            String(line.split(separator: "\"")[1])
+        }
+        #expect(listed == ["andersen, Bo", "Berg, Bo", "Zeuthen, Zack", "Ærø, Else", "Øster, Ib", "Aaberg, Åse"], "\(csv.stdout)")
+        let table = try await run(["wearer", "list"])
+        let order = ["Zeuthen", "Ærø", "Øster", "Aaberg"].compactMap { table.stdout.range(of: $0)?.lowerBound }
+        #expect(order.count == 4 && order == order.sorted(), "\(table.stdout)")
+    }
+
     @Test("a day of master data: customer, wearer, enrolment, cards, unenrol, from an empty directory")
     func masterDataCommands() async throws {
         let dir = try TemporaryDirectory("tld-master")

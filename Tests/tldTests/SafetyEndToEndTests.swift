@@ -156,7 +156,7 @@ struct SafetyEndToEndTests {
         #expect(!card.isEmpty)
         let lines = [
             "handover \(card) 121299-1234", "handover \(card) Jens 010180-111", "handover \(card) Jens 121299\u{2013}1234",
-            "handover \(card) Jens 320190-1234", "\u{1B}[2J\u{07}", card,
+            "handover \(card) Jens 320190-1234", "\u{1B}[2J\u{07}", "handover \(card) Dahl Dorte 090909-0909", card,
         ].joined(separator: "\n") + "\n"
         try Data(lines.utf8).write(to: URL(fileURLWithPath: dir.path("input.txt")))
         let tldPath = tld.executable.path
@@ -170,6 +170,8 @@ struct SafetyEndToEndTests {
         #expect(r.stdout.contains("\\u{1B}[2J\\u{7}"), "\(r.stdout)")
         let names = try await Self.sqlite3(db, "SELECT ifnull(group_concat(handedOverToName), '') FROM cardIssue", in: dir.url)
         #expect(!names.contains { $0.isNumber }, "an ID stored as a name: \(names)")
+        // The valid handover line enrols the person, with the birth date their ID carries (like tld wearer add).
+        #expect(try await Self.sqlite3(db, "SELECT birthDate FROM wearer WHERE name = 'Dahl Dorte'", in: dir.url) == "1909-09-09")
     }
 
     // MARK: Finding 7: the operator's messages tell the truth

@@ -10,8 +10,11 @@ public struct HandoverEnrolment: Sendable, Hashable {
     public var startDate: CalendarDay
     /// The day the lab learnt of it (the return's arrival date).
     public var orderedOn: CalendarDay
+    /// The birth date the national ID carries (``NationalIDBirthDate``), for a wearer added by the handover.
+    public var birthDate: CalendarDay?
 
-    public init(name: String, nationalID: ProtectedNationalID, startDate: CalendarDay, orderedOn: CalendarDay) {
+    public init(name: String, nationalID: ProtectedNationalID, startDate: CalendarDay, orderedOn: CalendarDay, birthDate: CalendarDay? = nil) {
+        self.birthDate = birthDate
         self.name = name
         self.nationalID = nationalID
         self.startDate = startDate

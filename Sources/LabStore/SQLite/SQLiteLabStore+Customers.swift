@@ -32,7 +32,8 @@ extension SQLiteLabStore: LabRecordStore {
     }
 
     /// The customer's wearer with this national ID, or a new one, inside a write transaction.
-    static func addWearer(customerID: String, name: String, nationalID: ProtectedNationalID, in db: Database) throws -> Wearer {
+    static func addWearer(customerID: String, name: String, nationalID: ProtectedNationalID, birthDate: CalendarDay? = nil,
+                          in db: Database) throws -> Wearer {
         guard !name.trimmingCharacters(in: .whitespaces).isEmpty else { throw LabStoreError.invalidRecord("a wearer needs a name") }
         guard try Customer.exists(db, key: customerID) else { throw LabStoreError.customerNotFound(customerID) }
         if let existing = try Wearer
@@ -40,7 +41,7 @@ extension SQLiteLabStore: LabRecordStore {
             .fetchOne(db) {
             return existing
         }
-        var wearer = Wearer(customerID: customerID, name: name, protectedID: nationalID)
+        var wearer = Wearer(customerID: customerID, name: name, protectedID: nationalID, birthDate: birthDate)
         try wearer.insert(db)
         return wearer
     }

@@ -175,7 +175,8 @@ extension SQLiteLabStore {
         guard let original = try Enrolment.fetchOne(db, key: issue.enrolmentID) else {
             throw LabStoreError.enrolmentNotFound("\(issue.enrolmentID)")
         }
-        let wearer = try addWearer(customerID: issue.customerID, name: handover.name, nationalID: handover.nationalID, in: db)
+        let wearer = try addWearer(customerID: issue.customerID, name: handover.name, nationalID: handover.nationalID,
+                                   birthDate: handover.birthDate, in: db)
         guard let wearerID = wearer.id else { throw LabStoreError.invalidRecord("the new wearer has no id") }
         // The dose goes to this person's record (v9-records), also when they were enrolled already.
         try db.execute(sql: "UPDATE cardIssue SET handedOverToWearerID = ? WHERE id = ?", arguments: [wearerID.rawValue, issue.id?.rawValue])
