@@ -18,6 +18,7 @@ enum LabMigrations {
         DispatchMigration.name,
         EvaluationMigration.name,
         SafetyMigration.name,
+        PortalMigration.name,
     ]
 
     static func makeMigrator() -> DatabaseMigrator {
@@ -29,6 +30,7 @@ enum LabMigrations {
         migrator.registerMigration(DispatchMigration.name, migrate: DispatchMigration.migrate)
         migrator.registerMigration(EvaluationMigration.name, migrate: EvaluationMigration.migrate)
         migrator.registerMigration(SafetyMigration.name, migrate: SafetyMigration.migrate)
+        migrator.registerMigration(PortalMigration.name, migrate: PortalMigration.migrate)
         return migrator
     }
 }
