@@ -18,7 +18,8 @@ from selenium import webdriver
 from selenium.webdriver.chrome.options import Options
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support.ui import Select
+from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.support.ui import Select, WebDriverWait
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 ARTEFACTS = ROOT / ".build" / "artefacts" / "browser"
@@ -56,7 +57,7 @@ def main():
 
 def run_browser(base):
     options = Options()
-    for flag in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1200,1600", "--lang=da"):
+    for flag in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1200,1600", "--lang=da-DK"):
         options.add_argument(flag)
     options.binary_location = "/usr/bin/chromium"
     driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
@@ -69,7 +70,13 @@ def run_browser(base):
     def fill(name, value):
         field = driver.find_element(By.ID, "f-" + name)
         field.clear()
+        field.send_keys(Keys.CONTROL, "a")
+        field.send_keys(Keys.DELETE)
         field.send_keys(value)
+        assert field.get_attribute("value") == value, f"{name}: {field.get_attribute('value')!r}"
+
+    def wait_url(part):
+        WebDriverWait(driver, 20).until(lambda d: part in d.current_url)
 
     def sign_in(user):
         driver.get(base + "/signin")
@@ -79,10 +86,11 @@ def run_browser(base):
 
     def sign_out():
         driver.find_element(By.CSS_SELECTOR, "form[action='/signout'] button").click()
+        wait_url("/signin")
 
     try:
         sign_in("kunde")
-        assert driver.current_url.endswith("/overview"), driver.current_url
+        wait_url("/overview")
         assert "Andersen, Anna" in driver.page_source
         shot("overview")
 
@@ -105,21 +113,22 @@ def run_browser(base):
 
         fill("nationalID", "150385-4321")
         driver.find_element(By.CSS_SELECTOR, "button[value='send']").click()
-        assert "/changes/" in driver.current_url, driver.current_url
+        wait_url("/changes/")
         assert "1503••-••••" in driver.page_source and "150385-4321" not in driver.page_source
         shot("sent")
         sign_out()
 
         sign_in("lab")
-        assert driver.current_url.endswith("/lab/queue"), driver.current_url
+        wait_url("/lab/queue")
         assert "Browser, Berit" in driver.page_source
         shot("lab-queue")
         driver.find_element(By.CSS_SELECTOR, "form[action$='/accept'] button").click()
-        assert "TILM-" in driver.page_source, "no enrolment number after accepting"
+        WebDriverWait(driver, 20).until(lambda d: "TILM-" in d.page_source)
         shot("lab-accepted")
         sign_out()
 
         sign_in("kunde")
+        wait_url("/overview")
         rows = driver.find_element(By.ID, "enrolments").text
         assert "Browser, Berit" in rows and "1503" in rows, rows
         shot("overview-changed")
