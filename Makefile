@@ -2,7 +2,7 @@
 #   make run   — reads the built-in simulated shipment (SQLite file ./tld.sqlite, simulated reader)
 #   make test  — runs every test
 # Both install the Debian packages they need first (scripts/install-deps.sh).
-.PHONY: run test deps build bench deb
+.PHONY: run test test-browser deps build bench deb
 SWIFT ?= swift
 
 deps:
@@ -17,6 +17,11 @@ run: deps
 # cooperative thread pool for seconds. Serial, the suite is slower but its timing is honest.
 test: deps
 	$(SWIFT) test --disable-xctest --no-parallel
+	./scripts/browser-test.sh
+
+# The customer portal in headless Chromium (Selenium in a venv under .build); screenshots in .build/artefacts/browser.
+test-browser: deps
+	./scripts/browser-test.sh
 
 build: deps
 	$(SWIFT) build

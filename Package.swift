@@ -27,6 +27,10 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-auth", from: "2.5.0"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
     ],
     targets: [
         // MARK: C, only here
@@ -82,12 +86,27 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swift6),
+        // The customer portal (tld serve): web forms over the master data, beside LabWorkflow.
+        .target(
+            name: "Portal",
+            dependencies: [
+                "LabWorkflow", "LabStore", "LabReports",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
+                .product(name: "HummingbirdTLS", package: "hummingbird"),
+                .product(name: "HummingbirdAuth", package: "hummingbird-auth"),
+                .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
+                .product(name: "Mustache", package: "swift-mustache"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swift6),
         // The simulated facility and reader wired to the workflow (tld typetest, tests, benchmarks).
         .target(name: "SimulatedFacility", dependencies: ["LabWorkflow", "LabStore", "Dosimetry", "TLSimulator"], swiftSettings: swift6),
         .executableTarget(
             name: "tld",
             dependencies: [
-                "LabWorkflow", "LabStore", "TLSimulator", "SimulatedFacility", "GlowCurve", "LabReports", "DeviceIO", "Instruments",
+                "LabWorkflow", "LabStore", "TLSimulator", "SimulatedFacility", "GlowCurve", "LabReports", "DeviceIO", "Instruments", "Portal",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -134,6 +153,11 @@ let package = Package(
             swiftSettings: swift6),
         .testTarget(name: "TLSimulatorTests", dependencies: ["TLSimulator", "ReaderProtocol", "TestSupport"], swiftSettings: swift6),
         .testTarget(name: "LabReportsTests", dependencies: ["LabReports", "TestSupport"], swiftSettings: swift6),
+        .testTarget(name: "PortalTests", dependencies: ["Portal", "LabStore", "LabWorkflow", "TestSupport",
+            .product(name: "HummingbirdTesting", package: "hummingbird"),
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "Logging", package: "swift-log")], swiftSettings: swift6),
         .testTarget(name: "tldTests", dependencies: ["tld", "tl-reader-sim", "TestSupport", "LabStore", "LabWorkflow"], swiftSettings: swift6),
     ]
 )

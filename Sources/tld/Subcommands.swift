@@ -9,4 +9,5 @@ let subcommandList: [any ParsableCommand.Type] = [
     BackupCommand.self, RestoreCommand.self, VerifyCommand.self,
     CasesCommand.self, NotificationsCommand.self,
     History.self, Assign.self, RegistryCommand.self,
+    AccountCommand.self, Serve.self,
 ]

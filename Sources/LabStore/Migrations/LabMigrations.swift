@@ -20,6 +20,7 @@ enum LabMigrations {
         SafetyMigration.name,
         DoseRecordsMigration.name,
         CasesMigration.name,
+        PortalMigration.name,
     ]
 
     static func makeMigrator() -> DatabaseMigrator {
@@ -33,6 +34,7 @@ enum LabMigrations {
         migrator.registerMigration(SafetyMigration.name, migrate: SafetyMigration.migrate)
         migrator.registerMigration(DoseRecordsMigration.name, migrate: DoseRecordsMigration.migrate)
         migrator.registerMigration(CasesMigration.name, migrate: CasesMigration.migrate)
+        migrator.registerMigration(PortalMigration.name, migrate: PortalMigration.migrate)
         return migrator
     }
 }

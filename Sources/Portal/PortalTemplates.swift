@@ -1,0 +1,163 @@
+import Mustache
+
+/// The portal's HTML, as mustache templates (swift-mustache): plain forms that work without
+/// JavaScript, every input with a `<label for>`, errors next to their field (`aria-describedby`,
+/// `aria-invalid`). `{{x}}` escapes HTML; only `{{{body}}}` (already rendered) is not escaped.
+enum PortalTemplates {
+    static func library() throws -> MustacheLibrary {
+        var library = MustacheLibrary()
+        for (name, text) in all { try library.register(text, named: name) }
+        return library
+    }
+
+    static let all: [String: String] = [
+        "layout": layout, "signin": signin, "overview": overview, "change": change, "submission": submission,
+        "queue": queue, "audit": audit, "outbox": outbox, "message": message,
+    ]
+
+    static let layout = """
+        <!DOCTYPE html>
+        <html lang="{{lang}}">
+        <head>
+        <meta charset="utf-8">
+        <meta name="viewport" content="width=device-width, initial-scale=1">
+        <title>{{title}} – {{t.appTitle}}</title>
+        <style>
+        body{font-family:system-ui,sans-serif;max-width:60rem;margin:0 auto;padding:0 1rem;line-height:1.4}
+        header{display:flex;flex-wrap:wrap;gap:1rem;align-items:center;border-bottom:1px solid #888}
+        nav a,nav form{margin-right:1rem;display:inline}
+        table{border-collapse:collapse;width:100%}th,td{border:1px solid #aaa;padding:.25rem .5rem;text-align:left}
+        .field{margin:.6rem 0}.field label{display:block;font-weight:600}
+        .error{color:#a00000;font-weight:600}.hint{color:#444}.notice,.preview{background:#eef6ee;padding:.5rem;border:1px solid #6a6}
+        input,select,textarea{font-size:1rem;padding:.2rem}button{font-size:1rem;margin:.3rem .5rem .3rem 0}
+        </style>
+        </head>
+        <body>
+        <header>
+        <p><strong>{{t.appTitle}}</strong></p>
+        <nav aria-label="{{t.overview}}">
+        {{#isCustomer}}<a href="/overview">{{t.overview}}</a> <a href="/changes/new?kind=enrol">{{t.submitChanges}}</a>{{/isCustomer}}
+        {{#isLab}}<a href="/lab/queue">{{t.queue}}</a> <a href="/lab/audit">{{t.audit}}</a> <a href="/lab/outbox">{{t.outbox}}</a>{{/isLab}}
+        <a href="{{path}}?lang={{otherLanguage}}" lang="{{otherLanguage}}">{{t.language}}</a>
+        {{#signedIn}}<form method="post" action="/signout"><input type="hidden" name="csrf" value="{{csrf}}"><button type="submit">{{t.signOut}} ({{userName}})</button></form>{{/signedIn}}
+        </nav>
+        </header>
+        <main>
+        <h1>{{title}}</h1>
+        {{#hasNotice}}<p role="status" class="notice">{{notice}}</p>{{/hasNotice}}
+        {{{body}}}
+        </main>
+        </body>
+        </html>
+        """
+
+    static let signin = """
+        <form method="post" action="/signin">
+        <input type="hidden" name="csrf" value="{{csrf}}">
+        {{#hasError}}<p role="alert" class="error" id="signin-error">{{error}}</p>{{/hasError}}
+        <div class="field"><label for="f-userName">{{t.userName}}</label>
+        <input id="f-userName" name="userName" type="text" autocomplete="username" value="{{userNameTyped}}" required></div>
+        <div class="field"><label for="f-password">{{t.password}}</label>
+        <input id="f-password" name="password" type="password" autocomplete="current-password" required></div>
+        <button type="submit">{{t.signIn}}</button>
+        </form>
+        """
+
+    static let overview = """
+        <h2>{{t.activeEnrolments}}</h2>
+        {{#hasEnrolments}}
+        <table id="enrolments">
+        <thead><tr><th scope="col">{{t.enrolmentNumber}}</th><th scope="col">{{t.wearer}}</th><th scope="col">{{t.nationalIDMasked}}</th><th scope="col">{{t.dosimeterType}}</th><th scope="col">{{t.periodLength}}</th><th scope="col">{{t.startDate}}</th><th scope="col">{{t.endDate}}</th></tr></thead>
+        <tbody>
+        {{#enrolments}}<tr><td>{{number}}</td><td>{{name}}</td><td>{{maskedID}}</td><td>{{type}}</td><td>{{period}}</td><td>{{start}}</td><td>{{end}}</td></tr>
+        {{/enrolments}}
+        </tbody>
+        </table>
+        {{/hasEnrolments}}
+        {{^hasEnrolments}}<p>{{t.noEnrolments}}</p>{{/hasEnrolments}}
+        <h2>{{t.submitChanges}}</h2>
+        <ul>{{#kinds}}<li><a href="/changes/new?kind={{kind}}">{{label}}</a></li>{{/kinds}}</ul>
+        <h2>{{t.submissions}}</h2>
+        {{#hasSubmissions}}
+        <table id="submissions">
+        <thead><tr><th scope="col">#</th><th scope="col">{{t.kind}}</th><th scope="col">{{t.state}}</th><th scope="col">{{t.details}}</th></tr></thead>
+        <tbody>
+        {{#submissions}}<tr><td><a href="/changes/{{id}}">{{id}}</a></td><td>{{kind}}</td><td>{{state}}</td><td>{{detail}}</td></tr>
+        {{/submissions}}
+        </tbody>
+        </table>
+        {{/hasSubmissions}}
+        {{^hasSubmissions}}<p>{{t.noSubmissions}}</p>{{/hasSubmissions}}
+        """
+
+    static let change = """
+        <p>{{#kinds}}{{#current}}<strong>{{label}}</strong>{{/current}}{{^current}}<a href="/changes/new?kind={{kind}}">{{label}}</a>{{/current}} · {{/kinds}}</p>
+        {{#hasErrors}}<p role="alert" class="error" id="error-summary">{{t.fixErrors}}</p>{{/hasErrors}}
+        {{#hasPreview}}<div role="status" class="preview" id="preview">{{preview}}</div>{{/hasPreview}}
+        <form method="post" action="/changes" novalidate>
+        <input type="hidden" name="csrf" value="{{csrf}}">
+        <input type="hidden" name="kind" value="{{kind}}">
+        {{#hasDraft}}<input type="hidden" name="draft" value="{{draftID}}">{{/hasDraft}}
+        {{#hasConfirmedEnd}}<input type="hidden" name="confirmedEnd" value="{{confirmedEnd}}">{{/hasConfirmedEnd}}
+        {{#groups}}
+        <fieldset><legend>{{legend}}</legend>
+        {{#fields}}
+        <div class="field">
+        <label for="f-{{name}}">{{label}}</label>
+        {{#isSelect}}<select id="f-{{name}}" name="{{name}}"{{#hasError}} aria-invalid="true" aria-describedby="f-{{name}}-error"{{/hasError}}><option value="">{{t.choose}}</option>{{#options}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{label}}</option>{{/options}}</select>{{/isSelect}}
+        {{^isSelect}}<input id="f-{{name}}" name="{{name}}" type="{{inputType}}" value="{{value}}" autocomplete="{{autocomplete}}"{{#hasError}} aria-invalid="true" aria-describedby="f-{{name}}-error"{{/hasError}}>{{/isSelect}}
+        {{#hasHint}}<p class="hint">{{hint}}</p>{{/hasHint}}
+        {{#hasError}}<p id="f-{{name}}-error" class="error">{{error}}</p>{{/hasError}}
+        </div>
+        {{/fields}}
+        </fieldset>
+        {{/groups}}
+        <button type="submit" name="action" value="check">{{t.check}}</button>
+        <button type="submit" name="action" value="save">{{t.save}}</button>
+        <button type="submit" name="action" value="send">{{t.send}}</button>
+        </form>
+        """
+
+    static let submission = """
+        <dl id="submission">
+        <dt>{{t.kind}}</dt><dd>{{kind}}</dd>
+        <dt>{{t.state}}</dt><dd id="state">{{state}}</dd>
+        {{#hasOutcome}}<dt>{{t.details}}</dt><dd>{{outcome}}</dd>{{/hasOutcome}}
+        {{#hasReason}}<dt>{{t.reason}}</dt><dd>{{reason}}</dd>{{/hasReason}}
+        {{#lines}}<dt>{{label}}</dt><dd>{{value}}</dd>{{/lines}}
+        </dl>
+        """
+
+    static let queue = """
+        {{#hasError}}<p role="alert" class="error">{{error}}</p>{{/hasError}}
+        {{^hasItems}}<p>{{t.emptyQueue}}</p>{{/hasItems}}
+        {{#items}}
+        <section aria-labelledby="s-{{id}}">
+        <h2 id="s-{{id}}">#{{id}} {{kind}} – {{t.customer}} {{customerID}}</h2>
+        <dl>{{#lines}}<dt>{{label}}</dt><dd>{{value}}</dd>{{/lines}}</dl>
+        <form method="post" action="/lab/submissions/{{id}}/accept"><input type="hidden" name="csrf" value="{{csrf}}"><button type="submit">{{t.accept}} #{{id}}</button></form>
+        <form method="post" action="/lab/submissions/{{id}}/reject"><input type="hidden" name="csrf" value="{{csrf}}">
+        <label for="reason-{{id}}">{{t.reason}}</label> <input id="reason-{{id}}" name="reason" type="text" required>
+        <button type="submit">{{t.reject}} #{{id}}</button></form>
+        </section>
+        {{/items}}
+        """
+
+    static let audit = """
+        <table id="audit"><thead><tr><th scope="col">{{t.when}}</th><th scope="col">{{t.who}}</th><th scope="col">{{t.what}}</th><th scope="col">{{t.customer}}</th><th scope="col">#</th><th scope="col">{{t.details}}</th></tr></thead>
+        <tbody>{{#entries}}<tr><td>{{at}}</td><td>{{userName}}</td><td>{{action}}</td><td>{{customerID}}</td><td>{{submissionID}}</td><td>{{detail}}</td></tr>
+        {{/entries}}</tbody></table>
+        """
+
+    static let outbox = """
+        <table id="outbox"><thead><tr><th scope="col">{{t.when}}</th><th scope="col">{{t.recipient}}</th><th scope="col">{{t.subject}}</th><th scope="col">{{t.details}}</th></tr></thead>
+        <tbody>{{#messages}}<tr><td>{{at}}</td><td>{{recipient}}</td><td>{{subject}}</td><td><pre>{{body}}</pre></td></tr>
+        {{/messages}}</tbody></table>
+        """
+
+    static let message = """
+        <p id="message">{{text}}</p>
+        {{#hasLink}}<p><a id="resume-link" href="{{link}}">{{link}}</a></p>{{/hasLink}}
+        <p><a href="/overview">{{t.overview}}</a></p>
+        """
+}

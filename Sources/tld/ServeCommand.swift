@@ -1,0 +1,69 @@
+import ArgumentParser
+import Foundation
+import LabStore
+import Portal
+
+/// `tld serve`: the customer portal.
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Run the customer portal: sign-in, enrolment overview, the change form, the lab's queue.",
+        discussion: """
+            Customers sign in with an account made by tld account add, see their active enrolments \
+            (national IDs as the first 4 digits only) and submit changes (enrol, unenrol with the \
+            deadline rule and the effective date shown before sending, hand over a card, company data), \
+            or SAVE them and resume by the link written to the outbox. Lab accounts accept each sent \
+            change (applied to the master data in one transaction) or reject it with a reason; every \
+            step is in the audit trail (/lab/audit), every e-mail in the outbox (/lab/outbox).
+
+            National IDs are accepted only over TLS (--tls-cert and --tls-key, PEM files), or over \
+            plain HTTP when the portal listens on loopback (127.0.0.1, ::1: development on the lab's \
+            own machine). Session cookies are HttpOnly, SameSite=Strict, and Secure over TLS.
+
+            Examples:
+              tld serve                                 http://127.0.0.1:8080 on ./tld.sqlite
+              tld serve --host 0.0.0.0 --port 8443 --tls-cert portal.crt --tls-key portal.key
+            """)
+
+    @Option(help: "Address to listen on.") var host = "127.0.0.1"
+    @Option(help: "Port to listen on (0: any free port, printed when listening).") var port = 8080
+    @Option(help: ArgumentHelp("TLS certificate chain (PEM).", valueName: "path")) var tlsCert: String?
+    @Option(help: ArgumentHelp("TLS private key (PEM).", valueName: "path")) var tlsKey: String?
+    @Option(help: ArgumentHelp("The address customers use, for resume links (default: from --host and --port).", valueName: "url"))
+    var baseURL: String?
+    @OptionGroup var store: StoreOptions
+    @OptionGroup var key: NationalIDKeyOptions
+    @OptionGroup var logging: LoggingOptions
+
+    func validate() throws {
+        if (tlsCert == nil) != (tlsKey == nil) { throw ValidationError("--tls-cert and --tls-key go together") }
+        if !(0...65_535).contains(port) { throw ValidationError("--port must be 0 to 65535") }
+    }
+
+    func run() async throws {
+        let logger = makeLogger(verbose: logging.verbose)
+        let labStore = try store.openExisting(logger: logger)
+        let protector = try key.protector(store: labStore, database: store.path)
+        let tls = tlsCert.flatMap { cert in tlsKey.map { PortalServer.TLSFiles(certificate: cert, key: $0) } }
+        for path in [tlsCert, tlsKey].compactMap({ $0 }) where !FileManager.default.isReadableFile(atPath: path) {
+            throw CommandFailure("cannot read \(path)", status: .noInput)
+        }
+        let scheme = tls == nil ? "http" : "https"
+        let shownHost = host.contains(":") ? "[\(host)]" : host
+        let fixedBase = baseURL
+        let configuration = PortalConfiguration(
+            tls: tls != nil, nationalIDAllowed: PortalConfiguration.allowsNationalID(tls: tls != nil, host: host),
+            baseURL: baseURL ?? "\(scheme)://\(shownHost):\(port)")
+        let portal = try PortalApp(store: labStore, protector: protector, configuration: configuration, logger: logger)
+        do {
+            try await PortalServer.run(portal: portal, host: host, port: port, tls: tls, logger: logger) { bound in
+                if fixedBase == nil { portal.baseURL = "\(scheme)://\(shownHost):\(bound)" }
+                let line = "portal listening on \(scheme)://\(shownHost):\(bound)"
+                    + (configuration.nationalIDAllowed ? "" : " (national IDs refused: no TLS)") + "\n"
+                FileHandle.standardOutput.write(Data(line.utf8))
+            }
+        } catch let error as PortalServer.StartError {
+            throw CommandFailure(error.description, status: .noInput)
+        }
+    }
+}

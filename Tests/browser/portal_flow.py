@@ -1,0 +1,143 @@
+#!/usr/bin/env python3
+"""The customer portal in a real browser: headless Chromium (Debian `chromium`, `chromium-driver`)
+driven through WebDriver by Selenium (PyPI), against `tld serve` on a free loopback port.
+
+Sign in as a customer, fill the change form with a bad national ID (the message is next to the
+field and nothing typed is lost), correct and SEND it, sign in as the lab and accept it, then see the
+customer's overview change. Screenshots go to .build/artefacts/browser/.
+
+Usage: portal_flow.py PATH/TO/tld   (scripts/browser-test.sh builds tld and runs this in its venv)
+"""
+import pathlib
+import re
+import subprocess
+import sys
+import tempfile
+
+from selenium import webdriver
+from selenium.webdriver.chrome.options import Options
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.support.ui import Select, WebDriverWait
+
+ROOT = pathlib.Path(__file__).resolve().parents[2]
+ARTEFACTS = ROOT / ".build" / "artefacts" / "browser"
+PASSWORD = "portal-browser-test-1"
+
+
+def tld(binary, *args, stdin=None):
+    done = subprocess.run([binary, *args], input=stdin, capture_output=True, text=True)
+    if done.returncode != 0:
+        sys.exit(f"tld {' '.join(args)} failed ({done.returncode}): {done.stderr.strip()}")
+    return done.stdout
+
+
+def main():
+    binary = sys.argv[1]
+    ARTEFACTS.mkdir(parents=True, exist_ok=True)
+    work = pathlib.Path(tempfile.mkdtemp(prefix="tld-portal-browser-"))
+    db = str(work / "lab.sqlite")
+    tld(binary, "import", str(ROOT / "examples" / "lab-import.csv"), "--database", db)
+    tld(binary, "account", "add", "--user", "kunde", "--customer", "K-1001", "--password-stdin", "--database", db, stdin=PASSWORD + "\n")
+    tld(binary, "account", "add", "--user", "lab", "--role", "lab", "--password-stdin", "--database", db, stdin=PASSWORD + "\n")
+    server = subprocess.Popen([binary, "serve", "--port", "0", "--database", db], stdout=subprocess.PIPE, text=True)
+    try:
+        line = server.stdout.readline()
+        match = re.search(r"http://127\.0\.0\.1:(\d+)", line)
+        if not match:
+            sys.exit(f"tld serve did not say where it listens: {line!r}")
+        base = f"http://127.0.0.1:{match.group(1)}"
+        run_browser(base)
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+    print("browser test passed; screenshots in", ARTEFACTS)
+
+
+def run_browser(base):
+    options = Options()
+    for flag in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1200,1600", "--lang=da-DK"):
+        options.add_argument(flag)
+    options.binary_location = "/usr/bin/chromium"
+    driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
+    step = [0]
+
+    def shot(name):
+        step[0] += 1
+        driver.save_screenshot(str(ARTEFACTS / f"{step[0]:02d}-{name}.png"))
+
+    def fill(name, value):
+        field = driver.find_element(By.ID, "f-" + name)
+        field.clear()
+        field.send_keys(Keys.CONTROL, "a")
+        field.send_keys(Keys.DELETE)
+        field.send_keys(value)
+        assert field.get_attribute("value") == value, f"{name}: {field.get_attribute('value')!r}"
+
+    def wait_url(part):
+        WebDriverWait(driver, 20).until(lambda d: part in d.current_url)
+
+    def sign_in(user):
+        driver.get(base + "/signin")
+        fill("userName", user)
+        fill("password", PASSWORD)
+        driver.find_element(By.CSS_SELECTOR, "form[action='/signin'] button").click()
+
+    def sign_out():
+        driver.find_element(By.CSS_SELECTOR, "form[action='/signout'] button").click()
+        wait_url("/signin")
+
+    try:
+        sign_in("kunde")
+        wait_url("/overview")
+        assert "Andersen, Anna" in driver.page_source
+        shot("overview")
+
+        driver.get(base + "/changes/new?kind=enrol")
+        fill("wearerName", "Browser, Berit")
+        fill("nationalID", "320199-1234")  # no 32nd day: refused
+        Select(driver.find_element(By.ID, "f-type")).select_by_value("finger")
+        Select(driver.find_element(By.ID, "f-period")).select_by_value("1m")
+        fill("start", "2027-02-01")
+        fill("submitterName", "Søren Ørum")
+        fill("submitterPhone", "+45 86 00 00 00")
+        fill("submitterEmail", "soren@example.dk")
+        fill("submitterEmailConfirm", "soren@example.dk")
+        driver.find_element(By.CSS_SELECTOR, "button[value='send']").click()
+        error = driver.find_element(By.ID, "f-nationalID-error")
+        assert error.is_displayed() and error.text, "no message next to the national ID"
+        assert driver.find_element(By.ID, "f-wearerName").get_attribute("value") == "Browser, Berit", "typed name lost"
+        assert driver.find_element(By.ID, "f-submitterEmail").get_attribute("value") == "soren@example.dk"
+        shot("form-error")
+
+        fill("nationalID", "150385-4321")
+        driver.find_element(By.CSS_SELECTOR, "button[value='send']").click()
+        wait_url("/changes/")
+        assert "1503••-••••" in driver.page_source and "150385-4321" not in driver.page_source
+        shot("sent")
+        sign_out()
+
+        sign_in("lab")
+        wait_url("/lab/queue")
+        assert "Browser, Berit" in driver.page_source
+        shot("lab-queue")
+        driver.find_element(By.CSS_SELECTOR, "form[action$='/accept'] button").click()
+        WebDriverWait(driver, 20).until(lambda d: "TILM-" in d.page_source)
+        shot("lab-accepted")
+        sign_out()
+
+        sign_in("kunde")
+        wait_url("/overview")
+        rows = driver.find_element(By.ID, "enrolments").text
+        assert "Browser, Berit" in rows and "1503" in rows, rows
+        shot("overview-changed")
+    except Exception:
+        shot("failure")
+        raise
+    finally:
+        driver.quit()
+
+
+if __name__ == "__main__":
+    main()

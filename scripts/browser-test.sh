@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# The portal's browser test (Tests/browser/portal_flow.py): headless Chromium through Selenium.
+# Selenium comes from PyPI into a venv under .build (Debian 12's system Python is externally
+# managed, PEP 668, so no pip install into it). Chromium and its driver: scripts/install-deps.sh.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+venv=.build/browser-venv
+if [ ! -x "$venv/bin/python" ] || ! "$venv/bin/python" -c "import selenium" 2>/dev/null; then
+  python3 -m venv "$venv"
+  "$venv/bin/pip" install -q "selenium>=4.20,<5"
+fi
+swift build --product tld
+"$venv/bin/python" Tests/browser/portal_flow.py "$(swift build --show-bin-path)/tld"
