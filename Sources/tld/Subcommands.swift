@@ -6,5 +6,5 @@ let subcommandList: [any ParsableCommand.Type] = [
     DispatchCommand.self, PricesCommand.self, ChargesCommand.self, InspectCommand.self, AnnealCommand.self, ZeroCommand.self,
     Evaluate.self, Release.self, Levels.self, Results.self, ScenarioFromReturns.self,
     CurvesCommand.self,
-    History.self, Assign.self, RegistryCommand.self,
+    History.self, Assign.self, RegistryCommand.self, RetentionCommand.self,
 ]
