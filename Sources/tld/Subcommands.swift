@@ -10,4 +10,5 @@ let subcommandList: [any ParsableCommand.Type] = [
     CasesCommand.self, NotificationsCommand.self,
     History.self, Assign.self, RegistryCommand.self,
     AccountCommand.self, Serve.self,
+    History.self, Assign.self, RegistryCommand.self, RetentionCommand.self,
 ]

@@ -37,6 +37,12 @@ struct RegistryFileTests {
         #expect(records == expected)
     }
 
+    @Test("doses with 4 decimals", arguments: [(0.16123, "0.1612"), (0.00005, "0.0001"), (2.5, "2.5000"), (0, "0.0000"), (12.34567, "12.3457"), (10_000, "10000.0000")])
+    func fourDecimals(value: Double, text: String) {
+        #expect(RegistryFile.mSv(value) == text)
+        #expect(RegistryFile.mSv(nil) == "")
+    }
+
     @Test("a changed dose, a cut file, a bad ID, a status without its dose, a duplicate record: each found, by line, without the ID")
     func problems() {
         let text = RegistryFile.render(header: Self.header, records: Self.records)
