@@ -66,5 +66,15 @@ let package = Package(
             path: "ResultListBenchmarks",
             swiftSettings: [.swiftLanguageMode(.v6)],
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]),
+        // tld intake: scan to answer (a USB-serial scanner on a pty, IntakeStation on an in-memory lab).
+        .executableTarget(
+            name: "ScannerBenchmarks",
+            dependencies: [
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "LabWorkflow", package: "tl-dosimetry"),
+            ],
+            path: "ScannerBenchmarks",
+            swiftSettings: [.swiftLanguageMode(.v6)],
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]),
     ]
 )
