@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import LabReports
 import LabStore
 import LabWorkflow
 
@@ -17,7 +18,10 @@ extension PortalApp {
         let byID = Dictionary(uniqueKeysWithValues: wearers.compactMap { w in w.id.map { ($0, w) } })
         let rows: [[String: Any]] = enrolments
             .filter { $0.isActive(on: today) || $0.startDate > today }
-            .sorted { (byID[$0.wearerID]?.name ?? "", $0.number) < (byID[$1.wearerID]?.name ?? "", $1.number) }
+            // By wearer in Danish alphabetical order (Æ, Ø, Å last), as the packing slips list them.
+            .map { (DanishCollation.key(byID[$0.wearerID]?.name ?? ""), $0) }
+            .sorted { ($0.0, $0.1.number) < ($1.0, $1.1.number) }
+            .map(\.1)
             .map { e in
                 let wearer = byID[e.wearerID]
                 return ["number": e.number, "name": wearer?.name ?? "", "maskedID": wearer.map(masked) ?? "",
