@@ -251,6 +251,10 @@ extension PortalApp {
     /// The resume link of a saved draft: opens it for a signed-in account of the same customer only.
     func resume(_ request: Request, _ context: PortalContext) async throws -> Response {
         ensureSession(request, context)
+        if try await signedIn(context) == nil, let token = context.parameters.get("token"),
+           let next = Self.localPath("/resume/" + token) {
+            return Self.redirect("/signin?next=" + next)
+        }
         let (_, customerID) = try await customerAccount(context)
         guard let token = context.parameters.get("token"),
               let submission = try await store.run({ try $0.submission(resumeToken: token) }),

@@ -187,6 +187,21 @@ import Testing
             #expect(form.body.contains(#"value="Holm, Per""#))
             #expect(form.body.contains("1503••-••••"), "the saved ID is shown masked, never sent back")
             #expect(!form.body.contains("4321"))
+
+            // The link from the e-mail in a browser that is not signed in: sign in, then the draft.
+            let later = Browser(client)
+            let toSignIn = try await later.get(path)
+            #expect(toSignIn.location == "/signin?next=\(path)")
+            let signInPage = try await later.get(try #require(toSignIn.location))
+            #expect(signInPage.body.contains(#"name="next" value="\#(path)""#))
+            let signedIn = try await later.post("/signin", [("userName", "alice"), ("password", PortalFixture.password), ("next", path)])
+            #expect(signedIn.location == path)
+            // Never to another site.
+            let elsewhere = Browser(client)
+            _ = try await elsewhere.get("/signin")
+            let redirected = try await elsewhere.post("/signin", [("userName", "alice"), ("password", PortalFixture.password),
+                                                                 ("next", "//evil.example/resume/x")])
+            #expect(redirected.location == "/overview")
         }
     }
 
