@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import LabReports
 import LabStore
 import LabWorkflow
 
@@ -17,7 +18,10 @@ extension PortalApp {
         let byID = Dictionary(uniqueKeysWithValues: wearers.compactMap { w in w.id.map { ($0, w) } })
         let rows: [[String: Any]] = enrolments
             .filter { $0.isActive(on: today) || $0.startDate > today }
-            .sorted { (byID[$0.wearerID]?.name ?? "", $0.number) < (byID[$1.wearerID]?.name ?? "", $1.number) }
+            // By wearer in Danish alphabetical order (Æ, Ø, Å last), as the packing slips list them.
+            .map { (DanishCollation.key(byID[$0.wearerID]?.name ?? ""), $0) }
+            .sorted { ($0.0, $0.1.number) < ($1.0, $1.1.number) }
+            .map(\.1)
             .map { e in
                 let wearer = byID[e.wearerID]
                 return ["number": e.number, "name": wearer?.name ?? "", "maskedID": wearer.map(masked) ?? "",
@@ -247,6 +251,10 @@ extension PortalApp {
     /// The resume link of a saved draft: opens it for a signed-in account of the same customer only.
     func resume(_ request: Request, _ context: PortalContext) async throws -> Response {
         ensureSession(request, context)
+        if try await signedIn(context) == nil, let token = context.parameters.get("token"),
+           let next = Self.localPath("/resume/" + token) {
+            return Self.redirect("/signin?next=" + next)
+        }
         let (_, customerID) = try await customerAccount(context)
         guard let token = context.parameters.get("token"),
               let submission = try await store.run({ try $0.submission(resumeToken: token) }),

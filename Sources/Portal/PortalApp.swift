@@ -185,8 +185,10 @@ public struct PortalApp: Sendable {
 
     func signInPage(_ request: Request, _ context: PortalContext) async throws -> Response {
         ensureSession(request, context)
+        let next = request.uri.queryParameters["next"].map(String.init).flatMap(Self.localPath) ?? ""
         return page("signin", title: text("signIn", request, context),
-                    values: ["hasError": false, "userNameTyped": ""], context: context, request: request, account: nil)
+                    values: ["hasError": false, "userNameTyped": "", "hasNext": !next.isEmpty, "next": next],
+                    context: context, request: request, account: nil)
     }
 
     func signIn(_ request: Request, _ context: PortalContext) async throws -> Response {
@@ -198,7 +200,8 @@ public struct PortalApp: Sendable {
         let address = context.remoteAddress
         func refuse(_ key: String, status: HTTPResponse.Status) -> Response {
             page("signin", title: text("signIn", request, context),
-                 values: ["hasError": true, "error": text(key, request, context), "userNameTyped": userName],
+                 values: ["hasError": true, "error": text(key, request, context), "userNameTyped": userName,
+                          "hasNext": Self.localPath(fields["next"] ?? "") != nil, "next": Self.localPath(fields["next"] ?? "") ?? ""],
                  context: context, request: request, account: nil, status: status)
         }
         if await throttle.isBlocked(keys, at: now) {
@@ -226,7 +229,16 @@ public struct PortalApp: Sendable {
         let language = context.sessions.session?.language
         context.sessions.clearSession()
         context.sessions.createSession(PortalSession(csrfToken: Self.randomToken(), accountID: account.id, language: language))
+        if account.role == .customer, let next = Self.localPath(fields["next"] ?? "") { return Self.redirect(next) }
         return Self.redirect(account.role == .lab ? "/lab/queue" : "/overview")
+    }
+
+    /// `path` when it is a path of this portal to go on to after sign-in (a resume link), else nil:
+    /// never another site (no open redirect).
+    static func localPath(_ path: String) -> String? {
+        guard path.hasPrefix("/resume/"), path.utf8.allSatisfy({ (0x30...0x39).contains($0) || (0x61...0x7A).contains($0) || $0 == 0x2F })
+        else { return nil }
+        return path
     }
 
     func signOut(_ request: Request, _ context: PortalContext) async throws -> Response {

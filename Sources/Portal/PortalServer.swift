@@ -20,13 +20,19 @@ public enum PortalServer {
     /// Why the server cannot start.
     public struct StartError: Error, CustomStringConvertible {
         public let description: String
+        /// The address is taken (another portal?): try again later or elsewhere, not a bad file.
+        public var addressInUse = false
     }
 
     /// Runs until SIGINT/SIGTERM; `onRunning` gets the port actually bound (port 0 picks a free one).
     public static func run(portal: PortalApp, host: String, port: Int, tls: TLSFiles?, logger: Logger,
                            onRunning: @escaping @Sendable (Int) -> Void) async throws {
         let app = try application(portal: portal, host: host, port: port, tls: tls, logger: logger, onRunning: onRunning)
-        try await app.runService()
+        do {
+            try await app.runService()
+        } catch let error as IOError where error.errnoCode == EADDRINUSE {
+            throw StartError(description: "\(host) port \(port) is already in use (another portal running?)", addressInUse: true)
+        }
     }
 
     /// The Hummingbird application of the portal (tests run it with HummingbirdTesting).

@@ -54,6 +54,7 @@ enum PortalTemplates {
     static let signin = """
         <form method="post" action="/signin">
         <input type="hidden" name="csrf" value="{{csrf}}">
+        {{#hasNext}}<input type="hidden" name="next" value="{{next}}">{{/hasNext}}
         {{#hasError}}<p role="alert" class="error" id="signin-error">{{error}}</p>{{/hasError}}
         <div class="field"><label for="f-userName">{{t.userName}}</label>
         <input id="f-userName" name="userName" type="text" autocomplete="username" value="{{userNameTyped}}" required></div>

@@ -63,7 +63,7 @@ struct Serve: AsyncParsableCommand {
                 FileHandle.standardOutput.write(Data(line.utf8))
             }
         } catch let error as PortalServer.StartError {
-            throw CommandFailure(error.description, status: .noInput)
+            throw CommandFailure(error.description, status: error.addressInUse ? .tempFail : .noInput)
         }
     }
 }

@@ -100,7 +100,7 @@ import Testing
             let stranger = Browser(client)
             let page = try await stranger.get(path)
             #expect(page.status == .seeOther)
-            #expect(page.location == "/signin")
+            #expect(page.location == (path.hasPrefix("/resume/") ? "/signin?next=\(path)" : "/signin"))
         }
     }
 

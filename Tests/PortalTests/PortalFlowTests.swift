@@ -165,6 +165,41 @@ import Testing
         #expect(ended.endDate?.description == "2027-02-28")
     }
 
+    @Test func handoverAndCompanyDataAreAppliedWhenTheLabAccepts() async throws {
+        let fixture = try PortalFixture()
+        try await fixture.test { client in
+            let customer = Browser(client)
+            try await customer.signIn("alice")
+            _ = try await customer.get("/changes/new?kind=handover")
+            let handover = try await customer.post("/changes", [
+                ("kind", "handover"), ("action", "send"), ("card", "C-0001"), ("wearerName", "Holm, Per"), ("nationalID", "150385-4321"),
+            ] + Self.submitter)
+            #expect(handover.status == .seeOther)
+            let company = try await customer.post("/changes", [
+                ("kind", "companyData"), ("action", "send"), ("name", "Alice's clinic"), ("contactName", "Mette Jensen"),
+                ("contactEmail", "mette@example.dk"), ("deliveryAddress", "Nyvej 2, 2100 København Ø"), ("billingAddress", ""),
+                ("invoiceReference", "PO-77"),
+            ] + Self.submitter)
+            #expect(company.status == .seeOther)
+            let lab = Browser(client)
+            try await lab.signIn("lab1")
+            _ = try await lab.get("/lab/queue")
+            for submission in try fixture.store.submissions(state: .sent) {
+                let page = try await lab.post("/lab/submissions/\(submission.id!)/accept", [])
+                #expect(page.status == .ok, "\(submission.kind)")
+            }
+        }
+        // The person the card was handed over to: enrolled for the card's type from the next period.
+        let enrolments = try fixture.store.enrolments(customerID: "K-1001")
+        let wearers = try fixture.store.wearers(customerID: "K-1001")
+        let per = try #require(wearers.first { $0.name == "Holm, Per" })
+        let perEnrolment = try #require(enrolments.first { $0.wearerID == per.id })
+        #expect(perEnrolment.dosimeterType == .wholeBody && perEnrolment.startDate.description == "2027-02-01")
+        let customer = try #require(try fixture.store.customer(id: "K-1001"))
+        #expect(customer.deliveryAddress == "Nyvej 2, 2100 København Ø" && customer.invoiceReference == "PO-77")
+        #expect(try fixture.store.submissions(state: .accepted).count == 2)
+    }
+
     @Test func saveWritesAResumeLinkToTheOutboxAndTheDraftResumes() async throws {
         let fixture = try PortalFixture()
         try await fixture.test { client in
@@ -187,6 +222,21 @@ import Testing
             #expect(form.body.contains(#"value="Holm, Per""#))
             #expect(form.body.contains("1503••-••••"), "the saved ID is shown masked, never sent back")
             #expect(!form.body.contains("4321"))
+
+            // The link from the e-mail in a browser that is not signed in: sign in, then the draft.
+            let later = Browser(client)
+            let toSignIn = try await later.get(path)
+            #expect(toSignIn.location == "/signin?next=\(path)")
+            let signInPage = try await later.get(try #require(toSignIn.location))
+            #expect(signInPage.body.contains(#"name="next" value="\#(path)""#))
+            let signedIn = try await later.post("/signin", [("userName", "alice"), ("password", PortalFixture.password), ("next", path)])
+            #expect(signedIn.location == path)
+            // Never to another site.
+            let elsewhere = Browser(client)
+            _ = try await elsewhere.get("/signin")
+            let redirected = try await elsewhere.post("/signin", [("userName", "alice"), ("password", PortalFixture.password),
+                                                                 ("next", "//evil.example/resume/x")])
+            #expect(redirected.location == "/overview")
         }
     }
 

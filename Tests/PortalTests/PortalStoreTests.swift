@@ -1,5 +1,6 @@
 import Foundation
-import LabStore
+import GRDB
+@testable import LabStore
 import Testing
 @testable import Portal
 

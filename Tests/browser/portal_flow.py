@@ -132,6 +132,52 @@ def run_browser(base):
         rows = driver.find_element(By.ID, "enrolments").text
         assert "Browser, Berit" in rows and "1503" in rows, rows
         shot("overview-changed")
+
+        # Unenrol: the effective last day is shown before the customer confirms with SEND.
+        driver.get(base + "/changes/new?kind=unenrol")
+        fill("enrolment", "TILM-00000001")
+        fill("wearerName", "Anna Andersen")
+        fill("lastDay", "2027-03-10")
+        fill("submitterName", "Søren Ørum")
+        fill("submitterPhone", "+45 86 00 00 00")
+        fill("submitterEmail", "soren@example.dk")
+        fill("submitterEmailConfirm", "soren@example.dk")
+        driver.find_element(By.CSS_SELECTOR, "button[value='send']").click()
+        WebDriverWait(driver, 20).until(lambda d: d.find_elements(By.ID, "preview"))
+        assert "2027-03-31" in driver.find_element(By.ID, "preview").text
+        shot("unenrol-preview")
+        driver.find_element(By.CSS_SELECTOR, "button[value='send']").click()
+        wait_url("/changes/")
+        shot("unenrol-sent")
+
+        # SAVE a card handover half filled in, then resume it by the link.
+        driver.get(base + "/changes/new?kind=handover")
+        fill("card", "TLD-000001")
+        fill("wearerName", "Gemt, Gitte")
+        fill("submitterName", "Søren Ørum")
+        fill("submitterPhone", "+45 86 00 00 00")
+        fill("submitterEmail", "soren@example.dk")
+        fill("submitterEmailConfirm", "soren@example.dk")
+        driver.find_element(By.CSS_SELECTOR, "button[value='save']").click()
+        WebDriverWait(driver, 20).until(lambda d: d.find_elements(By.ID, "resume-link"))
+        shot("saved")
+        driver.find_element(By.ID, "resume-link").click()
+        WebDriverWait(driver, 20).until(lambda d: d.find_elements(By.ID, "f-wearerName"))
+        assert driver.find_element(By.ID, "f-wearerName").get_attribute("value") == "Gemt, Gitte"
+        assert driver.find_element(By.ID, "f-card").get_attribute("value") == "TLD-000001"
+        shot("resumed")
+        sign_out()
+
+        sign_in("lab")
+        wait_url("/lab/queue")
+        driver.find_element(By.CSS_SELECTOR, "form[action$='/accept'] button").click()
+        WebDriverWait(driver, 20).until(lambda d: "2027-03-31" in d.page_source)
+        sign_out()
+        sign_in("kunde")
+        wait_url("/overview")
+        rows = driver.find_element(By.ID, "enrolments").text
+        assert "2027-03-31" in rows, rows
+        shot("overview-unenrolled")
     except Exception:
         shot("failure")
         raise

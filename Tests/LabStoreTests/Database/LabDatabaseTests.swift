@@ -16,6 +16,8 @@ struct LabDatabaseTests {
     static let casesTables = ["authorityNotification", "caseInvestigation", "levelCase"]
     /// Tables of migration v9-records.
     static let recordsTables = ["assignedDose", "registryExport", "registryRecord"]
+    /// Tables of migration v11-portal.
+    static let portalTables = ["portalAccount", "portalAudit", "portalOutbox", "portalSubmission"]
 
     private func pragma(_ name: String, _ database: LabDatabase) throws -> String? {
         // On the writer connection: the one whose settings decide durability.
@@ -53,7 +55,7 @@ struct LabDatabaseTests {
                 AND name NOT LIKE 'sqlite_%' AND name NOT LIKE 'grdb_%' ORDER BY name
                 """)
         }
-        #expect(tables == (Self.tables + Self.evaluationTables + Self.recordsTables + Self.casesTables).sorted())
+        #expect(tables == (Self.tables + Self.evaluationTables + Self.recordsTables + Self.casesTables + Self.portalTables).sorted())
     }
 
     @Test("reopening an existing file runs no migration again and keeps schema and data")
