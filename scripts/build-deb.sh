@@ -64,19 +64,23 @@ d usr/share/bash-completion/completions
 d usr/share/zsh/vendor-completions
 d usr/share/fish/vendor_completions.d
 for b in tld tl-reader-sim; do
-    "$BIN_DIR/$b" --generate-completion-script bash > "$STAGE/usr/share/bash-completion/completions/$b"
+    # Without its #! line: a completion file is sourced, not run (lintian bash-completion-with-hashbang).
+    "$BIN_DIR/$b" --generate-completion-script bash | sed '1{/^#!/d}' > "$STAGE/usr/share/bash-completion/completions/$b"
     "$BIN_DIR/$b" --generate-completion-script zsh > "$STAGE/usr/share/zsh/vendor-completions/_$b"
     "$BIN_DIR/$b" --generate-completion-script fish > "$STAGE/usr/share/fish/vendor_completions.d/$b.fish"
 done
 chmod 0644 "$STAGE"/usr/share/bash-completion/completions/* "$STAGE"/usr/share/zsh/vendor-completions/* "$STAGE"/usr/share/fish/vendor_completions.d/*
 # Manual pages: swift-argument-parser's generate-manual plugin (offline: it builds this package in debug
-# and runs its generate-manual tool on each product), one page per command (tld.1, tld.backup.1, …).
+# and runs its generate-manual tool on each product): one page per program, every subcommand in it
+# (multi-page output names its pages "tld backup", which whatis/lintian cannot match to a file name).
+# Blank lines of the help texts become .Pp (a blank line in mdoc is a groff warning).
 if [ "$MAN" = 1 ]; then
     d usr/share/man/man1
-    swift package generate-manual --configuration debug --multi-page --date "$(date -u -d @"${SOURCE_DATE_EPOCH:-$(git log -1 --format=%ct)}" +%Y-%m-%d)" \
+    rm -rf .build/plugins/GenerateManual/outputs
+    swift package generate-manual --configuration debug --date "$(date -u -d @"${SOURCE_DATE_EPOCH:-$(git log -1 --format=%ct)}" +%Y-%m-%d)" \
         --authors "TL dosimetry laboratory" >&2
     for page in .build/plugins/GenerateManual/outputs/*/*.1; do
-        gzip -9n -c "$page" > "$STAGE/usr/share/man/man1/$(basename "$page").gz"
+        sed 's/^[[:space:]]*$/.Pp/' "$page" | gzip -9n > "$STAGE/usr/share/man/man1/$(basename "$page").gz"
         chmod 0644 "$STAGE/usr/share/man/man1/$(basename "$page").gz"
     done
 fi

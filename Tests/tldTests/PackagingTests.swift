@@ -51,7 +51,7 @@ struct PackagingTests {
 
         // Maintainer scripts: valid sh; the rules applied on install; the lab's data never removed.
         let postinst = try Self.text(stage + "/DEBIAN/postinst")
-        #expect(postinst.contains("udevadm trigger") && postinst.contains("systemd-sysusers tld.conf"))
+        #expect(postinst.contains("udevadm trigger") && postinst.contains("systemd-sysusers tld.conf") && postinst.contains("systemd-tmpfiles --create tld.conf"))
         for script in ["postinst", "prerm", "postrm"] {
             let check = try await ProductRunner(executable: URL(fileURLWithPath: "/bin/sh")).run(["-n", stage + "/DEBIAN/" + script], in: dir.url)
             #expect(check.status == 0, "\(script): \(check.stderr)")

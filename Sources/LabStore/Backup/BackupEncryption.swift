@@ -23,6 +23,8 @@ import Foundation
 public enum BackupEncryption {
     static let magic = Data("TLDBAKE1".utf8)
     static let chunkSize = 1 << 20
+    /// scrypt's cost N for new files (OWASP: 2^17 with r = 8, p = 1).
+    public static let defaultScryptN = 1 << 17
 
     /// The KDF and its parameters, stored in the file so that a later version can raise them.
     struct Header: Codable, Equatable {
@@ -73,7 +75,7 @@ public enum BackupEncryption {
     /// Encrypts the file at `source` into a new file at `destination` (created, mode 0600).
     /// - Parameter scryptN: scrypt's cost N (tests of the file format pass a smaller one; a file
     ///   records its N, and decryption accepts 2^10…2^20).
-    public static func encrypt(source: String, destination: String, passphrase: String, scryptN: Int = 1 << 17) throws(Failure) {
+    public static func encrypt(source: String, destination: String, passphrase: String, scryptN: Int = defaultScryptN) throws(Failure) {
         var created = false
         do {
             var salt = Data(count: 16)

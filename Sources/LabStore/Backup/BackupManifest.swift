@@ -49,14 +49,24 @@ public struct BackupName: Sendable, Equatable, Hashable {
     public init(date: Date) {
         let seconds = Date(timeIntervalSince1970: date.timeIntervalSince1970.rounded(.down))
         self.date = seconds
-        stamp = Self.formatter.string(from: seconds)
+        let c = Self.calendar.dateComponents([.year, .month, .day, .hour, .minute, .second], from: seconds)
+        func two(_ v: Int?) -> String { let t = String(v ?? 0); return t.count < 2 ? "0" + t : t }
+        stamp = String(c.year ?? 0) + two(c.month) + two(c.day) + "T" + two(c.hour) + two(c.minute) + two(c.second) + "Z"
     }
 
     /// The backup name of a manifest's file name, or nil for any other file.
     public init?(manifestFileName name: String) {
         guard name.hasPrefix(Self.prefix), name.hasSuffix(Self.manifestSuffix) else { return nil }
         let stamp = String(name.dropFirst(Self.prefix.count).dropLast(Self.manifestSuffix.count))
-        guard stamp.count == 16, let date = Self.formatter.date(from: stamp) else { return nil }
+        let digits = stamp.utf8.map { Int($0) - 48 }
+        guard stamp.count == 16, stamp.utf8.enumerated().allSatisfy({ i, byte in
+            i == 8 ? byte == UInt8(ascii: "T") : i == 15 ? byte == UInt8(ascii: "Z") : (48...57).contains(byte)
+        }) else { return nil }
+        func number(_ range: Range<Int>) -> Int { digits[range].reduce(0) { $0 * 10 + $1 } }
+        var components = DateComponents()
+        (components.year, components.month, components.day) = (number(0..<4), number(4..<6), number(6..<8))
+        (components.hour, components.minute, components.second) = (number(9..<11), number(11..<13), number(13..<15))
+        guard components.isValidDate(in: Self.calendar), let date = Self.calendar.date(from: components) else { return nil }
         self.stamp = stamp
         self.date = date
     }
@@ -73,12 +83,10 @@ public struct BackupName: Sendable, Equatable, Hashable {
         return nil
     }
 
-    nonisolated(unsafe) private static let formatter: DateFormatter = {
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.timeZone = TimeZone(identifier: "UTC")
-        formatter.dateFormat = "yyyyMMdd'T'HHmmss'Z'"
-        return formatter
+    private static let calendar: Calendar = {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC") ?? calendar.timeZone
+        return calendar
     }()
 }
 

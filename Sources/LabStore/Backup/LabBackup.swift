@@ -22,7 +22,7 @@ public enum LabBackup {
     /// backup file without its manifest is an unfinished backup.
     public static func backUp(
         database: LabDatabase, into folder: String, passphrase: String?, now: Date,
-        temporaryFolder: String = NSTemporaryDirectory()
+        temporaryFolder: String = NSTemporaryDirectory(), scryptN: Int = BackupEncryption.defaultScryptN
     ) throws(BackupFailure) -> Made {
         do {
             try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
@@ -61,7 +61,7 @@ public enum LabBackup {
             do { content = try BackupContent.read(databaseAt: snapshotPath) } catch { throw BackupFailure.store(error) }
             let partial = backupPath + ".partial"
             if let passphrase {
-                do { try BackupEncryption.encrypt(source: snapshotPath, destination: partial, passphrase: passphrase) } catch {
+                do { try BackupEncryption.encrypt(source: snapshotPath, destination: partial, passphrase: passphrase, scryptN: scryptN) } catch {
                     throw BackupFailure.encryption(error)
                 }
             } else {

@@ -73,7 +73,10 @@ struct LabBackupTests {
         let dir = try TemporaryDirectory("backup-encrypted")
         defer { dir.cleanup() }
         let store = try Self.lab(dir, cards: 3)
-        let made = try LabBackup.backUp(database: store.database, into: dir.path("backups"), passphrase: Self.passphrase, now: Date())
+        // A smaller scrypt cost than a lab's (2^17): the debug build's BoringSSL is unoptimised, and
+        // this test derives the key five times; the drill test runs the real cost through tld.
+        let made = try LabBackup.backUp(database: store.database, into: dir.path("backups"), passphrase: Self.passphrase, now: Date(),
+                                        scryptN: 1 << 12)
         #expect(made.backupPath.hasSuffix(".sqlite.enc") && made.manifest.encrypted)
         let bytes = try Data(contentsOf: URL(fileURLWithPath: made.backupPath))
         #expect(bytes.prefix(8) == Data("TLDBAKE1".utf8))
@@ -225,5 +228,20 @@ struct LabBackupTests {
         let left = try FileManager.default.contentsOfDirectory(atPath: folder).sorted()
         #expect(left == (["notes.txt", "tld-backup-20261201T000000Z.manifest.json", "tld-backup-20261202T000000Z.sqlite"]
             + made.suffix(2).flatMap { [($0.backupPath as NSString).lastPathComponent, ($0.manifestPath as NSString).lastPathComponent] }).sorted())
+    }
+
+    @Test("backup names carry the UTC second and are read back; other names are not backups")
+    func names() throws {
+        let date = Date(timeIntervalSince1970: 1_801_966_500.75)  // 2027-02-07T02:15:00.75Z
+        let name = BackupName(date: date)
+        #expect(name.stamp == "20270207T021500Z")
+        #expect(name.manifestFileName == "tld-backup-20270207T021500Z.manifest.json")
+        #expect(name.backupFileName(encrypted: true) == "tld-backup-20270207T021500Z.sqlite.enc")
+        #expect(BackupName(manifestFileName: name.manifestFileName) == name)
+        #expect(BackupName(manifestFileName: "tld-backup-20271301T001500Z.manifest.json") == nil)
+        #expect(BackupName(manifestFileName: "tld-backup-2027020XT001500Z.manifest.json") == nil)
+        #expect(BackupName(manifestFileName: "other-20270207T021500Z.manifest.json") == nil)
+        #expect(BackupName.manifestFileName(forBackupFile: "tld-backup-20270207T021500Z.sqlite.enc") == name.manifestFileName)
+        #expect(BackupName.manifestFileName(forBackupFile: "lab.db") == nil)
     }
 }
