@@ -34,4 +34,9 @@ public protocol CaseStore: EvaluationStore, DoseRecordStore {
     func notification(id: AuthorityNotification.ID) throws(LabStoreError) -> AuthorityNotification?
     func notification(caseID: LevelCase.ID) throws(LabStoreError) -> AuthorityNotification?
     func markNotificationSent(id: AuthorityNotification.ID, by who: String, how: NotificationChannel, at: Date) throws(LabStoreError) -> AuthorityNotification
+
+    /// Records that the customer's annual review of `year` was written (the first time counts).
+    func recordAnnualReview(customerID: String, year: Int, by who: String) throws(LabStoreError)
+    /// When each customer's annual review of `year` was first written, by customer.
+    func annualReviewsWritten(year: Int) throws(LabStoreError) -> [String: Date]
 }

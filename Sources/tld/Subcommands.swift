@@ -6,6 +6,6 @@ let subcommandList: [any ParsableCommand.Type] = [
     DispatchCommand.self, PricesCommand.self, ChargesCommand.self, InspectCommand.self, AnnealCommand.self, ZeroCommand.self,
     Evaluate.self, Release.self, Levels.self, Results.self, ScenarioFromReturns.self,
     CurvesCommand.self,
-    CasesCommand.self, NotificationsCommand.self,
+    CasesCommand.self, NotificationsCommand.self, AnnualCommand.self,
     History.self, Assign.self, RegistryCommand.self,
 ]

@@ -112,4 +112,22 @@ extension SQLiteLabStore: CaseStore {
             return try Self.refetch(AuthorityNotification.self, id: id, in: db)
         }
     }
+
+    public func recordAnnualReview(customerID: String, year: Int, by who: String) throws(LabStoreError) {
+        let at = now()
+        try write("record an annual review", table: "annualReview") { db in
+            try db.execute(sql: "INSERT OR IGNORE INTO annualReview (customerID, year, writtenAt, writtenBy) VALUES (?, ?, ?, ?)",
+                           arguments: [customerID, year, at, who])
+        }
+    }
+
+    public func annualReviewsWritten(year: Int) throws(LabStoreError) -> [String: Date] {
+        try read("list annual reviews", table: "annualReview") { db in
+            var out: [String: Date] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT customerID, writtenAt FROM annualReview WHERE year = ?", arguments: [year]) {
+                out[row["customerID"]] = row["writtenAt"]
+            }
+            return out
+        }
+    }
 }
