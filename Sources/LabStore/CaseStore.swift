@@ -17,6 +17,8 @@ public protocol CaseStore: EvaluationStore, DoseRecordStore {
     /// Inserts the case unless the person already has one of that kind for that period; returns the
     /// stored case and whether it is new.
     func openCase(_ levelCase: LevelCase) throws(LabStoreError) -> (levelCase: LevelCase, isNew: Bool)
+    /// Points an open case at a newer version of the same card's dose (a correction), with its value.
+    func updateCaseDose(caseID: LevelCase.ID, doseID: DoseResult.ID, valueMilliSievert: Double) throws(LabStoreError)
     /// Raises the case's notification unless it has one; returns it and whether it is new.
     func raiseNotification(caseID: LevelCase.ID, on day: CalendarDay) throws(LabStoreError) -> (notification: AuthorityNotification, isNew: Bool)
 

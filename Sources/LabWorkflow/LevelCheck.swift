@@ -70,6 +70,13 @@ public struct LevelCheck: Sendable {
                 personLookup: person.personLookup, kind: kind, periodKey: key, customerID: person.customerID, wearerID: person.wearerID,
                 doseID: id, valueMilliSievert: value, levelMilliSievert: level, openedOn: today, openedAt: at,
                 deadline: today.adding(days: kind.deadlineDays)))
+            // A correction of the dose that opened the case (a newer version of the same card's dose):
+            // the open case follows it, so its documents show the released value.
+            if !opened.isNew, opened.levelCase.isOpen, opened.levelCase.doseID != id, let caseID = opened.levelCase.id,
+               let first = try store.dose(id: opened.levelCase.doseID), first.batchID == dose.batchID, first.cardID == dose.cardID,
+               first.version < dose.version {
+                try store.updateCaseDose(caseID: caseID, doseID: id, valueMilliSievert: value)
+            }
             if opened.isNew {
                 out.openedCases.append(opened.levelCase)
                 logger.notice("case opened", metadata: ["case": "\(opened.levelCase.id?.rawValue ?? 0)", "kind": "\(kind.rawValue)"])

@@ -212,6 +212,8 @@ struct CasesEndToEndTests {
         #expect(sent.status == 0, "stderr: \(sent.stderr)")
         let twice = try await tld.run(["notifications", "mark-sent", nielsenNotice, "--who", "Dr. P", "--how", "post"] + common, in: dir.url)
         #expect(twice.status == 65 && twice.stderr.contains("marked sent already"))
+        // The case followed the correction: its value is the released 11.5 mSv, not the evaluated 12.
+        #expect(try await q("SELECT printf('%.2f', valueMilliSievert) FROM levelCase WHERE id = \(nielsenCase)") == ["11.50"])
         let badHow = try await tld.run(["notifications", "mark-sent", holmNotice, "--who", "Dr. P", "--how", "pigeon"] + common, in: dir.url)
         #expect(badHow.status == 64)
         let closed = try await tld.run(["cases", "close", nielsenCase, "--who", "Dr. P"] + common, in: dir.url)

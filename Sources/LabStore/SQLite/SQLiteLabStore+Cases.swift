@@ -20,6 +20,14 @@ extension SQLiteLabStore: CaseStore {
         }
     }
 
+    public func updateCaseDose(caseID: LevelCase.ID, doseID: DoseResult.ID, valueMilliSievert: Double) throws(LabStoreError) {
+        try StoreValidation.finite(valueMilliSievert, field: "valueMilliSievert")
+        try write("update a case's dose", table: LevelCase.databaseTableName) { db in
+            try db.execute(sql: "UPDATE levelCase SET doseID = ?, valueMilliSievert = ? WHERE id = ? AND closedAt IS NULL",
+                           arguments: [doseID, valueMilliSievert, caseID])
+        }
+    }
+
     public func raiseNotification(caseID: LevelCase.ID, on day: CalendarDay) throws(LabStoreError) -> (notification: AuthorityNotification, isNew: Bool) {
         let at = now()
         return try write("raise a notification", table: AuthorityNotification.databaseTableName) { db in
