@@ -14,6 +14,11 @@ public protocol CaseStore: EvaluationStore, DoseRecordStore {
     /// The current version of every dose, oldest first (for `tld cases check`).
     func currentDoseIDs() throws(LabStoreError) -> [DoseResult.ID]
 
+    /// Records that a released dose's level check has run.
+    func markLevelsChecked(dose: DoseResult.ID) throws(LabStoreError)
+    /// Current released doses whose level check has not run (a command killed in between), oldest first.
+    func releasedDosesNotChecked() throws(LabStoreError) -> [DoseResult.ID]
+
     /// Inserts the case unless the person already has one of that kind for that period; returns the
     /// stored case and whether it is new.
     func openCase(_ levelCase: LevelCase) throws(LabStoreError) -> (levelCase: LevelCase, isNew: Bool)

@@ -41,8 +41,22 @@ public struct LevelCheck: Sendable {
         return out
     }
 
+    /// Checks the released doses whose check never ran (a command killed between a release and its
+    /// check); release, review, `tld cases` and `tld notifications` call it first.
+    @discardableResult
+    public func catchUp() throws -> Outcome {
+        try check(doses: store.releasedDosesNotChecked())
+    }
+
     @discardableResult
     public func check(dose id: DoseResult.ID) throws -> Outcome {
+        let out = try checkLevels(dose: id)
+        // A released dose is final: its check is recorded once done (catchUp finds those without).
+        if try store.dose(id: id)?.state == .released { try store.markLevelsChecked(dose: id) }
+        return out
+    }
+
+    func checkLevels(dose id: DoseResult.ID) throws -> Outcome {
         var out = Outcome()
         guard let dose = try store.dose(id: id), dose.isCurrent, let hp10 = dose.hp10MilliSievert,
               let person = try store.dosePerson(dose: id),

@@ -262,4 +262,30 @@ struct CasesEndToEndTests {
         let noCustomer = try await tld.run(["annual", "--customer", "K-9999", "--year", "2026"] + common, in: dir.url)
         #expect(noCustomer.status == 65 && noCustomer.stderr.contains("no customer K-9999"))
     }
+
+    @Test("a release whose level check never ran (killed in between): the next tld command raises the notification, once")
+    func releaseKilledBeforeItsCheck() async throws {
+        let dir = try TemporaryDirectory("tld-cases-catchup")
+        defer { if ProcessInfo.processInfo.environment["KEEP_TEST_DIR"] == nil { dir.cleanup() } }
+        let tld = try ProductRunner(product: "tld")
+        let db = dir.path("lab.sqlite")
+        let common = ["--database", "lab.sqlite"]
+        let cards = try Self.seed(db)
+        let q = { (sql: String) async throws -> [String] in try await LabDatabaseQuery.lines(db, sql) }
+        try Self.returnCards(db, customer: "K-1001", cards: [cards["Nielsen, Peter K-1001"]!], on: "2026-11-03")
+        try await Self.readOut(tld, dir, doses: [cards["Nielsen, Peter K-1001"]!: 12.0], group: "R-OCT")
+        // The dose released as a release would, and the command killed before its level check ran.
+        let dose = try await q("SELECT id FROM doseResult WHERE cardID = '\(cards["Nielsen, Peter K-1001"]!)' AND supersededAt IS NULL").first ?? ""
+        let raw = try await ProductRunner(executable: URL(fileURLWithPath: "/usr/bin/sqlite3"))
+            .run([db, "UPDATE doseResult SET state = 'released' WHERE id = \(dose)"], in: dir.url)
+        #expect(raw.status == 0, "sqlite3: \(raw.stderr)")
+        #expect(try await q("SELECT count(*) FROM authorityNotification") == ["0"])
+        let list = try await tld.run(["notifications", "list"] + common, in: dir.url)
+        #expect(list.status == 0, "stderr: \(list.stderr)")
+        #expect(list.stdout.contains("Nielsen, Peter") && list.stdout.contains(Self.utcToday) && list.stdout.contains("NOT SENT"))
+        let again = try await tld.run(["cases", "check"] + common, in: dir.url)
+        #expect(again.stdout.contains("0 notification(s) raised"))
+        #expect(try await q("SELECT count(*) FROM authorityNotification") == ["1"])
+        #expect(try await q("SELECT count(*) FROM doseLevelCheck WHERE doseID = \(dose)") == ["1"])
+    }
 }

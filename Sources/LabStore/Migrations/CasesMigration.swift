@@ -82,6 +82,16 @@ enum CasesMigration {
                 PRIMARY KEY (customerID, year)
             );
 
+            -- Released doses whose level check has run: a command killed between a release and its
+            -- check leaves the dose without a row, and the next release, review, cases or notifications
+            -- command checks it (LevelCheck.catchUp). Doses released before this migration count as
+            -- checked (tld cases check checks history on purpose).
+            CREATE TABLE doseLevelCheck (
+                doseID INTEGER PRIMARY KEY REFERENCES doseResult(id) ON DELETE RESTRICT,
+                checkedAt DATETIME NOT NULL
+            );
+            INSERT INTO doseLevelCheck (doseID, checkedAt) SELECT id, CURRENT_TIMESTAMP FROM doseResult WHERE state = 'released';
+
             -- A case closes only when its investigation is complete (the Czech programme, section 6).
             CREATE TRIGGER levelCase_closeComplete BEFORE UPDATE OF closedAt ON levelCase
             WHEN NEW.closedAt IS NOT NULL AND NOT EXISTS (

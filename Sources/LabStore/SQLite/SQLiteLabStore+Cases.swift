@@ -20,6 +20,22 @@ extension SQLiteLabStore: CaseStore {
         }
     }
 
+    public func markLevelsChecked(dose: DoseResult.ID) throws(LabStoreError) {
+        let at = now()
+        try write("mark a dose's levels checked", table: "doseLevelCheck") { db in
+            try db.execute(sql: "INSERT OR IGNORE INTO doseLevelCheck (doseID, checkedAt) VALUES (?, ?)", arguments: [dose, at])
+        }
+    }
+
+    public func releasedDosesNotChecked() throws(LabStoreError) -> [DoseResult.ID] {
+        try read("list doses not checked", table: "doseLevelCheck") { db in
+            try Int64.fetchAll(db, sql: """
+                SELECT d.id FROM doseResult d LEFT JOIN doseLevelCheck c ON c.doseID = d.id
+                WHERE d.state = 'released' AND d.supersededAt IS NULL AND c.doseID IS NULL ORDER BY d.id
+                """).map { DoseResult.ID(rawValue: $0) }
+        }
+    }
+
     public func updateCaseDose(caseID: LevelCase.ID, doseID: DoseResult.ID, valueMilliSievert: Double) throws(LabStoreError) {
         try StoreValidation.finite(valueMilliSievert, field: "valueMilliSievert")
         try write("update a case's dose", table: LevelCase.databaseTableName) { db in
