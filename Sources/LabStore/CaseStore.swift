@@ -14,9 +14,16 @@ public protocol CaseStore: EvaluationStore, DoseRecordStore {
     /// The current version of every dose, oldest first (for `tld cases check`).
     func currentDoseIDs() throws(LabStoreError) -> [DoseResult.ID]
 
+    /// Records that a released dose's level check has run.
+    func markLevelsChecked(dose: DoseResult.ID) throws(LabStoreError)
+    /// Current released doses whose level check has not run (a command killed in between), oldest first.
+    func releasedDosesNotChecked() throws(LabStoreError) -> [DoseResult.ID]
+
     /// Inserts the case unless the person already has one of that kind for that period; returns the
     /// stored case and whether it is new.
     func openCase(_ levelCase: LevelCase) throws(LabStoreError) -> (levelCase: LevelCase, isNew: Bool)
+    /// Points an open case at a newer version of the same card's dose (a correction), with its value.
+    func updateCaseDose(caseID: LevelCase.ID, doseID: DoseResult.ID, valueMilliSievert: Double) throws(LabStoreError)
     /// Raises the case's notification unless it has one; returns it and whether it is new.
     func raiseNotification(caseID: LevelCase.ID, on day: CalendarDay) throws(LabStoreError) -> (notification: AuthorityNotification, isNew: Bool)
 
@@ -34,4 +41,9 @@ public protocol CaseStore: EvaluationStore, DoseRecordStore {
     func notification(id: AuthorityNotification.ID) throws(LabStoreError) -> AuthorityNotification?
     func notification(caseID: LevelCase.ID) throws(LabStoreError) -> AuthorityNotification?
     func markNotificationSent(id: AuthorityNotification.ID, by who: String, how: NotificationChannel, at: Date) throws(LabStoreError) -> AuthorityNotification
+
+    /// Records that the customer's annual review of `year` was written (the first time counts).
+    func recordAnnualReview(customerID: String, year: Int, by who: String) throws(LabStoreError)
+    /// When each customer's annual review of `year` was first written, by customer.
+    func annualReviewsWritten(year: Int) throws(LabStoreError) -> [String: Date]
 }

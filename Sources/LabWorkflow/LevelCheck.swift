@@ -41,8 +41,22 @@ public struct LevelCheck: Sendable {
         return out
     }
 
+    /// Checks the released doses whose check never ran (a command killed between a release and its
+    /// check); release, review, `tld cases` and `tld notifications` call it first.
+    @discardableResult
+    public func catchUp() throws -> Outcome {
+        try check(doses: store.releasedDosesNotChecked())
+    }
+
     @discardableResult
     public func check(dose id: DoseResult.ID) throws -> Outcome {
+        let out = try checkLevels(dose: id)
+        // A released dose is final: its check is recorded once done (catchUp finds those without).
+        if try store.dose(id: id)?.state == .released { try store.markLevelsChecked(dose: id) }
+        return out
+    }
+
+    func checkLevels(dose id: DoseResult.ID) throws -> Outcome {
         var out = Outcome()
         guard let dose = try store.dose(id: id), dose.isCurrent, let hp10 = dose.hp10MilliSievert,
               let person = try store.dosePerson(dose: id),
@@ -70,6 +84,13 @@ public struct LevelCheck: Sendable {
                 personLookup: person.personLookup, kind: kind, periodKey: key, customerID: person.customerID, wearerID: person.wearerID,
                 doseID: id, valueMilliSievert: value, levelMilliSievert: level, openedOn: today, openedAt: at,
                 deadline: today.adding(days: kind.deadlineDays)))
+            // A correction of the dose that opened the case (a newer version of the same card's dose):
+            // the open case follows it, so its documents show the released value.
+            if !opened.isNew, opened.levelCase.isOpen, opened.levelCase.doseID != id, let caseID = opened.levelCase.id,
+               let first = try store.dose(id: opened.levelCase.doseID), first.batchID == dose.batchID, first.cardID == dose.cardID,
+               first.version < dose.version {
+                try store.updateCaseDose(caseID: caseID, doseID: id, valueMilliSievert: value)
+            }
             if opened.isNew {
                 out.openedCases.append(opened.levelCase)
                 logger.notice("case opened", metadata: ["case": "\(opened.levelCase.id?.rawValue ?? 0)", "kind": "\(kind.rawValue)"])

@@ -55,6 +55,7 @@ struct CasesCommand: ParsableCommand {
 
         func run() throws {
             let labStore = try store.openExisting(logger: makeLogger(verbose: logging.verbose))
+            try LevelCheck(store: labStore, logger: makeLogger(verbose: logging.verbose)).catchUp()
             let cases = try labStore.levelCases(includeClosed: all, customerID: customer)
             if cases.isEmpty { print(all ? "No cases." : "No open cases."); return }
             let protector = try key.protector(store: labStore, database: store.path)

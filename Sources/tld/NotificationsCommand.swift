@@ -36,6 +36,7 @@ struct NotificationsCommand: ParsableCommand {
 
         func run() throws {
             let labStore = try store.openExisting(logger: makeLogger(verbose: logging.verbose))
+            try LevelCheck(store: labStore, logger: makeLogger(verbose: logging.verbose)).catchUp()
             let list = try labStore.notifications(unsentOnly: !all)
             if list.isEmpty { print(all ? "No notifications." : "No notification waits to be sent."); return }
             let protector = try key.protector(store: labStore, database: store.path)

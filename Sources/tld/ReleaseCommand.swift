@@ -49,6 +49,7 @@ struct Release: ParsableCommand {
             batches = try labStore.completeBatches(evaluation: .evaluated) + labStore.completeBatches(evaluation: .pending)
         }
         let review = DoseReview(store: labStore, logger: logger)
+        try LevelCheck(store: labStore, logger: logger).catchUp()
         var released = 0
         for b in batches {
             guard let id = b.id else { continue }

@@ -72,6 +72,7 @@ struct Review: ParsableCommand {
         let logger = makeLogger(verbose: logging.verbose)
         let labStore = try store.openExisting(logger: logger)
         let review = DoseReview(store: labStore, logger: logger)
+        try LevelCheck(store: labStore, logger: logger).catchUp()
         let who = self.who ?? ""
         let why = self.why ?? ""
         if let id = accept {

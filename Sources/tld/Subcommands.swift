@@ -8,6 +8,7 @@ let subcommandList: [any ParsableCommand.Type] = [
     CurvesCommand.self,
     BackupCommand.self, RestoreCommand.self, VerifyCommand.self,
     CasesCommand.self, NotificationsCommand.self,
+    CasesCommand.self, NotificationsCommand.self, AnnualCommand.self,
     History.self, Assign.self, RegistryCommand.self,
     AccountCommand.self, Serve.self,
     History.self, Assign.self, RegistryCommand.self, RetentionCommand.self,

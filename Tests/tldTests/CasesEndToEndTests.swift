@@ -31,6 +31,7 @@ struct CasesEndToEndTests {
             ("Holm, Anna", "070777-7777", "K-1001", 12, "2026-10-01", "2026-10-31", "2026-09-20"),
             ("Nielsen, Peter", "050565-5555", "K-1001", 13, "2026-10-01", "2026-10-31", "2026-09-20"),
             ("Jensen, Mette", "010180-1111", "K-1001", 14, "2026-10-01", "2026-10-31", "2026-09-20"),
+            ("Berg, Bo", "040490-4444", "K-1001", 15, "2026-10-01", "2026-10-31", "2026-09-20"),  // never returned
         ]
         try store.addCards(issues.map { Card(id: ReturnsEndToEndTests.cardID(2, $0.3), dosimeterType: .wholeBody, stateChangedAt: Date()) })
         var cards: [String: String] = [:]
@@ -47,14 +48,16 @@ struct CasesEndToEndTests {
     }
 
     /// The customer's cards come back and pass inspection.
-    static func returnCards(_ db: String, customer: String, cards: [String], on arrival: String) throws {
+    static func returnCards(_ db: String, customer: String, cards: [String], on arrival: String, damaged: Set<String> = []) throws {
         let store = try SQLiteLabStore.open(path: db, logger: logger)
         var station = try IntakeStation.open(store: store, customerID: customer, arrivedOn: try day(arrival), logger: logger)
         for card in cards { _ = try station.scan(card) }
         _ = try station.close()
         for card in cards {
-            _ = try store.saveInspection(CardInspection(cardID: card, issueID: nil, stage: .arrival, outcome: .fit, damages: [],
-                                                        remark: "", inspectedBy: "tech", inspectedAt: Date()))
+            let broken = damaged.contains(card)
+            _ = try store.saveInspection(CardInspection(cardID: card, issueID: nil, stage: .arrival, outcome: broken ? .manualQA : .fit,
+                                                        damages: broken ? [Damage(.crackedPellet, element: 2)] : [],
+                                                        remark: broken ? "element 2 cracked: read with care" : "", inspectedBy: "tech", inspectedAt: Date()))
         }
     }
 
@@ -118,7 +121,7 @@ struct CasesEndToEndTests {
 
         // October, K-1001: Holm 8 (year 16 > 15), Nielsen 12 (> 10 in the period), Jensen 0.05.
         try Self.returnCards(db, customer: "K-1001", cards: [cards["Holm, Anna K-1001"]!, cards["Nielsen, Peter K-1001"]!, cards["Jensen, Mette K-1001"]!],
-                             on: "2026-11-03")
+                             on: "2026-11-03", damaged: [cards["Jensen, Mette K-1001"]!])
         try await Self.readOut(tld, dir, doses: [cards["Holm, Anna K-1001"]!: 8.0, cards["Nielsen, Peter K-1001"]!: 12.0], group: "R-OCT")
         // Evaluated, not released yet: the cases are open, no notification goes out for a dose that may change.
         #expect(try await q("SELECT count(*) FROM levelCase WHERE kind IN ('notifiable-year', 'notifiable-period')") == ["2"])
@@ -209,6 +212,8 @@ struct CasesEndToEndTests {
         #expect(sent.status == 0, "stderr: \(sent.stderr)")
         let twice = try await tld.run(["notifications", "mark-sent", nielsenNotice, "--who", "Dr. P", "--how", "post"] + common, in: dir.url)
         #expect(twice.status == 65 && twice.stderr.contains("marked sent already"))
+        // The case followed the correction: its value is the released 11.5 mSv, not the evaluated 12.
+        #expect(try await q("SELECT printf('%.2f', valueMilliSievert) FROM levelCase WHERE id = \(nielsenCase)") == ["11.50"])
         let badHow = try await tld.run(["notifications", "mark-sent", holmNotice, "--who", "Dr. P", "--how", "pigeon"] + common, in: dir.url)
         #expect(badHow.status == 64)
         let closed = try await tld.run(["cases", "close", nielsenCase, "--who", "Dr. P"] + common, in: dir.url)
@@ -223,5 +228,64 @@ struct CasesEndToEndTests {
         // The Swedish annual review's input: the notification shows the investigation once recorded.
         let withCauses = try await tld.run(["notifications", "show", nielsenNotice] + common, in: dir.url)
         #expect(withCauses.stdout.contains("long fluoroscopy without ceiling shield") && withCauses.stdout.contains("SENT"))
+    
+        // The annual review of 2026 (item 8): Jensen's damaged card is accepted first, so the review is FINAL.
+        let jensen = try await q("SELECT id FROM doseResult WHERE cardID = '\(cards["Jensen, Mette K-1001"]!)' AND supersededAt IS NULL").first ?? ""
+        let accepted = try await tld.run(["review", "--accept", jensen, "--who", "Dr. P", "--why", "manual QA passed"] + common, in: dir.url)
+        #expect(accepted.status == 0, "stderr: \(accepted.stderr)")
+        let dueBefore = try await tld.run(["annual", "--due", "--on", "2027-02-15"] + common, in: dir.url)
+        #expect(dueBefore.status == 0 && dueBefore.stdout.contains("K-1001") && dueBefore.stdout.contains("K-1002"))
+        #expect(dueBefore.stdout.contains("2027-03-01") && dueBefore.stdout.contains("due in 14 day(s)"))
+        let annual = try await tld.run(["annual", "--customer", "K-1001", "--year", "2026", "--out", "reviews", "--who", "Dr. P"] + common, in: dir.url)
+        #expect(annual.status == 0, "stderr: \(annual.stderr)")
+        #expect(annual.stdout.contains("AR-K-1001-2026 (FINAL): 4 worker(s)"))
+        let reviewText = try RepoPaths.text(dir.url.appendingPathComponent("reviews/annual-K-1001-2026.txt"))
+        let holmLine = reviewText.split(separator: "\n").first { $0.hasPrefix("Holm, Anna") }.map(String.init) ?? ""
+        let holmFigures = holmLine.split(separator: " ").compactMap { Double($0) }
+        // 2022–2025 nothing, 2026 ≈ 8 at K-1001, ≈ 16 at all customers, 1 period, 0 pending.
+        #expect(holmFigures.count == 8 && holmFigures[0...3].allSatisfy { $0 == 0 }, "\(holmLine)")
+        #expect(holmFigures.count == 8 && abs(holmFigures[4] - 8) < 0.8 && abs(holmFigures[5] - 16) < 1.6 && holmFigures[6] == 1 && holmFigures[7] == 0, "\(holmLine)")
+        #expect(reviewText.contains("0707******") && !reviewText.contains("070777"))
+        #expect(reviewText.contains("Hp(10) above 10 mSv in one period") && reviewText.contains("ceiling shield mounted"))
+        #expect(reviewText.contains("not returned") && reviewText.contains("Berg, Bo"))
+        #expect(reviewText.contains("damaged on arrival (manualQA: cracked pellet (element 2))"))
+        #expect(!reviewText.contains("Holm, Anna") || !reviewText.contains("dose-constraint-year 2026-Q"), "year cases are keyed by the year")
+        let reviewPDF = try await ProductRunner(executable: URL(fileURLWithPath: "/usr/bin/pdftotext"))
+            .run(["-layout", "reviews/annual-K-1001-2026.pdf", "-"], in: dir.url)
+        #expect(reviewPDF.status == 0 && reviewPDF.stdout.contains("ANNUAL RADIATION-SAFETY REVIEW 2026") && reviewPDF.stdout.contains("Nielsen, Peter"))
+        let reviewHTML = try RepoPaths.text(dir.url.appendingPathComponent("reviews/annual-K-1001-2026.html"))
+        #expect(reviewHTML.contains("<svg") && reviewHTML.contains(">2022<") && reviewHTML.contains("Nordklinik"))
+        let dueAfter = try await tld.run(["annual", "--due", "--on", "2027-03-02"] + common, in: dir.url)
+        let k1001 = dueAfter.stdout.split(separator: "\n").first { $0.hasPrefix("K-1001") }.map(String.init) ?? ""
+        let k1002 = dueAfter.stdout.split(separator: "\n").first { $0.hasPrefix("K-1002") }.map(String.init) ?? ""
+        #expect(k1001.contains("written") && k1002.contains("OVERDUE"), "\(dueAfter.stdout)")
+        let noCustomer = try await tld.run(["annual", "--customer", "K-9999", "--year", "2026"] + common, in: dir.url)
+        #expect(noCustomer.status == 65 && noCustomer.stderr.contains("no customer K-9999"))
+    }
+
+    @Test("a release whose level check never ran (killed in between): the next tld command raises the notification, once")
+    func releaseKilledBeforeItsCheck() async throws {
+        let dir = try TemporaryDirectory("tld-cases-catchup")
+        defer { if ProcessInfo.processInfo.environment["KEEP_TEST_DIR"] == nil { dir.cleanup() } }
+        let tld = try ProductRunner(product: "tld")
+        let db = dir.path("lab.sqlite")
+        let common = ["--database", "lab.sqlite"]
+        let cards = try Self.seed(db)
+        let q = { (sql: String) async throws -> [String] in try await LabDatabaseQuery.lines(db, sql) }
+        try Self.returnCards(db, customer: "K-1001", cards: [cards["Nielsen, Peter K-1001"]!], on: "2026-11-03")
+        try await Self.readOut(tld, dir, doses: [cards["Nielsen, Peter K-1001"]!: 12.0], group: "R-OCT")
+        // The dose released as a release would, and the command killed before its level check ran.
+        let dose = try await q("SELECT id FROM doseResult WHERE cardID = '\(cards["Nielsen, Peter K-1001"]!)' AND supersededAt IS NULL").first ?? ""
+        let raw = try await ProductRunner(executable: URL(fileURLWithPath: "/usr/bin/sqlite3"))
+            .run([db, "UPDATE doseResult SET state = 'released' WHERE id = \(dose)"], in: dir.url)
+        #expect(raw.status == 0, "sqlite3: \(raw.stderr)")
+        #expect(try await q("SELECT count(*) FROM authorityNotification") == ["0"])
+        let list = try await tld.run(["notifications", "list"] + common, in: dir.url)
+        #expect(list.status == 0, "stderr: \(list.stderr)")
+        #expect(list.stdout.contains("Nielsen, Peter") && list.stdout.contains(Self.utcToday) && list.stdout.contains("NOT SENT"))
+        let again = try await tld.run(["cases", "check"] + common, in: dir.url)
+        #expect(again.stdout.contains("0 notification(s) raised"))
+        #expect(try await q("SELECT count(*) FROM authorityNotification") == ["1"])
+        #expect(try await q("SELECT count(*) FROM doseLevelCheck WHERE doseID = \(dose)") == ["1"])
     }
 }

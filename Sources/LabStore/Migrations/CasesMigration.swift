@@ -11,6 +11,7 @@ import GRDB
 ///   an authority notification only once that notification is marked sent (triggers).
 /// - `caseInvestigation`: the Czech programme's section 6 questions, one row per case.
 /// - `authorityNotification`: one per notifiable case (UNIQUE), sent once, never unsent.
+/// - `annualReview`: when a customer's annual review of a year was first written (tld annual).
 enum CasesMigration {
     static let name = "v10-cases"
 
@@ -70,6 +71,26 @@ enum CasesMigration {
                 sentHow TEXT CHECK (sentHow IN ('secure-email', 'digital-post', 'post', 'phone', 'web-form')),
                 CHECK ((sentAt IS NULL) = (sentBy IS NULL) AND (sentAt IS NULL) = (sentHow IS NULL))
             );
+
+            -- The annual radiation-safety review written for a customer and year (the Swedish routine,
+            -- seeds/000: finished by 1 March of the following year); rewriting it keeps the first row.
+            CREATE TABLE annualReview (
+                customerID TEXT NOT NULL REFERENCES customer(id) ON DELETE RESTRICT,
+                year INTEGER NOT NULL,
+                writtenAt DATETIME NOT NULL,
+                writtenBy TEXT NOT NULL,
+                PRIMARY KEY (customerID, year)
+            );
+
+            -- Released doses whose level check has run: a command killed between a release and its
+            -- check leaves the dose without a row, and the next release, review, cases or notifications
+            -- command checks it (LevelCheck.catchUp). Doses released before this migration count as
+            -- checked (tld cases check checks history on purpose).
+            CREATE TABLE doseLevelCheck (
+                doseID INTEGER PRIMARY KEY REFERENCES doseResult(id) ON DELETE RESTRICT,
+                checkedAt DATETIME NOT NULL
+            );
+            INSERT INTO doseLevelCheck (doseID, checkedAt) SELECT id, CURRENT_TIMESTAMP FROM doseResult WHERE state = 'released';
 
             -- A case closes only when its investigation is complete (the Czech programme, section 6).
             CREATE TRIGGER levelCase_closeComplete BEFORE UPDATE OF closedAt ON levelCase

@@ -20,6 +20,30 @@ extension SQLiteLabStore: CaseStore {
         }
     }
 
+    public func markLevelsChecked(dose: DoseResult.ID) throws(LabStoreError) {
+        let at = now()
+        try write("mark a dose's levels checked", table: "doseLevelCheck") { db in
+            try db.execute(sql: "INSERT OR IGNORE INTO doseLevelCheck (doseID, checkedAt) VALUES (?, ?)", arguments: [dose, at])
+        }
+    }
+
+    public func releasedDosesNotChecked() throws(LabStoreError) -> [DoseResult.ID] {
+        try read("list doses not checked", table: "doseLevelCheck") { db in
+            try Int64.fetchAll(db, sql: """
+                SELECT d.id FROM doseResult d LEFT JOIN doseLevelCheck c ON c.doseID = d.id
+                WHERE d.state = 'released' AND d.supersededAt IS NULL AND c.doseID IS NULL ORDER BY d.id
+                """).map { DoseResult.ID(rawValue: $0) }
+        }
+    }
+
+    public func updateCaseDose(caseID: LevelCase.ID, doseID: DoseResult.ID, valueMilliSievert: Double) throws(LabStoreError) {
+        try StoreValidation.finite(valueMilliSievert, field: "valueMilliSievert")
+        try write("update a case's dose", table: LevelCase.databaseTableName) { db in
+            try db.execute(sql: "UPDATE levelCase SET doseID = ?, valueMilliSievert = ? WHERE id = ? AND closedAt IS NULL",
+                           arguments: [doseID, valueMilliSievert, caseID])
+        }
+    }
+
     public func raiseNotification(caseID: LevelCase.ID, on day: CalendarDay) throws(LabStoreError) -> (notification: AuthorityNotification, isNew: Bool) {
         let at = now()
         return try write("raise a notification", table: AuthorityNotification.databaseTableName) { db in
@@ -110,6 +134,24 @@ extension SQLiteLabStore: CaseStore {
             n.sentHow = how
             try n.update(db)
             return try Self.refetch(AuthorityNotification.self, id: id, in: db)
+        }
+    }
+
+    public func recordAnnualReview(customerID: String, year: Int, by who: String) throws(LabStoreError) {
+        let at = now()
+        try write("record an annual review", table: "annualReview") { db in
+            try db.execute(sql: "INSERT OR IGNORE INTO annualReview (customerID, year, writtenAt, writtenBy) VALUES (?, ?, ?, ?)",
+                           arguments: [customerID, year, at, who])
+        }
+    }
+
+    public func annualReviewsWritten(year: Int) throws(LabStoreError) -> [String: Date] {
+        try read("list annual reviews", table: "annualReview") { db in
+            var out: [String: Date] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT customerID, writtenAt FROM annualReview WHERE year = ?", arguments: [year]) {
+                out[row["customerID"]] = row["writtenAt"]
+            }
+            return out
         }
     }
 }

@@ -13,7 +13,7 @@ struct LabDatabaseTests {
     /// Tables of migration v7-evaluation.
     static let evaluationTables = ["cardNotEvaluated", "customerLevels", "doseReviewReason"]
     /// Tables of migration v10-cases.
-    static let casesTables = ["authorityNotification", "caseInvestigation", "levelCase"]
+    static let casesTables = ["annualReview", "authorityNotification", "caseInvestigation", "doseLevelCheck", "levelCase"]
     /// Tables of migration v9-records.
     static let recordsTables = ["assignedDose", "registryExport", "registryRecord"]
     /// Tables of migration v11-portal.
