@@ -4,8 +4,8 @@
 /// labels of 70 × 37 mm (the common 24-up A4 sheet, 210 × 297 mm, no margins).
 ///
 /// The PDF is written from the PDF 1.4 reference (Adobe, 2001) like ``TextPDF``: §3.4 file structure,
-/// §4.4.1 path construction (`re`) and painting (`S`), §4.5 colour (`G`), §5.3 text objects, §5.5.1 the
-/// standard Type 1 fonts Helvetica and Helvetica-Bold, Appendix D WinAnsiEncoding (Æ, Ø, Å included).
+/// §4.4.1 path construction (`re`) and painting (`S`), §4.5 colour (`G`), §5.3 text objects, DejaVu
+/// Sans and Sans Bold embedded as subsets (``PDFFontUsage``), Appendix D WinAnsiEncoding (Æ, Ø, Å).
 public struct LabelSheet: Sendable, Hashable {
     public struct Label: Sendable, Hashable {
         public var wearerName: String
@@ -48,16 +48,14 @@ public struct LabelSheet: Sendable, Hashable {
             Array(labels[$0..<min($0 + perPage, labels.count)])
         }
         var file = PDFFile()
-        // 1 catalog, 2 pages, 3 Helvetica, 4 Helvetica-Bold, then per page: page object, content stream.
-        let kids = pages.indices.map { "\(5 + 2 * $0) 0 R" }.joined(separator: " ")
+        var fonts = PDFFontUsage()
+        // 1 catalog, 2 pages, then per page: page object, content stream; then the fonts (3 objects each).
+        let fontObject = 3 + 2 * pages.count
+        let kids = pages.indices.map { "\(3 + 2 * $0) 0 R" }.joined(separator: " ")
         file.object(1, Array("<< /Type /Catalog /Pages 2 0 R >>".utf8))
         file.object(2, Array("<< /Type /Pages /Kids [\(kids)] /Count \(pages.count) >>".utf8))
-        file.object(3, Array("<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>".utf8))
-        file.object(4, Array("<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica-Bold /Encoding /WinAnsiEncoding >>".utf8))
-        for (p, page) in pages.enumerated() {
-            let pageObject = 5 + 2 * p
-            file.object(pageObject, Array(("<< /Type /Page /Parent 2 0 R /MediaBox [0 0 \(Int(Self.pageWidth)) \(Int(Self.pageHeight))] "
-                + "/Resources << /Font << /F1 3 0 R /F2 4 0 R >> >> /Contents \(pageObject + 1) 0 R >>").utf8))
+        var streams: [[UInt8]] = []
+        for page in pages {
             var stream: [UInt8] = Array("0.6 G 0.3 w\n".utf8)
             for (i, label) in page.enumerated() {
                 let x = Double(i % Self.columns) * Self.labelWidth
@@ -67,22 +65,29 @@ public struct LabelSheet: Sendable, Hashable {
                 var y = top - 26
                 for (n, line) in label.lines.enumerated() {
                     let size = n == 0 ? 11.0 : 8.5
-                    let fitted = Self.fitted(line, size: size, width: Self.labelWidth - 24)
-                    stream += Array("BT /\(n == 0 ? "F2" : "F1") \(TextPDF.format(size)) Tf \(TextPDF.format(x + 12)) \(TextPDF.format(y)) Td (".utf8)
-                        + TextPDF.escaped(fitted) + Array(") Tj ET\n".utf8)
+                    let font: PDFFont = n == 0 ? .sansBold : .sans
+                    let fitted = font.fitted(line, size: size, width: Self.labelWidth - 24)
+                    stream += Array("BT /\(PDFFontUsage.resourceName(font)) \(TextPDF.format(size)) Tf \(TextPDF.format(x + 12)) \(TextPDF.format(y)) Td (".utf8)
+                        + fonts.encode(fitted, in: font) + Array(") Tj ET\n".utf8)
                     y -= n == 0 ? 19 : 14
                 }
             }
+            streams.append(stream)
+        }
+        if fonts.fonts.isEmpty { _ = fonts.encode(" ", in: .sans) }
+        let resources = fonts.resources(firstObject: fontObject)
+        for (p, stream) in streams.enumerated() {
+            let pageObject = 3 + 2 * p
+            file.object(pageObject, Array(("<< /Type /Page /Parent 2 0 R /MediaBox [0 0 \(Int(Self.pageWidth)) \(Int(Self.pageHeight))] "
+                + "/Resources << /Font \(resources) >> /Contents \(pageObject + 1) 0 R >>").utf8))
             file.stream(pageObject + 1, stream)
         }
+        fonts.addFonts(to: &file, firstObject: fontObject)
         return file.finished()
     }
 
-    /// The line cut (with "…") so that it fits `width` points at `size`, taking Helvetica's widest
-    /// common glyph as 0.6 em: a safe upper bound for names in Latin script.
+    /// The line cut (with "…") so that it fits `width` points at `size` in DejaVu Sans.
     static func fitted(_ line: String, size: Double, width: Double) -> String {
-        let maxChars = Int(width / (0.6 * size))
-        guard line.count > maxChars, maxChars > 1 else { return line }
-        return String(line.prefix(maxChars - 1)) + "…"
+        PDFFont.sans.fitted(line, size: size, width: width)
     }
 }

@@ -1,11 +1,13 @@
-/// A plain PDF 1.4 document of monospaced text pages (A4, Courier, WinAnsiEncoding), for printing the
-/// packing slip and the result list without a browser. Wide text (over 100 characters a line) is set
-/// on landscape pages; the font size shrinks so the longest line fits the page width; long documents
-/// continue on further pages.
+/// A plain PDF 1.4 document of monospaced text pages (A4, DejaVu Sans Mono embedded as a subset,
+/// WinAnsiEncoding), for printing a plain-text report without a browser. Wide text (over 100
+/// characters a line) is set on landscape pages; the font size shrinks so the longest line fits the
+/// page width; long documents continue on further pages. Documents sent to customers and authorities
+/// use ``ServiceDocument`` (header, report number, status, tables, page numbers) instead.
 ///
 /// Written from the PDF 1.4 reference (Adobe, 2001): §3.4 file structure (header, objects, cross-
 /// reference table with 20-byte entries, trailer), §5.3 text objects (`BT`, `Tf`, `TL`, `Td`, `Tj`,
-/// `T*`), §5.5.1 the standard Type 1 font Courier (600/1000 em wide), Appendix D WinAnsiEncoding.
+/// `T*`), §5.5 TrueType fonts and §5.8 embedded font programs (``PDFFontUsage``), Appendix D
+/// WinAnsiEncoding. DejaVu Sans Mono is 1233/2048 em wide (602 thousandths).
 public enum TextPDF {
     static let a4Short = 595.0, a4Long = 842.0, margin = 40.0
 
@@ -15,53 +17,52 @@ public enum TextPDF {
         let landscape = longest > 100
         let pageWidth = landscape ? a4Long : a4Short
         let pageHeight = landscape ? a4Short : a4Long
-        let fontSize = min(10.0, (pageWidth - 2 * margin) / (0.6 * Double(longest)))
+        let em = Double(PDFFont.mono.widths[0x20]) / 1000
+        let fontSize = min(10.0, (pageWidth - 2 * margin) / (em * Double(longest)))
         let leading = fontSize * 1.2
         let perPage = max(1, Int((pageHeight - 2 * margin) / leading))
         let pages = stride(from: 0, to: max(lines.count, 1), by: perPage).map { Array(lines[$0..<min($0 + perPage, lines.count)]) }
 
         var file = PDFFile()
-        // 1 catalog, 2 pages, 3 font, then per page: page object, content stream.
-        let kids = pages.indices.map { "\(4 + 2 * $0) 0 R" }.joined(separator: " ")
+        var fonts = PDFFontUsage()
+        // 1 catalog, 2 pages, then per page: page object, content stream; then the font's 3 objects.
+        let fontObject = 3 + 2 * pages.count
+        let kids = pages.indices.map { "\(3 + 2 * $0) 0 R" }.joined(separator: " ")
         file.object(1, Array("<< /Type /Catalog /Pages 2 0 R >>".utf8))
         file.object(2, Array("<< /Type /Pages /Kids [\(kids)] /Count \(pages.count) >>".utf8))
-        file.object(3, Array("<< /Type /Font /Subtype /Type1 /BaseFont /Courier /Encoding /WinAnsiEncoding >>".utf8))
+        let font = PDFFontUsage.resourceName(.mono)
         for (i, page) in pages.enumerated() {
-            let pageObject = 4 + 2 * i
+            let pageObject = 3 + 2 * i
             file.object(pageObject, Array(("<< /Type /Page /Parent 2 0 R /MediaBox [0 0 \(Int(pageWidth)) \(Int(pageHeight))] "
-                + "/Resources << /Font << /F1 3 0 R >> >> /Contents \(pageObject + 1) 0 R >>").utf8))
-            var stream: [UInt8] = Array("BT /F1 \(format(fontSize)) Tf \(format(leading)) TL \(Int(margin)) \(Int(pageHeight - margin - fontSize)) Td\n".utf8)
+                + "/Resources << /Font << /\(font) \(fontObject) 0 R >> >> /Contents \(pageObject + 1) 0 R >>").utf8))
+            var stream: [UInt8] = Array("BT /\(font) \(format(fontSize)) Tf \(format(leading)) TL \(Int(margin)) \(Int(pageHeight - margin - fontSize)) Td\n".utf8)
             for line in page {
-                stream += Array("(".utf8) + escaped(line) + Array(") Tj T*\n".utf8)
+                stream += Array("(".utf8) + fonts.encode(line, in: .mono) + Array(") Tj T*\n".utf8)
             }
             stream += Array("ET".utf8)
             file.stream(pageObject + 1, stream)
         }
+        if fonts.fonts.isEmpty { _ = fonts.encode(" ", in: .mono) }
+        fonts.addFonts(to: &file, firstObject: fontObject)
         return file.finished()
     }
 
     static func format(_ v: Double) -> String {
         let hundredths = Int((v * 100).rounded())
-        let frac = hundredths % 100
-        return "\(hundredths / 100).\(frac < 10 ? "0" : "")\(frac)"
+        let sign = hundredths < 0 ? "-" : ""
+        let magnitude = abs(hundredths)
+        let frac = magnitude % 100
+        return "\(sign)\(magnitude / 100).\(frac < 10 ? "0" : "")\(frac)"
     }
 
-    /// The line in WinAnsiEncoding as a PDF literal string body: `(`, `)` and `\` escaped; characters
+    /// The line in WinAnsiEncoding as a PDF literal string body: `(`, `)` and `\\` escaped; characters
     /// outside the encoding become `?`.
     static func escaped(_ line: String) -> [UInt8] {
         var bytes: [UInt8] = []
         for scalar in line.unicodeScalars {
-            let byte: UInt8
-            switch scalar.value {
-            case 0x28, 0x29, 0x5C: bytes.append(0x5C); byte = UInt8(scalar.value)
-            case 0x20...0x7E, 0xA0...0xFF: byte = UInt8(scalar.value)
-            case 0x2013: byte = 0x96  // en dash
-            case 0x2014: byte = 0x97  // em dash
-            case 0x2026: byte = 0x85  // ellipsis
-            case 0x20AC: byte = 0x80  // euro sign
-            default: byte = 0x3F
-            }
-            bytes.append(byte)
+            let code = WinAnsiEncoding.code(scalar)
+            if code == 0x28 || code == 0x29 || code == 0x5C { bytes.append(0x5C) }
+            bytes.append(code)
         }
         return bytes
     }

@@ -15,7 +15,7 @@ public struct ResultListFiles: Sendable {
         let text = list.text()
         let files: [(String, [UInt8])] = [
             (base + ".txt", Array(text.utf8)), (base + ".html", Array(list.html().utf8)), (base + ".csv", Array(list.csv().utf8)),
-            (base + ".pdf", TextPDF.render(text)),
+            (base + ".pdf", list.pdf(issued: issued.description)),
         ]
         for (name, bytes) in files { try folder.write(bytes, as: name) }
         try folder.flush()

@@ -17,7 +17,7 @@ struct DispatchCommand: ParsableCommand {
             1-month card to 14 days, a 3-month card to a month) the next period's card goes with it. A \
             period already over is never sent; an enrolment's end date is honoured.
 
-            One shipment per customer, each in one transaction: run it again on the same day and nothing \
+            One shipment per customer, each written whole (several customers' in one transaction): run it again on the same day and nothing \
             is sent twice; kill it and the rerun finishes the day. For every shipment of the day it \
             writes to --out: packing-slip-CUSTOMER-DATE-SHIPMENT.{txt,html,pdf,csv} (one table per \
             dosimeter type, rows in Danish alphabetical order, return deadlines, count and price per \

@@ -44,7 +44,7 @@ struct PackingSlipDispatchTests {
         #expect(abs(sum - 474.50) < 0.001)
     }
 
-    @Test("label sheet: A4 pages of 24 labels, Helvetica, each label's name, TILM number, period and card")
+    @Test("label sheet: A4 pages of 24 labels, DejaVu Sans embedded, each label's name, TILM number, period and card")
     func labels() throws {
         let labels = (1...30).map {
             LabelSheet.Label(wearerName: "Ørsted, Hans \($0)", enrolmentNumber: "TILM-000000\($0 < 10 ? "0" : "")\($0)",
@@ -55,7 +55,7 @@ struct PackingSlipDispatchTests {
         #expect(pdf.hasPrefix("%PDF-1.4"))
         #expect(pdf.contains("/Count 2 "))
         #expect(pdf.contains("/MediaBox [0 0 595 842]"))
-        #expect(pdf.contains("/BaseFont /Helvetica-Bold"))
+        #expect(pdf.contains("+DejaVuSans-Bold /FirstChar") && pdf.contains("/FontFile2"))
         #expect(pdf.components(separatedBy: " re S").count - 1 == 30)
         #expect(pdf.contains("(TILM-00000030   K-7) Tj"))
         #expect(pdf.contains("(Card 10000017   whole-body) Tj"))

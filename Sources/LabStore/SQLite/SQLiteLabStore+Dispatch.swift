@@ -50,6 +50,17 @@ extension SQLiteLabStore: DispatchStore {
     public func dispatch(_ lines: [DispatchLine], customerID: String, dispatchedOn: CalendarDay) throws(LabStoreError) -> Shipment {
         let stamp = now()
         let shipment = try write("dispatch cards", table: CardIssue.databaseTableName) { db in
+            try Self.insertShipment(lines, customerID: customerID, dispatchedOn: dispatchedOn, stamp: stamp, in: db)
+        }
+        logger.info("cards dispatched", metadata: [
+            "customer": "\(customerID)", "cards": "\(lines.count)", "shipment": "\(shipment.id.map(\.description) ?? "?")",
+        ])
+        return shipment
+    }
+
+    /// A shipment with its issues, card moves and charges, inside a write transaction.
+    static func insertShipment(_ lines: [DispatchLine], customerID: String, dispatchedOn: CalendarDay, stamp: Date,
+                               in db: Database) throws -> Shipment {
             guard try Customer.exists(db, key: customerID) else { throw LabStoreError.customerNotFound(customerID) }
             var shipment = Shipment(customerID: customerID, dispatchedOn: dispatchedOn, createdAt: stamp)
             try shipment.insert(db)
@@ -100,11 +111,6 @@ extension SQLiteLabStore: DispatchStore {
                                                      line.priceMinorUnits, line.currency, line.free, line.note, stamp])
             }
             return shipment
-        }
-        logger.info("cards dispatched", metadata: [
-            "customer": "\(customerID)", "cards": "\(lines.count)", "shipment": "\(shipment.id.map(\.description) ?? "?")",
-        ])
-        return shipment
     }
 
     public func shipmentLines(_ shipment: Shipment.ID) throws(LabStoreError) -> [ShipmentLine] {

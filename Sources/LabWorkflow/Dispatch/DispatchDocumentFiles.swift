@@ -56,7 +56,7 @@ public struct DispatchDocumentFiles: Sendable {
             try folder.write(Array(text.utf8), as: f.txt.name)
             try folder.write(Array(slip.html().utf8), as: f.html.name)
             try folder.write(Array(slip.csv().utf8), as: f.csv.name)
-            try folder.write(TextPDF.render(text), as: f.pdf.name)
+            try folder.write(slip.pdf(), as: f.pdf.name)
             try folder.write(documents.labelSheet(slip: slip).pdf(), as: f.labels.name)
             outcome.written += 1
         }
