@@ -86,26 +86,31 @@ public enum PDFFont: Int, Sendable, Hashable, CaseIterable, Comparable {
 /// The fonts a PDF document uses and the characters it sets in each, gathered while its pages are
 /// written; then the font objects, each with the subset of its glyphs the document needs.
 struct PDFFontUsage {
-    private var codes: [PDFFont: Set<UInt8>] = [:]
+    /// Per font (by raw value), which of the 256 codes are set.
+    private var used = [[Bool]](repeating: [Bool](repeating: false, count: 256), count: PDFFont.allCases.count)
+    private var usedFonts: Set<PDFFont> = []
 
     /// `text` as a PDF literal string body in WinAnsiEncoding (`(`, `)` and `\` escaped), noting its
     /// characters as used in `font`.
     mutating func encode(_ text: String, in font: PDFFont) -> [UInt8] {
         var bytes: [UInt8] = []
         bytes.reserveCapacity(text.utf8.count + 4)
-        var used = codes[font] ?? []
+        if !usedFonts.contains(font) { usedFonts.insert(font) }
+        let f = font.rawValue
         for scalar in text.unicodeScalars {
             let code = WinAnsiEncoding.code(scalar)
-            used.insert(code)
+            used[f][Int(code)] = true
             if code == 0x28 || code == 0x29 || code == 0x5C { bytes.append(0x5C) }
             bytes.append(code)
         }
-        codes[font] = used
         return bytes
     }
 
     /// The fonts used, in a fixed order.
-    var fonts: [PDFFont] { codes.keys.sorted() }
+    var fonts: [PDFFont] { usedFonts.sorted() }
+
+    /// The codes set in `font`.
+    func codes(_ font: PDFFont) -> [UInt8] { (0..<256).filter { used[font.rawValue][$0] }.map { UInt8($0) } }
 
     /// The resource name of a font in content streams: `/F1`, `/F2`, `/F3`.
     static func resourceName(_ font: PDFFont) -> String { "F\(font.rawValue + 1)" }
@@ -118,7 +123,7 @@ struct PDFFontUsage {
     /// Adds each used font's dictionary, descriptor and font program (objects `first`, `first + 1`, …).
     func addFonts(to file: inout PDFFile, firstObject first: Int) {
         for (i, font) in fonts.enumerated() {
-            let used = codes[font] ?? []
+            let used = codes(font)
             let program = font.program
             let glyphs = Set(used.compactMap { WinAnsiEncoding.scalar($0) }.map { program.glyph($0) })
             let embedded = EmbeddedSubsets.shared.subset(of: font, glyphs: glyphs)

@@ -1,3 +1,4 @@
+import Foundation
 import LabReports
 import LabStore
 
@@ -40,10 +41,13 @@ public struct DispatchDocumentFiles: Sendable {
                 File(name: "labels-\(customerID)-\(day)-S\(shipment).pdf", trailer: Array("%%EOF\n".utf8)))
     }
 
-    /// Writes the documents of every shipment dispatched on `day` that are not all there yet.
+    /// Writes the documents of every shipment dispatched on `day` that are not all there yet: the
+    /// slips read from the store one after the other, then made and written on two threads (the
+    /// formatting is most of the work).
     public func write(day: CalendarDay) throws -> Outcome {
         folder.removePartials()
         var outcome = Outcome()
+        var pending: [(PackingSlip, (txt: File, html: File, csv: File, pdf: File, labels: File))] = []
         for shipment in try store.shipments(dispatchedOn: day) {
             guard let id = shipment.id else { continue }
             let f = Self.files(customerID: shipment.customerID, day: day, shipment: id.rawValue)
@@ -51,16 +55,40 @@ public struct DispatchDocumentFiles: Sendable {
                 outcome.kept += 1
                 continue
             }
-            let slip = try documents.packingSlip(shipment: shipment)
-            let text = slip.text()
-            try folder.write(Array(text.utf8), as: f.txt.name)
-            try folder.write(Array(slip.html().utf8), as: f.html.name)
-            try folder.write(Array(slip.csv().utf8), as: f.csv.name)
-            try folder.write(slip.pdf(), as: f.pdf.name)
-            try folder.write(documents.labelSheet(slip: slip).pdf(), as: f.labels.name)
-            outcome.written += 1
+            pending.append((try documents.packingSlip(shipment: shipment), f))
         }
+        let failures = FirstFailure()
+        let work = pending
+        let (out, made) = (folder, documents)
+        DispatchQueue.concurrentPerform(iterations: 2) { worker in
+            for (slip, f) in stride(from: worker, to: work.count, by: 2).map({ work[$0] }) {
+                guard !failures.happened else { return }
+                do {
+                    try out.write(Array(slip.text().utf8), as: f.txt.name)
+                    try out.write(Array(slip.html().utf8), as: f.html.name)
+                    try out.write(Array(slip.csv().utf8), as: f.csv.name)
+                    try out.write(slip.pdf(), as: f.pdf.name)
+                    try out.write(made.labelSheet(slip: slip).pdf(), as: f.labels.name)
+                } catch {
+                    failures.record(error)
+                    return
+                }
+            }
+        }
+        if let error = failures.first { throw error }
+        outcome.written = work.count
         if outcome.written > 0 { try folder.flush() }
         return outcome
+    }
+}
+
+/// The first error of several threads.
+final class FirstFailure: @unchecked Sendable {  // every access holds `lock`
+    private let lock = NSLock()
+    private var error: DocumentFolderError?
+    var happened: Bool { lock.withLock { error != nil } }
+    var first: DocumentFolderError? { lock.withLock { error } }
+    func record(_ e: any Error) {
+        lock.withLock { if error == nil { error = e as? DocumentFolderError ?? .cannotWrite(path: "", reason: "\(e)") } }
     }
 }
