@@ -16,8 +16,9 @@ public protocol DoseRecordStore: LabRecordStore {
     /// enrolments (a card they handed over as ``DoseRecordStatus/handedOver``) and the periods they
     /// wore on a card handed over to them.
     func doseRecord(nationalIDLookup: Data) throws(LabStoreError) -> [DoseRecordPeriod]
-    /// The national-ID look-up hash of the person who wore the issue's card (the card's wearer, or
-    /// the person it was handed over to), nil when that person is not known by ID.
+    /// The wearer who wore the issue's card (the card's wearer, or the person it was handed over to);
+    /// nil when it was handed over to a person known by name only. Their `nationalIDLookup` finds
+    /// their whole record.
     func wornBy(issueID: CardIssue.ID) throws(LabStoreError) -> Wearer?
 
     /// Stores an assigned dose (``AssignedDose``); the database refuses one for a period with a

@@ -128,16 +128,18 @@ struct History: ParsableCommand {
         var sums: [Sum]
     }
 
+    static func jsonPeriod(_ p: DoseRecordPeriod) -> JSONRecord.Period {
+        .init(customer: p.customerID, enrolment: p.enrolmentNumber, type: p.dosimeterType.rawValue, card: p.cardID,
+              periodStart: p.periodStart.description, periodEnd: p.periodEnd.description, status: p.status.rawValue,
+              hp10MilliSievert: p.hp10MilliSievert, hp007MilliSievert: p.hp007MilliSievert,
+              detectionLimitMilliSievert: p.detectionLimitMilliSievert, issue: p.issueID.rawValue,
+              wornOnHandover: p.wornOnHandover, assigned: p.assignment?.remark)
+    }
+
     static func json(shown: String, names: [String], periods: [DoseRecordPeriod], asOf: CalendarDay) -> String {
         let record = JSONRecord(
             person: shown, wearerOf: names, asOf: asOf.description,
-            periods: periods.map { p in
-                .init(customer: p.customerID, enrolment: p.enrolmentNumber, type: p.dosimeterType.rawValue, card: p.cardID,
-                      periodStart: p.periodStart.description, periodEnd: p.periodEnd.description, status: p.status.rawValue,
-                      hp10MilliSievert: p.hp10MilliSievert, hp007MilliSievert: p.hp007MilliSievert,
-                      detectionLimitMilliSievert: p.detectionLimitMilliSievert, issue: p.issueID.rawValue,
-                      wornOnHandover: p.wornOnHandover, assigned: p.assignment?.remark)
-            },
+            periods: periods.map(jsonPeriod),
             sums: (DoseRecordSums.standard(periods, asOf: asOf) + DoseRecordSums.years(periods) + DoseRecordSums.quarters(periods)).map { s in
                 .init(window: s.window.description, personalHp10MilliSievert: s.personalHp10MilliSievert,
                       byType: Dictionary(uniqueKeysWithValues: s.byType.map { ($0.key.rawValue, $0.value) }))

@@ -9,7 +9,7 @@ struct PersonOptions: ParsableArguments {
     @Option(help: ArgumentHelp("The person's wearer number at any customer (see tld wearer list).", valueName: "n"))
     var wearer: Int64?
 
-    @Option(help: ArgumentHelp("The person's national ID (CPR), or - to type it on standard input.", valueName: "id"))
+    @Option(help: ArgumentHelp("The person's national ID (CPR), or - to type it (not echoed on a terminal) or read it from standard input.", valueName: "id"))
     var nationalID: String?
 
     func validate() throws {
@@ -22,11 +22,29 @@ struct PersonOptions: ParsableArguments {
             guard let w = try store.wearer(id: Wearer.ID(rawValue: wearer)) else { throw ToolError.refused("no wearer \(wearer)") }
             return (w.nationalIDLookup, "wearer \(wearer), national ID \(shownNationalID(w, protector: protector))")
         }
-        let given = try readNationalID(nationalID ?? "")
+        let given = nationalID == "-" && isatty(STDIN_FILENO) == 1 ? try Self.promptNationalID() : try readNationalID(nationalID ?? "")
         let digits: String
         do { digits = try NationalIDProtector.digits(of: given) } catch {
             throw ToolError.refused("--national-id: not a national ID of the form DDMMYY-SSSS (a real birth date)")
         }
         return (try protector.lookup(digits), "national ID \(digits.prefix(4))******")
+    }
+
+    /// Asks for the national ID on the terminal without echoing it (termios `ECHO` off while it is typed).
+    static func promptNationalID() throws -> String {
+        FileHandle.standardError.write(Data("National ID (not shown): ".utf8))
+        var saved = termios()
+        let haveTerminal = tcgetattr(STDIN_FILENO, &saved) == 0
+        if haveTerminal {
+            var quiet = saved
+            quiet.c_lflag &= ~tcflag_t(ECHO)
+            _ = tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet)
+        }
+        defer {
+            if haveTerminal { _ = tcsetattr(STDIN_FILENO, TCSAFLUSH, &saved) }
+            FileHandle.standardError.write(Data("\n".utf8))
+        }
+        guard let line = readLine(strippingNewline: true) else { throw ValidationError("--national-id -: no national ID typed") }
+        return line.trimmingCharacters(in: .whitespaces)
     }
 }

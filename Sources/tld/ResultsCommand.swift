@@ -18,14 +18,26 @@ struct Results: ParsableCommand {
             Writes results-CUSTOMER-PERIODEND.txt, .html, .pdf and .csv to --out. The CSV header is \
             customer,wearer,enrolment,card,period_start,period_end,hp10_msv,hp007_msv,status,remarks.
 
-            Example: tld results --customer K-1001 --out results --period-end 2026-10-31
+            Results turnaround (docs/dose-records.md): a result is due one month after its period's end \
+            when the card came back by the reminder day (period end + 1 month), else one month after it \
+            arrived. --due lists the results not released yet that are late or due within --within days \
+            (default 7) on --on (default today); --turnaround --year Y gives per month of period end the \
+            periods, cards not back, results released (on time), open ones, and the median and longest \
+            days from period end to release.
+
+            Examples:
+              tld results --customer K-1001 --out results --period-end 2026-10-31
+              tld results --due [--customer K-1001] [--within 7] [--on 2027-03-05] [--format csv]
+              tld results --turnaround --year 2027 [--customer K-1001] [--format json]
             """)
 
-    @Option(help: "Customer number.")
-    var customer: String
+    @Option(help: "Customer number (with --due or --turnaround: only this customer).")
+    var customer: String?
 
     @Option(help: ArgumentHelp("Folder for the documents (created if missing).", valueName: "dir"))
-    var out: String
+    var out: String?
+
+    @OptionGroup var turnaround: ResultsTurnaroundOptions
 
     @Option(help: ArgumentHelp("Last day of the periods listed (default: today).", valueName: "YYYY-MM-DD"))
     var periodEnd: CalendarDay?
@@ -37,9 +49,20 @@ struct Results: ParsableCommand {
     @OptionGroup var key: NationalIDKeyOptions
     @OptionGroup var logging: LoggingOptions
 
+    func validate() throws {
+        if !turnaround.due && !turnaround.turnaround && (customer == nil || out == nil) {
+            throw ValidationError("Give --customer and --out (a result list), or --due, or --turnaround --year Y.")
+        }
+        try turnaround.validate()
+    }
+
     func run() throws {
         let logger = makeLogger(verbose: logging.verbose)
         let labStore = try store.openExisting(logger: logger)
+        if turnaround.due || turnaround.turnaround {
+            return try turnaround.run(store: labStore, customer: customer)
+        }
+        guard let customer, let out else { return }
         guard try labStore.customer(id: customer) != nil else { throw runFailure("no customer \(customer)", exit: SysExit.dataError) }
         let to = periodEnd ?? today()
         let start = from ?? to.firstOfMonth

@@ -8,4 +8,5 @@ let subcommandList: [any ParsableCommand.Type] = [
     CurvesCommand.self,
     CasesCommand.self, NotificationsCommand.self, AnnualCommand.self,
     History.self, Assign.self, RegistryCommand.self,
+    History.self, Assign.self, RegistryCommand.self, RetentionCommand.self,
 ]

@@ -84,7 +84,7 @@ struct DoseRecordsEndToEndTests {
         #expect(bad.status == 65 && !bad.stderr.contains("999999-12"))
     }
 
-    @Test("assign: the missing card gets a colleague's dose (method c), marked on the record and the result list; refusals")
+    @Test("assign: method (c) refused without a colleague of the same period; a notional dose marked on the record and the result list; refusals")
     func assign() async throws {
         let (dir, tld) = try await Self.lab()
         defer { dir.cleanup() }

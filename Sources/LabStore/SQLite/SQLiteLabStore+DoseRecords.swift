@@ -88,7 +88,7 @@ extension SQLiteLabStore: DoseRecordStore {
                    e.wearerID AS ownerID, e.number, e.dosimeterType,
                    d.id AS doseID, d.state AS doseState, d.hp10MilliSievert, d.hp007MilliSievert, d.detectionLimitMilliSievert,
                    (SELECT max(a.at) FROM doseAudit a WHERE a.doseID = d.id AND a.state = 'released') AS releasedAt,
-                   EXISTS (SELECT 1 FROM cardInspection c WHERE c.issueID = i.id AND c.stage = 'arrival' AND c.outcome = 'retire') AS retired
+                   EXISTS (SELECT 1 FROM cardInspection c WHERE c.cardID = i.cardID AND c.issueID = i.id AND c.stage = 'arrival' AND c.outcome = 'retire') AS retired
             FROM cardIssue i JOIN enrolment e ON e.id = i.enrolmentID
             LEFT JOIN doseResult d ON d.batchID = i.batchID AND d.cardID = i.cardID AND d.supersededAt IS NULL
             WHERE i.id IN mine

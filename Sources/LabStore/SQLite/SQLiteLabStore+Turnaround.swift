@@ -8,7 +8,7 @@ extension SQLiteLabStore: ResultTurnaroundStore {
                 SELECT i.id, i.customerID, i.cardID, e.number, w.name, i.periodEnd, i.arrivedOn,
                        (SELECT max(a.at) FROM doseResult d JOIN doseAudit a ON a.doseID = d.id AND a.state = 'released'
                         WHERE d.batchID = i.batchID AND d.cardID = i.cardID AND d.supersededAt IS NULL AND d.state = 'released') AS releasedAt,
-                       EXISTS (SELECT 1 FROM cardInspection c WHERE c.issueID = i.id AND c.stage = 'arrival' AND c.outcome = 'retire') AS retired
+                       EXISTS (SELECT 1 FROM cardInspection c WHERE c.cardID = i.cardID AND c.issueID = i.id AND c.stage = 'arrival' AND c.outcome = 'retire') AS retired
                 FROM cardIssue i JOIN enrolment e ON e.id = i.enrolmentID JOIN wearer w ON w.id = e.wearerID
                 WHERE i.periodEnd BETWEEN ?1 AND ?2 AND (?3 IS NULL OR i.customerID = ?3)
                 ORDER BY i.periodEnd, i.customerID, i.id

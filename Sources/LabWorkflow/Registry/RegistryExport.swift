@@ -82,7 +82,8 @@ public struct RegistryExport: Sendable {
                 let hp10 = p.period.hp10MilliSievert.map { _ in p.period.countedHp10MilliSievert }
                 let hp007 = p.period.hp007MilliSievert.map { _ in p.period.countedHp007MilliSievert }
                 records.append(RegistryFile.Record(
-                    recordID: id, corrects: p.corrects, nationalID: nationalID, name: wearer.name, birthDate: wearer.birthDate,
+                    recordID: id, corrects: p.corrects, nationalID: nationalID, name: wearer.name,
+                    birthDate: wearer.birthDate ?? NationalIDBirthDate.birthDate(cprDigits: nationalID),
                     customer: p.period.customerID, companyID: companies[p.period.customerID] ?? "", periodStart: p.period.periodStart,
                     periodEnd: p.period.periodEnd, dosimeterType: p.period.dosimeterType, hp10MilliSievert: hp10,
                     hp007MilliSievert: hp007, detectionLimitMilliSievert: p.period.detectionLimitMilliSievert,

@@ -95,14 +95,22 @@ public enum RegistryFile {
 
     static let typeCodes: [DosimeterType: String] = [.wholeBody: "WB", .finger: "EXT", .neutron: "N", .shoulder: "SH"]
 
-    /// A dose with 4 decimals (0.1 µSv), empty without one.
-    static func mSv(_ v: Double?) -> String { v.map { String(format: "%.4f", $0) } ?? "" }
+    /// A dose with 4 decimals (0.1 µSv), empty without one. Integer arithmetic, not `String(format:)`
+    /// (which costs microseconds per call on Linux, and an export writes hundreds of thousands).
+    static func mSv(_ v: Double?) -> String {
+        guard let v, v.isFinite else { return "" }
+        let scaled = Int64((abs(v) * 10_000).rounded())
+        let fraction = String(scaled % 10_000)
+        return (v < 0 && scaled != 0 ? "-" : "") + String(scaled / 10_000) + "." + String(repeating: "0", count: 4 - fraction.count) + fraction
+    }
 
     static func line(_ fields: [String]) -> String { fields.map(ReportFormatting.csv).joined(separator: ",") + "\r\n" }
 
     /// Σ Hp(10) and Σ Hp(0.07) as the header gives them: of the values in the file, 4 decimals.
     static func sums(_ records: [Record]) -> (String, String) {
-        (mSv(records.reduce(0) { $0 + ($1.hp10MilliSievert ?? 0) }), mSv(records.reduce(0) { $0 + ($1.hp007MilliSievert ?? 0) }))
+        // Of the values as written (4 decimals), so the receiver's sum of the file is the header's.
+        func written(_ v: Double?) -> Double { v.flatMap { Double(mSv($0)) } ?? 0 }
+        return (mSv(records.reduce(0) { $0 + written($1.hp10MilliSievert) }), mSv(records.reduce(0) { $0 + written($1.hp007MilliSievert) }))
     }
 
     public static func render(header: Header, records: [Record]) -> String {
