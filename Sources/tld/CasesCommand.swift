@@ -34,11 +34,13 @@ struct CasesCommand: ParsableCommand {
             Examples:
               tld cases
               tld cases show 3
-              tld cases investigate 3 --who "J. Physicist" --personal-dose yes --apron yes \\
-                  --refined-mSv 1.4 --method "apron factor 0.1 on Hp(10)" --causes "long fluoroscopy" \\
-                  --actions "second operator rota" --informed-by "RPO A. Berg" --informed-on 2026-12-07
+              tld cases investigate 3 --who "J. Physicist" --personal-dose yes
+              tld cases investigate 3 --who "J. Physicist" --apron yes --refined-mSv 1.4
+                --method "apron factor 0.1 on Hp(10)" --causes "long fluoroscopy"
+                --actions "second operator rota" --informed-by "RPO A. Berg"
+                --informed-on 2026-12-07
               tld cases close 3 --who "J. Physicist"
-              tld cases check              (again over every current dose, e.g. after tld levels set)
+              tld cases check     (every current dose again, e.g. after tld levels set)
             """,
         subcommands: [List.self, Show.self, Investigate.self, Close.self, Check.self],
         defaultSubcommand: List.self)

@@ -11,5 +11,7 @@ let subcommandList: [any ParsableCommand.Type] = [
     CasesCommand.self, NotificationsCommand.self, AnnualCommand.self,
     History.self, Assign.self, RegistryCommand.self,
     AccountCommand.self, Serve.self,
+    CasesCommand.self, NotificationsCommand.self, AnnualCommand.self,
+    History.self, Assign.self, RegistryCommand.self,
     History.self, Assign.self, RegistryCommand.self, RetentionCommand.self,
 ]
