@@ -47,6 +47,15 @@ for b in tld tl-reader-sim; do
     install -m 0755 "$BIN_DIR/$b" "$STAGE/usr/bin/$b"
     [ -n "$STAGE_ONLY" ] || strip --strip-unneeded --remove-section=.comment --remove-section=.note "$STAGE/usr/bin/$b"
 done
+# SwiftPM resource bundles (TLSimulator's built-in shipment): Bundle.module looks beside the program,
+# so /usr/bin/NAME.resources is a symlink to the bundle in /usr/share/tld.
+for r in "$BIN_DIR"/*.resources; do
+    [ -d "$r" ] || continue
+    d usr/share/tld
+    cp -R "$r" "$STAGE/usr/share/tld/"
+    chmod -R u=rwX,go=rX "$STAGE/usr/share/tld/$(basename "$r")"
+    ln -s "../share/tld/$(basename "$r")" "$STAGE/usr/bin/$(basename "$r")"
+done
 # udev rules, applied by postinst (udevadm trigger).
 d usr/lib/udev/rules.d
 install -m 0644 udev/70-tl-lab.rules "$STAGE/usr/lib/udev/rules.d/70-tl-lab.rules"
