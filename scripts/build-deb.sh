@@ -93,6 +93,9 @@ if [ "$MAN" = 1 ]; then
         chmod 0644 "$STAGE/usr/share/man/man1/$(basename "$page").gz"
     done
 fi
+# The lintian overrides (each explained in the file and in docs/packaging.md).
+d usr/share/lintian/overrides
+install -m 0644 packaging/deb/lintian-overrides "$STAGE/usr/share/lintian/overrides/tld"
 # Documentation: copyright, changelog (native package: changelog.gz), the guides.
 d usr/share/doc/tld
 install -m 0644 packaging/deb/copyright "$STAGE/usr/share/doc/tld/copyright"

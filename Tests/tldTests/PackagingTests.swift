@@ -18,7 +18,7 @@ struct PackagingTests {
         let binDir = tld.executable.deletingLastPathComponent().path
         let stage = dir.path("stage")
         let script = try await ProductRunner(executable: RepoPaths.file("scripts/build-deb.sh"))
-            .run(["--bin-dir", binDir, "--stage-only", stage, "--no-man"], in: RepoPaths.root)
+            .run(["--bin-dir", binDir, "--stage-only", stage, "--no-man"], in: dir.url)  // the script goes to the repository itself
         try #require(script.status == 0, "build-deb.sh: \(script.stderr)")
 
         let version = try await tld.run(["--version"], in: dir.url).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
