@@ -55,17 +55,6 @@ let package = Package(
             path: "DispatchBenchmarks",
             swiftSettings: [.swiftLanguageMode(.v6)],
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]),
-        // tld results for a customer with 2 000 wearers whose doses are released.
-        .executableTarget(
-            name: "ResultListBenchmarks",
-            dependencies: [
-                .product(name: "Benchmark", package: "benchmark"),
-                .product(name: "LabWorkflow", package: "tl-dosimetry"),
-                .product(name: "TLSimulator", package: "tl-dosimetry"),
-            ],
-            path: "ResultListBenchmarks",
-            swiftSettings: [.swiftLanguageMode(.v6)],
-            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]),
         // tld intake: scan to answer (a USB-serial scanner on a pty, IntakeStation on an in-memory lab).
         .executableTarget(
             name: "ScannerBenchmarks",

@@ -83,4 +83,19 @@ let benchmarks: @Sendable () -> Void = {
             benchmark.measurement(softwarePerCard, microseconds(spent) / cards)
         }
     }
+
+    /// `tld results` for a customer with 2 000 wearers whose doses are released: the result list read
+    /// from the store and its text, HTML, CSV and PDF written (the fonts are read on first use, cold).
+    Benchmark("results/2000 wearers, released doses", configuration: .init(
+        metrics: [.wallClock, .cpuTotal, .peakMemoryResident],
+        warmupIterations: 0, maxDuration: .seconds(600), maxIterations: 1)) { benchmark in
+        let w = try ShipmentWorkload(cards: 2_000)
+        try await w.prepareReleased()
+        let out = w.directory.appendingPathComponent("results").path
+        // Once, cold, as the command runs in a fresh process (the fonts are read on first use).
+        benchmark.startMeasurement()
+        let lines = try w.resultList(into: out)
+        benchmark.stopMeasurement()
+        precondition(lines == 2_000, "listed \(lines) lines")
+    }
 }
