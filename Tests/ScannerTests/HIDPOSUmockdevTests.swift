@@ -17,21 +17,12 @@ struct HIDPOSUmockdevTests {
 
     @Test("scans arrive through libusb with the kernel driver detached; long codes are joined; close re-attaches")
     func hidPOSScans() async throws {
-        if let reportPath = getenv(Self.reportVariable).map({ String(cString: $0) }) {
-            var lines: [String] = []
-            defer { try? ChildProcess.writeFile(reportPath, lines.joined(separator: "\n") + "\n") }
-            try await Self.childHalf(&lines)
-            return
-        }
-        let reportPath = "/tmp/scannertests-report-\(getpid()).txt"
-        defer { unlink(reportPath) }
-        let outcome = try await ChildProcess.runSelf(
-            filter: "HIDPOSUmockdevTests",
-            environment: ["LD_PRELOAD=\(try #require(ChildProcess.umockdevPreload))", "\(Self.reportVariable)=\(reportPath)"],
-            timeout: .seconds(60))
+        guard let child = try await ChildProcess.underUmockdevPreload(
+            filter: "HIDPOSUmockdevTests", reportVariable: Self.reportVariable, timeout: .seconds(60), child: Self.childHalf) else { return }
+        let outcome = child.outcome
         let (status, output) = (outcome.status, outcome.output)
         #expect(status == 0, "child exited with \(status):\n\(output)")
-        let report = ChildProcess.readFile(reportPath) ?? ""
+        let report = child.report
         let lines = report.split(separator: "\n").map(String.init)
         func expectLine(_ line: String) { #expect(lines.contains(line), "missing \(line); report was:\n\(report)\nchild output:\n\(output)") }
         expectLine("usb 1eab:0110 manufacturer=Newland product=HR200 HID POS serial=NLS00071")

@@ -24,20 +24,11 @@ struct IntakeThreeScannersTests {
 
     @Test("every card once, misreads as misreads, nothing typed lost, a scanner unplugged and re-plugged mid-way")
     func fiveHundredCards() async throws {
-        if let reportPath = getenv(Self.reportVariable).map({ String(cString: $0) }) {
-            var lines: [String] = []
-            defer { try? ChildProcess.writeFile(reportPath, lines.joined(separator: "\n") + "\n") }
-            try await Self.childHalf(&lines)
-            return
-        }
-        let reportPath = "/tmp/scannertests-intake-\(getpid()).txt"
-        defer { unlink(reportPath) }
-        let outcome = try await ChildProcess.runSelf(
-            filter: "IntakeThreeScannersTests",
-            environment: ["LD_PRELOAD=\(try #require(ChildProcess.umockdevPreload))", "\(Self.reportVariable)=\(reportPath)"],
-            timeout: .seconds(300))
+        guard let child = try await ChildProcess.underUmockdevPreload(
+            filter: "IntakeThreeScannersTests", reportVariable: Self.reportVariable, timeout: .seconds(300), child: Self.childHalf) else { return }
+        let outcome = child.outcome
         #expect(outcome.status == 0, "child exited with \(outcome.status):\n\(outcome.output.suffix(6000))")
-        let report = ChildProcess.readFile(reportPath) ?? ""
+        let report = child.report
         #expect(report.hasSuffix("end\n"), "report:\n\(report)")
         print(report)
     }
@@ -212,7 +203,9 @@ final class BenchProcess: Sendable {
         input = stdin.fileHandleForWriting
         stdout.fileHandleForReading.readabilityHandler = { [output] handle in
             let data = handle.availableData
+            if data.isEmpty { handle.readabilityHandler = nil }  // end of file: the child closed its output
             output.state.withLock { state in
+                state.ended = state.ended || data.isEmpty
                 state.text += String(decoding: data, as: UTF8.self)
                 while let newline = state.text.firstIndex(of: "\n") {
                     state.lines.append(String(state.text[..<newline]))
@@ -222,7 +215,11 @@ final class BenchProcess: Sendable {
         }
         stderr.fileHandleForReading.readabilityHandler = { [errorText] handle in
             let data = handle.availableData
-            errorText.state.withLock { $0.text += String(decoding: data, as: UTF8.self) }
+            if data.isEmpty { handle.readabilityHandler = nil }
+            errorText.state.withLock { state in
+                state.ended = state.ended || data.isEmpty
+                state.text += String(decoding: data, as: UTF8.self)
+            }
         }
         try process.run()
     }
@@ -247,23 +244,22 @@ final class BenchProcess: Sendable {
         }
     }
 
-    /// Closes standard input and waits for the exit status.
+    /// Closes standard input and waits for the exit status and the end of the child's output.
     func exitStatus() async throws -> Int32 {
         try input.close()
         let deadline = ContinuousClock.now.advanced(by: .seconds(30))
-        while process.isRunning {
+        // Until the child has exited and both of its outputs reached end of file (every line read).
+        while process.isRunning || !output.state.withLock({ $0.ended }) || !errorText.state.withLock({ $0.ended }) {
             guard ContinuousClock.now < deadline else { process.terminate(); throw CancellationError() }
             try await Task.sleep(for: .milliseconds(5))
         }
-        // Let the output handlers drain.
-        try await Task.sleep(for: .milliseconds(50))
         return process.terminationStatus
     }
 }
 
 /// A child's output, filled by a pipe's handler and read by the test.
 final class OutputBox: Sendable {
-    let state = Mutex<(text: String, lines: [String])>(("", []))
+    let state = Mutex<(text: String, lines: [String], ended: Bool)>(("", [], false))
 }
 
 extension String {

@@ -20,21 +20,11 @@ struct KeyboardWedgeUmockdevTests {
 
     @Test("found, scans decoded, typing told apart, unplug mid-scan drops the half, re-plug reads again")
     func wedge() async throws {
-        if let reportPath = getenv(Self.reportVariable).map({ String(cString: $0) }) {
-            var lines: [String] = []
-            defer { try? ChildProcess.writeFile(reportPath, lines.joined(separator: "\n") + "\n") }
-            try await Self.childHalf(&lines)
-            return
-        }
-        let reportPath = "/tmp/scannertests-wedge-\(getpid()).txt"
-        defer { unlink(reportPath) }
-        let outcome = try await ChildProcess.runSelf(
-            filter: "KeyboardWedgeUmockdevTests",
-            environment: ["LD_PRELOAD=\(try #require(ChildProcess.umockdevPreload))", "\(Self.reportVariable)=\(reportPath)",
-                          "TLD_DEVICE_EMULATION=1"],
-            timeout: .seconds(60))
+        guard let child = try await ChildProcess.underUmockdevPreload(
+            filter: "KeyboardWedgeUmockdevTests", reportVariable: Self.reportVariable, environment: ["TLD_DEVICE_EMULATION=1"], timeout: .seconds(60), child: Self.childHalf) else { return }
+        let outcome = child.outcome
         #expect(outcome.status == 0, "child exited with \(outcome.status):\n\(outcome.output)")
-        let report = (ChildProcess.readFile(reportPath) ?? "").split(separator: "\n").map(String.init)
+        let report = child.report.split(separator: "\n").map(String.init)
         let wedge = "scanner DL0099 (keyboard)"
         let expected = [
             "discovered scanner-keyboard 05f9:2206 /dev/input/event7 ready",

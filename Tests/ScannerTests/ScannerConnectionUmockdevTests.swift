@@ -19,21 +19,12 @@ struct ScannerConnectionUmockdevTests {
 
     @Test("connect, scan, unplug, return under a new node, scan again, stop")
     func survivesReplug() async throws {
-        if let reportPath = getenv(Self.reportVariable).map({ String(cString: $0) }) {
-            var lines: [String] = []
-            defer { try? ChildProcess.writeFile(reportPath, lines.joined(separator: "\n") + "\n") }
-            try await Self.childHalf(&lines)
-            return
-        }
-        let reportPath = "/tmp/scannertests-connection-\(getpid()).txt"
-        defer { unlink(reportPath) }
-        let outcome = try await ChildProcess.runSelf(
-            filter: "ScannerConnectionUmockdevTests",
-            environment: ["LD_PRELOAD=\(try #require(ChildProcess.umockdevPreload))", "\(Self.reportVariable)=\(reportPath)"],
-            timeout: .seconds(60))
+        guard let child = try await ChildProcess.underUmockdevPreload(
+            filter: "ScannerConnectionUmockdevTests", reportVariable: Self.reportVariable, timeout: .seconds(60), child: Self.childHalf) else { return }
+        let outcome = child.outcome
         let (status, output) = (outcome.status, outcome.output)
         #expect(status == 0, "child exited with \(status):\n\(output)")
-        let report = ChildProcess.readFile(reportPath) ?? ""
+        let report = child.report
         let expected = [
             "connected scanner-serial /dev/ttyACM0 serial=17EB0123",
             "card 12345674",

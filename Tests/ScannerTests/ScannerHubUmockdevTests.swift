@@ -19,20 +19,11 @@ struct ScannerHubUmockdevTests {
 
     @Test("two scanners of two kinds, one stream; unplug mid-scan, re-plug, scan again; exclusion")
     func hub() async throws {
-        if let reportPath = getenv(Self.reportVariable).map({ String(cString: $0) }) {
-            var lines: [String] = []
-            defer { try? ChildProcess.writeFile(reportPath, lines.joined(separator: "\n") + "\n") }
-            try await Self.childHalf(&lines)
-            return
-        }
-        let reportPath = "/tmp/scannertests-hub-\(getpid()).txt"
-        defer { unlink(reportPath) }
-        let outcome = try await ChildProcess.runSelf(
-            filter: "ScannerHubUmockdevTests",
-            environment: ["LD_PRELOAD=\(try #require(ChildProcess.umockdevPreload))", "\(Self.reportVariable)=\(reportPath)"],
-            timeout: .seconds(60))
+        guard let child = try await ChildProcess.underUmockdevPreload(
+            filter: "ScannerHubUmockdevTests", reportVariable: Self.reportVariable, timeout: .seconds(60), child: Self.childHalf) else { return }
+        let outcome = child.outcome
         #expect(outcome.status == 0, "child exited with \(outcome.status):\n\(outcome.output)")
-        let report = (ChildProcess.readFile(reportPath) ?? "").split(separator: "\n").map(String.init)
+        let report = child.report.split(separator: "\n").map(String.init)
         let serial = "scanner 17EB0123 (USB serial)", hidpos = "scanner NLS00071 (HID POS)"
         let expected = [
             "connected \(serial)", "connected \(hidpos)",

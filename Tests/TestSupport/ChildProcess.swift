@@ -140,6 +140,28 @@ public enum ChildProcess {
         "/usr/lib/libumockdev-preload.so.0", "/usr/local/lib/libumockdev-preload.so.0",
     ].first { access($0, R_OK) == 0 }
 
+    /// The two halves of a test that needs umockdev's preload from the process's start. In the re-run
+    /// child (`reportVariable` set) it runs `child`, writes the lines `child` collected to the report
+    /// file and returns nil; in the parent it re-runs `filter` under the preload, with `environment`
+    /// added, and returns the child's outcome and report.
+    public static func underUmockdevPreload(
+        filter: String, reportVariable: String, environment extra: [String] = [], timeout: Duration = .seconds(60),
+        child: (inout [String]) async throws -> Void
+    ) async throws -> (outcome: Outcome, report: String)? {
+        if let reportPath = getenv(reportVariable).map({ String(cString: $0) }) {
+            var lines: [String] = []
+            defer { try? writeFile(reportPath, lines.joined(separator: "\n") + "\n") }
+            try await child(&lines)
+            return nil
+        }
+        guard let preload = umockdevPreload else { throw Failure(call: "access", path: "libumockdev-preload.so.0", code: ENOENT) }
+        let reportPath = "/tmp/\(reportVariable.lowercased())-\(getpid()).txt"
+        defer { unlink(reportPath) }
+        let outcome = try await runSelf(filter: filter, environment: ["LD_PRELOAD=\(preload)", "\(reportVariable)=\(reportPath)"] + extra,
+                                        timeout: timeout)
+        return (outcome, readFile(reportPath) ?? "")
+    }
+
     /// Runs this test binary again, filtered to `filter` (Swift Testing), with `environment` added to
     /// the inherited one: for suites that need e.g. LD_PRELOAD from the process's start.
     public static func runSelf(filter: String, environment extra: [String], timeout: Duration) async throws -> Outcome {
