@@ -93,6 +93,7 @@ public struct ReportBuilder: Sendable {
                 if let d = dose, d.flags.contains(DoseReview.correctedFlag) || d.flags.contains(DoseReview.rejectedFlag) {
                     remarks.append(d.remarks.components(separatedBy: "; ").last ?? d.remarks)
                 }
+                if let d = dose, d.state == .released, let lost = LostElementRemark.text(flags: d.flags) { remarks.append(lost) }
                 if enrolment.dosimeterType == .finger { remarks.append("finger dosimeter: Hp(0.07) only") }
             } else {
                 status = "missing"

@@ -51,22 +51,39 @@ public struct LabDatabase: Sendable {
     ///   or ``LabStoreError/databaseIsNewer(unknownMigrations:)``.
     public static func open(path: String, logger: Logger) throws(LabStoreError) -> LabDatabase {
         try LabDatabaseIdentity.check(path: path)
-        let pool: DatabasePool
-        do {
-            pool = try DatabasePool(path: path, configuration: makeConfiguration(writeAheadLog: true))
-            // GRDB's WAL set-up (run after `prepareDatabase`) leaves the writer at
-            // synchronous = NORMAL; raise it to FULL on the one connection that writes.
-            try pool.writeWithoutTransaction { db in
-                try db.execute(sql: "PRAGMA synchronous = FULL")
-                try LabDatabaseIdentity.stamp(db)
-            }
-        } catch {
-            throw .cannotOpen(path: path, reason: "\(error)")
-        }
+        let pool = try openPool(path: path, logger: logger)
         let database = LabDatabase(writer: pool, path: path)
         logger.info("opened lab database", metadata: ["path": "\(path)"])
         try database.migrate(logger: logger)
         return database
+    }
+
+    /// The file as a WAL-mode pool, its writer at synchronous = FULL and stamped with the lab's ID.
+    private static func openPool(path: String, logger: Logger) throws(LabStoreError) -> DatabasePool {
+        // Switching a new file to WAL takes an exclusive lock, and SQLite answers a second program
+        // doing the same at that moment with SQLITE_BUSY at once, without its busy handler (a known
+        // limit of `PRAGMA journal_mode`; seen when several programs start on a new file together).
+        // The switch is done once per file: retry for as long as a busy write would wait.
+        let deadline = ContinuousClock.now + .milliseconds(Int64(busyTimeoutSeconds * 1000))
+        var attempt = 0
+        while true {
+            do {
+                let pool = try DatabasePool(path: path, configuration: makeConfiguration(writeAheadLog: true))
+                // GRDB's WAL set-up (run after `prepareDatabase`) leaves the writer at
+                // synchronous = NORMAL; raise it to FULL on the one connection that writes.
+                try pool.writeWithoutTransaction { db in
+                    try db.execute(sql: "PRAGMA synchronous = FULL")
+                    try LabDatabaseIdentity.stamp(db)
+                }
+                return pool
+            } catch let error as DatabaseError where error.resultCode == .SQLITE_BUSY && ContinuousClock.now < deadline {
+                attempt += 1
+                logger.debug("lab database busy while it is set up; trying again", metadata: ["attempt": "\(attempt)"])
+                usleep(UInt32.random(in: 2_000...20_000))
+            } catch {
+                throw .cannotOpen(path: path, reason: "\(error)")
+            }
+        }
     }
 
     /// Opens a new, empty, migrated in-memory database. It vanishes with the last reference.

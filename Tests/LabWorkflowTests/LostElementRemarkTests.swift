@@ -1,0 +1,25 @@
+import Dosimetry
+@testable import LabWorkflow
+import Testing
+
+/// The result list says when a released dose rests on fewer elements because one lost its signal at
+/// readout: which element, and which quantity is an estimate from the others.
+@Suite("Result list remark for an element lost at readout")
+struct LostElementRemarkTests {
+    @Test("deep, shallow, filtered and combined losses each get their words; a complete readout gets none")
+    func remarks() {
+        #expect(LostElementRemark.text(flags: []) == nil)
+        #expect(LostElementRemark.text(flags: [DoseFlag.betaComponent.rawValue, "reviewed"]) == nil)
+        #expect(LostElementRemark.text(flags: [DoseFlag.deepElementLost.rawValue, DoseFlag.hp10FromFilteredElements.rawValue])
+                == "deep element lost at readout: Hp(10) estimated from the filtered elements")
+        #expect(LostElementRemark.text(flags: [DoseFlag.shallowElementLost.rawValue])
+                == "shallow element lost at readout: Hp(0.07) estimated from the other elements")
+        #expect(LostElementRemark.text(flags: [DoseFlag.shallowElementLost.rawValue, DoseFlag.hp007NotAssessable.rawValue])
+                == "shallow element lost at readout")
+        #expect(LostElementRemark.text(flags: [DoseFlag.filteredElementLost.rawValue])
+                == "filtered element lost at readout: photon energy checked with fewer elements")
+        #expect(LostElementRemark.text(flags: [DoseFlag.deepElementLost.rawValue, DoseFlag.shallowElementLost.rawValue,
+                                               DoseFlag.hp10FromFilteredElements.rawValue])
+                == "deep and shallow elements lost at readout: Hp(10) estimated from the filtered elements; Hp(0.07) estimated from the other elements")
+    }
+}
