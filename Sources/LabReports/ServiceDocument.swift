@@ -1,7 +1,8 @@
 /// A document the lab sends to a customer or an authority, as an A4 PDF: on every page a header
 /// block (lab name, document title, report number, issue date, status DRAFT or FINAL) and a footer
 /// ("page x of y"); between them headings, paragraphs and tables with aligned columns, rows that
-/// do not fit continuing on the next page under the table's column heads again. Text is set in DejaVu
+/// do not fit continuing on the next page under the table's column heads again. A cell holds several
+/// lines when its text has "\n" in it. Text is set in DejaVu
 /// Sans, embedded as a subset (``PDFFontUsage``), so the document looks the same everywhere and
 /// `pdftotext` reads it back. Pages are landscape when a table needs the width.
 ///
@@ -104,10 +105,14 @@ public struct ServiceDocument: Sendable, Hashable {
     }
 
     static func naturalWidths(_ table: Table, available: Double, size: Double) -> [Double] {
-        var natural = table.columns.map { PDFFont.sansBold.width($0.title, size: size) + 2 * cellPad }
+        // A cell (or column title) may hold several lines, separated by "\n": its widest line counts.
+        func width(_ text: String, _ font: PDFFont) -> Double {
+            text.split(separator: "\n", omittingEmptySubsequences: false).map { font.width(String($0), size: size) }.max() ?? 0
+        }
+        var natural = table.columns.map { width($0.title, .sansBold) + 2 * cellPad }
         for row in table.rows + [table.footer ?? []] {
             for (i, cell) in row.enumerated() where i < natural.count {
-                natural[i] = max(natural[i], PDFFont.sans.width(cell, size: size) + 2 * cellPad)
+                natural[i] = max(natural[i], width(cell, .sans) + 2 * cellPad)
             }
         }
         let total = natural.reduce(0, +)
@@ -233,7 +238,8 @@ struct PageWriter {
             table.columns.indices.map { i in
                 let cell = i < row.count ? row[i] : ""
                 let inner = widths[i] - 2 * pad
-                return table.columns[i].wraps ? font.wrapped(cell, size: size, width: inner) : [font.fitted(cell, size: size, width: inner)]
+                return table.columns[i].wraps ? font.wrapped(cell, size: size, width: inner)
+                    : cell.split(separator: "\n", omittingEmptySubsequences: false).map { font.fitted(String($0), size: size, width: inner) }
             }
         }
         func draw(_ lines: [[String]], font: PDFFont, shade: Bool) {

@@ -152,8 +152,13 @@ public struct ReportBuilder: Sendable {
                 detectionLimitMilliSievert: limit, status: status, remarks: remarks))
         }
         let number = "RL-\(customerID)-\(to.description.replacingOccurrences(of: "-", with: ""))"
-        return ResultList(customerNumber: customerID, customerName: customer?.name ?? "", periodLabel: "ending between \(from) and \(to)",
-                          rows: rows, reportNumber: number, isDraft: rows.contains { $0.status == "pending" })
+        var list = ResultList(customerNumber: customerID, customerName: customer?.name ?? "", periodLabel: "ending between \(from) and \(to)",
+                              rows: rows, reportNumber: number, isDraft: rows.contains { $0.status == "pending" })
+        // Result list v2: each line's year-to-date and lifetime sums, all persons' records read in one batch.
+        if let records = store as? any DoseRecordBatchStore {
+            try ResultListSums(store: records).annotate(&list, wearers: wearers, enrolments: enrolments)
+        }
+        return list
     }
 
     /// Enrolments and wearers looked up once per document, with the first four digits of the wearer's

@@ -10,6 +10,8 @@ public struct ResultListFiles: Sendable {
 
     /// Writes the four files; returns their names.
     public func write(_ list: ResultList, periodEnd: CalendarDay, issued: CalendarDay) throws -> [String] {
+        var list = list
+        if list.issued.isEmpty { list.issued = issued.description }
         folder.removePartials()
         let base = "results-\(list.customerNumber)-\(periodEnd)"
         let text = list.text()

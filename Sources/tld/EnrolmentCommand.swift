@@ -174,5 +174,6 @@ struct Unenrol: ParsableCommand {
         let (e, decision) = try Unenrolment.apply(number: number, name: name, wantedLastDay: on,
                                                   receivedOn: received ?? today(), store: labStore)
         print("\(e.number): \(decision.message).")
+        print("Termination report, once its last card is back and released: tld history --enrolment \(e.number) --termination --out DIR")
     }
 }

@@ -20,19 +20,42 @@ struct History: ParsableCommand {
             year, the five years ending with --on's year, and lifetime; a period counts in the quarter \
             and year it ends in. Conventions: docs/dose-records.md.
 
+            --out DIR also writes the person's own extract of the record as documents: \
+            dose-record-W<wearer>-<on>.txt, .html and .pdf (A4: header, report number, the person with the \
+            ID's first 4 digits, every period with its status, the sums per year, 5 years and lifetime, the \
+            conventions). DRAFT while a dose ended by --on is pending release.
+
+            --termination --enrolment TILM-… --out DIR writes the termination report of an enrolment that \
+            ended (tld unenrol): termination-TILM-….txt, .html and .pdf with every period of the enrolment, \
+            the sum over it, and the person's sums for the year of the end date and lifetime up to it (every \
+            customer). DRAFT while a period of the enrolment is still without a dose (card not back, dose \
+            not released); write it again when it is final.
+
             Examples:
               tld history --wearer 3
               tld history --national-id - --format json < id.txt
               tld history --wearer 3 --format csv --on 2027-12-31
+              tld history --wearer 3 --out extracts
+              tld history --enrolment TILM-00000007 --termination --out reports
             """)
 
     @OptionGroup var person: PersonOptions
     @Option(help: "table, csv or json.") var format: ListFormat = .table
     @Option(help: ArgumentHelp("The day the sums are as of (quarter, year, 5 years; default today).", valueName: "YYYY-MM-DD"))
     var on: CalendarDay?
+    @Option(help: ArgumentHelp("Folder for the person's extract (or with --termination, the termination report): .txt, .html, .pdf.", valueName: "dir"))
+    var out: String?
+    @Flag(help: "Write the termination report of the --enrolment (which must have ended) to --out.")
+    var termination = false
     @OptionGroup var store: StoreOptions
     @OptionGroup var key: NationalIDKeyOptions
     @OptionGroup var logging: LoggingOptions
+
+    func validate() throws {
+        if termination && (person.enrolment == nil || out == nil) {
+            throw ValidationError("--termination needs --enrolment TILM-… and --out DIR.")
+        }
+    }
 
     func run() throws {
         let labStore = try store.openExisting(logger: makeLogger(verbose: logging.verbose))
@@ -59,6 +82,43 @@ struct History: ParsableCommand {
             print("Sums in mSv. <DL: below the detection limit, counted as 0. Assigned doses count and are marked. "
                   + "A period counts in the quarter and year it ends in; open = periods without a dose yet.")
         }
+        if let out {
+            try writeDocuments(out: out, store: labStore, protector: protector, wearers: wearers, periods: periods, asOf: asOf)
+        }
+    }
+
+    /// The person's extract, or the termination report of `--enrolment`, to `out`.
+    func writeDocuments(out: String, store labStore: SQLiteLabStore, protector: NationalIDProtector, wearers: [Wearer],
+                        periods: [DoseRecordPeriod], asOf: CalendarDay) throws {
+        let report: DoseHistoryReport
+        let base: String
+        if termination, let number = person.enrolment {
+            guard let e = try labStore.enrolment(number: number), let w = try labStore.wearer(id: e.wearerID) else {
+                throw ToolError.refused("no enrolment \(number)")
+            }
+            guard let end = e.endDate else {
+                throw ToolError.refused("enrolment \(number) has not ended (no end date): end it with tld unenrol first")
+            }
+            report = DoseHistoryBuilder.termination(
+                enrolment: e, end: end, customerName: try labStore.customer(id: e.customerID)?.name ?? "", periods: periods,
+                personName: w.name, nationalIDFirst4: shownNationalID(w, protector: protector), issued: today())
+            base = "termination-\(e.number)"
+        } else {
+            let shownWearer = person.wearer.flatMap { id in wearers.first { $0.id?.rawValue == id } } ?? wearers[0]
+            let id = shownWearer.id?.rawValue ?? 0
+            report = DoseHistoryBuilder.extract(
+                periods: periods, personName: shownWearer.name, nationalIDFirst4: shownNationalID(shownWearer, protector: protector),
+                wearers: wearers, asOf: asOf, issued: today(),
+                reportNumber: "DR-W\(id)-\(asOf.description.replacingOccurrences(of: "-", with: ""))")
+            base = "dose-record-W\(id)-\(asOf)"
+        }
+        let written: [String]
+        do {
+            written = try DoseHistoryFiles(folder: try DocumentFolder(path: out)).write(report, base: base)
+        } catch let error as DocumentFolderError {
+            throw runFailure(error.description, exit: SysExit.cantCreate)
+        }
+        print("\(report.kind.title.capitalized) \(report.reportNumber) (\(report.status)). Written to \(out): " + written.joined(separator: ", "))
     }
 
     /// A dose as printed: "<DL" under the detection limit, empty without one.

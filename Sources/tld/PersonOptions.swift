@@ -12,12 +12,22 @@ struct PersonOptions: ParsableArguments {
     @Option(help: ArgumentHelp("The person's national ID (CPR), or - to type it (not echoed on a terminal) or read it from standard input.", valueName: "id"))
     var nationalID: String?
 
+    @Option(help: ArgumentHelp("The person of this enrolment (TILM-…).", valueName: "number"))
+    var enrolment: String?
+
     func validate() throws {
-        if (wearer == nil) == (nationalID == nil) { throw ValidationError("Give either --wearer or --national-id.") }
+        if [wearer != nil, nationalID != nil, enrolment != nil].filter({ $0 }).count != 1 {
+            throw ValidationError("Give one of --wearer, --national-id or --enrolment.")
+        }
     }
 
     /// The look-up hash of the person, and a description that shows at most the first 4 digits.
     func lookup(store: SQLiteLabStore, protector: NationalIDProtector) throws -> (lookup: Data, shown: String) {
+        if let enrolment {
+            guard let e = try store.enrolment(number: enrolment) else { throw ToolError.refused("no enrolment \(enrolment)") }
+            guard let w = try store.wearer(id: e.wearerID) else { throw ToolError.refused("no wearer \(e.wearerID.rawValue)") }
+            return (w.nationalIDLookup, "wearer \(e.wearerID.rawValue), national ID \(shownNationalID(w, protector: protector))")
+        }
         if let wearer {
             guard let w = try store.wearer(id: Wearer.ID(rawValue: wearer)) else { throw ToolError.refused("no wearer \(wearer)") }
             return (w.nationalIDLookup, "wearer \(wearer), national ID \(shownNationalID(w, protector: protector))")

@@ -16,7 +16,16 @@ struct Results: ParsableCommand {
             DRAFT. Batches read but not evaluated are evaluated first.
 
             Writes results-CUSTOMER-PERIODEND.txt, .html, .pdf and .csv to --out. The CSV header is \
-            customer,wearer,enrolment,card,period_start,period_end,hp10_msv,hp007_msv,status,remarks.
+            customer,wearer,enrolment,card,period_start,period_end,hp10_msv,hp007_msv,status,remarks, then \
+            sums_year,ytd_hp10_msv,ytd_hp007_msv,lifetime_hp10_msv,lifetime_hp007_msv,sums_remarks.
+
+            Each line also has the person's year-to-date and lifetime Hp(10)/Hp(0.07) up to and including \
+            its period, from their dose record at every customer (found by the national ID, docs/dose-records.md); \
+            the conventions (<DL counts 0, assigned doses marked A and counted, * and + on sums) are in a \
+            footnote. The list is signed by the responsible physicist: --physicist NAME, else the one person \
+            who released its doses (automatic releases, who system:..., not counted); when several did, the \
+            signature line is left blank for a hand signature and a note says so. --remark adds a remark to \
+            the list (repeatable).
 
             Results turnaround (docs/dose-records.md): a result is due one month after its period's end \
             when the card came back by the reminder day (period end + 1 month), else one month after it \
@@ -27,6 +36,7 @@ struct Results: ParsableCommand {
 
             Examples:
               tld results --customer K-1001 --out results --period-end 2026-10-31
+              tld results --customer K-1001 --out results --period-end 2026-10-31 --physicist "J. Physicist" --remark "Card 1234 replaced."
               tld results --due [--customer K-1001] [--within 7] [--on 2027-03-05] [--format csv]
               tld results --turnaround --year 2027 [--customer K-1001] [--format json]
             """)
@@ -38,6 +48,12 @@ struct Results: ParsableCommand {
     var out: String?
 
     @OptionGroup var turnaround: ResultsTurnaroundOptions
+
+    @Option(help: ArgumentHelp("The responsible physicist who signs the list (default: the one who released its doses).", valueName: "name"))
+    var physicist: String?
+
+    @Option(help: ArgumentHelp("A remark printed on the list (repeatable).", valueName: "text"))
+    var remark: [String] = []
 
     @Option(help: ArgumentHelp("Last day of the periods listed (default: today).", valueName: "YYYY-MM-DD"))
     var periodEnd: CalendarDay?
@@ -54,6 +70,7 @@ struct Results: ParsableCommand {
             throw ValidationError("Give --customer and --out (a result list), or --due, or --turnaround --year Y.")
         }
         try turnaround.validate()
+        if let physicist, physicist.trimmingCharacters(in: .whitespaces).isEmpty { throw ValidationError("--physicist must name someone.") }
     }
 
     func run() throws {
@@ -71,7 +88,18 @@ struct Results: ParsableCommand {
         try pending.finish()
         for line in PendingEvaluations.describe(try pending.outstanding()) { note(line) }
         let protector = try key.protector(store: labStore, database: store.path)
-        let list = try ReportBuilder(store: labStore, protector: protector).resultList(customerID: customer, from: start, to: to, today: today())
+        var list = try ReportBuilder(store: labStore, protector: protector).resultList(customerID: customer, from: start, to: to, today: today())
+        // Result list v2 (the sums per line are added by ReportBuilder): the signature, remarks, issue date.
+        let sums = ResultListSums(store: labStore)
+        let signer = try sums.physicist(customerID: customer, from: start, to: to, given: physicist)
+        list.physicist = signer.name
+        list.releasedBy = signer.releasedBy
+        list.notes = remark
+        list.issued = today().description
+        if signer.name == nil && signer.releasedBy.filter({ !$0.hasPrefix("system:") }).count > 1 {
+            note("several people released doses on this list (\(signer.releasedBy.joined(separator: ", "))): "
+                 + "the signature line is left blank; name the responsible physicist with --physicist NAME")
+        }
         let written: [String]
         do {
             written = try ResultListFiles(folder: try DocumentFolder(path: out)).write(list, periodEnd: to, issued: today())
