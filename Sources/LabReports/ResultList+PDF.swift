@@ -75,7 +75,9 @@ extension ResultList {
             for line in notes { doc.blocks.append(.paragraph(line)) }
         }
         doc.blocks.append(.heading("Responsible physicist"))
-        doc.blocks.append(.paragraph(signatureLine.replacingOccurrences(of: "Responsible physicist: ", with: "Name: ")))
+        doc.blocks.append(.paragraph("Name: " + (physicist ?? "______________________")))
+        doc.blocks.append(.paragraph("Date: " + (issued.isEmpty ? "__________" : issued)))
+        doc.blocks.append(.paragraph("Signature: ______________________"))
         if !releasedBy.isEmpty { doc.blocks.append(.paragraph("Doses released by: " + releasedBy.joined(separator: ", "))) }
         return doc
     }

@@ -51,8 +51,14 @@ public enum DoseHistoryBuilder {
             kind: .termination, reportNumber: "TR-\(enrolment.number)", issued: issued.description, personName: personName,
             nationalIDFirst4: nationalIDFirst4,
             lines: ["Customer \(enrolment.customerID)  \(customerName)",
-                    "Enrolment \(enrolment.number), \(enrolment.dosimeterType.displayName), from \(enrolment.startDate), ended \(end)"],
-            periods: mine.map { period($0, asOf: issued) },
+                    "Enrolment \(enrolment.number), \(enrolment.dosimeterType.displayName)",
+                    "Monitored from \(enrolment.startDate), ended \(end)"],
+            periods: mine.map { p in
+                var printed = period(p, asOf: issued)
+                // A card already sent for a period after the end (notice after the dispatch) is still the person's.
+                if p.periodStart > end { printed.remarks = ([printed.remarks, "period after the end date: card sent before the notice"]).filter { !$0.isEmpty }.joined(separator: "; ") }
+                return printed
+            },
             sums: sumRows(enrolmentSum, label: "enrolment \(enrolment.number)")
                 + sumRows(yearSum, label: "year \(end.year) to \(end)") + sumRows(lifetimeSum, label: "lifetime to \(end)"),
             isDraft: !open.isEmpty, notes: notes)
