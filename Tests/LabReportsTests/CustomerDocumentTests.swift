@@ -67,10 +67,11 @@ struct CustomerDocumentTests {
         #expect(ResultList.dose(0.03, limit: 0.05) == "<0.05")
         #expect(ResultList.dose(nil, limit: 0.05) == "—")
         let csv = list.csv().components(separatedBy: "\r\n")
-        #expect(csv[0] == "customer,wearer,enrolment,card,period_start,period_end,hp10_msv,hp007_msv,status,remarks")
-        #expect(csv[1] == "K-1,\"Berg, Bo\",TILM-00000001,1,2026-07-15,2026-10-14,,,missing,not returned; compensation due")
+        // Result list v2 adds the sums after column 9; columns 0-9 are as they were.
+        #expect(csv[0].hasPrefix("customer,wearer,enrolment,card,period_start,period_end,hp10_msv,hp007_msv,status,remarks,sums_year,"))
+        #expect(csv[1] == "K-1,\"Berg, Bo\",TILM-00000001,1,2026-07-15,2026-10-14,,,missing,not returned; compensation due,,,,,,")
         // Under the detection limit: "<limit", as on the printed list.
-        #expect(csv[2] == "K-1,\"Ørsted, H\",TILM-00000002,2,2026-07-15,2026-10-14,<0.0500,<0.0500,released,")
+        #expect(csv[2] == "K-1,\"Ørsted, H\",TILM-00000002,2,2026-07-15,2026-10-14,<0.0500,<0.0500,released,,,,,,,")
         #expect(list.html().contains("<td class=\"remark\">not returned; compensation due</td>"))
         #expect(list.text().contains("<0.05"))
     }
