@@ -713,7 +713,9 @@ struct YearEndToEndTests {
             try await lab.run(["results", "--customer", customer, "--from", "2026-12-01", "--period-end", last.description, "--out", "results-year"])
             let text = try RepoPaths.text(lab.dir.url.appendingPathComponent("results-year/results-\(customer)-\(last).csv"))
             let rows = csvRows(text)
-            #expect(rows.first == ["customer", "wearer", "enrolment", "card", "period_start", "period_end", "hp10_msv", "hp007_msv", "status", "remarks"])
+            // Result list v2 adds the person's sums after column 9; columns 0-9 are as they were.
+            #expect(rows.first.map { Array($0.prefix(10)) } == ["customer", "wearer", "enrolment", "card", "period_start", "period_end", "hp10_msv", "hp007_msv", "status", "remarks"])
+            #expect(rows.first?.count == 16)
             lines += rows.dropFirst()
         }
         var checked = 0
