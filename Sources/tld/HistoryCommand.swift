@@ -10,8 +10,9 @@ struct History: ParsableCommand {
         abstract: "Show a person's dose record: every period's Hp(10) and Hp(0.07), and the sums.",
         discussion: """
             The person is found by the national ID's keyed look-up hash (never by name), so the record \
-            covers every customer they are a wearer at. Give --wearer (any of their wearer numbers) or \
-            --national-id (- to type it on standard input); the ID is shown as its first 4 digits only.
+            covers every customer they are a wearer at. Give --wearer (any of their wearer numbers), \
+            --national-id (- to type it on standard input) or --enrolment (any of their enrolment \
+            numbers); the ID is shown as its first 4 digits only.
 
             Each period has its status: measured, below detection limit (shown as <DL, counted as 0), \
             assigned (a dose assigned for a lost, unreturned or unreadable dosimeter: always marked), \
