@@ -3,7 +3,7 @@ import LabStore
 @testable import LabWorkflow
 
 /// Issue 13's test year, built with library calls (the lab's own cycle, fast): 200 persons at 3
-/// customers, 2027, whole-body cards on monthly periods (every fifth person on 3-month periods).
+/// customers, 2027, whole-body cards on monthly periods (two persons in five on 3-month periods).
 /// Each month's cards come back 5 days after the period, are read and evaluated, and are released
 /// 10 days after the period through ``DoseReview`` — the code `tld release` and `tld review --accept`
 /// run, with its clock set to that day — so the level checks and notifications happen as in the lab.
@@ -47,7 +47,7 @@ struct ObligationsYear {
     static func cpr(_ i: Int) -> String { String(format: "%02d%02d%02d-%04d", 1 + i % 28, 1 + i % 12, 60 + i % 35, 1000 + i) }
     static func name(_ i: Int) -> String { "Person \(i), Test" }
     static func customers(of i: Int) -> [String] { i == dual ? ["K-1", "K-2"] : [customers[i % 3]] }
-    static func quarterly(_ i: Int) -> Bool { i % 5 == 4 }
+    static func quarterly(_ i: Int) -> Bool { i % 5 >= 3 && ![dual, high, crosser, lost, handedOver, successor].contains(i) }
     static func month(_ m: Int) -> CalendarDay { (try? CalendarDay(year: year, month: m, day: 1)) ?? CalendarDay(daysSinceEpoch: 0) }
     static func noon(_ d: CalendarDay) -> Date { Date(timeIntervalSince1970: Double(d.daysSinceEpoch) * 86_400 + 43_200) }
     static func releaseDay(periodEnd: CalendarDay) -> CalendarDay { periodEnd.adding(days: 10) }
@@ -143,10 +143,10 @@ struct ObligationsYear {
                 _ = try store.closeReturn(id: ret)
             }
             let batch = try require(try store.openBatch(
-                groupID: "Y-\(m)", reader: ReaderIdentity(model: "TLR", serial: "S1", firmware: "1"), elementsPerCard: 4,
+                groupID: "Y-\(m)", reader: ReaderIdentity(model: "TLR", serial: "S1", firmware: "1"), elementsPerCard: 1,
                 timeTemperatureProfile: ReadoutJob.stored(.lifMgTiDefault), source: "test year").id)
             for (id, hp10) in read {
-                try storeReading(store, card: id, batch: batch)
+                _ = try store.saveElementReading(ElementReading(batchID: batch, cardID: id, element: 1, readAt: Self.noon(arrived), outcome: .stored(Self.curve)))
                 _ = try store.saveDose(DoseEvaluation(batchID: batch, cardID: id, hp10MilliSievert: hp10, hp007MilliSievert: hp10 + 0.01,
                                                       detectionLimitMilliSievert: Self.detectionLimit, algorithmID: "test",
                                                       calibrationID: nil, evaluatedAt: Self.noon(arrived)))
@@ -175,6 +175,14 @@ struct ObligationsYear {
         }
     }
 
+    /// One stored curve for every card (its dose is what the test gives it).
+    static let curve: ElementCurve = {
+        let counts: [UInt32] = (0..<50).map { UInt32(100 + $0 * 3) }
+        let temps: [Int16] = (0..<50).map { Int16(500 + $0 * 50) }
+        return ElementCurve(counts: counts, temperaturesDeciCelsius: temps, channelMicroseconds: 100_000, pmtDarkCountsPerSecond: 10,
+                            heaterMaxDeciCelsius: 3000, readerCurveCRC32: CurveCRC32.curveChecksum(counts: counts, temperaturesDeciCelsius: temps))
+    }()
+
     func require<T>(_ value: T?) throws -> T {
         guard let value else { throw LabStoreError.unexpected(operation: "test year", message: "missing value") }
         return value
@@ -198,8 +206,9 @@ struct ObligationsYear {
         let levels: [(CaseKind, Double)] = [(.investigationQuarter, 0.5), (.interventionQuarter, 3), (.investigationYear, 1),
                                             (.interventionYear, 6), (.doseConstraintYear, 1), (.notifiablePeriod, 10), (.notifiableYear, 15)]
         var opened: [String: ExpectedCase] = [:]
+        let byPerson = Dictionary(grouping: model, by: \.person)
         for p in model.filter({ $0.status != .assigned }).sorted(by: { $0.seenOn < $1.seenOn }) {
-            let seen = model.filter { $0.person == p.person && $0.seenOn <= p.seenOn }
+            let seen = (byPerson[p.person] ?? []).filter { $0.seenOn <= p.seenOn }
             let quarterStart = Self.month(((p.end.month - 1) / 3) * 3 + 1)
             let quarter = seen.filter { $0.end >= quarterStart && $0.end <= p.end }.reduce(0) { $0 + $1.counted }
             let year = seen.filter { $0.end.year == p.end.year && $0.end <= p.end }.reduce(0) { $0 + $1.counted }

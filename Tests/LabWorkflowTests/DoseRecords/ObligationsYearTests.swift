@@ -100,6 +100,17 @@ struct ObligationsYearTests {
     }
 }
 
+extension ObligationsYearTests {
+    @Test("a sum equal to a level is not above it (compared at 0.1 µSv, not in binary floating point)")
+    func levelComparison() {
+        let twenty = (0..<20).reduce(0.0) { sum, _ in sum + 0.05 }
+        #expect(twenty > 1.0, "the binary sum is above 1")
+        #expect(!LevelCheck.exceeds(twenty, 1.0))
+        #expect(LevelCheck.exceeds(1.0001, 1.0) && !LevelCheck.exceeds(1.00004, 1.0))
+        #expect(LevelCheck.exceeds(15.0001, CaseKind.notifiableYearMilliSievert) && !LevelCheck.exceeds(15, CaseKind.notifiableYearMilliSievert))
+    }
+}
+
 extension RegistryExport {
     /// The export's pending records as the first version computed them, one query per person
     /// (`personLookups`, then each person's dose record): the reference the set query must equal.
