@@ -75,5 +75,15 @@ let package = Package(
             path: "BackupBenchmarks",
             swiftSettings: [.swiftLanguageMode(.v6)],
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]),
+        // Issue 13: annual review (500 workers × 10 years), registry export (100 080 records), one person's history.
+        .executableTarget(
+            name: "DoseRecordBenchmarks",
+            dependencies: [
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "LabWorkflow", package: "tl-dosimetry"),
+            ],
+            path: "DoseRecordBenchmarks",
+            swiftSettings: [.swiftLanguageMode(.v6)],
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]),
     ]
 )

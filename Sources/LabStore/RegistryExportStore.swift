@@ -55,6 +55,15 @@ public struct RegistryExportEntry: Sendable, Hashable {
 public protocol RegistryExportStore: DoseRecordStore {
     /// The look-up hashes of the people who wore a card whose period ends between `from` and `to`.
     func personLookups(periodEndFrom from: CalendarDay, to: CalendarDay) throws(LabStoreError) -> [Data]
+    /// Every period whose card period ends between `from` and `to`, as it stands on the record of the
+    /// person who wore the card (``DoseRecordStore/doseRecord(nationalIDLookup:)`` gives the same
+    /// period), with that person's wearer row; a card handed over to someone known by name only is on
+    /// no one's record here. One set query for the whole range (the export of 100 000 records).
+    func registryPeriods(periodEndFrom from: CalendarDay, to: CalendarDay) throws(LabStoreError) -> [RegistryPeriod]
+    /// The records of one export, by number.
+    func registryRecords(exportID: Int64) throws(LabStoreError) -> [RegistryLogRecord]
+    /// For each of these records that a later record corrects: the correction's number.
+    func registryCorrections(of ids: [Int64]) throws(LabStoreError) -> [Int64: Int64]
     /// The latest record sent for each (issue, person) whose period ends between `from` and `to`.
     func latestRegistryRecords(periodEndFrom from: CalendarDay, to: CalendarDay) throws(LabStoreError) -> [RegistryLogRecord]
     /// Records an export in one transaction. `write` gets the export's number and the first record

@@ -79,7 +79,7 @@ public struct LevelCheck: Sendable {
             case .year: (yearSum, "\(year)")
             }
             let level = kind.level(levels)
-            guard value > level else { continue }
+            guard Self.exceeds(value, level) else { continue }
             let opened = try store.openCase(LevelCase(
                 personLookup: person.personLookup, kind: kind, periodKey: key, customerID: person.customerID, wearerID: person.wearerID,
                 doseID: id, valueMilliSievert: value, levelMilliSievert: level, openedOn: today, openedAt: at,
@@ -103,6 +103,13 @@ public struct LevelCheck: Sendable {
             }
         }
         return out
+    }
+
+    /// Whether a dose is above a level, compared at 0.1 µSv (the registry file's 4 decimals): twenty
+    /// periods of 0.05 mSv make 1 mSv, which is not above a 1 mSv level, although their binary
+    /// floating-point sum is 1.0000000000000002 (issue 13's test year found it).
+    public static func exceeds(_ value: Double, _ level: Double) -> Bool {
+        (value * 10_000).rounded() > (level * 10_000).rounded()
     }
 
     /// The calendar year and quarter (1–4) of a day.

@@ -32,7 +32,7 @@ struct CasesCommand: ParsableCommand {
             database enforces both.
 
             Examples:
-              tld cases
+              tld cases                  (deadlines against today; --on 2027-03-01 for another lab day)
               tld cases show 3
               tld cases investigate 3 --who "J. Physicist" --personal-dose yes
               tld cases investigate 3 --who "J. Physicist" --apron yes --refined-mSv 1.4
@@ -51,17 +51,18 @@ struct CasesCommand: ParsableCommand {
         var all = false
         @Option(help: "Only this customer's cases.")
         var customer: String?
+        @OptionGroup var labDay: LabDayOptions
         @OptionGroup var store: StoreOptions
         @OptionGroup var key: NationalIDKeyOptions
         @OptionGroup var logging: LoggingOptions
 
         func run() throws {
             let labStore = try store.openExisting(logger: makeLogger(verbose: logging.verbose))
-            try LevelCheck(store: labStore, logger: makeLogger(verbose: logging.verbose)).catchUp()
+            try LevelCheck(store: labStore, logger: makeLogger(verbose: logging.verbose), now: labDay.clock).catchUp()
             let cases = try labStore.levelCases(includeClosed: all, customerID: customer)
             if cases.isEmpty { print(all ? "No cases." : "No open cases."); return }
             let protector = try key.protector(store: labStore, database: store.path)
-            let day = today()
+            let day = labDay.day
             print("case  kind                  period                  person                          customer  mSv     level   deadline    state")
             for c in cases {
                 let wearer = try labStore.wearer(id: c.wearerID)
@@ -199,6 +200,7 @@ extension CasesCommand {
         static let configuration = CommandConfiguration(
             abstract: "Check every current dose against the levels again (after a change of levels); opens only cases not open yet.",
             discussion: "Evaluation, release and correction run the same check on their own doses; this one runs it over every current dose. A case or notification that exists is never opened or raised again.")
+        @OptionGroup var labDay: LabDayOptions
         @OptionGroup var store: StoreOptions
         @OptionGroup var logging: LoggingOptions
 
@@ -206,7 +208,7 @@ extension CasesCommand {
             let logger = makeLogger(verbose: logging.verbose)
             let labStore = try store.openExisting(logger: logger)
             let ids = try labStore.currentDoseIDs()
-            let outcome = try LevelCheck(store: labStore, logger: logger).check(doses: ids)
+            let outcome = try LevelCheck(store: labStore, logger: logger, now: labDay.clock).check(doses: ids)
             print("\(ids.count) dose(s) checked: \(outcome.openedCases.count) case(s) opened, \(outcome.raisedNotifications.count) notification(s) raised.")
             try printCaseNews(labStore)
         }

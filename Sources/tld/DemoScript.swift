@@ -187,7 +187,7 @@ struct DemoScript {
         let scenario = path("readout-\(Self.readoutDay).json")
         let inspected = try store().cards(state: .inspected)
         guard !inspected.isEmpty else {
-            try await tld(["evaluate"])  // a readout killed after its last curve: finish the evaluation
+            try await tld(["evaluate", "--on", Self.readoutDay])  // a readout killed after its last curve: finish the evaluation
             return
         }
         if let level = reviewLevelMilliSievert {
@@ -201,7 +201,7 @@ struct DemoScript {
             try await tld(["scenario", "--from-returns", "--out", scenario, "--draw", "7"])
         }
         try await tld(["readout", "--simulate", "--scenario", scenario, "--sim-state", path("readout-sim-state.json"),
-                       "--speed-ms", String(speedMilliseconds)])
+                       "--speed-ms", String(speedMilliseconds), "--on", Self.readoutDay])
     }
 
     /// The physicist's review of the flagged doses, then the release. Returns false when the demo stops
@@ -210,17 +210,18 @@ struct DemoScript {
         let flagged = try store().dosesNeedingReview()
         if !flagged.isEmpty {
             say("\n== Review")
-            try await tld(["review", "--no-curves"])
+            try await tld(["review", "--no-curves", "--on", Self.readoutDay])
             if physicistReviews {
                 say("\n\(flagged.count) doses wait for a physicist: run tld review, then tld demo again.")
                 return false
             }
             for dose in flagged {
                 guard let id = dose.id?.rawValue else { continue }
-                try await tld(["review", "--accept", "\(id)", "--who", Self.physicist, "--why", "glow curves inspected: shapes normal"])
+                try await tld(["review", "--accept", "\(id)", "--who", Self.physicist, "--why", "glow curves inspected: shapes normal",
+                               "--on", Self.readoutDay])
             }
         }
-        try await tld(["release", "--who", Self.physicist])
+        try await tld(["release", "--who", Self.physicist, "--on", Self.readoutDay])
         return true
     }
 

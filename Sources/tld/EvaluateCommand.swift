@@ -30,13 +30,14 @@ struct Evaluate: ParsableCommand {
     @Option(help: "Result format of the batch's doses: table, csv or json.")
     var format: DoseTableFormat = .table
 
+    @OptionGroup var labDay: LabDayOptions
     @OptionGroup var store: StoreOptions
     @OptionGroup var logging: LoggingOptions
 
     func run() throws {
         let logger = makeLogger(verbose: logging.verbose)
         let labStore = try store.openExisting(logger: logger)
-        let pending = PendingEvaluations(store: labStore, logger: logger)
+        let pending = PendingEvaluations(store: labStore, logger: logger, now: labDay.clock)
         var batchID: ReadoutBatch.ID?
         if let batch {
             guard let found = try labStore.batches().last(where: { $0.groupID == batch }), let id = found.id else {

@@ -30,13 +30,14 @@ struct NotificationsCommand: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List notifications not yet sent (all with --all).")
         @Flag(help: "Sent ones too.")
         var all = false
+        @OptionGroup var labDay: LabDayOptions
         @OptionGroup var store: StoreOptions
         @OptionGroup var key: NationalIDKeyOptions
         @OptionGroup var logging: LoggingOptions
 
         func run() throws {
             let labStore = try store.openExisting(logger: makeLogger(verbose: logging.verbose))
-            try LevelCheck(store: labStore, logger: makeLogger(verbose: logging.verbose)).catchUp()
+            try LevelCheck(store: labStore, logger: makeLogger(verbose: logging.verbose), now: labDay.clock).catchUp()
             let list = try labStore.notifications(unsentOnly: !all)
             if list.isEmpty { print(all ? "No notifications." : "No notification waits to be sent."); return }
             let protector = try key.protector(store: labStore, database: store.path)
@@ -88,13 +89,14 @@ struct NotificationsCommand: ParsableCommand {
     }
 
     struct MarkSent: ParsableCommand {
-        static let configuration = CommandConfiguration(commandName: "mark-sent", abstract: "Record that a notification went to the authority: who, how (now).")
+        static let configuration = CommandConfiguration(commandName: "mark-sent", abstract: "Record that a notification went to the authority: who, how (now, or on the lab day --on).")
         @Argument(help: "Notification number.")
         var id: Int64
         @Option(help: "Who sent it.")
         var who: String
         @Option(help: ArgumentHelp("How: \(NotificationChannel.allCases.map(\.rawValue).joined(separator: ", ")).", valueName: "channel"))
         var how: NotificationChannel
+        @OptionGroup var labDay: LabDayOptions
         @OptionGroup var store: StoreOptions
         @OptionGroup var logging: LoggingOptions
 
@@ -102,7 +104,7 @@ struct NotificationsCommand: ParsableCommand {
             guard !who.trimmingCharacters(in: .whitespaces).isEmpty else { throw runFailure("--who must name someone", exit: SysExit.dataError) }
             let labStore = try store.openExisting(logger: makeLogger(verbose: logging.verbose))
             do {
-                let n = try labStore.markNotificationSent(id: AuthorityNotification.ID(rawValue: id), by: who, how: how, at: Date())
+                let n = try labStore.markNotificationSent(id: AuthorityNotification.ID(rawValue: id), by: who, how: how, at: labDay.clock())
                 print("notification \(n.reportNumber) marked sent by \(who) (\(how.rawValue)).")
             } catch {
                 throw runFailure(error.description, exit: SysExit.dataError)

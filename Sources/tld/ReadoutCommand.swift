@@ -79,6 +79,7 @@ struct Readout: AsyncParsableCommand {
     @Option(help: "Result format: table, csv or json.")
     var format: DoseTableFormat = .table
 
+    @OptionGroup var labDay: LabDayOptions
     @OptionGroup var store: StoreOptions
     @OptionGroup var logging: LoggingOptions
 
@@ -103,7 +104,9 @@ struct Readout: AsyncParsableCommand {
         var stateLock: WriterLock?
         defer { stateLock?.release() }
         let labStore = try creates ? store.openOrCreate(logger: logger) : store.openExisting(logger: logger)
-        let job = ReadoutJob(store: labStore, logger: logger)
+        var job = ReadoutJob(store: labStore, logger: logger)
+        // The evaluation's level checks date their cases on the lab day (--on); the readings keep the clock.
+        job.evaluator = BatchEvaluator(store: labStore, logger: logger, now: labDay.clock)
         var server: PtyReaderServer?
         defer { server?.stop() }
 

@@ -19,6 +19,7 @@ struct RegistryCommand: ParsableCommand {
             Examples:
               tld registry export --from 2027-01-01 --to 2027-03-31 --out registry-2027Q1.csv
               tld registry validate registry-2027Q1.csv
+              tld registry validate registry-2027Q1.csv --compare
               tld registry log
             """,
         subcommands: [Export.self, Validate.self, Log.self])
@@ -78,8 +79,24 @@ struct RegistryCommand: ParsableCommand {
 
     struct Validate: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Check an export file against docs/registry-export.md (exit 65 and every problem, by line, if it fails).")
+            abstract: "Check an export file against docs/registry-export.md (exit 65 and every problem, by line, if it fails).",
+            discussion: """
+                With --compare the file is also read back against the lab's database: every record must be \
+                one the export log holds for that export (number, person by the national ID's look-up \
+                hash, original or correction) and every field must be what the person's dose record \
+                gives for that period today (doses at the file's 4 decimals). A record changed since \
+                and corrected by a later export counts as superseded. Problems never quote an ID, a \
+                name or a dose.
+
+                Examples:
+                  tld registry validate registry-2027Q1.csv
+                  tld registry validate registry-2027Q1.csv --compare --database lab.sqlite
+                """)
         @Argument(help: "The export file.") var file: String
+        @Flag(help: "Read the records back against the lab's database, field by field.") var compare = false
+        @OptionGroup var store: StoreOptions
+        @OptionGroup var key: NationalIDKeyOptions
+        @OptionGroup var logging: LoggingOptions
 
         func run() throws {
             let text: String
@@ -91,6 +108,16 @@ struct RegistryCommand: ParsableCommand {
                 let corrections = records.filter { $0.corrects != nil }.count
                 print("\(file): valid \(RegistryFile.formatName) version \(RegistryFile.formatVersion), export \(header.exportNumber), "
                       + "periods ending \(header.from)–\(header.to): \(records.count) record(s), \(corrections) correction(s).")
+                guard compare else { return }
+                let labStore = try store.openExisting(logger: makeLogger(verbose: logging.verbose))
+                let protector = try key.protector(store: labStore, database: store.path)
+                let outcome = try RegistryReimport(store: labStore, protector: protector).compare(header: header, records: records)
+                for p in outcome.problems { FileHandle.standardError.write(Data("\(file): \(p)\n".utf8)) }
+                guard outcome.problems.isEmpty else {
+                    throw runFailure("\(file) does not match the lab's records (\(outcome.problems.count) problem(s))", exit: .dataError)
+                }
+                print("\(file): the same records as the lab's: \(outcome.matched) record(s) identical field by field"
+                      + (outcome.superseded > 0 ? ", \(outcome.superseded) superseded by a later correction." : "."))
             case let .failure(list):
                 for p in list.problems { FileHandle.standardError.write(Data("\(file): \(p)\n".utf8)) }
                 throw runFailure("\(file) is not a valid registry export (\(list.problems.count) problem(s))", exit: .dataError)

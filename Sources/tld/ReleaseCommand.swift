@@ -24,6 +24,7 @@ struct Release: ParsableCommand {
     @Option(help: "Who releases (for the audit trail).")
     var who: String = "system:release"
 
+    @OptionGroup var labDay: LabDayOptions
     @OptionGroup var store: StoreOptions
     @OptionGroup var logging: LoggingOptions
 
@@ -31,7 +32,7 @@ struct Release: ParsableCommand {
         let logger = makeLogger(verbose: logging.verbose)
         guard !who.trimmingCharacters(in: .whitespaces).isEmpty else { throw runFailure("--who must name someone", exit: SysExit.dataError) }
         let labStore = try store.openExisting(logger: logger)
-        let pending = PendingEvaluations(store: labStore, logger: logger)
+        let pending = PendingEvaluations(store: labStore, logger: logger, now: labDay.clock)
         try pending.finish()
         var batches: [ReadoutBatch]
         if let batch {
@@ -48,8 +49,8 @@ struct Release: ParsableCommand {
         } else {
             batches = try labStore.completeBatches(evaluation: .evaluated) + labStore.completeBatches(evaluation: .pending)
         }
-        let review = DoseReview(store: labStore, logger: logger)
-        try LevelCheck(store: labStore, logger: logger).catchUp()
+        let review = DoseReview(store: labStore, logger: logger, now: labDay.clock)
+        try LevelCheck(store: labStore, logger: logger, now: labDay.clock).catchUp()
         var released = 0
         for b in batches {
             guard let id = b.id else { continue }

@@ -45,6 +45,7 @@ struct Review: ParsableCommand {
     @Flag(help: "List without glow-curve pictures.")
     var noCurves = false
 
+    @OptionGroup var labDay: LabDayOptions
     @OptionGroup var store: StoreOptions
     @OptionGroup var logging: LoggingOptions
 
@@ -71,8 +72,8 @@ struct Review: ParsableCommand {
         }
         let logger = makeLogger(verbose: logging.verbose)
         let labStore = try store.openExisting(logger: logger)
-        let review = DoseReview(store: labStore, logger: logger)
-        try LevelCheck(store: labStore, logger: logger).catchUp()
+        let review = DoseReview(store: labStore, logger: logger, now: labDay.clock)
+        try LevelCheck(store: labStore, logger: logger, now: labDay.clock).catchUp()
         let who = self.who ?? ""
         let why = self.why ?? ""
         if let id = accept {
@@ -95,7 +96,7 @@ struct Review: ParsableCommand {
 
     func list(_ labStore: SQLiteLabStore) throws {
         // A batch read but not evaluated is evaluated now, so no dose is silently missing from the list.
-        let pending = PendingEvaluations(store: labStore, logger: makeLogger(verbose: logging.verbose))
+        let pending = PendingEvaluations(store: labStore, logger: makeLogger(verbose: logging.verbose), now: labDay.clock)
         for r in try pending.finish() { print("batch \(r.batch.groupID) was read but not evaluated: evaluated now (\(r.state.rawValue)).") }
         let outstanding = PendingEvaluations.describe(try pending.outstanding())
         if !outstanding.isEmpty {

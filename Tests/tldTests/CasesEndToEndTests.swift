@@ -62,7 +62,7 @@ struct CasesEndToEndTests {
     }
 
     /// A scenario of the open returns with the given Hp(10) per card, read on the simulator.
-    static func readOut(_ tld: ProductRunner, _ dir: TemporaryDirectory, doses: [String: Double], group: String) async throws {
+    static func readOut(_ tld: ProductRunner, _ dir: TemporaryDirectory, doses: [String: Double], group: String, extra: [String] = []) async throws {
         let common = ["--database", "lab.sqlite"]
         let made = try await tld.run(["scenario", "--from-returns", "--out", "\(group).json", "--dose-mSv", "0.05"] + common, in: dir.url)
         #expect(made.status == 0, "stderr: \(made.stderr)")
@@ -72,7 +72,7 @@ struct CasesEndToEndTests {
         for i in list.indices { if let id = list[i]["id"] as? String, let d = doses[id] { list[i]["hp10MilliSievert"] = d; list[i]["hp007MilliSievert"] = d } }
         json["cards"] = list
         try JSONSerialization.data(withJSONObject: json).write(to: url)
-        let read = try await tld.run(["readout", "--simulate", "--scenario", "\(group).json", "--new-shipment", "--speed-ms", "0", "--group-id", group] + common, in: dir.url)
+        let read = try await tld.run(["readout", "--simulate", "--scenario", "\(group).json", "--new-shipment", "--speed-ms", "0", "--group-id", group] + extra + common, in: dir.url)
         #expect(read.status == 0, "stderr: \(read.stderr)")
     }
 

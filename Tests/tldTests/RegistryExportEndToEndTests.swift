@@ -62,6 +62,20 @@ struct RegistryExportEndToEndTests {
         guard case let .success((_, corrections)) = RegistryFile.parse(corrected) else { Issue.record("does not parse"); return }
         #expect(corrections.count == 1 && corrections[0].corrects == missing.recordID && corrections[0].status == .assigned
                 && corrections[0].hp10MilliSievert == 0.25 && corrections[0].assignedMethod == "notional")
+        // Read back against the database: the first file's changed record is superseded by the
+        // correction, the correction itself is the records' now; a changed dose is found.
+        let compared = try await tld.run(["registry", "validate", "reg1.csv", "--compare"] + Self.common, in: dir.url)
+        #expect(compared.status == 0 && compared.stdout.contains("the same records as the lab's: \(records.count - 1) record(s) identical field by field, 1 superseded"),
+                "\(compared.stdout) \(compared.stderr)")
+        let comparedCorrection = try await tld.run(["registry", "validate", "reg3.csv", "--compare"] + Self.common, in: dir.url)
+        #expect(comparedCorrection.status == 0 && comparedCorrection.stdout.contains("1 record(s) identical field by field."), "\(comparedCorrection.stdout)")
+        let measured = try #require(records.first { $0.status == .measured && ($0.hp10MilliSievert ?? 0) > 0 })
+        var changed = records
+        if let i = changed.firstIndex(of: measured) { changed[i].hp10MilliSievert = (measured.hp10MilliSievert ?? 0) + 1 }
+        try Data(RegistryFile.render(header: header, records: changed).utf8).write(to: dir.url.appendingPathComponent("changed.csv"))
+        let differs = try await tld.run(["registry", "validate", "changed.csv", "--compare"] + Self.common, in: dir.url)
+        #expect(differs.status == 65 && differs.stderr.contains("record \(measured.recordID): Hp(10) not as in the lab's records"), "\(differs.stderr)")
+        #expect(!differs.stderr.contains(measured.nationalID) && !differs.stderr.contains(measured.name))
         let log = try await tld.run(["registry", "log", "--format", "csv"] + Self.common, in: dir.url)
         #expect(CSVFields.rows(log.stdout).count == 3)   // header + 2 exports
 

@@ -21,7 +21,13 @@ extension SQLiteLabStore: DoseRecordBatchStore {
                 }
                 let rows = try Row.fetchAll(db, sql: """
                     WITH me AS (SELECT id FROM wearer WHERE nationalIDLookup IN (\(marks))),
-                    \(Self.periodsSQL)
+                    mine AS (
+                        SELECT i.id FROM cardIssue i JOIN enrolment e ON e.id = i.enrolmentID WHERE e.wearerID IN me
+                        UNION SELECT i.id FROM cardIssue i WHERE i.handedOverToWearerID IN me
+                        UNION SELECT e.handedOverFromIssueID FROM enrolment e WHERE e.wearerID IN me AND e.handedOverFromIssueID IS NOT NULL)
+                    \(Self.doseRecordSelect)
+                    WHERE i.id IN mine
+                    ORDER BY i.periodEnd, i.periodStart, i.id
                     """, arguments: StatementArguments(chunk))
                 let assigned = try Self.currentAssignedDoses(issueIDs: rows.map { $0["id"] }, in: db)
                 for row in rows {
@@ -33,7 +39,7 @@ extension SQLiteLabStore: DoseRecordBatchStore {
                         if let person = personOf[id], !persons.contains(person) { persons.append(person) }
                     }
                     for person in persons {
-                        out[person, default: []].append(Self.period(row: row, me: wearersOf[person] ?? [], assigned: assigned))
+                        out[person, default: []].append(Self.doseRecordPeriod(row: row, isMine: (wearersOf[person] ?? []).contains, assigned: assigned))
                     }
                 }
             }

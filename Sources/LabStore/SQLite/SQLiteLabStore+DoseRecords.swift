@@ -76,76 +76,15 @@ extension SQLiteLabStore: DoseRecordStore {
         guard !me.isEmpty else { return [] }
         let rows = try Row.fetchAll(db, sql: """
             WITH me AS (SELECT id FROM wearer WHERE nationalIDLookup = ?1),
-            \(periodsSQL)
+            mine AS (
+                SELECT i.id FROM cardIssue i JOIN enrolment e ON e.id = i.enrolmentID WHERE e.wearerID IN me
+                UNION SELECT i.id FROM cardIssue i WHERE i.handedOverToWearerID IN me
+                UNION SELECT e.handedOverFromIssueID FROM enrolment e WHERE e.wearerID IN me AND e.handedOverFromIssueID IS NOT NULL)
+            \(doseRecordSelect)
+            WHERE i.id IN mine
+            ORDER BY i.periodEnd, i.periodStart, i.id
             """, arguments: [lookup])
         let assigned = try currentAssignedDoses(issueIDs: rows.map { $0["id"] }, in: db)
-        return rows.map { period(row: $0, me: me, assigned: assigned) }
-    }
-
-    /// The issues of the wearers in the CTE `me` (their enrolments' cards, cards handed over to them),
-    /// with what ``period(row:me:assigned:)`` needs, by period end, period start, then issue.
-    static let periodsSQL = """
-        mine AS (
-            SELECT i.id FROM cardIssue i JOIN enrolment e ON e.id = i.enrolmentID WHERE e.wearerID IN me
-            UNION SELECT i.id FROM cardIssue i WHERE i.handedOverToWearerID IN me
-            UNION SELECT e.handedOverFromIssueID FROM enrolment e WHERE e.wearerID IN me AND e.handedOverFromIssueID IS NOT NULL)
-        SELECT i.id, i.customerID, i.cardID, i.periodStart, i.periodEnd, i.arrivedOn, i.returnID, i.batchID,
-               i.handedOverToName,
-               coalesce(i.handedOverToWearerID,
-                   (SELECT h.wearerID FROM enrolment h WHERE h.handedOverFromIssueID = i.id ORDER BY h.id LIMIT 1)) AS wornByID,
-               (SELECT h.number FROM enrolment h WHERE h.handedOverFromIssueID = i.id ORDER BY h.id LIMIT 1) AS handoverNumber,
-               e.wearerID AS ownerID, e.number, e.dosimeterType,
-               d.id AS doseID, d.state AS doseState, d.hp10MilliSievert, d.hp007MilliSievert, d.detectionLimitMilliSievert,
-               (SELECT max(a.at) FROM doseAudit a WHERE a.doseID = d.id AND a.state = 'released') AS releasedAt,
-               EXISTS (SELECT 1 FROM cardInspection c WHERE c.cardID = i.cardID AND c.issueID = i.id AND c.stage = 'arrival' AND c.outcome = 'retire') AS retired
-        FROM cardIssue i JOIN enrolment e ON e.id = i.enrolmentID
-        LEFT JOIN doseResult d ON d.batchID = i.batchID AND d.cardID = i.cardID AND d.supersededAt IS NULL
-        WHERE i.id IN mine
-        ORDER BY i.periodEnd, i.periodStart, i.id
-        """
-
-    /// One row of ``periodsSQL`` as a period of the record of the person whose wearer rows are `me`.
-    static func period(row: Row, me: Set<Int64>, assigned: [CardIssue.ID: AssignedDose]) -> DoseRecordPeriod {
-        let issueID = CardIssue.ID(rawValue: row["id"])
-        let owner: Int64 = row["ownerID"]
-        let wornBy: Int64? = row["wornByID"]
-        let handedOver = (row["handedOverToName"] as String?) != nil
-        let type: DosimeterType = row["dosimeterType"]
-        // Whose period it is on this record: the wearer who wore the card.
-        let wornByMe = handedOver ? wornBy.map(me.contains) ?? false : me.contains(owner)
-        var period = DoseRecordPeriod(
-            issueID: issueID, customerID: row["customerID"], wearerID: Wearer.ID(rawValue: wornByMe ? (handedOver ? wornBy ?? owner : owner) : owner),
-            enrolmentNumber: wornByMe && handedOver ? (row["handoverNumber"] as String?) ?? row["number"] : row["number"],
-            dosimeterType: type, cardID: row["cardID"], periodStart: row["periodStart"], periodEnd: row["periodEnd"],
-            status: .notReturned, wornOnHandover: wornByMe && handedOver, arrivedOn: row["arrivedOn"])
-        if !wornByMe {
-            period.status = .handedOver
-            return period
-        }
-        let state: String? = row["doseState"]
-        let hp10: Double? = row["hp10MilliSievert"]
-        let hp007: Double? = row["hp007MilliSievert"]
-        if state == DoseState.released.rawValue {
-            period.doseID = (row["doseID"] as Int64?).map(DoseResult.ID.init(rawValue:))
-            period.releasedAt = row["releasedAt"]
-            period.detectionLimitMilliSievert = row["detectionLimitMilliSievert"]
-            period.hp10MilliSievert = type == .finger ? nil : hp10
-            period.hp007MilliSievert = hp007
-            period.status = DoseRecordPeriod.releasedStatus(
-                type: type, hp10: period.hp10MilliSievert, hp007: hp007, detectionLimit: period.detectionLimitMilliSievert)
-        } else if (row["returnID"] as Int64?) != nil {
-            // Back but not released: pending; retired on arrival (never read): no valid result.
-            period.status = state == nil && (row["retired"] as Bool? ?? false) ? .noValidResult : .pending
-        }
-        // A measured dose wins over an assigned one (a card that came back late and was read).
-        if let assignment = assigned[issueID], period.status != .measured, period.status != .belowDetectionLimit {
-            period.status = .assigned
-            period.assignment = assignment
-            period.hp10MilliSievert = type == .finger ? nil : assignment.hp10MilliSievert
-            period.hp007MilliSievert = assignment.hp007MilliSievert
-            period.detectionLimitMilliSievert = nil
-            period.releasedAt = assignment.assignedAt
-        }
-        return period
+        return rows.map { doseRecordPeriod(row: $0, isMine: me.contains, assigned: assigned) }
     }
 }

@@ -44,12 +44,14 @@ extension SQLiteLabStore: RegistryExportStore {
                 try db.execute(sql: """
                     INSERT INTO registryExport (id, createdAt, fromDay, toDay, fileName, recordCount, sha256) VALUES (?, ?, ?, ?, ?, ?, ?)
                     """, arguments: [exportID, stamp, from, to, fileName, records.count, sha])
+                // One prepared statement for every record (an export may hold 100 000).
+                let insert = try db.cachedStatement(sql: """
+                    INSERT INTO registryRecord (id, exportID, issueID, personLookup, kind, correctsID, status, hp10MilliSievert, hp007MilliSievert, content)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """)
                 for r in records {
-                    try db.execute(sql: """
-                        INSERT INTO registryRecord (id, exportID, issueID, personLookup, kind, correctsID, status, hp10MilliSievert, hp007MilliSievert, content)
-                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                        """, arguments: [r.id, exportID, r.issueID.rawValue, r.personLookup, r.kind, r.correctsID, r.status,
-                                         r.hp10MilliSievert, r.hp007MilliSievert, r.content])
+                    try insert.execute(arguments: [r.id, exportID, r.issueID.rawValue, r.personLookup, r.kind, r.correctsID, r.status,
+                                                   r.hp10MilliSievert, r.hp007MilliSievert, r.content])
                 }
                 return RegistryExportEntry(id: exportID, createdAt: stamp, from: from, to: to, fileName: fileName, recordCount: records.count, sha256: sha)
             }
