@@ -49,9 +49,19 @@ public struct PortalApp: Sendable {
             keyPrefix: "portal.", defaultSessionExpiration: .seconds(8 * 60 * 60))
     }
 
+    /// Where sessions are kept: in the lab database (kept across a restart of `tld serve`, see
+    /// ``DatabaseSessionDriver``) when the store can, else in this process's memory.
+    func sessionDriver() -> any PersistDriver {
+        if let sessions = store.store as? any PortalSessionStore {
+            return DatabaseSessionDriver(store: store, sessions: sessions, now: configuration.now)
+        }
+        logger.warning("portal sessions kept in memory: this store cannot keep them; a restart signs everyone out")
+        return MemoryPersistDriver()
+    }
+
     public func router() -> Router<PortalContext> {
         let router = Router(context: PortalContext.self)
-        router.add(middleware: SessionMiddleware(storage: MemoryPersistDriver(), configuration: sessionConfiguration))
+        router.add(middleware: SessionMiddleware(storage: sessionDriver(), configuration: sessionConfiguration))
         router.get("/") { _, context in
             guard let account = try await self.signedIn(context) else { return Self.redirect("/signin") }
             return Self.redirect(account.role == .lab ? "/lab/queue" : "/overview")
@@ -64,6 +74,10 @@ public struct PortalApp: Sendable {
         router.post("/changes") { request, context in try await self.postChange(request, context) }
         router.get("/changes/:id") { request, context in try await self.showChange(request, context) }
         router.get("/resume/:token") { request, context in try await self.resume(request, context) }
+        router.get("/documents") { request, context in try await self.documents(request, context) }
+        router.get("/documents/results/:file") { request, context in try await self.resultListDownload(request, context) }
+        router.get("/documents/packing-slips/:file") { request, context in try await self.packingSlipDownload(request, context) }
+        router.get("/documents/charges/:file") { request, context in try await self.chargesDownload(request, context) }
         router.get("/lab/queue") { request, context in try await self.labQueue(request, context) }
         router.post("/lab/submissions/:id/accept") { request, context in try await self.labAccept(request, context) }
         router.post("/lab/submissions/:id/reject") { request, context in try await self.labReject(request, context) }

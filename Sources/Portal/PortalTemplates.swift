@@ -13,6 +13,7 @@ enum PortalTemplates {
     static let all: [String: String] = [
         "layout": layout, "signin": signin, "overview": overview, "change": change, "submission": submission,
         "queue": queue, "audit": audit, "outbox": outbox, "message": message,
+        "documents": documents,
     ]
 
     static let layout = """
@@ -36,7 +37,7 @@ enum PortalTemplates {
         <header>
         <p><strong>{{t.appTitle}}</strong></p>
         <nav aria-label="{{t.overview}}">
-        {{#isCustomer}}<a href="/overview">{{t.overview}}</a> <a href="/changes/new?kind=enrol">{{t.submitChanges}}</a>{{/isCustomer}}
+        {{#isCustomer}}<a href="/overview">{{t.overview}}</a> <a href="/changes/new?kind=enrol">{{t.submitChanges}}</a> <a href="/documents">{{t.documents}}</a>{{/isCustomer}}
         {{#isLab}}<a href="/lab/queue">{{t.queue}}</a> <a href="/lab/audit">{{t.audit}}</a> <a href="/lab/outbox">{{t.outbox}}</a>{{/isLab}}
         <a href="{{path}}?lang={{otherLanguage}}" lang="{{otherLanguage}}">{{t.language}}</a>
         {{#signedIn}}<form method="post" action="/signout"><input type="hidden" name="csrf" value="{{csrf}}"><button type="submit">{{t.signOut}} ({{userName}})</button></form>{{/signedIn}}
@@ -160,5 +161,21 @@ enum PortalTemplates {
         <p id="message">{{text}}</p>
         {{#hasLink}}<p><a id="resume-link" href="{{link}}">{{link}}</a></p>{{/hasLink}}
         <p><a href="/overview">{{t.overview}}</a></p>
+        """
+
+    static let documents = """
+        <h2>{{t.resultLists}}</h2>
+        <p>{{t.resultListsNote}}</p>
+        {{#hasResults}}<ul id="result-lists">{{#results}}<li>{{t.periodsEnding}} {{month}}: <a href="/documents/results/{{month}}.pdf">PDF</a> · <a href="/documents/results/{{month}}.csv">CSV</a></li>
+        {{/results}}</ul>{{/hasResults}}
+        {{^hasResults}}<p>{{t.noDocuments}}</p>{{/hasResults}}
+        <h2>{{t.packingSlips}}</h2>
+        {{#hasSlips}}<ul id="packing-slips">{{#slips}}<li>{{number}} ({{dispatchedOn}}): <a href="/documents/packing-slips/{{id}}.pdf">PDF</a></li>
+        {{/slips}}</ul>{{/hasSlips}}
+        {{^hasSlips}}<p>{{t.noDocuments}}</p>{{/hasSlips}}
+        <h2>{{t.charges}}</h2>
+        {{#hasCharges}}<ul id="charges">{{#charges}}<li>{{month}}: <a href="/documents/charges/{{month}}.pdf">PDF</a> · <a href="/documents/charges/{{month}}.csv">CSV</a></li>
+        {{/charges}}</ul>{{/hasCharges}}
+        {{^hasCharges}}<p>{{t.noDocuments}}</p>{{/hasCharges}}
         """
 }

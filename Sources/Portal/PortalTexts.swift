@@ -103,6 +103,15 @@ enum PortalTexts {
         "cannotAccept": ("Kan ikke godkendes: %@", "Cannot be accepted: %@"),
         "notFound": ("Findes ikke.", "Not found."),
         "language": ("English", "Dansk"),
+        "documents": ("Dokumenter", "Documents"),
+        "resultLists": ("Resultatlister", "Result lists"),
+        "resultList": ("Resultatliste", "Result list"),
+        "resultListsNote": ("En resultatliste kan hentes, når laboratoriet har frigivet alle doser i den (endelig). En kladde tilbydes ikke.", "A result list can be downloaded once the lab has released every dose in it (final). A draft is not offered."),
+        "resultListNotFinal": ("Resultatlisten er ikke endelig endnu: %@ dosis/doser er ikke frigivet. Den kan hentes, når laboratoriet har frigivet alle doser.", "The result list is not final yet: %@ dose(s) not released. It can be downloaded once the lab has released every dose."),
+        "periodsEnding": ("Perioder, der sluttede i", "Periods ending in"),
+        "packingSlips": ("Følgesedler", "Packing slips"),
+        "charges": ("Gebyrer", "Charges"),
+        "noDocuments": ("Ingen endnu.", "None yet."),
     ]
 
     static func text(_ key: String, _ language: PortalLanguage) -> String {

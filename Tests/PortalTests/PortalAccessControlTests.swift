@@ -83,7 +83,8 @@ import Testing
         #expect(try fixture.store.auditTrail(submissionID: nil).contains { $0.action == "refused lab page" && $0.userName == "alice" })
     }
 
-    @Test(arguments: ["/overview", "/changes/new?kind=enrol", "/changes/1", "/resume/x"])
+    @Test(arguments: ["/overview", "/changes/new?kind=enrol", "/changes/1", "/resume/x", "/documents",
+                      "/documents/results/2027-01.pdf", "/documents/packing-slips/1.pdf", "/documents/charges/2026-12.csv"])
     func customerPagesRefuseLabAccounts(path: String) async throws {
         let fixture = try PortalFixture()
         try await fixture.test { client in
@@ -93,7 +94,8 @@ import Testing
         }
     }
 
-    @Test(arguments: ["/overview", "/changes/new?kind=enrol", "/changes/1", "/resume/x", "/lab/queue", "/lab/audit", "/lab/outbox", "/"])
+    @Test(arguments: ["/overview", "/changes/new?kind=enrol", "/changes/1", "/resume/x", "/lab/queue", "/lab/audit", "/lab/outbox", "/",
+                      "/documents", "/documents/results/2027-01.pdf", "/documents/packing-slips/1.pdf", "/documents/charges/2026-12.csv"])
     func everyPageButSignInNeedsSigningIn(path: String) async throws {
         let fixture = try PortalFixture()
         try await fixture.test { client in

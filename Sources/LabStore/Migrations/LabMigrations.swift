@@ -21,6 +21,7 @@ enum LabMigrations {
         DoseRecordsMigration.name,
         CasesMigration.name,
         PortalMigration.name,
+        PortalSessionMigration.name,
     ]
 
     static func makeMigrator() -> DatabaseMigrator {
@@ -35,6 +36,7 @@ enum LabMigrations {
         migrator.registerMigration(DoseRecordsMigration.name, migrate: DoseRecordsMigration.migrate)
         migrator.registerMigration(CasesMigration.name, migrate: CasesMigration.migrate)
         migrator.registerMigration(PortalMigration.name, migrate: PortalMigration.migrate)
+        migrator.registerMigration(PortalSessionMigration.name, migrate: PortalSessionMigration.migrate)
         return migrator
     }
 }
