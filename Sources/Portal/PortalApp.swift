@@ -74,6 +74,11 @@ public struct PortalApp: Sendable {
         router.post("/changes") { request, context in try await self.postChange(request, context) }
         router.get("/changes/:id") { request, context in try await self.showChange(request, context) }
         router.get("/resume/:token") { request, context in try await self.resume(request, context) }
+        router.get("/agreement") { request, context in try await self.newAgreement(request, context) }
+        router.post("/agreement") { request, context in try await self.postAgreement(request, context) }
+        router.get("/agreement/:token") { request, context in try await self.resumeAgreement(request, context) }
+        router.post("/lab/agreements/:id/accept") { request, context in try await self.labAcceptAgreement(request, context) }
+        router.post("/lab/agreements/:id/reject") { request, context in try await self.labRejectAgreement(request, context) }
         router.get("/documents") { request, context in try await self.documents(request, context) }
         router.get("/documents/results/:file") { request, context in try await self.resultListDownload(request, context) }
         router.get("/documents/packing-slips/:file") { request, context in try await self.packingSlipDownload(request, context) }

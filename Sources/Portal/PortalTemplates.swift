@@ -13,7 +13,7 @@ enum PortalTemplates {
     static let all: [String: String] = [
         "layout": layout, "signin": signin, "overview": overview, "change": change, "submission": submission,
         "queue": queue, "audit": audit, "outbox": outbox, "message": message,
-        "documents": documents,
+        "documents": documents, "agreement": agreement,
     ]
 
     static let layout = """
@@ -63,6 +63,7 @@ enum PortalTemplates {
         <input id="f-password" name="password" type="password" autocomplete="current-password" required></div>
         <button type="submit">{{t.signIn}}</button>
         </form>
+        <p><a href="/agreement">{{t.createAgreement}}</a></p>
         """
 
     static let overview = """
@@ -132,6 +133,16 @@ enum PortalTemplates {
 
     static let queue = """
         {{#hasError}}<p role="alert" class="error">{{error}}</p>{{/hasError}}
+        {{#agreements}}
+        <section aria-labelledby="a-{{id}}">
+        <h2 id="a-{{id}}">A{{id}} {{t.createAgreement}}</h2>
+        <dl>{{#lines}}<dt>{{label}}</dt><dd>{{value}}</dd>{{/lines}}</dl>
+        <form method="post" action="/lab/agreements/{{id}}/accept"><input type="hidden" name="csrf" value="{{csrf}}"><button type="submit">{{t.accept}} A{{id}}</button></form>
+        <form method="post" action="/lab/agreements/{{id}}/reject"><input type="hidden" name="csrf" value="{{csrf}}">
+        <label for="reason-a{{id}}">{{t.reason}}</label> <input id="reason-a{{id}}" name="reason" type="text" required>
+        <button type="submit">{{t.reject}} A{{id}}</button></form>
+        </section>
+        {{/agreements}}
         {{^hasItems}}<p>{{t.emptyQueue}}</p>{{/hasItems}}
         {{#items}}
         <section aria-labelledby="s-{{id}}">
@@ -177,5 +188,30 @@ enum PortalTemplates {
         {{#hasCharges}}<ul id="charges">{{#charges}}<li>{{month}}: <a href="/documents/charges/{{month}}.pdf">PDF</a> · <a href="/documents/charges/{{month}}.csv">CSV</a></li>
         {{/charges}}</ul>{{/hasCharges}}
         {{^hasCharges}}<p>{{t.noDocuments}}</p>{{/hasCharges}}
+        """
+
+    static let agreement = """
+        <p>{{t.createAgreementNote}}</p>
+        {{#hasErrors}}<p role="alert" class="error" id="error-summary">{{t.fixErrors}}</p>{{/hasErrors}}
+        <form method="post" action="/agreement" novalidate>
+        <input type="hidden" name="csrf" value="{{csrf}}">
+        {{#hasToken}}<input type="hidden" name="token" value="{{token}}">{{/hasToken}}
+        {{#groups}}
+        <fieldset><legend>{{legend}}</legend>
+        {{#fields}}
+        <div class="field">
+        <label for="f-{{name}}">{{label}}</label>
+        {{#isSelect}}<select id="f-{{name}}" name="{{name}}"{{#hasError}} aria-invalid="true" aria-describedby="f-{{name}}-error"{{/hasError}}><option value="">{{t.choose}}</option>{{#options}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{label}}</option>{{/options}}</select>{{/isSelect}}
+        {{^isSelect}}<input id="f-{{name}}" name="{{name}}" type="{{inputType}}" value="{{value}}" autocomplete="{{autocomplete}}"{{#hasError}} aria-invalid="true" aria-describedby="f-{{name}}-error"{{/hasError}}>{{/isSelect}}
+        {{#hasHint}}<p class="hint">{{hint}}</p>{{/hasHint}}
+        {{#hasError}}<p id="f-{{name}}-error" class="error">{{error}}</p>{{/hasError}}
+        </div>
+        {{/fields}}
+        </fieldset>
+        {{/groups}}
+        <button type="submit" name="action" value="check">{{t.check}}</button>
+        <button type="submit" name="action" value="save">{{t.save}}</button>
+        <button type="submit" name="action" value="send">{{t.send}}</button>
+        </form>
         """
 }

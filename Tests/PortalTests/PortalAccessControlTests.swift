@@ -70,6 +70,17 @@ import Testing
         #expect(try fixture.store.submissions(customerID: "K-1002").isEmpty)
     }
 
+    @Test func labAgreementActionsRefuseCustomerAccounts() async throws {
+        let fixture = try PortalFixture()
+        try await fixture.test { client in
+            let alice = Browser(client)
+            try await alice.signIn("alice")
+            for path in ["/lab/agreements/1/accept", "/lab/agreements/1/reject"] {
+                #expect(try await alice.post(path, [("reason", "x")]).status == .forbidden, "\(path)")
+            }
+        }
+    }
+
     @Test(arguments: ["/lab/queue", "/lab/audit", "/lab/outbox"])
     func labPagesRefuseCustomerAccounts(path: String) async throws {
         let fixture = try PortalFixture()
@@ -111,7 +122,8 @@ import Testing
         try await fixture.test { client in
             let stranger = Browser(client)
             _ = try await stranger.get("/signin") // a session and a CSRF token, but no account
-            for path in ["/changes", "/lab/submissions/1/accept", "/lab/submissions/1/reject"] {
+            for path in ["/changes", "/lab/submissions/1/accept", "/lab/submissions/1/reject", "/lab/agreements/1/accept",
+                         "/lab/agreements/1/reject"] {
                 let page = try await stranger.post(path, [("kind", "enrol"), ("action", "send"), ("reason", "x")])
                 #expect(page.status == .seeOther, "\(path)")
                 #expect(page.location == "/signin", "\(path)")

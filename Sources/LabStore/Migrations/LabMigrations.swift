@@ -21,7 +21,7 @@ enum LabMigrations {
         DoseRecordsMigration.name,
         CasesMigration.name,
         PortalMigration.name,
-        PortalSessionMigration.name,
+        Portal2Migration.name,
     ]
 
     static func makeMigrator() -> DatabaseMigrator {
@@ -36,7 +36,7 @@ enum LabMigrations {
         migrator.registerMigration(DoseRecordsMigration.name, migrate: DoseRecordsMigration.migrate)
         migrator.registerMigration(CasesMigration.name, migrate: CasesMigration.migrate)
         migrator.registerMigration(PortalMigration.name, migrate: PortalMigration.migrate)
-        migrator.registerMigration(PortalSessionMigration.name, migrate: PortalSessionMigration.migrate)
+        migrator.registerMigration(Portal2Migration.name, migrate: Portal2Migration.migrate)
         return migrator
     }
 }

@@ -1,0 +1,61 @@
+import GRDB
+
+/// Migration `v12-portal2`: the portal's sessions kept across a restart, and the "create agreement"
+/// form.
+///
+/// - `portalSession`: one browser session. `keyHash` is the SHA-256 of the session ID (the cookie
+///   carries the ID; a copy of the database lets nobody sign in as a customer); `value` is the
+///   session (CSRF token, account, language) as JSON; `expiresAt` ends it (8 hours after it began).
+///   Sign-out deletes the row.
+/// - `portalAgreement`: one "create agreement" form of a company without an agreement (so without an
+///   account: the resume token is its secret). Fields as typed in `fields` (JSON) except the first
+///   wearers' national IDs, kept only sealed (`nationalIDs`: JSON of base64 sealed box and look-up
+///   hash). Moves draft → sent → accepted (with the customer number the lab assigned) | rejected
+///   (with a reason), once, like `portalSubmission`.
+enum Portal2Migration {
+    static let name = "v12-portal2"
+
+    static func migrate(_ db: Database) throws {
+        try db.execute(sql: """
+            CREATE TABLE portalSession (
+                keyHash BLOB PRIMARY KEY CHECK (length(keyHash) = 32),
+                value BLOB NOT NULL,
+                expiresAt DATETIME,
+                updatedAt DATETIME NOT NULL
+            ) WITHOUT ROWID;
+            CREATE INDEX portalSession_expiresAt ON portalSession(expiresAt);
+            CREATE TABLE portalAgreement (
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                state TEXT NOT NULL CHECK (state IN ('draft', 'sent', 'accepted', 'rejected')),
+                fields TEXT NOT NULL CHECK (json_valid(fields)),
+                nationalIDs TEXT NOT NULL DEFAULT '{}' CHECK (json_valid(nationalIDs)),
+                submitterName TEXT NOT NULL DEFAULT '',
+                submitterPhone TEXT NOT NULL DEFAULT '',
+                submitterEmail TEXT NOT NULL DEFAULT '',
+                resumeToken TEXT NOT NULL UNIQUE,
+                createdAt DATETIME NOT NULL,
+                updatedAt DATETIME NOT NULL,
+                sentAt DATETIME,
+                decidedBy INTEGER REFERENCES portalAccount(id),
+                decidedAt DATETIME,
+                reason TEXT NOT NULL DEFAULT '',
+                outcome TEXT NOT NULL DEFAULT '',
+                customerID TEXT REFERENCES customer(id),
+                CHECK ((state IN ('accepted', 'rejected')) = (decidedAt IS NOT NULL)),
+                CHECK ((state = 'accepted') = (customerID IS NOT NULL)),
+                CHECK (state != 'rejected' OR length(trim(reason)) > 0)
+            );
+            CREATE INDEX portalAgreement_state ON portalAgreement(state);
+            CREATE TRIGGER portalAgreement_states BEFORE UPDATE OF state ON portalAgreement
+            WHEN NOT ((OLD.state = 'draft' AND NEW.state IN ('draft', 'sent'))
+                   OR (OLD.state = 'sent' AND NEW.state IN ('accepted', 'rejected')))
+            BEGIN SELECT RAISE(ABORT, 'an agreement form moves draft, sent, then accepted or rejected, once'); END;
+            CREATE TRIGGER portalAgreement_decidedIsFinal BEFORE UPDATE ON portalAgreement
+            WHEN OLD.state IN ('accepted', 'rejected')
+            BEGIN SELECT RAISE(ABORT, 'a decided agreement form is never changed'); END;
+            CREATE TRIGGER portalAgreement_sentIsKept BEFORE DELETE ON portalAgreement
+            WHEN OLD.state != 'draft'
+            BEGIN SELECT RAISE(ABORT, 'a sent agreement form is never deleted'); END;
+            """)
+    }
+}
