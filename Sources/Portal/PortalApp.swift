@@ -64,7 +64,7 @@ public struct PortalApp: Sendable {
         router.add(middleware: SessionMiddleware(storage: sessionDriver(), configuration: sessionConfiguration))
         router.get("/") { _, context in
             guard let account = try await self.signedIn(context) else { return Self.redirect("/signin") }
-            return Self.redirect(account.role == .lab ? "/lab/queue" : "/overview")
+            return Self.redirect(Self.home(account.role))
         }
         router.get("/signin") { request, context in try await self.signInPage(request, context) }
         router.post("/signin") { request, context in try await self.signIn(request, context) }
@@ -79,6 +79,10 @@ public struct PortalApp: Sendable {
         router.get("/agreement/:token") { request, context in try await self.resumeAgreement(request, context) }
         router.post("/lab/agreements/:id/accept") { request, context in try await self.labAcceptAgreement(request, context) }
         router.post("/lab/agreements/:id/reject") { request, context in try await self.labRejectAgreement(request, context) }
+        router.get("/my-record") { request, context in try await self.myRecord(request, context) }
+        router.get("/access") { request, context in try await self.accessPage(request, context) }
+        router.post("/access/:id/grant") { request, context in try await self.setAccess(request, context, granted: true) }
+        router.post("/access/:id/revoke") { request, context in try await self.setAccess(request, context, granted: false) }
         router.get("/documents") { request, context in try await self.documents(request, context) }
         router.get("/documents/results/:file") { request, context in try await self.resultListDownload(request, context) }
         router.get("/documents/packing-slips/:file") { request, context in try await self.packingSlipDownload(request, context) }
@@ -115,7 +119,7 @@ public struct PortalApp: Sendable {
             "t": texts, "lang": language.rawValue, "title": title, "body": body,
             "otherLanguage": language == .da ? "en" : "da", "path": request.uri.path,
             "signedIn": account != nil, "userName": account?.userName ?? "", "csrf": all["csrf"] ?? "",
-            "isCustomer": account?.role == .customer, "isLab": account?.role == .lab,
+            "isCustomer": account?.role == .customer, "isLab": account?.role == .lab, "isWearer": account?.role == .wearer,
             "hasNotice": !notice.isEmpty, "notice": notice,
         ]
         return Self.html(templates.render(layout, withTemplate: "layout") ?? "", status: status)
@@ -249,7 +253,7 @@ public struct PortalApp: Sendable {
         context.sessions.clearSession()
         context.sessions.createSession(PortalSession(csrfToken: Self.randomToken(), accountID: account.id, language: language))
         if account.role == .customer, let next = Self.localPath(fields["next"] ?? "") { return Self.redirect(next) }
-        return Self.redirect(account.role == .lab ? "/lab/queue" : "/overview")
+        return Self.redirect(Self.home(account.role))
     }
 
     /// `path` when it is a path of this portal to go on to after sign-in (a resume link), else nil:

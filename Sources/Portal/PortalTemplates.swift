@@ -13,7 +13,7 @@ enum PortalTemplates {
     static let all: [String: String] = [
         "layout": layout, "signin": signin, "overview": overview, "change": change, "submission": submission,
         "queue": queue, "audit": audit, "outbox": outbox, "message": message,
-        "documents": documents, "agreement": agreement,
+        "documents": documents, "agreement": agreement, "record": record, "access": access,
     ]
 
     static let layout = """
@@ -37,7 +37,8 @@ enum PortalTemplates {
         <header>
         <p><strong>{{t.appTitle}}</strong></p>
         <nav aria-label="{{t.overview}}">
-        {{#isCustomer}}<a href="/overview">{{t.overview}}</a> <a href="/changes/new?kind=enrol">{{t.submitChanges}}</a> <a href="/documents">{{t.documents}}</a>{{/isCustomer}}
+        {{#isCustomer}}<a href="/overview">{{t.overview}}</a> <a href="/changes/new?kind=enrol">{{t.submitChanges}}</a> <a href="/documents">{{t.documents}}</a> <a href="/access">{{t.wearerAccess}}</a>{{/isCustomer}}
+        {{#isWearer}}<a href="/my-record">{{t.myRecord}}</a>{{/isWearer}}
         {{#isLab}}<a href="/lab/queue">{{t.queue}}</a> <a href="/lab/audit">{{t.audit}}</a> <a href="/lab/outbox">{{t.outbox}}</a>{{/isLab}}
         <a href="{{path}}?lang={{otherLanguage}}" lang="{{otherLanguage}}">{{t.language}}</a>
         {{#signedIn}}<form method="post" action="/signout"><input type="hidden" name="csrf" value="{{csrf}}"><button type="submit">{{t.signOut}} ({{userName}})</button></form>{{/signedIn}}
@@ -213,5 +214,31 @@ enum PortalTemplates {
         <button type="submit" name="action" value="save">{{t.save}}</button>
         <button type="submit" name="action" value="send">{{t.send}}</button>
         </form>
+        """
+
+    static let record = """
+        <p id="person">{{name}} · {{t.nationalIDMasked}} {{maskedID}} · {{t.customer}} {{customerID}}</p>
+        {{#hasRows}}
+        <table id="record">
+        <thead><tr><th scope="col">{{t.periodLength}}</th><th scope="col">{{t.dosimeterType}}</th><th scope="col">{{t.card}}</th><th scope="col">{{t.hp10}}</th><th scope="col">{{t.hp007}}</th><th scope="col">{{t.state}}</th></tr></thead>
+        <tbody>{{#rows}}<tr><td>{{period}}</td><td>{{type}}</td><td>{{card}}</td><td>{{hp10}}</td><td>{{hp007}}</td><td>{{status}}</td></tr>
+        {{/rows}}</tbody>
+        <tfoot><tr><th scope="row" colspan="3">{{t.total}}</th><td id="sum-hp10">{{sumHp10}}</td><td id="sum-hp007">{{sumHp007}}</td><td></td></tr></tfoot>
+        </table>
+        {{/hasRows}}
+        {{^hasRows}}<p>{{t.noPeriods}}</p>{{/hasRows}}
+        """
+
+    static let access = """
+        <p>{{t.wearerAccessNote}}</p>
+        {{#hasRows}}
+        <table id="access"><thead><tr><th scope="col">{{t.userName}}</th><th scope="col">{{t.wearer}}</th><th scope="col">{{t.nationalIDMasked}}</th><th scope="col">{{t.state}}</th><th scope="col"></th></tr></thead>
+        <tbody>{{#rows}}<tr><td>{{userName}}</td><td>{{name}}</td><td>{{maskedID}}</td><td>{{state}}</td><td>
+        {{#granted}}<form method="post" action="/access/{{id}}/revoke"><input type="hidden" name="csrf" value="{{csrf}}"><button type="submit">{{t.revoke}} ({{userName}})</button></form>{{/granted}}
+        {{^granted}}<form method="post" action="/access/{{id}}/grant"><input type="hidden" name="csrf" value="{{csrf}}"><button type="submit">{{t.grant}} ({{userName}})</button></form>{{/granted}}
+        </td></tr>
+        {{/rows}}</tbody></table>
+        {{/hasRows}}
+        {{^hasRows}}<p>{{t.noWearerAccounts}}</p>{{/hasRows}}
         """
 }

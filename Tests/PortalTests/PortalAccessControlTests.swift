@@ -95,7 +95,8 @@ import Testing
     }
 
     @Test(arguments: ["/overview", "/changes/new?kind=enrol", "/changes/1", "/resume/x", "/documents",
-                      "/documents/results/2027-01.pdf", "/documents/packing-slips/1.pdf", "/documents/charges/2026-12.csv"])
+                      "/documents/results/2027-01.pdf", "/documents/packing-slips/1.pdf", "/documents/charges/2026-12.csv",
+                      "/access", "/my-record"])
     func customerPagesRefuseLabAccounts(path: String) async throws {
         let fixture = try PortalFixture()
         try await fixture.test { client in
@@ -106,7 +107,8 @@ import Testing
     }
 
     @Test(arguments: ["/overview", "/changes/new?kind=enrol", "/changes/1", "/resume/x", "/lab/queue", "/lab/audit", "/lab/outbox", "/",
-                      "/documents", "/documents/results/2027-01.pdf", "/documents/packing-slips/1.pdf", "/documents/charges/2026-12.csv"])
+                      "/documents", "/documents/results/2027-01.pdf", "/documents/packing-slips/1.pdf", "/documents/charges/2026-12.csv",
+                      "/access", "/my-record"])
     func everyPageButSignInNeedsSigningIn(path: String) async throws {
         let fixture = try PortalFixture()
         try await fixture.test { client in
@@ -123,7 +125,7 @@ import Testing
             let stranger = Browser(client)
             _ = try await stranger.get("/signin") // a session and a CSRF token, but no account
             for path in ["/changes", "/lab/submissions/1/accept", "/lab/submissions/1/reject", "/lab/agreements/1/accept",
-                         "/lab/agreements/1/reject"] {
+                         "/lab/agreements/1/reject", "/access/1/grant", "/access/1/revoke"] {
                 let page = try await stranger.post(path, [("kind", "enrol"), ("action", "send"), ("reason", "x")])
                 #expect(page.status == .seeOther, "\(path)")
                 #expect(page.location == "/signin", "\(path)")

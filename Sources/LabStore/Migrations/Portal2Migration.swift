@@ -1,8 +1,12 @@
 import GRDB
 
-/// Migration `v12-portal2`: the portal's sessions kept across a restart, and the "create agreement"
-/// form.
+/// Migration `v12-portal2`: the portal's sessions kept across a restart, the "create agreement"
+/// form, and wearer accounts.
 ///
+/// - `portalAccount` is rebuilt (SQLite cannot change a CHECK; the 12-step procedure of
+///   https://www.sqlite.org/lang_altertable.html §7, foreign keys off during GRDB's migration) to allow
+///   the role `wearer`: an account of one person (`wearerID`, of the account's customer) who sees only
+///   their own dose record, and only while the customer's contact grants it (`accessGranted`).
 /// - `portalSession`: one browser session. `keyHash` is the SHA-256 of the session ID (the cookie
 ///   carries the ID; a copy of the database lets nobody sign in as a customer); `value` is the
 ///   session (CSRF token, account, language) as JSON; `expiresAt` ends it (8 hours after it began).
@@ -17,6 +21,32 @@ enum Portal2Migration {
 
     static func migrate(_ db: Database) throws {
         try db.execute(sql: """
+            CREATE TABLE portalAccount_v12 (
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                userName TEXT NOT NULL UNIQUE COLLATE NOCASE CHECK (length(trim(userName)) > 0),
+                passwordHash TEXT NOT NULL CHECK (passwordHash LIKE '$2%'),
+                role TEXT NOT NULL CHECK (role IN ('customer', 'lab', 'wearer')),
+                customerID TEXT REFERENCES customer(id),
+                displayName TEXT NOT NULL DEFAULT '',
+                disabled INTEGER NOT NULL DEFAULT 0 CHECK (disabled IN (0, 1)),
+                createdAt DATETIME NOT NULL,
+                wearerID INTEGER REFERENCES wearer(id),
+                accessGranted INTEGER NOT NULL DEFAULT 0 CHECK (accessGranted IN (0, 1)),
+                CHECK ((role IN ('customer', 'wearer')) = (customerID IS NOT NULL)),
+                CHECK ((role = 'wearer') = (wearerID IS NOT NULL)),
+                CHECK (role = 'wearer' OR accessGranted = 0)
+            );
+            INSERT INTO portalAccount_v12 (id, userName, passwordHash, role, customerID, displayName, disabled, createdAt)
+                SELECT id, userName, passwordHash, role, customerID, displayName, disabled, createdAt FROM portalAccount;
+            DROP TABLE portalAccount;
+            ALTER TABLE portalAccount_v12 RENAME TO portalAccount;
+            -- A wearer account is one of its customer's wearers.
+            CREATE TRIGGER portalAccount_wearerOfCustomer BEFORE INSERT ON portalAccount
+            WHEN NEW.wearerID IS NOT NULL AND NOT EXISTS (SELECT 1 FROM wearer WHERE id = NEW.wearerID AND customerID = NEW.customerID)
+            BEGIN SELECT RAISE(ABORT, 'a wearer account belongs to a wearer of its customer'); END;
+            CREATE TRIGGER portalAccount_wearerFixed BEFORE UPDATE OF wearerID, customerID, role ON portalAccount
+            WHEN NEW.wearerID IS NOT OLD.wearerID OR NEW.customerID IS NOT OLD.customerID OR NEW.role != OLD.role
+            BEGIN SELECT RAISE(ABORT, 'an account keeps its role, customer and wearer'); END;
             CREATE TABLE portalSession (
                 keyHash BLOB PRIMARY KEY CHECK (length(keyHash) = 32),
                 value BLOB NOT NULL,
