@@ -7,7 +7,7 @@
 #      customer's overview page (/overview, the enrolments; PAGE= to choose another, e.g. /documents)
 #      and prints the latency distribution and its p99.
 # Target: p99 < 100 ms on the lab's 2-core machine. Figures: docs/portal-load.md.
-# Usage: scripts/portal-load.sh [seconds=30] [wearers=10000]
+# Usage: scripts/portal-load.sh [seconds=30] [wearers=10000]   (env: PAGE=/overview CONNECTIONS=100 TLD=)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${1:-30}
@@ -21,8 +21,13 @@ if ! command -v wrk >/dev/null; then
 fi
 command -v curl >/dev/null || { echo "portal-load: curl is needed" >&2; exit 69; }
 
-swift build -c release --product tld >&2
-tld="$(swift build -c release --show-bin-path)/tld"
+# TLD=path/to/tld runs another build (e.g. a debug one, for a quick look; the target is for release).
+if [ -n "${TLD:-}" ]; then
+  tld=$TLD
+else
+  swift build -c release --product tld >&2
+  tld="$(swift build -c release --show-bin-path)/tld"
+fi
 
 work=$(mktemp -d /tmp/tld-portal-load.XXXXXX)
 server=""

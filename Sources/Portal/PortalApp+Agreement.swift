@@ -103,16 +103,24 @@ extension PortalApp {
         agreement.submitterPhone = fields["submitterPhone"] ?? ""
         agreement.submitterEmail = fields["submitterEmail"] ?? ""
         let link = baseURL + "/agreement/" + agreement.resumeToken
+        // The form comes back with errors: valid national IDs are never sent back to the browser, so
+        // they are kept sealed in a draft (its token in the form) and nothing typed is lost.
+        func withErrors(_ errors: [String: String], status: HTTPResponse.Status = .unprocessableContent) async throws -> Response {
+            var token = draft?.resumeToken
+            if !check.nationalIDs.isEmpty {
+                let kept = try await store.run { [agreement] _ in try agreements.saveAgreement(agreement, action: "agreement kept", outbox: nil) }
+                token = kept.resumeToken
+            }
+            return agreementForm(fields: echoed, errors: errors, token: token, kept: check.nationalIDs,
+                                 request: request, context: context, account: account, status: status)
+        }
         switch form["action"] ?? "check" {
         case "save":
             // SAVE needs only where to send the link, and no malformed national ID (never kept in clear).
             let blocking = check.errors.filter { name, key in
                 name == "submitterEmail" || name == "submitterEmailConfirm" || (AgreementForm.nationalIDFields.contains(name) && key != "required")
             }
-            guard blocking.isEmpty else {
-                return agreementForm(fields: echoed, errors: blocking, token: draft?.resumeToken, kept: check.nationalIDs,
-                                     request: request, context: context, account: account, status: .unprocessableContent)
-            }
+            guard blocking.isEmpty else { return try await withErrors(blocking) }
             let mail = PortalOutboxMessage(at: configuration.now(), recipient: agreement.submitterEmail,
                                            subject: PortalTexts.text("createAgreement", language),
                                            body: PortalTexts.text("saved", language) + "\n" + link)
@@ -121,10 +129,7 @@ extension PortalApp {
                 "text": PortalTexts.text("saved", language), "hasLink": true, "link": link,
             ], context: context, request: request, account: account)
         case "send":
-            guard check.isValid else {
-                return agreementForm(fields: echoed, errors: check.errors, token: draft?.resumeToken, kept: check.nationalIDs,
-                                     request: request, context: context, account: account, status: .unprocessableContent)
-            }
+            guard check.isValid else { return try await withErrors(check.errors) }
             agreement.state = .sent
             let mail = PortalOutboxMessage(at: configuration.now(), recipient: agreement.submitterEmail,
                                            subject: PortalTexts.text("createAgreement", language),
@@ -134,9 +139,7 @@ extension PortalApp {
                 "text": PortalTexts.text("agreementSent", language), "hasLink": true, "link": link,
             ], context: context, request: request, account: account)
         default:
-            return agreementForm(fields: echoed, errors: check.errors, token: draft?.resumeToken, kept: check.nationalIDs,
-                                 request: request, context: context, account: account,
-                                 status: check.errors.isEmpty ? .ok : .unprocessableContent)
+            return try await withErrors(check.errors, status: check.errors.isEmpty ? .ok : .unprocessableContent)
         }
     }
 

@@ -42,6 +42,9 @@ import Testing
             #expect(!bad.body.contains(#"id="f-name-error""#))
             #expect(bad.body.contains(#"value="1234""#) && bad.body.contains(#"value="REK-77""#))
             #expect(bad.body.contains(#"value="310285-1234""#)) // an invalid ID is shown back to be corrected
+            // The valid ID of person 2 is not sent back: it is kept sealed in a draft whose token the form carries.
+            #expect(!bad.body.contains("240799-1357") && bad.body.contains("2407••-••••") && bad.body.contains(#"name="token""#))
+            #expect(try fixture.store.agreements(state: .draft).count == 1)
 
             // SAVE with valid IDs: a resume link, in the outbox too; the IDs are never sent back.
             let saved = try await company.post("/agreement", Self.company + [("wearer1NationalID", "150385-4321"), ("action", "save")])

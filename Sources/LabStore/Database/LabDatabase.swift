@@ -131,6 +131,10 @@ public struct LabDatabase: Sendable {
             guard !pending.isEmpty else { return }
             do {
                 try migrator.migrate(writer)
+                // A migration that rebuilt a table (v12-portal2: portalAccount) leaves the connections
+                // opened before it with GRDB caches of the old table: close the idle readers and clear
+                // the writer's caches, or the first read of that table in this process fails.
+                (writer as? DatabasePool)?.releaseMemory()
                 logger.notice("migrated lab database", metadata: ["migrations": "\(pending.joined(separator: ", "))"])
                 return
             } catch {
