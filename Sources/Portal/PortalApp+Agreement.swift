@@ -66,7 +66,8 @@ extension PortalApp {
             ["legend": PortalTexts.text("firstWearers", language), "fields": [field(AgreementForm.startField)]],
         ]
         for row in 1...AgreementForm.wearerRows {
-            groups.append(["legend": PortalTexts.text("person", language) + " \(row)", "fields": AgreementForm.wearerFields(row).map(field)])
+            let person = PortalTexts.text("person", language)
+            groups.append(["legend": person.prefix(1).uppercased() + person.dropFirst() + " \(row)", "fields": AgreementForm.wearerFields(row).map(field)])
         }
         return page("agreement", title: PortalTexts.text("createAgreement", language), values: [
             "groups": groups, "hasErrors": !errors.isEmpty, "hasToken": token != nil, "token": token ?? "",

@@ -77,6 +77,9 @@ enum PortalTemplates {
         {{/enrolments}}
         </tbody>
         </table>
+        {{#hasPages}}<nav aria-label="{{t.pages}}" id="pages"><p>{{firstRow}}–{{lastRow}} / {{totalRows}}
+        {{#hasPrevious}}<a href="/overview?page={{previous}}" rel="prev">{{t.previousPage}}</a>{{/hasPrevious}}
+        {{#hasNext}}<a href="/overview?page={{next}}" rel="next">{{t.nextPage}}</a>{{/hasNext}}</p></nav>{{/hasPages}}
         {{/hasEnrolments}}
         {{^hasEnrolments}}<p>{{t.noEnrolments}}</p>{{/hasEnrolments}}
         <h2>{{t.submitChanges}}</h2>
