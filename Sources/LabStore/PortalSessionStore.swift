@@ -7,7 +7,8 @@ import Foundation
 public protocol PortalSessionStore: Sendable {
     /// Stores a new session; false (nothing changed) when one with this key exists and has not expired.
     func createPortalSession(key: String, value: Data, expiresAt: Date?, now: Date) throws(LabStoreError) -> Bool
-    /// Stores or replaces a session; `expiresAt` nil keeps the stored expiry.
+    /// Stores or replaces a session; `expiresAt` nil keeps the stored expiry and changes only a
+    /// session that still exists and has not expired (never stores one without an expiry).
     func setPortalSession(key: String, value: Data, expiresAt: Date?, now: Date) throws(LabStoreError)
     /// The session and its expiry, nil when there is none or it has expired at `now`.
     func portalSession(key: String, now: Date) throws(LabStoreError) -> (value: Data, expiresAt: Date?)?

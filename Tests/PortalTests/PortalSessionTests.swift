@@ -64,6 +64,19 @@ import Testing
         }
     }
 
+    @Test func anUpdateNeverBringsBackADeletedSessionWithoutExpiry() throws {
+        let fixture = try PortalFixture()
+        let now = PortalFixture.now
+        try fixture.store.setPortalSession(key: "portal.gone", value: Data("{}".utf8), expiresAt: nil, now: now)
+        #expect(try fixture.store.portalSession(key: "portal.gone", now: now) == nil)
+        #expect(try fixture.store.createPortalSession(key: "portal.k", value: Data("1".utf8), expiresAt: now.addingTimeInterval(60), now: now))
+        #expect(!(try fixture.store.createPortalSession(key: "portal.k", value: Data("2".utf8), expiresAt: now.addingTimeInterval(60), now: now)))
+        try fixture.store.setPortalSession(key: "portal.k", value: Data("3".utf8), expiresAt: nil, now: now)
+        let kept = try #require(try fixture.store.portalSession(key: "portal.k", now: now))
+        #expect(kept.value == Data("3".utf8) && kept.expiresAt == now.addingTimeInterval(60))
+        #expect(try fixture.store.portalSession(key: "portal.k", now: now.addingTimeInterval(61)) == nil)
+    }
+
     /// Signs Alice in on the fixture's portal; returns her session cookie (`tld_session=…`).
     static func signedInCookie(_ fixture: PortalFixture) async throws -> String {
         let box = CookieBox()

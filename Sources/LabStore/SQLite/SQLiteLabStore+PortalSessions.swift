@@ -16,10 +16,17 @@ extension SQLiteLabStore: PortalSessionStore {
 
     public func setPortalSession(key: String, value: Data, expiresAt: Date?, now: Date) throws(LabStoreError) {
         try write("update portal session", table: "portalSession") { db in
+            guard let expiresAt else {
+                // Keep the stored expiry: only a session that still exists is changed, so a session
+                // deleted meanwhile (signed out elsewhere, expired) never comes back without an expiry.
+                try db.execute(sql: "UPDATE portalSession SET value = ?, updatedAt = ? WHERE keyHash = ? AND (expiresAt IS NULL OR expiresAt >= ?)",
+                               arguments: [value, now, Self.sessionKeyHash(key), now])
+                return
+            }
             try db.execute(sql: """
                 INSERT INTO portalSession (keyHash, value, expiresAt, updatedAt) VALUES (?, ?, ?, ?)
                 ON CONFLICT (keyHash) DO UPDATE SET value = excluded.value,
-                    expiresAt = coalesce(excluded.expiresAt, portalSession.expiresAt), updatedAt = excluded.updatedAt
+                    expiresAt = excluded.expiresAt, updatedAt = excluded.updatedAt
                 """, arguments: [Self.sessionKeyHash(key), value, expiresAt, now])
         }
     }
