@@ -11,17 +11,26 @@ extension PortalApp {
         let (account, customerID) = try await customerAccount(context)
         let language = self.language(request, context)
         let today = self.today
-        let (enrolments, wearers, submissions) = try await store.run { store in
-            (try store.enrolments(customerID: customerID), try store.wearers(customerID: customerID),
-             try store.submissions(customerID: customerID))
+        // The sorted overview from memory while the database says nothing changed (OverviewCache).
+        let (version, submissions) = try await store.run { store in
+            (try (store as? any PortalOverviewStore)?.overviewVersion(customerID: customerID), try store.submissions(customerID: customerID))
         }
-        let byID = Dictionary(uniqueKeysWithValues: wearers.compactMap { w in w.id.map { ($0, w) } })
-        let active = enrolments
-            .filter { $0.isActive(on: today) || $0.startDate > today }
-            // By wearer in Danish alphabetical order (Æ, Ø, Å last), as the packing slips list them.
-            .map { (DanishCollation.key(byID[$0.wearerID]?.name ?? ""), $0) }
-            .sorted { ($0.0, $0.1.number) < ($1.0, $1.1.number) }
-            .map(\.1)
+        let active: [(Enrolment, Wearer?)]
+        if let version, let cached = overviewCache.entry(customerID: customerID, version: version, day: today) {
+            active = cached.rows
+        } else {
+            let (enrolments, wearers) = try await store.run { store in
+                (try store.enrolments(customerID: customerID), try store.wearers(customerID: customerID))
+            }
+            let byID = Dictionary(uniqueKeysWithValues: wearers.compactMap { w in w.id.map { ($0, w) } })
+            active = enrolments
+                .filter { $0.isActive(on: today) || $0.startDate > today }
+                // By wearer in Danish alphabetical order (Æ, Ø, Å last), as the packing slips list them.
+                .map { (DanishCollation.key(byID[$0.wearerID]?.name ?? ""), $0) }
+                .sorted { ($0.0, $0.1.number) < ($1.0, $1.1.number) }
+                .map { ($0.1, byID[$0.1.wearerID]) }
+            if let version { overviewCache.store(.init(version: version, day: today, rows: active), customerID: customerID) }
+        }
         // A page of rows at a time (a customer may have thousands of wearers); only the rows shown
         // have their national ID opened for its first four digits.
         let pages = max(1, (active.count + Self.overviewPageSize - 1) / Self.overviewPageSize)
@@ -29,8 +38,7 @@ extension PortalApp {
         let first = (pageNumber - 1) * Self.overviewPageSize
         let shown = active[min(first, active.count)..<min(first + Self.overviewPageSize, active.count)]
         let rows: [[String: Any]] = shown
-            .map { e in
-                let wearer = byID[e.wearerID]
+            .map { e, wearer in
                 return ["number": e.number, "name": wearer?.name ?? "", "maskedID": wearer.map(masked) ?? "",
                         "type": PortalTexts.text("type." + ImportFile.name(of: e.dosimeterType), language),
                         "period": PortalTexts.text("period." + ImportFile.name(of: e.periodLength), language),

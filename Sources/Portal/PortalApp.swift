@@ -22,6 +22,7 @@ public struct PortalApp: Sendable {
     let templates: MustacheLibrary
     let throttle: SignInThrottle
     let logger: Logger
+    let overviewCache = OverviewCache()
     private let base: BaseURL
 
     public init(store: any LabRecordStore & MasterDataStore & PortalStore, protector: NationalIDProtector,

@@ -31,6 +31,17 @@ import Testing
             #expect(second.body.contains("Person 149") && !second.body.contains("Jensen, Mette"))
             #expect(first.body.contains("Jensen, Mette"))
             #expect(try await alice.get("/overview?page=99").body.contains("101–151 / 151"))
+
+            // The overview kept in memory follows changes made behind the portal's back (another
+            // program on the same database): a rename moves the wearer, an enrolment ending in the past leaves.
+            var mette = try #require(try fixture.store.wearers(customerID: "K-1001").first { $0.name == "Jensen, Mette" })
+            mette.name = "Åberg, Mette"
+            _ = try fixture.store.updateWearer(mette)
+            let renamed = try await alice.get("/overview")
+            #expect(!renamed.body.contains("Jensen, Mette") && !renamed.body.contains("Åberg, Mette"))
+            #expect(try await alice.get("/overview?page=2").body.contains("Åberg, Mette")) // Å sorts last in Danish
         }
+        #expect(try fixture.store.overviewVersion(customerID: "K-1001") > 0)
+        #expect(try fixture.store.overviewVersion(customerID: "K-9999") == 0)
     }
 }

@@ -11,6 +11,9 @@ import GRDB
 ///   carries the ID; a copy of the database lets nobody sign in as a customer); `value` is the
 ///   session (CSRF token, account, language) as JSON; `expiresAt` ends it (8 hours after it began).
 ///   Sign-out deletes the row.
+/// - `portalOverviewVersion`: a counter per customer that triggers on `enrolment` and `wearer` raise in
+///   the same transaction as any change to them (from any program), so the portal can keep a
+///   customer's sorted enrolment overview in memory and know at once when it is out of date.
 /// - `portalAgreement`: one "create agreement" form of a company without an agreement (so without an
 ///   account: the resume token is its secret). Fields as typed in `fields` (JSON) except the first
 ///   wearers' national IDs, kept only sealed (`nationalIDs`: JSON of base64 sealed box and look-up
@@ -54,6 +57,22 @@ enum Portal2Migration {
                 updatedAt DATETIME NOT NULL
             ) WITHOUT ROWID;
             CREATE INDEX portalSession_expiresAt ON portalSession(expiresAt);
+            CREATE TABLE portalOverviewVersion (
+                customerID TEXT PRIMARY KEY,
+                version INTEGER NOT NULL DEFAULT 0
+            ) WITHOUT ROWID;
+            CREATE TRIGGER enrolment_overviewInsert AFTER INSERT ON enrolment
+            BEGIN INSERT INTO portalOverviewVersion (customerID, version) VALUES (NEW.customerID, 1) ON CONFLICT (customerID) DO UPDATE SET version = version + 1; END;
+            CREATE TRIGGER enrolment_overviewUpdate AFTER UPDATE ON enrolment
+            BEGIN INSERT INTO portalOverviewVersion (customerID, version) VALUES (NEW.customerID, 1) ON CONFLICT (customerID) DO UPDATE SET version = version + 1; INSERT INTO portalOverviewVersion (customerID, version) VALUES (OLD.customerID, 1) ON CONFLICT (customerID) DO UPDATE SET version = version + 1; END;
+            CREATE TRIGGER enrolment_overviewDelete AFTER DELETE ON enrolment
+            BEGIN INSERT INTO portalOverviewVersion (customerID, version) VALUES (OLD.customerID, 1) ON CONFLICT (customerID) DO UPDATE SET version = version + 1; END;
+            CREATE TRIGGER wearer_overviewInsert AFTER INSERT ON wearer
+            BEGIN INSERT INTO portalOverviewVersion (customerID, version) VALUES (NEW.customerID, 1) ON CONFLICT (customerID) DO UPDATE SET version = version + 1; END;
+            CREATE TRIGGER wearer_overviewUpdate AFTER UPDATE ON wearer
+            BEGIN INSERT INTO portalOverviewVersion (customerID, version) VALUES (NEW.customerID, 1) ON CONFLICT (customerID) DO UPDATE SET version = version + 1; INSERT INTO portalOverviewVersion (customerID, version) VALUES (OLD.customerID, 1) ON CONFLICT (customerID) DO UPDATE SET version = version + 1; END;
+            CREATE TRIGGER wearer_overviewDelete AFTER DELETE ON wearer
+            BEGIN INSERT INTO portalOverviewVersion (customerID, version) VALUES (OLD.customerID, 1) ON CONFLICT (customerID) DO UPDATE SET version = version + 1; END;
             CREATE TABLE portalAgreement (
                 id INTEGER PRIMARY KEY AUTOINCREMENT,
                 state TEXT NOT NULL CHECK (state IN ('draft', 'sent', 'accepted', 'rejected')),

@@ -19,7 +19,7 @@ struct LabDatabaseTests {
     /// Tables of migration v11-portal.
     static let portalTables = ["portalAccount", "portalAudit", "portalOutbox", "portalSubmission"]
     /// Tables of migration v12-portal2.
-    static let portalSessionTables = ["portalAgreement", "portalSession"]
+    static let portalSessionTables = ["portalAgreement", "portalOverviewVersion", "portalSession"]
 
     private func pragma(_ name: String, _ database: LabDatabase) throws -> String? {
         // On the writer connection: the one whose settings decide durability.
