@@ -11,19 +11,34 @@ extension PortalApp {
         let (account, customerID) = try await customerAccount(context)
         let language = self.language(request, context)
         let today = self.today
-        let (enrolments, wearers, submissions) = try await store.run { store in
-            (try store.enrolments(customerID: customerID), try store.wearers(customerID: customerID),
-             try store.submissions(customerID: customerID))
+        // The sorted overview from memory while the database says nothing changed (OverviewCache).
+        let (version, submissions) = try await store.run { store in
+            (try (store as? any PortalOverviewStore)?.overviewVersion(customerID: customerID), try store.submissions(customerID: customerID))
         }
-        let byID = Dictionary(uniqueKeysWithValues: wearers.compactMap { w in w.id.map { ($0, w) } })
-        let rows: [[String: Any]] = enrolments
-            .filter { $0.isActive(on: today) || $0.startDate > today }
-            // By wearer in Danish alphabetical order (Æ, Ø, Å last), as the packing slips list them.
-            .map { (DanishCollation.key(byID[$0.wearerID]?.name ?? ""), $0) }
-            .sorted { ($0.0, $0.1.number) < ($1.0, $1.1.number) }
-            .map(\.1)
-            .map { e in
-                let wearer = byID[e.wearerID]
+        let active: [(Enrolment, Wearer?)]
+        if let version, let cached = overviewCache.entry(customerID: customerID, version: version, day: today) {
+            active = cached.rows
+        } else {
+            let (enrolments, wearers) = try await store.run { store in
+                (try store.enrolments(customerID: customerID), try store.wearers(customerID: customerID))
+            }
+            let byID = Dictionary(uniqueKeysWithValues: wearers.compactMap { w in w.id.map { ($0, w) } })
+            active = enrolments
+                .filter { $0.isActive(on: today) || $0.startDate > today }
+                // By wearer in Danish alphabetical order (Æ, Ø, Å last), as the packing slips list them.
+                .map { (DanishCollation.key(byID[$0.wearerID]?.name ?? ""), $0) }
+                .sorted { ($0.0, $0.1.number) < ($1.0, $1.1.number) }
+                .map { ($0.1, byID[$0.1.wearerID]) }
+            if let version { overviewCache.store(.init(version: version, day: today, rows: active), customerID: customerID) }
+        }
+        // A page of rows at a time (a customer may have thousands of wearers); only the rows shown
+        // have their national ID opened for its first four digits.
+        let pages = max(1, (active.count + Self.overviewPageSize - 1) / Self.overviewPageSize)
+        let pageNumber = min(pages, max(1, request.uri.queryParameters["page"].flatMap { Int(String($0)) } ?? 1))
+        let first = (pageNumber - 1) * Self.overviewPageSize
+        let shown = active[min(first, active.count)..<min(first + Self.overviewPageSize, active.count)]
+        let rows: [[String: Any]] = shown
+            .map { e, wearer in
                 return ["number": e.number, "name": wearer?.name ?? "", "maskedID": wearer.map(masked) ?? "",
                         "type": PortalTexts.text("type." + ImportFile.name(of: e.dosimeterType), language),
                         "period": PortalTexts.text("period." + ImportFile.name(of: e.periodLength), language),
@@ -37,10 +52,15 @@ extension PortalApp {
         let notice = request.uri.queryParameters["sent"] != nil ? PortalTexts.text("sent", language) : ""
         return page("overview", title: PortalTexts.text("overview", language) + " – " + customerID, values: [
             "hasEnrolments": !rows.isEmpty, "enrolments": rows,
+            "hasPages": pages > 1, "firstRow": first + 1, "lastRow": first + rows.count, "totalRows": active.count,
+            "hasPrevious": pageNumber > 1, "previous": pageNumber - 1, "hasNext": pageNumber < pages, "next": pageNumber + 1,
             "hasSubmissions": !submissionRows.isEmpty, "submissions": submissionRows,
             "kinds": SubmissionKind.allCases.map { ["kind": $0.rawValue, "label": PortalTexts.text("kind." + $0.rawValue, language)] },
         ], context: context, request: request, account: account, notice: notice)
     }
+
+    /// Rows per page of the enrolment overview.
+    static let overviewPageSize = 100
 
     /// The first four digits of a wearer's national ID and a mask: "0101••-••••".
     func masked(_ wearer: Wearer) -> String { masked(wearer.protectedID) }

@@ -22,8 +22,10 @@ extension PortalApp {
             return ["id": s.id ?? 0, "customerID": s.customerID, "kind": PortalTexts.text("kind." + s.kind.rawValue, language),
                     "lines": lines]
         }
+        let agreementItems = try await self.agreementItems(language: language)
         return page("queue", title: PortalTexts.text("queue", language), values: [
-            "hasItems": !items.isEmpty, "items": items, "hasError": error != nil, "error": error ?? "",
+            "hasItems": !items.isEmpty || !agreementItems.isEmpty, "items": items, "agreements": agreementItems,
+            "hasError": error != nil, "error": error ?? "",
         ], context: context, request: request, account: account, notice: notice, status: status)
     }
 

@@ -22,6 +22,7 @@ public struct PortalApp: Sendable {
     let templates: MustacheLibrary
     let throttle: SignInThrottle
     let logger: Logger
+    let overviewCache = OverviewCache()
     private let base: BaseURL
 
     public init(store: any LabRecordStore & MasterDataStore & PortalStore, protector: NationalIDProtector,
@@ -49,12 +50,22 @@ public struct PortalApp: Sendable {
             keyPrefix: "portal.", defaultSessionExpiration: .seconds(8 * 60 * 60))
     }
 
+    /// Where sessions are kept: in the lab database (kept across a restart of `tld serve`, see
+    /// ``DatabaseSessionDriver``) when the store can, else in this process's memory.
+    func sessionDriver() -> any PersistDriver {
+        if let sessions = store.store as? any PortalSessionStore {
+            return DatabaseSessionDriver(store: store, sessions: sessions, now: configuration.now)
+        }
+        logger.warning("portal sessions kept in memory: this store cannot keep them; a restart signs everyone out")
+        return MemoryPersistDriver()
+    }
+
     public func router() -> Router<PortalContext> {
         let router = Router(context: PortalContext.self)
-        router.add(middleware: SessionMiddleware(storage: MemoryPersistDriver(), configuration: sessionConfiguration))
+        router.add(middleware: SessionMiddleware(storage: sessionDriver(), configuration: sessionConfiguration))
         router.get("/") { _, context in
             guard let account = try await self.signedIn(context) else { return Self.redirect("/signin") }
-            return Self.redirect(account.role == .lab ? "/lab/queue" : "/overview")
+            return Self.redirect(Self.home(account.role))
         }
         router.get("/signin") { request, context in try await self.signInPage(request, context) }
         router.post("/signin") { request, context in try await self.signIn(request, context) }
@@ -64,6 +75,19 @@ public struct PortalApp: Sendable {
         router.post("/changes") { request, context in try await self.postChange(request, context) }
         router.get("/changes/:id") { request, context in try await self.showChange(request, context) }
         router.get("/resume/:token") { request, context in try await self.resume(request, context) }
+        router.get("/agreement") { request, context in try await self.newAgreement(request, context) }
+        router.post("/agreement") { request, context in try await self.postAgreement(request, context) }
+        router.get("/agreement/:token") { request, context in try await self.resumeAgreement(request, context) }
+        router.post("/lab/agreements/:id/accept") { request, context in try await self.labAcceptAgreement(request, context) }
+        router.post("/lab/agreements/:id/reject") { request, context in try await self.labRejectAgreement(request, context) }
+        router.get("/my-record") { request, context in try await self.myRecord(request, context) }
+        router.get("/access") { request, context in try await self.accessPage(request, context) }
+        router.post("/access/:id/grant") { request, context in try await self.setAccess(request, context, granted: true) }
+        router.post("/access/:id/revoke") { request, context in try await self.setAccess(request, context, granted: false) }
+        router.get("/documents") { request, context in try await self.documents(request, context) }
+        router.get("/documents/results/:file") { request, context in try await self.resultListDownload(request, context) }
+        router.get("/documents/packing-slips/:file") { request, context in try await self.packingSlipDownload(request, context) }
+        router.get("/documents/charges/:file") { request, context in try await self.chargesDownload(request, context) }
         router.get("/lab/queue") { request, context in try await self.labQueue(request, context) }
         router.post("/lab/submissions/:id/accept") { request, context in try await self.labAccept(request, context) }
         router.post("/lab/submissions/:id/reject") { request, context in try await self.labReject(request, context) }
@@ -96,7 +120,7 @@ public struct PortalApp: Sendable {
             "t": texts, "lang": language.rawValue, "title": title, "body": body,
             "otherLanguage": language == .da ? "en" : "da", "path": request.uri.path,
             "signedIn": account != nil, "userName": account?.userName ?? "", "csrf": all["csrf"] ?? "",
-            "isCustomer": account?.role == .customer, "isLab": account?.role == .lab,
+            "isCustomer": account?.role == .customer, "isLab": account?.role == .lab, "isWearer": account?.role == .wearer,
             "hasNotice": !notice.isEmpty, "notice": notice,
         ]
         return Self.html(templates.render(layout, withTemplate: "layout") ?? "", status: status)
@@ -230,7 +254,7 @@ public struct PortalApp: Sendable {
         context.sessions.clearSession()
         context.sessions.createSession(PortalSession(csrfToken: Self.randomToken(), accountID: account.id, language: language))
         if account.role == .customer, let next = Self.localPath(fields["next"] ?? "") { return Self.redirect(next) }
-        return Self.redirect(account.role == .lab ? "/lab/queue" : "/overview")
+        return Self.redirect(Self.home(account.role))
     }
 
     /// `path` when it is a path of this portal to go on to after sign-in (a resume link), else nil:

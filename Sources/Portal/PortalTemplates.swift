@@ -13,6 +13,7 @@ enum PortalTemplates {
     static let all: [String: String] = [
         "layout": layout, "signin": signin, "overview": overview, "change": change, "submission": submission,
         "queue": queue, "audit": audit, "outbox": outbox, "message": message,
+        "documents": documents, "agreement": agreement, "record": record, "access": access,
     ]
 
     static let layout = """
@@ -36,7 +37,8 @@ enum PortalTemplates {
         <header>
         <p><strong>{{t.appTitle}}</strong></p>
         <nav aria-label="{{t.overview}}">
-        {{#isCustomer}}<a href="/overview">{{t.overview}}</a> <a href="/changes/new?kind=enrol">{{t.submitChanges}}</a>{{/isCustomer}}
+        {{#isCustomer}}<a href="/overview">{{t.overview}}</a> <a href="/changes/new?kind=enrol">{{t.submitChanges}}</a> <a href="/documents">{{t.documents}}</a> <a href="/access">{{t.wearerAccess}}</a>{{/isCustomer}}
+        {{#isWearer}}<a href="/my-record">{{t.myRecord}}</a>{{/isWearer}}
         {{#isLab}}<a href="/lab/queue">{{t.queue}}</a> <a href="/lab/audit">{{t.audit}}</a> <a href="/lab/outbox">{{t.outbox}}</a>{{/isLab}}
         <a href="{{path}}?lang={{otherLanguage}}" lang="{{otherLanguage}}">{{t.language}}</a>
         {{#signedIn}}<form method="post" action="/signout"><input type="hidden" name="csrf" value="{{csrf}}"><button type="submit">{{t.signOut}} ({{userName}})</button></form>{{/signedIn}}
@@ -62,6 +64,7 @@ enum PortalTemplates {
         <input id="f-password" name="password" type="password" autocomplete="current-password" required></div>
         <button type="submit">{{t.signIn}}</button>
         </form>
+        <p><a href="/agreement">{{t.createAgreement}}</a></p>
         """
 
     static let overview = """
@@ -74,6 +77,9 @@ enum PortalTemplates {
         {{/enrolments}}
         </tbody>
         </table>
+        {{#hasPages}}<nav aria-label="{{t.pages}}" id="pages"><p>{{firstRow}}–{{lastRow}} / {{totalRows}}
+        {{#hasPrevious}}<a href="/overview?page={{previous}}" rel="prev">{{t.previousPage}}</a>{{/hasPrevious}}
+        {{#hasNext}}<a href="/overview?page={{next}}" rel="next">{{t.nextPage}}</a>{{/hasNext}}</p></nav>{{/hasPages}}
         {{/hasEnrolments}}
         {{^hasEnrolments}}<p>{{t.noEnrolments}}</p>{{/hasEnrolments}}
         <h2>{{t.submitChanges}}</h2>
@@ -131,6 +137,16 @@ enum PortalTemplates {
 
     static let queue = """
         {{#hasError}}<p role="alert" class="error">{{error}}</p>{{/hasError}}
+        {{#agreements}}
+        <section aria-labelledby="a-{{id}}">
+        <h2 id="a-{{id}}">A{{id}} {{t.createAgreement}}</h2>
+        <dl>{{#lines}}<dt>{{label}}</dt><dd>{{value}}</dd>{{/lines}}</dl>
+        <form method="post" action="/lab/agreements/{{id}}/accept"><input type="hidden" name="csrf" value="{{csrf}}"><button type="submit">{{t.accept}} A{{id}}</button></form>
+        <form method="post" action="/lab/agreements/{{id}}/reject"><input type="hidden" name="csrf" value="{{csrf}}">
+        <label for="reason-a{{id}}">{{t.reason}}</label> <input id="reason-a{{id}}" name="reason" type="text" required>
+        <button type="submit">{{t.reject}} A{{id}}</button></form>
+        </section>
+        {{/agreements}}
         {{^hasItems}}<p>{{t.emptyQueue}}</p>{{/hasItems}}
         {{#items}}
         <section aria-labelledby="s-{{id}}">
@@ -160,5 +176,72 @@ enum PortalTemplates {
         <p id="message">{{text}}</p>
         {{#hasLink}}<p><a id="resume-link" href="{{link}}">{{link}}</a></p>{{/hasLink}}
         <p><a href="/overview">{{t.overview}}</a></p>
+        """
+
+    static let documents = """
+        <h2>{{t.resultLists}}</h2>
+        <p>{{t.resultListsNote}}</p>
+        {{#hasResults}}<ul id="result-lists">{{#results}}<li>{{t.periodsEnding}} {{month}}: <a href="/documents/results/{{month}}.pdf">PDF</a> · <a href="/documents/results/{{month}}.csv">CSV</a></li>
+        {{/results}}</ul>{{/hasResults}}
+        {{^hasResults}}<p>{{t.noDocuments}}</p>{{/hasResults}}
+        <h2>{{t.packingSlips}}</h2>
+        {{#hasSlips}}<ul id="packing-slips">{{#slips}}<li>{{number}} ({{dispatchedOn}}): <a href="/documents/packing-slips/{{id}}.pdf">PDF</a></li>
+        {{/slips}}</ul>{{/hasSlips}}
+        {{^hasSlips}}<p>{{t.noDocuments}}</p>{{/hasSlips}}
+        <h2>{{t.charges}}</h2>
+        {{#hasCharges}}<ul id="charges">{{#charges}}<li>{{month}}: <a href="/documents/charges/{{month}}.pdf">PDF</a> · <a href="/documents/charges/{{month}}.csv">CSV</a></li>
+        {{/charges}}</ul>{{/hasCharges}}
+        {{^hasCharges}}<p>{{t.noDocuments}}</p>{{/hasCharges}}
+        """
+
+    static let agreement = """
+        <p>{{t.createAgreementNote}}</p>
+        {{#hasErrors}}<p role="alert" class="error" id="error-summary">{{t.fixErrors}}</p>{{/hasErrors}}
+        <form method="post" action="/agreement" novalidate>
+        <input type="hidden" name="csrf" value="{{csrf}}">
+        {{#hasToken}}<input type="hidden" name="token" value="{{token}}">{{/hasToken}}
+        {{#groups}}
+        <fieldset><legend>{{legend}}</legend>
+        {{#fields}}
+        <div class="field">
+        <label for="f-{{name}}">{{label}}</label>
+        {{#isSelect}}<select id="f-{{name}}" name="{{name}}"{{#hasError}} aria-invalid="true" aria-describedby="f-{{name}}-error"{{/hasError}}><option value="">{{t.choose}}</option>{{#options}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{label}}</option>{{/options}}</select>{{/isSelect}}
+        {{^isSelect}}<input id="f-{{name}}" name="{{name}}" type="{{inputType}}" value="{{value}}" autocomplete="{{autocomplete}}"{{#hasError}} aria-invalid="true" aria-describedby="f-{{name}}-error"{{/hasError}}>{{/isSelect}}
+        {{#hasHint}}<p class="hint">{{hint}}</p>{{/hasHint}}
+        {{#hasError}}<p id="f-{{name}}-error" class="error">{{error}}</p>{{/hasError}}
+        </div>
+        {{/fields}}
+        </fieldset>
+        {{/groups}}
+        <button type="submit" name="action" value="check">{{t.check}}</button>
+        <button type="submit" name="action" value="save">{{t.save}}</button>
+        <button type="submit" name="action" value="send">{{t.send}}</button>
+        </form>
+        """
+
+    static let record = """
+        <p id="person">{{name}} · {{t.nationalIDMasked}} {{maskedID}} · {{t.customer}} {{customerID}}</p>
+        {{#hasRows}}
+        <table id="record">
+        <thead><tr><th scope="col">{{t.periodLength}}</th><th scope="col">{{t.dosimeterType}}</th><th scope="col">{{t.card}}</th><th scope="col">{{t.hp10}}</th><th scope="col">{{t.hp007}}</th><th scope="col">{{t.state}}</th></tr></thead>
+        <tbody>{{#rows}}<tr><td>{{period}}</td><td>{{type}}</td><td>{{card}}</td><td>{{hp10}}</td><td>{{hp007}}</td><td>{{status}}</td></tr>
+        {{/rows}}</tbody>
+        <tfoot><tr><th scope="row" colspan="3">{{t.total}}</th><td id="sum-hp10">{{sumHp10}}</td><td id="sum-hp007">{{sumHp007}}</td><td></td></tr></tfoot>
+        </table>
+        {{/hasRows}}
+        {{^hasRows}}<p>{{t.noPeriods}}</p>{{/hasRows}}
+        """
+
+    static let access = """
+        <p>{{t.wearerAccessNote}}</p>
+        {{#hasRows}}
+        <table id="access"><thead><tr><th scope="col">{{t.userName}}</th><th scope="col">{{t.wearer}}</th><th scope="col">{{t.nationalIDMasked}}</th><th scope="col">{{t.state}}</th><th scope="col"></th></tr></thead>
+        <tbody>{{#rows}}<tr><td>{{userName}}</td><td>{{name}}</td><td>{{maskedID}}</td><td>{{state}}</td><td>
+        {{#granted}}<form method="post" action="/access/{{id}}/revoke"><input type="hidden" name="csrf" value="{{csrf}}"><button type="submit">{{t.revoke}} ({{userName}})</button></form>{{/granted}}
+        {{^granted}}<form method="post" action="/access/{{id}}/grant"><input type="hidden" name="csrf" value="{{csrf}}"><button type="submit">{{t.grant}} ({{userName}})</button></form>{{/granted}}
+        </td></tr>
+        {{/rows}}</tbody></table>
+        {{/hasRows}}
+        {{^hasRows}}<p>{{t.noWearerAccounts}}</p>{{/hasRows}}
         """
 }

@@ -13,12 +13,15 @@ struct AccountCommand: ParsableCommand {
         discussion: """
             A customer account belongs to one customer (--customer K-1001) and sees and changes only \
             that customer's data; a lab account (--role lab) processes the submitted changes. Only a \
-            bcrypt hash (cost 12) of the password is stored. Without --password-stdin a random password \
+            bcrypt hash (cost 12) of the password is stored. A wearer account (--wearer N, the wearer \
+            number of tld wearer list) is one person's: it shows only their own dose record at that \
+            customer, and only once the customer's contact has granted it in the portal (/access). Without --password-stdin a random password \
             is made and printed once. Accounts are never deleted (the audit trail names them): disable \
             them.
 
             Examples:
               tld account add --user mette --customer K-1001
+              tld account add --user hans --wearer 7
               echo 'a long secret' | tld account add --user lab1 --role lab --password-stdin
               tld account list
               tld account disable mette
@@ -28,15 +31,20 @@ struct AccountCommand: ParsableCommand {
     struct Add: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Add an account; prints a new random password unless --password-stdin.")
         @Option(help: "The user name to sign in with.") var user: String
-        @Option(help: "customer (default) or lab.") var role: PortalRole = .customer
+        @Option(help: "customer (default) or lab; --wearer makes a wearer account.") var role: PortalRole = .customer
         @Option(help: "The customer number, e.g. K-1001 (customer accounts only).") var customer: String?
+        @Option(help: "The wearer number of the person (a wearer account: their own dose record only).") var wearer: Int64?
         @Option(help: "The person's name, shown in the audit trail.") var name: String = ""
         @Flag(help: "Read the password from the first line of standard input (at least 10 characters).") var passwordStdin = false
         @OptionGroup var store: StoreOptions
         @OptionGroup var logging: LoggingOptions
 
         func validate() throws {
-            if role == .customer && customer == nil { throw ValidationError("a customer account needs --customer") }
+            if role == .wearer && wearer == nil { throw ValidationError("a wearer account needs --wearer N") }
+            if wearer != nil && (role == .lab || customer != nil) {
+                throw ValidationError("--wearer makes a wearer account of the wearer's customer: leave out --role lab and --customer")
+            }
+            if role == .customer && customer == nil && wearer == nil { throw ValidationError("a customer account needs --customer") }
             if role == .lab && customer != nil { throw ValidationError("a lab account belongs to no customer: leave out --customer") }
         }
 
@@ -54,9 +62,16 @@ struct AccountCommand: ParsableCommand {
                 password = String((0..<16).map { _ in alphabet[Int(generator.next(upperBound: UInt(alphabet.count)))] })
             }
             if let customer, try labStore.customer(id: customer) == nil { throw ToolError.refused("no customer \(customer)") }
+            var owner = customer
+            if let wearer {
+                guard let person = try labStore.wearer(id: Wearer.ID(rawValue: wearer)) else { throw ToolError.refused("no wearer \(wearer)") }
+                owner = person.customerID
+            }
             let account = try labStore.addAccount(PortalAccount(
-                userName: user, passwordHash: PortalPassword.hash(password), role: role, customerID: customer, displayName: name))
-            print("account \(account.userName) (\(account.role.rawValue)\(account.customerID.map { " of \($0)" } ?? "")) added.")
+                userName: user, passwordHash: PortalPassword.hash(password), role: wearer == nil ? role : .wearer, customerID: owner,
+                displayName: name, wearerID: wearer))
+            print("account \(account.userName) (\(account.role.rawValue)\(account.customerID.map { " of \($0)" } ?? "")"
+                  + (account.wearerID.map { ", wearer \($0): no access until the customer grants it" } ?? "") + ") added.")
             if !passwordStdin { print("password: \(password)") }
         }
     }
@@ -70,10 +85,11 @@ struct AccountCommand: ParsableCommand {
         func run() throws {
             let labStore = try store.openExisting(logger: makeLogger(verbose: logging.verbose))
             let listing = RecordListing(
-                columns: ["user", "role", "customer", "name", "disabled", "created"],
+                columns: ["user", "role", "customer", "name", "disabled", "created", "wearer", "access"],
                 rows: try labStore.accounts().map {
                     [$0.userName, $0.role.rawValue, $0.customerID ?? "", $0.displayName, $0.disabled ? "yes" : "no",
-                     ISO8601DateFormatter().string(from: $0.createdAt)]
+                     ISO8601DateFormatter().string(from: $0.createdAt), $0.wearerID.map(String.init) ?? "",
+                     $0.role == .wearer ? ($0.accessGranted ? "granted" : "not granted") : ""]
                 })
             print(listing.render(format), terminator: "")
         }

@@ -16,6 +16,8 @@ struct Serve: AsyncParsableCommand {
             change (applied to the master data in one transaction) or reject it with a reason; every \
             step is in the audit trail (/lab/audit), every e-mail in the outbox (/lab/outbox).
 
+            Customers download their final result lists (PDF, CSV; a DRAFT is not offered), packing             slips and charges at /documents. A company without an agreement fills in "create             agreement" at /agreement (no account needed; SAVE gives a resume link); the lab's accept             creates the customer, its first wearers and their enrolments in one transaction. Sessions             are kept in the lab database: a restart signs nobody out; they end 8 hours after sign-in.
+
             National IDs are accepted only over TLS (--tls-cert and --tls-key, PEM files), or over \
             plain HTTP when the portal listens on loopback (127.0.0.1, ::1: development on the lab's \
             own machine). Session cookies are HttpOnly, SameSite=Strict, and Secure over TLS.

@@ -70,6 +70,17 @@ import Testing
         #expect(try fixture.store.submissions(customerID: "K-1002").isEmpty)
     }
 
+    @Test func labAgreementActionsRefuseCustomerAccounts() async throws {
+        let fixture = try PortalFixture()
+        try await fixture.test { client in
+            let alice = Browser(client)
+            try await alice.signIn("alice")
+            for path in ["/lab/agreements/1/accept", "/lab/agreements/1/reject"] {
+                #expect(try await alice.post(path, [("reason", "x")]).status == .forbidden, "\(path)")
+            }
+        }
+    }
+
     @Test(arguments: ["/lab/queue", "/lab/audit", "/lab/outbox"])
     func labPagesRefuseCustomerAccounts(path: String) async throws {
         let fixture = try PortalFixture()
@@ -83,7 +94,9 @@ import Testing
         #expect(try fixture.store.auditTrail(submissionID: nil).contains { $0.action == "refused lab page" && $0.userName == "alice" })
     }
 
-    @Test(arguments: ["/overview", "/changes/new?kind=enrol", "/changes/1", "/resume/x"])
+    @Test(arguments: ["/overview", "/changes/new?kind=enrol", "/changes/1", "/resume/x", "/documents",
+                      "/documents/results/2027-01.pdf", "/documents/packing-slips/1.pdf", "/documents/charges/2026-12.csv",
+                      "/access", "/my-record"])
     func customerPagesRefuseLabAccounts(path: String) async throws {
         let fixture = try PortalFixture()
         try await fixture.test { client in
@@ -93,7 +106,9 @@ import Testing
         }
     }
 
-    @Test(arguments: ["/overview", "/changes/new?kind=enrol", "/changes/1", "/resume/x", "/lab/queue", "/lab/audit", "/lab/outbox", "/"])
+    @Test(arguments: ["/overview", "/changes/new?kind=enrol", "/changes/1", "/resume/x", "/lab/queue", "/lab/audit", "/lab/outbox", "/",
+                      "/documents", "/documents/results/2027-01.pdf", "/documents/packing-slips/1.pdf", "/documents/charges/2026-12.csv",
+                      "/access", "/my-record"])
     func everyPageButSignInNeedsSigningIn(path: String) async throws {
         let fixture = try PortalFixture()
         try await fixture.test { client in
@@ -109,7 +124,8 @@ import Testing
         try await fixture.test { client in
             let stranger = Browser(client)
             _ = try await stranger.get("/signin") // a session and a CSRF token, but no account
-            for path in ["/changes", "/lab/submissions/1/accept", "/lab/submissions/1/reject"] {
+            for path in ["/changes", "/lab/submissions/1/accept", "/lab/submissions/1/reject", "/lab/agreements/1/accept",
+                         "/lab/agreements/1/reject", "/access/1/grant", "/access/1/revoke"] {
                 let page = try await stranger.post(path, [("kind", "enrol"), ("action", "send"), ("reason", "x")])
                 #expect(page.status == .seeOther, "\(path)")
                 #expect(page.location == "/signin", "\(path)")

@@ -21,7 +21,8 @@ struct PortalFixture {
     var aliceEnrolment = ""
     var bobEnrolment = ""
 
-    init(tls: Bool = false, nationalIDAllowed: Bool = true, signInLimit: Int = 5) throws {
+    /// - Parameter portalNow: the portal's clock (the store's stays at `now`), e.g. after the first period ended.
+    init(tls: Bool = false, nationalIDAllowed: Bool = true, signInLimit: Int = 5, portalNow: Date = PortalFixture.now) throws {
         let logger = Logger(label: "portal-test")
         store = try SQLiteLabStore.inMemory(logger: logger, now: { Self.now })
         protector = try NationalIDProtector(masterKey: Data(repeating: 7, count: 32))
@@ -47,7 +48,7 @@ struct PortalFixture {
         portal = try PortalApp(store: store, protector: protector,
                                configuration: PortalConfiguration(tls: tls, nationalIDAllowed: nationalIDAllowed,
                                                                   baseURL: "https://portal.example", signInLimit: signInLimit,
-                                                                  now: { Self.now }),
+                                                                  now: { portalNow }),
                                logger: logger)
     }
 

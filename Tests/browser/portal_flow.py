@@ -4,7 +4,10 @@ driven through WebDriver by Selenium (PyPI), against `tld serve` on a free loopb
 
 Sign in as a customer, fill the change form with a bad national ID (the message is next to the
 field and nothing typed is lost), correct and SEND it, sign in as the lab and accept it, then see the
-customer's overview change. Screenshots go to .build/artefacts/browser/.
+customer's overview change; a company without an agreement fills in "create agreement" (a bad CVR
+kept on its field), SENDs it and the lab's accept creates the customer; on a second lab made by
+`tld demo`, the customer downloads a packing slip and a charges statement (PDF) from /documents.
+Screenshots go to .build/artefacts/browser/.
 
 Usage: portal_flow.py PATH/TO/tld   (scripts/browser-test.sh builds tld and runs this in its venv)
 """
@@ -52,15 +55,68 @@ def main():
     finally:
         server.terminate()
         server.wait(timeout=10)
+    # Downloads need shipments and charges: a second lab, the whole demo day (tld demo).
+    demo = str(work / "demo.sqlite")
+    tld(binary, "demo", "--database", demo, "--out", str(work / "demo"))
+    tld(binary, "account", "add", "--user", "kunde", "--customer", "K-1001", "--password-stdin", "--database", demo, stdin=PASSWORD + "\n")
+    server = subprocess.Popen([binary, "serve", "--port", "0", "--database", demo], stdout=subprocess.PIPE, text=True)
+    try:
+        line = server.stdout.readline()
+        match = re.search(r"http://127\.0\.0\.1:(\d+)", line)
+        if not match:
+            sys.exit(f"tld serve did not say where it listens: {line!r}")
+        run_downloads(f"http://127.0.0.1:{match.group(1)}")
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
     print("browser test passed; screenshots in", ARTEFACTS)
 
 
-def run_browser(base):
+def new_driver():
     options = Options()
     for flag in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1200,1600", "--lang=da-DK"):
         options.add_argument(flag)
     options.binary_location = "/usr/bin/chromium"
-    driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
+    return webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
+
+
+FETCH = """
+const done = arguments[arguments.length - 1];
+fetch(arguments[0], {credentials: 'same-origin'})
+  .then(async r => { const b = new Uint8Array(await r.arrayBuffer());
+                     done([r.status, r.headers.get('content-type') || '', r.headers.get('content-disposition') || '',
+                           String.fromCharCode(...b.slice(0, 5))]); })
+  .catch(e => done(['error', String(e), '', '']));
+"""
+
+
+def run_downloads(base):
+    """Sign in on the demo lab, open /documents, download a packing slip and a charges PDF."""
+    driver = new_driver()
+    driver.set_script_timeout(30)
+    try:
+        driver.get(base + "/signin")
+        driver.find_element(By.ID, "f-userName").send_keys("kunde")
+        driver.find_element(By.ID, "f-password").send_keys(PASSWORD)
+        driver.find_element(By.CSS_SELECTOR, "form[action='/signin'] button").click()
+        WebDriverWait(driver, 20).until(lambda d: "/overview" in d.current_url)
+        driver.find_element(By.CSS_SELECTOR, "a[href='/documents']").click()
+        WebDriverWait(driver, 20).until(lambda d: d.find_elements(By.ID, "packing-slips"))
+        driver.save_screenshot(str(ARTEFACTS / "20-documents.png"))
+        for list_id in ("packing-slips", "charges"):
+            link = driver.find_element(By.CSS_SELECTOR, f"#{list_id} a[href$='.pdf']")
+            status, kind, disposition, head = driver.execute_async_script(FETCH, link.get_attribute("href"))
+            assert status == 200 and kind == "application/pdf" and head == "%PDF-", (list_id, status, kind, head)
+            assert "attachment" in disposition, disposition
+    except Exception:
+        driver.save_screenshot(str(ARTEFACTS / "29-downloads-failure.png"))
+        raise
+    finally:
+        driver.quit()
+
+
+def run_browser(base):
+    driver = new_driver()
     step = [0]
 
     def shot(name):
@@ -178,6 +234,36 @@ def run_browser(base):
         rows = driver.find_element(By.ID, "enrolments").text
         assert "2027-03-31" in rows, rows
         shot("overview-unenrolled")
+        sign_out()
+
+        # Create agreement: no account needed; a bad CVR keeps its message and everything typed.
+        driver.find_element(By.CSS_SELECTOR, "a[href='/agreement']").click()
+        WebDriverWait(driver, 20).until(lambda d: d.find_elements(By.ID, "f-companyID"))
+        for name, value in [("submitterName", "Ny Kunde"), ("submitterPhone", "+45 70 00 00 00"),
+                            ("submitterEmail", "ny@example.dk"), ("submitterEmailConfirm", "ny@example.dk"),
+                            ("name", "Browserklinikken ApS"), ("companyID", "1234"), ("deliveryAddress", "Browservej 1, 8000 Aarhus C"),
+                            ("contactName", "Ny Kunde"), ("contactEmail", "ny@example.dk"), ("invoiceReference", "REK-1"),
+                            ("start", "2027-03-01"), ("wearer1Name", "Første, Frida"), ("wearer1NationalID", "240799-1357")]:
+            fill(name, value)
+        Select(driver.find_element(By.ID, "f-invoiceChannel")).select_by_value("paper")
+        Select(driver.find_element(By.ID, "f-wearer1Type")).select_by_value("whole-body")
+        Select(driver.find_element(By.ID, "f-wearer1Period")).select_by_value("3m")
+        driver.find_element(By.CSS_SELECTOR, "button[value='send']").click()
+        error = driver.find_element(By.ID, "f-companyID-error")
+        assert error.is_displayed() and error.text, "no message next to the CVR number"
+        assert driver.find_element(By.ID, "f-name").get_attribute("value") == "Browserklinikken ApS", "typed name lost"
+        assert "240799-1357" not in driver.page_source, "a valid CPR number was sent back to the browser"
+        shot("agreement-error")
+        fill("companyID", "29403473")
+        driver.find_element(By.CSS_SELECTOR, "button[value='send']").click()
+        WebDriverWait(driver, 20).until(lambda d: d.find_elements(By.ID, "resume-link"))
+        shot("agreement-sent")
+        sign_in("lab")
+        wait_url("/lab/queue")
+        assert "Browserklinikken ApS" in driver.page_source and "2407••-••••" in driver.page_source
+        driver.find_element(By.CSS_SELECTOR, "form[action^='/lab/agreements/'][action$='/accept'] button").click()
+        WebDriverWait(driver, 20).until(lambda d: "created" in d.page_source)
+        shot("agreement-accepted")
     except Exception:
         shot("failure")
         raise

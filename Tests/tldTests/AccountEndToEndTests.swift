@@ -34,6 +34,13 @@ struct AccountEndToEndTests {
         let labWithCustomer = try await run(["account", "add", "--user", "z", "--role", "lab", "--customer", "K-1001"])
         #expect(labWithCustomer.status == 64)
         #expect(try await run(["account", "add", "--user", "lab1", "--role", "lab"]).status == 0)
+        #expect(try await run(["wearer", "add", "--customer", "K-1001", "--name", "Jensen, Mette", "--national-id", "010180-1234"]).status == 0)
+        // A wearer account: of the wearer's customer, without access until the customer grants it.
+        let wearer = try await run(["account", "add", "--user", "hans", "--wearer", "1"])
+        #expect(wearer.status == 0 && wearer.stdout.contains("wearer 1: no access until the customer grants it"), "\(wearer.stdout)")
+        let noWearer = try await run(["account", "add", "--user", "w2", "--wearer", "99999"])
+        #expect(noWearer.status == 65 && noWearer.stderr.contains("no wearer 99999"), "\(noWearer.stderr)")
+        #expect(try await run(["account", "add", "--user", "w3", "--wearer", "1", "--role", "lab"]).status == 64)
 
         #expect(try await run(["account", "disable", "demo"]).status == 0)
         let list = try await run(["account", "list", "--format", "csv"])
@@ -42,6 +49,8 @@ struct AccountEndToEndTests {
         #expect(demo[1] == "customer" && demo[2] == "K-1001" && demo[4] == "yes")
         let lab = try #require(rows.first { $0.first == "lab1" })
         #expect(lab[1] == "lab" && lab[2] == "" && lab[4] == "no")
+        let hans = try #require(rows.first { $0.first == "hans" })
+        #expect(hans[1] == "wearer" && hans[2] == "K-1001" && hans[6] == "1" && hans[7] == "not granted")
         #expect(!list.stdout.contains(String(password ?? "")))
         #expect(try await run(["account", "enable", "demo"]).status == 0)
         let unknown = try await run(["account", "disable", "nobody"])

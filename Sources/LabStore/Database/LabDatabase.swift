@@ -131,6 +131,15 @@ public struct LabDatabase: Sendable {
             guard !pending.isEmpty else { return }
             do {
                 try migrator.migrate(writer)
+                // The reader connection that read the applied migrations above still holds SQLite's
+                // schema of before the migration: a statement it prepares on a table the migration
+                // rebuilt (v12-portal2: portalAccount) gets the old column list, which GRDB keeps after
+                // SQLite re-prepares it, and the row is misread. One statement on that reader makes
+                // SQLite load the new schema (the schema cookie check of OP_Transaction).
+                try writer.read { db in
+                    db.clearSchemaCache()
+                    _ = try Int.fetchOne(db, sql: "SELECT count(*) FROM sqlite_master")
+                }
                 logger.notice("migrated lab database", metadata: ["migrations": "\(pending.joined(separator: ", "))"])
                 return
             } catch {

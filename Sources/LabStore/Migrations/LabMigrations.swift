@@ -22,6 +22,7 @@ enum LabMigrations {
         CasesMigration.name,
         PortalMigration.name,
         RecordIndexesMigration.name,
+        Portal2Migration.name,
     ]
 
     static func makeMigrator() -> DatabaseMigrator {
@@ -37,6 +38,7 @@ enum LabMigrations {
         migrator.registerMigration(CasesMigration.name, migrate: CasesMigration.migrate)
         migrator.registerMigration(PortalMigration.name, migrate: PortalMigration.migrate)
         migrator.registerMigration(RecordIndexesMigration.name, migrate: RecordIndexesMigration.migrate)
+        migrator.registerMigration(Portal2Migration.name, migrate: Portal2Migration.migrate)
         return migrator
     }
 }

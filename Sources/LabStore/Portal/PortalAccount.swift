@@ -7,6 +7,8 @@ public enum PortalRole: String, Sendable, Hashable, Codable, CaseIterable {
     case customer
     /// Lab staff: the queue of submitted changes, the audit trail and the outbox.
     case lab
+    /// One wearer (a person monitored): sees only their own dose record, while their customer grants it.
+    case wearer
 }
 
 /// A person who signs in to `tld serve` (table `portalAccount`, migration `v11-portal`). Only a
@@ -17,14 +19,19 @@ public struct PortalAccount: Sendable, Hashable, Codable, FetchableRecord, Mutab
     public var userName: String
     public var passwordHash: String
     public var role: PortalRole
-    /// The customer a customer account belongs to; nil for a lab account.
+    /// The customer a customer or wearer account belongs to; nil for a lab account.
     public var customerID: String?
     public var displayName: String
     public var disabled: Bool
     public var createdAt: Date
+    /// The wearer of a wearer account (migration `v12-portal2`).
+    public var wearerID: Int64?
+    /// A wearer account sees its dose record only while its customer's contact grants it.
+    public var accessGranted: Bool
 
     public init(id: Int64? = nil, userName: String, passwordHash: String, role: PortalRole, customerID: String?,
-                displayName: String = "", disabled: Bool = false, createdAt: Date = Date()) {
+                displayName: String = "", disabled: Bool = false, createdAt: Date = Date(), wearerID: Int64? = nil,
+                accessGranted: Bool = false) {
         self.id = id
         self.userName = userName
         self.passwordHash = passwordHash
@@ -33,6 +40,8 @@ public struct PortalAccount: Sendable, Hashable, Codable, FetchableRecord, Mutab
         self.displayName = displayName
         self.disabled = disabled
         self.createdAt = createdAt
+        self.wearerID = wearerID
+        self.accessGranted = accessGranted
     }
 
     public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }

@@ -18,6 +18,8 @@ struct LabDatabaseTests {
     static let recordsTables = ["assignedDose", "registryExport", "registryRecord"]
     /// Tables of migration v11-portal.
     static let portalTables = ["portalAccount", "portalAudit", "portalOutbox", "portalSubmission"]
+    /// Tables of migration v12-portal2.
+    static let portalSessionTables = ["portalAgreement", "portalOverviewVersion", "portalSession"]
 
     private func pragma(_ name: String, _ database: LabDatabase) throws -> String? {
         // On the writer connection: the one whose settings decide durability.
@@ -55,7 +57,8 @@ struct LabDatabaseTests {
                 AND name NOT LIKE 'sqlite_%' AND name NOT LIKE 'grdb_%' ORDER BY name
                 """)
         }
-        #expect(tables == (Self.tables + Self.evaluationTables + Self.recordsTables + Self.casesTables + Self.portalTables).sorted())
+        #expect(tables == (Self.tables + Self.evaluationTables + Self.recordsTables + Self.casesTables + Self.portalTables
+                            + Self.portalSessionTables).sorted())
     }
 
     @Test("reopening an existing file runs no migration again and keeps schema and data")
