@@ -5,13 +5,13 @@ import Testing
 
 @Suite("Review context: reasons, wearer, period, previous doses; the review page")
 struct ReviewContextTests {
-    /// Ørsted wears a whole-body card (2026-07-15…10-14, 0.12 mSv, released) and a finger card
-    /// (2026-10-01…31) whose dose goes to review above the customer's level.
+    /// Andersen (the fixture's first wearer in Danish order) wears a whole-body card (2026-07-15…10-14,
+    /// 0.30 mSv, released) and a finger card (2026-10-01…31) whose dose goes to review above the level.
     @Test func contextOfAFingerDoseShowsTheWholeBodyPeriodBefore() throws {
         let f = try WorkflowFixture()
         let batch = try CycleTests.readBatch(f)
         let doses = try f.store.currentDoses(batch: batch)
-        let wholeBody = try #require(doses.first { $0.cardID == f.wholeBodyCards[0] })
+        let wholeBody = try #require(doses.first { $0.cardID == f.wholeBodyCards[1] })
         _ = try f.store.setDoseState(id: try #require(wholeBody.id), to: .released, audit: DoseAudit(who: "Dr. P", why: "ok"), action: .accepted)
         let finger = try #require(doses.first { $0.cardID == f.fingerCards[0] })
         let detail = "Hp(0.07) 0.10 mSv > review level 0.05 mSv (customer K-1001)"
@@ -23,25 +23,25 @@ struct ReviewContextTests {
         #expect(c.batchGroupID == "R-1")
         #expect(c.reasons.map(\.reason) == [.aboveReviewLevel] && c.reasons.first?.detail == detail)
         let person = try #require(c.person)
-        #expect(person.wearerName == "Ørsted, Hans" && person.nationalIDFirst4 == "0505")
+        #expect(person.wearerName == "Andersen, Anna" && person.nationalIDFirst4 == "0101")
         #expect(person.customerID == "K-1001" && person.customerName == "Testklinik")
         #expect(person.periodStart == day("2026-10-01") && person.periodEnd == day("2026-10-31") && person.dosimeterType == .finger)
         // The earlier period: the whole-body card, released, with its dose; the year's Hp(10) before this one.
         #expect(c.previous.count == 1)
         let before = try #require(c.previous.first)
-        #expect(before.cardID == f.wholeBodyCards[0] && before.periodEnd == day("2026-10-14"))
-        #expect(before.status == .measured && before.hp10MilliSievert == 0.12)
-        #expect(c.yearToDateHp10MilliSievert == 0.12)
+        #expect(before.cardID == f.wholeBodyCards[1] && before.periodEnd == day("2026-10-14"))
+        #expect(before.status == .measured && before.hp10MilliSievert == 0.3)
+        #expect(c.yearToDateHp10MilliSievert == 0.3)
         #expect(c.elements.map(\.element) == [1, 2, 3, 4])
 
         // The text lines and the page say the same.
         #expect(ReviewPageBuilder.reasons(c) == ["above review level: \(detail)"])
         let context = Dictionary(uniqueKeysWithValues: ReviewPageBuilder.context(c).map { ($0.label, $0.value) })
-        #expect(context["wearer"] == "Ørsted, Hans" && context["national ID"] == "0505******")
+        #expect(context["wearer"] == "Andersen, Anna" && context["national ID"] == "0101******")
         #expect(context["period"] == "2026-10-01 – 2026-10-31" && context["customer"] == "K-1001 Testklinik")
-        #expect(ReviewPageBuilder.previousRows(c) == [["2026-07-15 – 2026-10-14", "K-1001", "whole-body", f.wholeBodyCards[0], "0.120", "0.100", "measured"]])
+        #expect(ReviewPageBuilder.previousRows(c) == [["2026-07-15 – 2026-10-14", "K-1001", "whole-body", f.wholeBodyCards[1], "0.300", "0.100", "measured"]])
         let html = ReviewPageBuilder.page(batch: "R-1", contexts: [c], generated: "now").html()
-        #expect(html.contains("Ørsted, Hans") && html.contains("0505******") && !html.contains("050505"))
+        #expect(html.contains("Andersen, Anna") && html.contains("0101******") && !html.contains("010190"))
         #expect(html.contains("&gt; review level 0.05 mSv"))
         #expect(html.components(separatedBy: "<figure>").count - 1 == 4)
         #expect(html.contains("Temperature (°C)"))
