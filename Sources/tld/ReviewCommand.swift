@@ -195,7 +195,7 @@ struct Review: ParsableCommand {
         for group in order {
             let html = ReviewPageBuilder.page(batch: group, contexts: byBatch[group] ?? [], generated: generated).html()
             let safe = String(group.map { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" ? $0 : "_" })
-            let path = URL(fileURLWithPath: folder).appendingPathComponent("review-\(safe).html").path
+            let path = (folder.hasSuffix("/") ? folder : folder + "/") + "review-\(safe).html"
             do { try html.write(toFile: path, atomically: true, encoding: .utf8) } catch {
                 throw runFailure("cannot write \(path): \(error.localizedDescription)", exit: SysExit.cantCreate)
             }
