@@ -70,14 +70,14 @@ public struct ReviewPage: Sendable {
         td, th { border: 1px solid #ccc; padding: 2px 8px; text-align: left; }
         td.num { text-align: right; }
         .figures { display: flex; flex-wrap: wrap; gap: 12px; }
-        figure { margin: 0; border: 1px solid #ddd; padding: 4px; }
-        figure svg { width: 100%; max-width: 640px; height: auto; }
+        figure { margin: 0; border: 1px solid #ddd; padding: 4px; flex: 0 1 420px; }
+        figure svg { width: 100%; height: auto; display: block; }
         figcaption { font-size: 90%; }
         </style></head>
         <body>
         <h1>Review of batch \(e(batch))</h1>
         <p>\(cards.count) dose(s) need review. Made \(e(generated)). Curves against the reader's measured temperature (°C); \
-        fits: the routine automatic deconvolution (general order, LiF:Mg,Ti preset), residuals below each curve.</p>
+        fits: the routine automatic deconvolution with the plausibility pass (general order, LiF:Mg,Ti preset), residuals below each curve.</p>
 
         """
         for card in cards {
