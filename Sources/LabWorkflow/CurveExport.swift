@@ -3,18 +3,24 @@ import GlowCurve
 import LabStore
 
 /// Stored raw glow curves out of the database, as CSV or as a Risø BINX file (docs/binx.md), for a
-/// batch or a card. Nothing is recomputed: counts and measured temperatures are the reader's.
+/// batch, a card or a wear period. Nothing is recomputed: counts and measured temperatures are the reader's.
 public struct CurveExport: Sendable {
     /// What to export.
     public enum Selection: Sendable, Hashable {
         /// A batch by its number or its group ID.
         case batch(String)
         case card(String)
+        /// The cards of the issues whose wear period ends from `from` through `through` (inclusive),
+        /// read in the batch the issue records: the convention of the person dose record and the result
+        /// list, where a period counts on the day it ends (docs/dose-records.md). A card read twice
+        /// for other periods is not included for them; the lab's calibration and control dosimeters,
+        /// on no issue, are in no period.
+        case period(from: CalendarDay, through: CalendarDay)
     }
 
-    let store: any LabStore
+    let store: any LabRecordStore
 
-    public init(store: any LabStore) {
+    public init(store: any LabRecordStore) {
         self.store = store
     }
 
@@ -36,6 +42,17 @@ public struct CurveExport: Sendable {
             readings = try store.readings(batch: id)
         case let .card(id):
             readings = try store.readings(card: id)
+        case let .period(from, through):
+            var byBatch: [ReadoutBatch.ID: [ElementReading]] = [:]
+            var found: [ElementReading] = []
+            for customer in try store.customers() {
+                for issue in try store.issues(customerID: customer.id) where issue.periodEnd >= from && issue.periodEnd <= through {
+                    guard let batch = issue.batchID else { continue }
+                    if byBatch[batch] == nil { byBatch[batch] = try store.readings(batch: batch) }
+                    found += (byBatch[batch] ?? []).filter { $0.cardID == issue.cardID }
+                }
+            }
+            readings = found
         }
         var batchCache: [ReadoutBatch.ID: ReadoutBatch] = [:]
         var out: [Curve] = []

@@ -123,3 +123,34 @@ import Testing
         }
     }
 }
+
+@Suite struct GeneralOrderDerivativeTests {
+    /// The fitter's analytic Jacobian of the general order (E, Tm, b) against central differences of
+    /// the model itself, across orders near 1, mid and high, and where Δ changes sign.
+    @Test(arguments: [1.02, 1.3, 1.9, 2.5])
+    func generalOrderDerivativesMatchCentralDifferences(order b: Double) throws {
+        let t = stride(from: 330.0, through: 620.0, by: 2.5).map { $0 }
+        let (e0, tm0) = (1.25, 470.0)
+        let p = GlowPeak(model: .generalOrder, maximumIntensity: 1, activationEnergyElectronVolt: e0, maximumTemperatureKelvin: tm0, shape: b)
+        var v = [Double](repeating: 0, count: t.count), dE = v, dTm = v, dB = v
+        #expect(p.accumulateGeneralOrderWithDerivatives(value: &v, dE: &dE, dTm: &dTm, dB: &dB, temperatures: t))
+        let exact = try p.intensities(atKelvin: t)
+        func shifted(_ de: Double, _ dt: Double, _ db: Double) throws -> [Double] {
+            try GlowPeak(model: .generalOrder, maximumIntensity: 1, activationEnergyElectronVolt: e0 + de,
+                         maximumTemperatureKelvin: tm0 + dt, shape: b + db).intensities(atKelvin: t)
+        }
+        let hE = 1e-6, hT = 1e-4, hB = 1e-6
+        let ePlus = try shifted(hE, 0, 0), eMinus = try shifted(-hE, 0, 0)
+        let tPlus = try shifted(0, hT, 0), tMinus = try shifted(0, -hT, 0)
+        let bPlus = try shifted(0, 0, hB), bMinus = try shifted(0, 0, -hB)
+        let scaleE = try #require(dE.map(abs).max()), scaleT = try #require(dTm.map(abs).max()), scaleB = try #require(dB.map(abs).max())
+        #expect(scaleE > 0 && scaleT > 0 && scaleB > 0)
+        for i in t.indices {
+            // The value is the model's own, bit for bit (the cost and the Jacobian see the same curve).
+            #expect(v[i] == exact[i])
+            #expect(abs(dE[i] - (ePlus[i] - eMinus[i]) / (2 * hE)) < 1e-5 * scaleE, "E at \(t[i]) K")
+            #expect(abs(dTm[i] - (tPlus[i] - tMinus[i]) / (2 * hT)) < 1e-5 * scaleT, "Tm at \(t[i]) K")
+            #expect(abs(dB[i] - (bPlus[i] - bMinus[i]) / (2 * hB)) < 1e-5 * scaleB, "b at \(t[i]) K")
+        }
+    }
+}

@@ -360,6 +360,72 @@ public struct GlowPeak: Sendable, Hashable {
         return ok
     }
 
+    /// General order (Kitis et al. 1998) with analytic derivatives (Im = 1): adds I to `value` and
+    /// ∂I/∂E, ∂I/∂Tm, ∂I/∂b to `dE`, `dTm`, `dB`. With p = b/(b−1), A₀ = (1 − 2kT/E)(T/Tm)²,
+    /// A = (b−1)A₀, c = 1 + (b−1)·2kTm/E, Δ = (E/k)(1/Tm − 1/T), D = A·e^Δ + c:
+    /// ln I = p·ln b + Δ − p·ln D, so
+    /// ∂lnI/∂E = Δ/E − p·[(b−1)(T/Tm)²(2kT/E²)e^Δ + A·e^Δ·Δ/E − (b−1)2kTm/E²]/D,
+    /// ∂lnI/∂Tm = −E/(kTm²) − p·[A·e^Δ(−2/Tm − E/(kTm²)) + (b−1)2k/E]/D,
+    /// ∂lnI/∂b = 1/(b−1) − ln b/(b−1)² + ln D/(b−1)² − p·[A₀e^Δ + 2kTm/E]/D.
+    /// Ratios e^Δ/D and 1/D are formed on the side that does not overflow (as ln D is in
+    /// ``accumulate(into:temperatures:startKelvin:scale:)``, whose value this reproduces bit for bit).
+    /// Returns false when a value is not finite.
+    func accumulateGeneralOrderWithDerivatives(
+        value: inout [Double], dE: inout [Double], dTm: inout [Double], dB: inout [Double], temperatures: [Double]
+    ) -> Bool {
+        let k = boltzmannElectronVoltPerKelvin
+        let e = activationEnergyElectronVolt, tm = maximumTemperatureKelvin
+        let b = shape
+        let p = b / (b - 1)
+        let logB = Double.log(b)
+        let logPrefactor = p * logB
+        let eOverK = e / k
+        let twoKTmOverE = 2 * k * tm / e
+        let c = 1 + (b - 1) * twoKTmOverE
+        let dcdE = -(b - 1) * twoKTmOverE / e
+        let dcdTm = (b - 1) * 2 * k / e
+        let dDeltaTm = -e / (k * tm * tm)
+        let bm1Squared = (b - 1) * (b - 1)
+        let dPrefactorB = 1 / (b - 1) - logB / bm1Squared
+        var ok = true
+        for i in temperatures.indices {
+            let t = temperatures[i]
+            let delta = eOverK / t * (t - tm) / tm
+            let ratio = t / tm
+            let a0 = (1 - 2 * k * t / e) * ratio * ratio
+            let a = (b - 1) * (1 - 2 * k * t / e) * ratio * ratio
+            // logBase = ln D; eD = e^Δ/D; invD = 1/D.
+            let logBase: Double, eD: Double, invD: Double
+            if delta > 0 {
+                let em = expClamped(-delta)
+                let den = a + c * em
+                logBase = delta + Double.log(den)
+                eD = 1 / den
+                invD = em / den
+            } else {
+                let ed = expClamped(delta)
+                let d = a * ed + c
+                logBase = Double.log(d)
+                eD = ed / d
+                invD = 1 / d
+            }
+            let v = expClamped(logPrefactor + delta - p * logBase)
+            let uD = a * eD
+            let dLdE = (b - 1) * ratio * ratio * (2 * k * t / (e * e)) * eD + uD * delta / e + dcdE * invD
+            let dLdTm = uD * (-2 / tm + dDeltaTm) + dcdTm * invD
+            let dLdB = a0 * eD + twoKTmOverE * invD
+            let dlnE = delta / e - p * dLdE
+            let dlnTm = dDeltaTm - p * dLdTm
+            let dlnB = dPrefactorB + logBase / bm1Squared - p * dLdB
+            value[i] += v
+            dE[i] += v == 0 ? 0 : v * dlnE
+            dTm[i] += v == 0 ? 0 : v * dlnTm
+            dB[i] += v == 0 ? 0 : v * dlnB
+            if !v.isFinite { ok = false }
+        }
+        return ok
+    }
+
     /// Solves Am = exp[(Am−α)/(Am+α)·(1 − 2kTm/E)] for Am > α (Kitis & Gomez-Ros 2000, eq. for the
     /// maximum condition), by bisection on [α, 10]. tgcd minimises the squared difference on [0.01, 10]
     /// (calcAm.f90); the root is the same.
