@@ -153,7 +153,7 @@ public struct ThermalHistoryModel: Sendable, Hashable {
         // R falls with φ: above R(lo) the card was colder than the range, below R(hi) warmer.
         if ratio >= model(phi: Double.exp(lo), days: days).ratio { return (Double.exp(lo), true) }
         if ratio <= model(phi: Double.exp(hi), days: days).ratio { return (Double.exp(hi), true) }
-        for _ in 0..<40 {
+        for _ in 0..<30 {  // log φ spans ≈ 3.5: 2⁻³⁰ of it is far below any counting error
             let mid = (lo + hi) / 2
             if model(phi: Double.exp(mid), days: days).ratio > ratio { lo = mid } else { hi = mid }
         }
