@@ -13,10 +13,17 @@ public struct CardSignals: Sendable, Hashable {
     public var daysFromAnneal: Days
     /// Element correction coefficients (relative sensitivity) by element number; missing = 1.
     public var elementCorrection: [Int: Double]
-    public init(cardID: String, elements: [Int: Element], daysFromAnneal: Days, elementCorrection: [Int: Double] = [:]) {
+    /// Net signal of each measured element in the low-temperature window (peaks 2–3), for the thermal
+    /// history (``ThermalHistoryModel``); empty = not measured, the 20 °C fading model stands.
+    public var lowTemperature: [Int: NetSignal]
+    public init(
+        cardID: String, elements: [Int: Element], daysFromAnneal: Days, elementCorrection: [Int: Double] = [:],
+        lowTemperature: [Int: NetSignal] = [:]
+    ) {
         self.cardID = cardID
         self.elements = elements
         self.daysFromAnneal = daysFromAnneal
         self.elementCorrection = elementCorrection
+        self.lowTemperature = lowTemperature
     }
 }

@@ -21,12 +21,17 @@ public struct DoseAlgorithm: Sendable, Hashable {
     public var elementReproducibility: Double
     /// Absolute noise of one element's reading (1σ, mSv): background variation and counting.
     public var readingNoise: MilliSievert
+    /// Thermal history from the glow curve (ThermalHistory.swift): corrects the 20 °C fading model for
+    /// the card's effective storage temperature. nil = the fading model alone.
+    public var thermalHistory: ThermalHistoryModel?
 
     public init(
         cardType: CardType = .wholeBody, fading: FadingModel = .lifMgTiDefault,
         responses: ElementResponseTable = .wholeBodyCharacterized, nonLinearity: NonLinearityCorrection = .lifMgTiDefault,
-        patternTolerance: Double = 0.07, elementReproducibility: Double = 0.04, readingNoise: MilliSievert = MilliSievert(0.01)
+        patternTolerance: Double = 0.07, elementReproducibility: Double = 0.04, readingNoise: MilliSievert = MilliSievert(0.01),
+        thermalHistory: ThermalHistoryModel? = .lifMgTiDefault
     ) {
+        self.thermalHistory = thermalHistory
         self.cardType = cardType
         self.fading = fading
         self.responses = responses
@@ -60,13 +65,30 @@ public struct DoseAlgorithm: Sendable, Hashable {
             relativeUncertainty: relativeUncertaintyAtDose(calibration))
     }
 
+    /// The fading factor of a card: the fading model at its days since anneal, times the thermal-history
+    /// correction when its curves give one; and what the thermal history found.
+    public func fadingFactor(_ card: CardSignals) -> (factor: Double, thermal: ThermalHistoryModel.Outcome?) {
+        let model = fading.factor(daysFromAnnealToReadout: card.daysFromAnneal)
+        guard let thermal = thermalHistory, !card.lowTemperature.isEmpty else { return (model, nil) }
+        var low = NetSignal(grossCounts: 0, darkCounts: 0, channels: 0), roi = low
+        for (n, l) in card.lowTemperature {
+            guard case let .measured(s)? = card.elements[n] else { continue }
+            low.grossCounts += l.grossCounts; low.darkCounts += l.darkCounts; low.channels += l.channels
+            roi.grossCounts += s.grossCounts; roi.darkCounts += s.darkCounts; roi.channels += s.channels
+        }
+        guard roi.channels > 0 else { return (model, nil) }
+        let outcome = thermal.estimate(low: low, roi: roi, days: card.daysFromAnneal)
+        if case let .estimated(correction, _, _, _) = outcome { return (model * correction, outcome) }
+        return (model, outcome)
+    }
+
     /// Fading- and ECC-corrected net counts of a role's element, or why there are none.
-    func corrected(_ card: CardSignals, _ role: ElementRole) -> (value: Double?, lost: Bool) {
+    func corrected(_ card: CardSignals, _ role: ElementRole, fadingFactor: Double? = nil) -> (value: Double?, lost: Bool) {
         guard let pos = cardType.position(for: role), let e = card.elements[pos.number] else { return (nil, false) }
         switch e {
         case let .measured(s):
             let ecc = card.elementCorrection[pos.number] ?? 1
-            return (s.netCounts * ecc / fading.factor(daysFromAnnealToReadout: card.daysFromAnneal), false)
+            return (s.netCounts * ecc / (fadingFactor ?? self.fadingFactor(card).factor), false)
         case .lost: return (nil, true)
         case .absent: return (nil, false)
         }
@@ -74,10 +96,11 @@ public struct DoseAlgorithm: Sendable, Hashable {
 
     /// Per-role reading in units of the S-Cs calibration (Hp(0.07) for the shallow role, Hp(10)
     /// otherwise), before background and non-linearity.
-    public func roleDoses(_ card: CardSignals, calibration: ReaderCalibration) -> [ElementRole: Double] {
+    public func roleDoses(_ card: CardSignals, calibration: ReaderCalibration, fadingFactor: Double? = nil) -> [ElementRole: Double] {
+        let factor = fadingFactor ?? self.fadingFactor(card).factor
         var out: [ElementRole: Double] = [:]
         for pos in cardType.elements {
-            if let v = corrected(card, pos.role).value, let k = calibration.countsPerMilliSievert[pos.role], k > 0 {
+            if let v = corrected(card, pos.role, fadingFactor: factor).value, let k = calibration.countsPerMilliSievert[pos.role], k > 0 {
                 out[pos.role] = v / k
             }
         }
@@ -177,7 +200,8 @@ public struct DoseAlgorithm: Sendable, Hashable {
         if estimate == nil { flags.append(.noBackgroundCorrection) }
         let limits = detectionLimit(daysFromAnneal: card.daysFromAnneal, background: estimate, calibration: calibration)
         let dl = limits.limit
-        let fadingFactor = fading.factor(daysFromAnnealToReadout: card.daysFromAnneal)
+        let (fadingFactor, thermal) = self.fadingFactor(card)
+        let doses = roleDoses(card, calibration: calibration, fadingFactor: fadingFactor)
 
         // 1. Readings: S-Cs-calibrated, background subtracted, non-linearity corrected.
         var readings: [Int: Double] = [:]
@@ -185,7 +209,7 @@ public struct DoseAlgorithm: Sendable, Hashable {
         var deepNumbers: [Int] = []
         for pos in cardType.elements {
             if pos.role == .shallow { shallowNumber = pos.number }
-            if corrected(card, pos.role).lost {
+            if corrected(card, pos.role, fadingFactor: fadingFactor).lost {
                 switch pos.role {
                 case .shallow: flags.append(.shallowElementLost)
                 case .deep: flags.append(.deepElementLost)
@@ -193,7 +217,7 @@ public struct DoseAlgorithm: Sendable, Hashable {
                     if !flags.contains(.filteredElementLost) { flags.append(.filteredElementLost) }
                 }
             }
-            guard let raw = roleDoses(card, calibration: calibration)[pos.role] else { continue }
+            guard let raw = doses[pos.role] else { continue }
             let net = raw - background
             let k = nonLinearity.factor(reading: net)
             if k != 1 && !flags.contains(.nonLinearityCorrected) { flags.append(.nonLinearityCorrected) }
@@ -276,6 +300,17 @@ public struct DoseAlgorithm: Sendable, Hashable {
         }
         if hp007 == nil { flags.append(.hp007NotAssessable) }
         if let h = hp10, h < dl.value { flags.append(.belowDetectionLimit) }
+        switch thermal {
+        case let .estimated(correction, u, celsius, ratio)?:
+            remarks.append("thermal history: peaks 2–3/ROI \(fmt(ratio)) after \(Int(card.daysFromAnneal.value.rounded())) days ≈ storage at \(Int(celsius.rounded())) °C; fading × \(fmt(correction)) ± \(fmt(u * 100)) % on the 20 °C model")
+        case let .notEstimated(reason)?:
+            // Below the detection limit the fading correction does not change what is reported.
+            if let h = hp10 ?? hp007, h >= dl.value {
+                flags.append(.thermalHistoryNotEstimated)
+                remarks.append("thermal history not estimated (\(reason)): 20 °C fading model applied")
+            }
+        case nil: break
+        }
         if let f = fit, type == .photon || type == .mixed {
             remarks.insert("\(type.rawValue), pattern of \(f.row.field) \(Int(f.row.angleDegrees))° (≈ \(Int(f.row.meanEnergyKiloElectronVolt.rounded())) keV)", at: 0)
         } else if type == .beta {

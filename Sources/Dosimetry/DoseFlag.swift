@@ -15,4 +15,8 @@ public enum DoseFlag: String, Sendable, Hashable, Codable, CaseIterable {
     case betaComponent = "beta-component"
     /// Above the linear range of the phosphor: the non-linearity correction was applied.
     case nonLinearityCorrected = "non-linearity-corrected"
+    /// The card's storage temperature could not be read from its glow curve (peaks 2–3 below noise,
+    /// or a ratio outside the plausible storage range): the 20 °C fading model was applied. Set only on
+    /// a dose above the detection limit (docs/thermal-history.md).
+    case thermalHistoryNotEstimated = "thermal-history-not-estimated"
 }

@@ -13,7 +13,12 @@ public struct SignalEvaluation: Sendable, Hashable, Codable {
     /// Net signal = counts in the ROI − dark counts expected in the ROI's channels.
     /// - Parameter darkCountsPerChannel: the PMT dark-count rate times the channel time.
     public func netSignal(of curve: GlowCurve, darkCountsPerChannel: Double) -> NetSignal {
-        let region = roi.region
+        netSignal(of: curve, darkCountsPerChannel: darkCountsPerChannel, in: roi)
+    }
+
+    /// Net signal in another window of the curve (the thermal history's low-temperature window).
+    public func netSignal(of curve: GlowCurve, darkCountsPerChannel: Double, in window: RegionOfInterestSetting) -> NetSignal {
+        let region = window.region
         let gross = curve.integral(over: region)
         let channels = curve.channelCount(in: region)
         let dark = darkCountsPerChannel * Double(channels)

@@ -216,6 +216,7 @@ public struct BatchEvaluator: Sendable {
 
     func cardInput(_ id: String, _ readings: [StoredReading], _ card: BatchCard, blank: ReaderBlank? = nil) throws -> CardInput {
         var elements: [Int: CardSignals.Element] = [:]
+        var lowTemperature: [Int: NetSignal] = [:]
         var flags: [String] = []
         var remarks: [String] = []
         var readAt: Date?
@@ -227,6 +228,9 @@ public struct BatchEvaluator: Sendable {
                     let g = try curve.glowCurve()
                     let net = signal.netSignal(of: g, darkCountsPerChannel: curve.darkCountsPerChannel)
                     elements[r.element] = .measured(net)
+                    if let w = algorithm.thermalHistory?.lowWindow {
+                        lowTemperature[r.element] = signal.netSignal(of: g, darkCountsPerChannel: curve.darkCountsPerChannel, in: w)
+                    }
                     for q in glowFlags(g, darkCountsPerChannel: curve.darkCountsPerChannel, netCounts: net.netCounts, blank: blank) {
                         let code = "glow-\(q.code)"
                         if !flags.contains(code) { flags.append(code) }
@@ -266,7 +270,8 @@ public struct BatchEvaluator: Sendable {
                 }
             }
         }
-        return CardInput(card: card, signals: CardSignals(cardID: id, elements: elements, daysFromAnneal: days, elementCorrection: ecc),
+        return CardInput(card: card, signals: CardSignals(cardID: id, elements: elements, daysFromAnneal: days, elementCorrection: ecc,
+                                                                lowTemperature: card.annealedAt == nil ? [:] : lowTemperature),
                          flags: flags, remarks: remarks)
     }
 

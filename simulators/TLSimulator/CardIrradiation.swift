@@ -16,7 +16,7 @@ enum CardIrradiation {
         let background = NaturalBackground.lifDoseMicroGray(nanoSievertPerHour: scenario.backgroundNanoSievertPerHour, days: card.daysSinceAnneal)
         let dose = field + background
         let sens = sensitivity(seed: scenario.seed, card: card.id, element: index, spread: physics.elementSensitivitySpread)
-        let storageKelvin = scenario.storageCelsius + 273.15
+        let storageKelvin = (card.storageCelsius ?? scenario.storageCelsius) + 273.15
         return LiFMgTi.peaks.map { peak in
             physics.peak5CountsPerMicroGray * peak.relativePopulationPerDose * sens * dose
                 * LiFMgTi.uniformIrradiationSurvival(peak, days: card.daysSinceAnneal, storageKelvin: storageKelvin)

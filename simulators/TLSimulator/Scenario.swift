@@ -148,15 +148,20 @@ public struct ScenarioCard: Sendable, Hashable, Codable {
     /// Angle of incidence of the field on the card (degrees from the normal, 0–60); nil = 0°.
     /// The true doses are Hp(10, α) and Hp(0.07, α) at this angle.
     public var angleDegrees: Double?
+    /// Storage temperature of this card during its `daysSinceAnneal` (°C); nil = the scenario's
+    /// `storageCelsius`. Lets one magazine hold cards that came back from warm and cool places next to
+    /// the lab's own calibration dosimeters.
+    public var storageCelsius: Double?
 
     public init(
         id: String, role: CardRole, hp10MilliSievert: Double, hp007MilliSievert: Double, quality: String,
-        daysSinceAnneal: Double, elements: [Int]? = nil, angleDegrees: Double? = nil
+        daysSinceAnneal: Double, elements: [Int]? = nil, angleDegrees: Double? = nil, storageCelsius: Double? = nil
     ) {
         self.id = id; self.role = role; self.hp10MilliSievert = hp10MilliSievert
         self.hp007MilliSievert = hp007MilliSievert; self.quality = quality
         self.daysSinceAnneal = daysSinceAnneal; self.elements = elements
         self.angleDegrees = angleDegrees
+        self.storageCelsius = storageCelsius
     }
 
     /// Element positions present (1-based).
@@ -176,6 +181,9 @@ public struct ScenarioCard: Sendable, Hashable, Codable {
         }
         guard daysSinceAnneal > 0 && daysSinceAnneal <= 3650 else {
             throw .invalidValue(card: name, field: "daysSinceAnneal", reason: "must be above 0 and at most 3650 days")
+        }
+        if let c = storageCelsius, !(c > -50 && c < 80) {
+            throw .invalidValue(card: name, field: "storageCelsius", reason: "must be between -50 and 80 °C")
         }
         if let a = angleDegrees, !RadiationQuality.angleRange.contains(a) {
             throw .invalidValue(card: name, field: "angleDegrees", reason: "must be between 0 and 60 degrees")

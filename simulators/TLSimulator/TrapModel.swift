@@ -10,6 +10,18 @@ public struct TrapPeak: Sendable, Hashable {
     public let relativePopulationPerDose: Double
     /// Fading half-life at 20 °C storage (measured), nil for a trap that does not fade in a year.
     public let fadingHalfLifeDaysAt20Celsius: Double?
+    /// Activation energy of the trap's thermal decay during storage (eV): the E of
+    /// n(t) = n0·exp(−s_f·t·exp(−E_f/kT)) at room temperature, which is not the E of the glow peak
+    /// (see ``LiFMgTi/storageActivationEnergyElectronVolt``).
+    public var storageActivationEnergyElectronVolt: Double = LiFMgTi.storageActivationEnergyElectronVolt
+
+    /// Frequency factor of the storage decay (s⁻¹): s_f = ln 2 / t½(20 °C) · exp(E_f/k·293.15 K), so the
+    /// measured 20 °C half-life is kept exactly. nil for a trap that does not fade.
+    public var storageFrequencyFactorPerSecond: Double? {
+        guard let half = fadingHalfLifeDaysAt20Celsius else { return nil }
+        return log(2) / (half * 86_400)
+            * exp(storageActivationEnergyElectronVolt / (LiFMgTi.boltzmannElectronVoltPerKelvin * LiFMgTi.referenceStorageKelvin))
+    }
 
     /// Escape probability per second at `kelvin`: p = s·exp(−E/kT).
     public func escapeRatePerSecond(kelvin: Double) -> Double {
@@ -42,7 +54,7 @@ public enum LiFMgTi {
     /// Tm = 580 K (1 K/s), 4 % of peak 5. A 300 °C read empties about a tenth of it, so a reread gives
     /// a residual of a few tenths of a per cent of the dosimetric signal.
     ///
-    /// Fading: the kinetic lifetimes τ = s⁻¹·exp(E/kT) at 20 °C are years even for peak 2 (4 years with
+    /// Fading at 20 °C: the kinetic lifetimes τ = s⁻¹·exp(E/kT) at 20 °C are years even for peak 2 (4 years with
     /// these values), which contradicts measured TLD-100 fading, so measured half-lives are used:
     /// peak 2 ≈ 10 h (Cameron, Suntharalingam & Kenney, *Thermoluminescent Dosimetry*, 1968, as tabulated
     /// by McKeever, *Thermoluminescence of Solids*, 1985); peaks 4 and 5 set to 90 d and 3 a so that the
@@ -50,8 +62,14 @@ public enum LiFMgTi {
     /// size of measured card fading (Harshaw algorithm F = exp[−0.00331·(t/2 − 8)], shared/notes; Alfassi
     /// et al., Radiat. Prot. Dosim. 64 (1996) 269: 19–22 % after 1–3 months with a 100 °C preheat, 7–11 %
     /// with 150 °C); peak 3 at 20 d, between peaks 2 and 4 (the classical 0.5 a for peak 3 would make
-    /// it outlast peak 4, against the ordering of trap depths). Other storage temperatures scale each
-    /// half-life by the Arrhenius factor exp[(E/k)(1/T − 1/293.15 K)].
+    /// it outlast peak 4, against the ordering of trap depths).
+    ///
+    /// Temperature dependence: each trap decays by first order during storage,
+    /// n(t) = n0·exp(−s_f·t·exp(−E_f/kT)), with E_f = ``storageActivationEnergyElectronVolt`` and s_f
+    /// from the 20 °C half-life (``TrapPeak/storageFrequencyFactorPerSecond``). The glow-peak E
+    /// (1.4–2.0 eV) would make peak 5 lose about half its signal in 100 days at 30 °C, which no
+    /// measurement shows (shared/notes/tl-physics.md, "Fading and storage temperature"); E_f is fitted to
+    /// the measured storage fading instead (simulators/README.md, "Fading").
     public static let peaks: [TrapPeak] = [
         TrapPeak(name: "peak 2", activationEnergyElectronVolt: 1.383,
                  frequencyFactorPerSecond: frequencyFactor(energyElectronVolt: 1.383, peakKelvin: 417.2, kelvinPerSecond: 1),
@@ -75,12 +93,18 @@ public enum LiFMgTi {
 
     static let referenceStorageKelvin = 293.15
 
-    /// Fading rate constant (per day) of `peak` at a storage temperature.
+    /// Activation energy of storage fading (eV), one value for peaks 2–5: fitted so that the peak 4+5
+    /// region of this model fades 19 % in 90 days at 27 °C as measured for TLD-100 (shared/notes/
+    /// tl-physics.md) where it fades 12 % at 20 °C; i.e. fading ×2.3 per +10 K. It is consistent with
+    /// the small temperature effect seen in long storage (Bilski et al., arXiv:1302.4548: LiF:Mg,Ti within
+    /// 10 % over 1.5 a at +18.5 and −17.4 °C; Alfassi et al. 1996: "slightly higher fading during the hot
+    /// season") and with peak 5 losing much only at 50 °C (Radiat. Prot. Dosim. 2011, PMID 21733861).
+    public static let storageActivationEnergyElectronVolt = 0.65
+
+    /// Fading rate constant (per day) of `peak` at a storage temperature: s_f·exp(−E_f/kT).
     static func fadingRatePerDay(_ peak: TrapPeak, storageKelvin: Double) -> Double {
-        guard let half = peak.fadingHalfLifeDaysAt20Celsius else { return 0 }
-        let arrhenius = exp(peak.activationEnergyElectronVolt / boltzmannElectronVoltPerKelvin
-            * (1 / referenceStorageKelvin - 1 / storageKelvin))
-        return log(2) / half * arrhenius
+        guard let s = peak.storageFrequencyFactorPerSecond else { return 0 }
+        return s * 86_400 * exp(-peak.storageActivationEnergyElectronVolt / (boltzmannElectronVoltPerKelvin * storageKelvin))
     }
 
     /// Fraction of the population still trapped at readout when the dose accrued at a constant rate over
