@@ -144,7 +144,7 @@ struct CycleTests {
         #expect(qa.remarks.contains { $0.contains("card damaged on arrival (cracked pellet (element 3)): manual QA") })
         #expect(qa.hp10MilliSievert == 0.3 && qa.status == "released")
         let csv = list.csv()
-        #expect(csv.hasPrefix("customer,wearer,enrolment,card,period_start,period_end,hp10_msv,hp007_msv,status,remarks\r\n"))
+        #expect(csv.hasPrefix("customer,wearer,enrolment,card,period_start,period_end,hp10_msv,hp007_msv,status,remarks,sums_year,"))
         #expect(csv.components(separatedBy: "\r\n").count == 6)  // header + 4 rows + trailing
         #expect(list.html().contains("<td>missing</td>"))
     }

@@ -56,7 +56,7 @@ struct EvaluationKillTests {
 
         var inside = 0
         var attempts = 0
-        while inside < 20 && attempts < 80 {
+        while inside < 20 && attempts < 150 {  // a kill lands outside the window more often on a loaded machine
             attempts += 1
             let group = "K\(attempts)"
             let delay = Duration.milliseconds(Int.random(in: 0...max(1, Int(windowMs * 0.8))))
