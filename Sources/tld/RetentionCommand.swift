@@ -97,6 +97,7 @@ struct RetentionCommand: ParsableCommand {
                 var person = PersonOptions()
                 person.wearer = wearer
                 person.nationalID = nationalID
+                person.enrolment = nil  // every option of a group made in code must be set before it is read
                 let lookup = Array(try person.lookup(store: labStore, protector: protector).lookup)
                 chosen = everyone.filter { $0.lookup == lookup }
                 if chosen.isEmpty { throw ToolError.refused("no wearer has this national ID") }
