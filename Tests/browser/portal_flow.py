@@ -161,6 +161,7 @@ def run_browser(base):
         fill("submitterEmail", "soren@example.dk")
         fill("submitterEmailConfirm", "soren@example.dk")
         driver.find_element(By.CSS_SELECTOR, "button[value='send']").click()
+        WebDriverWait(driver, 20).until(lambda d: d.find_elements(By.ID, "f-nationalID-error"))
         error = driver.find_element(By.ID, "f-nationalID-error")
         assert error.is_displayed() and error.text, "no message next to the national ID"
         assert driver.find_element(By.ID, "f-wearerName").get_attribute("value") == "Browser, Berit", "typed name lost"
@@ -249,6 +250,7 @@ def run_browser(base):
         Select(driver.find_element(By.ID, "f-wearer1Type")).select_by_value("whole-body")
         Select(driver.find_element(By.ID, "f-wearer1Period")).select_by_value("3m")
         driver.find_element(By.CSS_SELECTOR, "button[value='send']").click()
+        WebDriverWait(driver, 20).until(lambda d: d.find_elements(By.ID, "f-companyID-error"))
         error = driver.find_element(By.ID, "f-companyID-error")
         assert error.is_displayed() and error.text, "no message next to the CVR number"
         assert driver.find_element(By.ID, "f-name").get_attribute("value") == "Browserklinikken ApS", "typed name lost"
