@@ -192,12 +192,21 @@ public enum GlowFitter {
         var best: (FitProblem.Solution, Int)? = nil
         var totalIterations = 0
         var rng = SplitMix64(seed: 0x5EED_61_0C)
+        // With several starts and the least-absolute objective, every start runs its least-squares fit
+        // and the first reweighting rounds, which is where the starts part ways (the basin); only the
+        // best of them is reweighted on to convergence, since the remaining rounds only polish a basin
+        // (they took three quarters of a GLOCANIN fit's time when every start ran them all).
+        let screenRounds = configuration.restarts > 0 ? FitProblem.screeningReweightingRounds : FitProblem.reweightingRounds
         for attempt in 0...max(0, configuration.restarts) {
             var start = base
             if attempt > 0 { start = problem.perturb(base, attempt: attempt, rng: &rng) }
-            guard let sol = problem.solve(from: start) else { continue }
+            guard let sol = problem.solve(from: start, reweightingRounds: screenRounds) else { continue }
             totalIterations += sol.iterations
             if sol.objectiveValue < (best?.0.objectiveValue ?? .infinity) { best = (sol, attempt) }
+        }
+        if screenRounds < FitProblem.reweightingRounds, let (sol, attempt) = best, let refined = problem.reweight(sol, rounds: FitProblem.reweightingRounds - screenRounds) {
+            totalIterations += refined.iterations - sol.iterations
+            best = (refined, attempt)
         }
         guard let (sol, _) = best else { throw .modelNotFinite }
         return problem.result(sol, iterations: totalIterations, starts: configuration.restarts + 1)
@@ -358,44 +367,56 @@ struct FitProblem {
         var upper: [Double] = []
     }
 
+    /// Reweighting rounds of the least-absolute objective (iteratively reweighted least squares).
+    static let reweightingRounds = 20
+    /// Rounds every start of a multi-start fit runs before the best is refined (see ``GlowFitter/fit``).
+    static let screeningReweightingRounds = 4
+
     /// Least squares, then (for the least-absolute objective) iteratively reweighted rounds.
-    func solve(from start: [Double]) -> Solution? {
+    func solve(from start: [Double], reweightingRounds: Int = FitProblem.reweightingRounds) -> Solution? {
         let (lo, hi) = bounds(around: start)
-        var weights = [Double](repeating: 1, count: y.count)
-        var p = start
-        var iterations = 0
+        let weights = [Double](repeating: 1, count: y.count)
         var lm = LevenbergMarquardt()
         lm.maxIterations = configuration.maxIterations
         lm.relativeCostTolerance = configuration.relativeCostTolerance
-        guard let first = run(lm, p, lo, hi, weights) else { return nil }
-        iterations += first.iterations
-        p = first.parameters
+        guard let first = run(lm, start, lo, hi, weights) else { return nil }
         var fitted = [Double](repeating: 0, count: y.count)
-        guard evaluate(p, into: &fitted) else { return nil }
-        var best = Solution(parameters: p, fitted: fitted, objectiveValue: objective(fitted), iterations: iterations, lower: lo, upper: hi)
-        if configuration.objective == .leastAbsolute {
-            lm.maxIterations = min(configuration.maxIterations, 30)
-            lm.relativeCostTolerance = max(1e-9, configuration.relativeCostTolerance)
-            let floor = 1e-7 * yMax
-            for _ in 0..<20 {
-                for i in weights.indices { weights[i] = 1 / max(abs(fitted[i] - y[i]), floor).squareRoot() }
-                guard let next = run(lm, p, lo, hi, weights) else { break }
-                iterations += next.iterations
-                var f = [Double](repeating: 0, count: y.count)
-                guard evaluate(next.parameters, into: &f) else { break }
-                let value = objective(f)
-                p = next.parameters
-                fitted = f
-                if value < best.objectiveValue {
-                    let improvement = (best.objectiveValue - value) / max(best.objectiveValue, 1e-300)
-                    best = Solution(parameters: p, fitted: f, objectiveValue: value, iterations: iterations, lower: lo, upper: hi)
-                    if improvement < 1e-6 { break }
-                } else {
-                    break
-                }
+        guard evaluate(first.parameters, into: &fitted) else { return nil }
+        let leastSquares = Solution(parameters: first.parameters, fitted: fitted, objectiveValue: objective(fitted),
+                                    iterations: first.iterations, lower: lo, upper: hi)
+        guard configuration.objective == .leastAbsolute else { return leastSquares }
+        return reweight(leastSquares, rounds: reweightingRounds) ?? leastSquares
+    }
+
+    /// Continues the least-absolute objective from `solution` (within its bounds) for up to `rounds`
+    /// reweighting rounds: weights 1/√|r| make the weighted squares approach Σ|r|. Returns the best
+    /// solution seen (at least `solution` itself), its iterations added to the solution's.
+    func reweight(_ solution: Solution, rounds: Int) -> Solution? {
+        var lm = LevenbergMarquardt()
+        lm.maxIterations = min(configuration.maxIterations, 30)
+        lm.relativeCostTolerance = max(1e-9, configuration.relativeCostTolerance)
+        let floor = 1e-7 * yMax
+        var weights = [Double](repeating: 1, count: y.count)
+        var best = solution
+        var p = solution.parameters, fitted = solution.fitted, iterations = solution.iterations
+        for _ in 0..<max(0, rounds) {
+            for i in weights.indices { weights[i] = 1 / max(abs(fitted[i] - y[i]), floor).squareRoot() }
+            guard let next = run(lm, p, solution.lower, solution.upper, weights) else { break }
+            iterations += next.iterations
+            var f = [Double](repeating: 0, count: y.count)
+            guard evaluate(next.parameters, into: &f) else { break }
+            let value = objective(f)
+            p = next.parameters
+            fitted = f
+            if value < best.objectiveValue {
+                let improvement = (best.objectiveValue - value) / max(best.objectiveValue, 1e-300)
+                best = Solution(parameters: p, fitted: f, objectiveValue: value, iterations: iterations, lower: solution.lower, upper: solution.upper)
+                if improvement < 1e-6 { break }
+            } else {
+                break
             }
-            best.iterations = iterations
         }
+        best.iterations = iterations
         return best
     }
 
