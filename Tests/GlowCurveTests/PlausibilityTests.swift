@@ -99,9 +99,9 @@ import Testing
         }
     }
 
-    /// The shared measured curves: no s outside 1e5…1e22 s⁻¹ and no parameter on a bound without
-    /// its flag (x005 used to report s = 9.9e35 with "flags: none").
-    @Test(arguments: ["x005", "x006", "x007", "x008"])
+    /// The shared curves (synthetic x001–x002, measured x005–x008): no s outside 1e5…1e22 s⁻¹ and no
+    /// parameter on a bound without its flag (x005 used to report s = 9.9e35 with "flags: none").
+    @Test(arguments: ["x001", "x002", "x005", "x006", "x007", "x008"])
     func glocaninImplausibilitiesAreFlagged(name: String) throws {
         let curve = try TestData.curve("glocanin/refglow_\(name).csv")
         let analysis = try GlowAnalysis.analyse(curve, configuration: AutomaticFitConfiguration(model: .generalOrder))
