@@ -77,7 +77,8 @@ public enum LiFMgTi {
     /// size of measured card fading (Harshaw algorithm F = exp[−0.00331·(t/2 − 8)], shared/notes; Alfassi
     /// et al., Radiat. Prot. Dosim. 64 (1996) 269: 19–22 % after 1–3 months with a 100 °C preheat, 7–11 %
     /// with 150 °C); peak 3 at 20 d, between peaks 2 and 4 (the classical 0.5 a for peak 3 would make
-    /// it outlast peak 4, against the ordering of trap depths).
+    /// it outlast peak 4, against the ordering of trap depths). Peak 3's value is therefore an
+    /// assumption, not a published figure (simulators/README.md, "Fading", says what would replace it).
     ///
     /// Temperature dependence (``StorageArrhenius``): each trap decays by first order during storage with
     /// its own Arrhenius law τ(T) = s_f⁻¹·exp(E_f/kT), the line through two published rates of that trap:
