@@ -12,6 +12,8 @@ import ReaderProtocol
 /// // a reader model serves link.device
 /// ```
 /// Every rule fires once. Lone delimiters (idle fill) pass untouched and are not counted as frames.
+/// Read timeouts and delayed frames run on the link's clock: a test gives it a manual clock and lets
+/// time pass without sleeping.
 public struct MemoryLink: Sendable {
     /// The host's end (give it to ``TLReader``).
     public let host: MemoryTransport
@@ -19,8 +21,9 @@ public struct MemoryLink: Sendable {
     public let device: MemoryTransport
     let core: MemoryLinkCore
 
-    public init() {
-        core = MemoryLinkCore()
+    /// - Parameter clock: what read timeouts and ``Fault/delay(_:)`` are measured on.
+    public init(clock: some Clock<Duration> = ContinuousClock()) {
+        core = MemoryLinkCore(clock: AnyClock(clock))
         host = MemoryTransport(core: core, side: .host)
         device = MemoryTransport(core: core, side: .device)
     }
@@ -103,6 +106,10 @@ public struct MemoryTransport: ByteTransport {
 /// read (a readout makes tens of exchanges per card; a task and a timer per read cost more than the
 /// exchange itself).
 actor MemoryLinkCore {
+    private let clock: AnyClock
+
+    init(clock: AnyClock) { self.clock = clock }
+
     private struct Rule {
         var fault: MemoryLink.Fault
         var direction: MemoryLink.Direction
@@ -112,7 +119,7 @@ actor MemoryLinkCore {
     private struct Waiter {
         let id: UInt64
         let maxCount: Int
-        let deadline: ContinuousClock.Instant
+        let deadline: AnyClock.Instant
         let continuation: CheckedContinuation<[UInt8], any Error>
     }
     /// Bytes waiting for one side: `bytes[start...]` (consumed bytes are dropped lazily).
@@ -149,8 +156,10 @@ actor MemoryLinkCore {
         var framesIn = 0
         var inbox = Inbox()
         var waiter: Waiter?
-        var timerDeadline: ContinuousClock.Instant?
+        var timerDeadline: AnyClock.Instant?
         var timerGeneration: UInt64 = 0
+        /// The timer task of `timerGeneration` (an older one is cancelled when a nearer deadline takes over).
+        var timer: Task<Void, Never>?
     }
 
     private var hostSide = SideState()
@@ -241,8 +250,10 @@ actor MemoryLinkCore {
             deliver(frame, direction: direction)
             deliver(frame, direction: direction)
         case let .delay(d)?:
+            let clock = clock
+            let due = clock.now.advanced(by: d)
             Task { [weak self] in
-                try? await Task.sleep(for: d)
+                try? await clock.sleep(until: due)
                 await self?.deliver(frame, direction: direction)
             }
         case let .prependGarbage(garbage)?:
@@ -276,7 +287,7 @@ actor MemoryLinkCore {
         guard withSide(side, { $0.waiter == nil }) else { throw TransportError.concurrentRead }
         nextWaiterID += 1
         let id = nextWaiterID
-        let deadline = ContinuousClock.now.advanced(by: timeout)
+        let deadline = clock.now.advanced(by: timeout)
         return try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { (c: CheckedContinuation<[UInt8], any Error>) in
                 let startTimer: UInt64? = withSide(side) { s in
@@ -288,11 +299,21 @@ actor MemoryLinkCore {
                     return s.timerGeneration
                 }
                 if let generation = startTimer {
-                    Task { [weak self] in
-                        var next: ContinuousClock.Instant? = deadline
+                    let clock = clock
+                    let timer = Task { [weak self] in
+                        var next: AnyClock.Instant? = deadline
                         while let wake = next {
-                            try? await Task.sleep(until: wake, clock: .continuous)
+                            // Cancelled: a nearer deadline's timer took over, or the link closed.
+                            do { try await clock.sleep(until: wake) } catch { return }
                             next = await self?.timerFired(side: side, generation: generation)
+                        }
+                    }
+                    withSide(side) { s in
+                        if s.timerGeneration == generation {
+                            s.timer?.cancel()
+                            s.timer = timer
+                        } else {
+                            timer.cancel()
                         }
                     }
                 }
@@ -304,8 +325,8 @@ actor MemoryLinkCore {
 
     /// The side's timer woke: ends the pending read if its deadline passed. Returns when to wake next,
     /// or nil when this timer is done (no read pending, or a newer timer with an earlier deadline took over).
-    private func timerFired(side: MemoryTransport.Side, generation: UInt64) -> ContinuousClock.Instant? {
-        let now = ContinuousClock.now
+    private func timerFired(side: MemoryTransport.Side, generation: UInt64) -> AnyClock.Instant? {
+        let now = clock.now
         let expired: Waiter? = withSide(side) { s in
             guard s.timerGeneration == generation else { return nil }
             guard let waiter = s.waiter, waiter.deadline <= now else { return nil }
@@ -317,6 +338,7 @@ actor MemoryLinkCore {
             guard s.timerGeneration == generation else { return nil }
             guard let waiter = s.waiter else {
                 s.timerDeadline = nil
+                s.timer = nil
                 return nil
             }
             s.timerDeadline = waiter.deadline
@@ -338,7 +360,12 @@ actor MemoryLinkCore {
         closed = true
         for side in [MemoryTransport.Side.host, .device] {
             let waiter = withSide(side) { s in
-                defer { s.waiter = nil }
+                defer {
+                    s.waiter = nil
+                    s.timer?.cancel()
+                    s.timer = nil
+                    s.timerDeadline = nil
+                }
                 return s.waiter
             }
             waiter?.continuation.resume(throwing: TransportError.closed)

@@ -93,12 +93,17 @@ public struct ResilientReadout: Sendable {
     let job: ReadoutJob
     let opener: Opener
     let policy: Policy
+    /// What the waits run on (reconnect timeout, retry interval, the reader sessions' polls and timeouts).
+    let clock: AnyClock
     let logger: Logger
 
-    public init(job: ReadoutJob, opener: Opener, policy: Policy = .init(), logger: Logger) {
+    /// - Parameter clock: the real clock by default; a test passes a manual clock and lets time pass.
+    public init(job: ReadoutJob, opener: Opener, policy: Policy = .init(), clock: some Clock<Duration> = ContinuousClock(),
+                logger: Logger) {
         self.job = job
         self.opener = opener
         self.policy = policy
+        self.clock = AnyClock(clock)
         self.logger = logger
     }
 
@@ -112,7 +117,7 @@ public struct ResilientReadout: Sendable {
         progress: @escaping @Sendable (ReadoutProgress) -> Void = { _ in },
         notify: @escaping @Sendable (Notice) -> Void = { _ in }
     ) async throws -> Outcome {
-        var reader = TLReader(transport: try await opener.open(nil), configuration: policy.readerConfiguration, logger: logger)
+        var reader = TLReader(transport: try await opener.open(nil), configuration: policy.readerConfiguration, clock: clock, logger: logger)
         // The first contact: a device that never answers is not a reader that went away — fail at once
         // with its own message (there is no batch to keep open, nothing to wait for).
         let identity: WireReaderIdentity
@@ -179,14 +184,13 @@ public struct ResilientReadout: Sendable {
 
     /// Opens the reader again until it answers IDENTIFY with `serial`, or the timeout runs out.
     private func waitForReader(serial: String?, lastError: any Error) async throws -> TLReader {
-        let clock = ContinuousClock()
         let deadline = clock.now.advanced(by: policy.reconnectTimeout)
         var last = "\(lastError)"
         while clock.now < deadline {
             try Task.checkCancellation()
             do {
                 let transport = try await opener.open(serial)
-                let candidate = TLReader(transport: transport, configuration: policy.readerConfiguration, logger: logger)
+                let candidate = TLReader(transport: transport, configuration: policy.readerConfiguration, clock: clock, logger: logger)
                 do {
                     let identity = try await candidate.connect().identity
                     if serial == nil || identity.serial == serial { return candidate }
@@ -199,7 +203,7 @@ public struct ResilientReadout: Sendable {
             } catch {
                 last = "\(error)"
             }
-            try await Task.sleep(for: policy.retryInterval)
+            try await clock.sleep(for: policy.retryInterval)
         }
         throw ResilientReadoutError.readerDidNotReturn(serial: serial, waited: policy.reconnectTimeout, lastProblem: last)
     }
@@ -208,7 +212,6 @@ public struct ResilientReadout: Sendable {
     /// out): the job's QC request would otherwise be refused `busy`. Errors are left for the job to meet.
     private func settle(_ reader: TLReader) async {
         guard (try? await reader.connect()) != nil else { return }
-        let clock = ContinuousClock()
         let deadline = clock.now.advanced(by: policy.readerConfiguration.operationTimeout)
         while clock.now < deadline {
             guard let st = try? await reader.status() else { return }
@@ -216,7 +219,7 @@ public struct ResilientReadout: Sendable {
             case .loading, .heating, .annealing, .ejecting: break
             default: return
             }
-            guard (try? await Task.sleep(for: policy.readerConfiguration.pollInterval)) != nil else { return }
+            guard (try? await clock.sleep(for: policy.readerConfiguration.pollInterval)) != nil else { return }
         }
     }
 

@@ -39,12 +39,13 @@ actor FakeReader {
     private(set) var events: ReaderEvents = []
     private(set) var profile = TimeTemperatureProfile.lifMgTiDefault
     private var initialised = false
-    private var operationEnds: ContinuousClock.Instant?
-    private var heatingSince: ContinuousClock.Instant?
+    private var operationEnds: AnyClock.Instant?
+    private var heatingSince: AnyClock.Instant?
     private var heatingElement: Int?
     private var partial: [Key: Int] = [:]
     private var lastRequest: (seq: UInt8, frame: [UInt8], reply: [UInt8])?
-    private let clock = ContinuousClock()
+    /// What heating and long operations take time on.
+    private let clock: AnyClock
 
     // MARK: records
     private(set) var executed: [Request] = []
@@ -56,7 +57,8 @@ actor FakeReader {
     private(set) var servedChannels: [Key: Int] = [:]
     private(set) var ejected: [Card] = []
 
-    init(magazine: [Card], loaded: Card? = nil) {
+    init(magazine: [Card], loaded: Card? = nil, clock: some Clock<Duration> = ContinuousClock()) {
+        self.clock = AnyClock(clock)
         self.magazine = magazine
         self.loaded = loaded
         if loaded != nil { state = .cardLoaded }

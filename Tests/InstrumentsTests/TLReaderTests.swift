@@ -1,5 +1,6 @@
 import Instruments
 import ReaderProtocol
+import TestSupport
 import Testing
 
 @Suite("TLReader session")
@@ -134,15 +135,19 @@ struct TLReaderTests {
     }
 
     @Test func abortInterruptsTheHeatedElement() async throws {
-        let fake = FakeReader(magazine: [], loaded: FakeReader.Card("C8"))
+        // Reader, link and fake share a manual clock: the heating stays in progress until time moves.
+        let clock = ManualClock()
+        let fake = FakeReader(magazine: [], loaded: FakeReader.Card("C8"), clock: clock)
         await fake.set { $0.channelTime = .milliseconds(5) }  // 1 s heating
-        try await withHarness(fake) { h in
+        try await withHarness(fake, clock: clock) { h in
             try await h.reader.connect()
             let reader = h.reader
             let reading = Task { try await reader.readElement(1) }
-            try await Task.sleep(for: .milliseconds(60))
+            // The driver polls the heating element: it waits T_poll between polls.
+            await clock.waitForSleeper(after: fastConfiguration.pollInterval)
             // A second caller on the same actor: ABORT while the first waits between polls.
             #expect(try await reader.abort() == .cardLoaded)
+            clock.advance(by: fastConfiguration.pollInterval)
             let outcome = try await reading.value
             guard case .lost = outcome else { Issue.record("an aborted read is lost, got \(outcome)"); return }
             #expect(try await reader.status().elementStates[0] == .interrupted)
