@@ -83,6 +83,7 @@ let package = Package(
             name: "LabWorkflow",
             dependencies: [
                 "Instruments", "Dosimetry", "GlowCurve", "LabStore", "LabReports",
+                "DeviceIO",  // the reconnecting opener finds a reader by its USB serial number
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swift6),
