@@ -17,8 +17,9 @@ run: deps
 # cooperative thread pool for seconds. Serial, the suite is slower but its timing is honest.
 # --explicit-target-dependency-import-check error: a target that imports a package target outside its
 # declared dependencies (and theirs) fails the build (SwiftPM's native build system; the check does
-# not see an import of a dependency's dependency, so Package.swift also declares those by hand).
+# not see an import of a dependency's dependency: scripts/check-imports.py checks the direct declaration).
 test: deps
+	./scripts/check-imports.py
 	$(SWIFT) test --disable-xctest --no-parallel --explicit-target-dependency-import-check error
 	./scripts/browser-test.sh
 

@@ -168,6 +168,7 @@ let package = Package(
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "Logging", package: "swift-log")], swiftSettings: swift6),
-        .testTarget(name: "tldTests", dependencies: ["tld", "tl-reader-sim", "TestSupport", "LabStore", "LabWorkflow"], swiftSettings: swift6),
+        .testTarget(name: "tldTests", dependencies: ["tld", "tl-reader-sim", "TestSupport", "LabStore", "LabWorkflow",
+            .product(name: "Logging", package: "swift-log")], swiftSettings: swift6),
     ]
 )
