@@ -79,6 +79,25 @@ public struct MemoryLink: Sendable {
 
     /// Fault rules that have not fired yet.
     public func pendingFaults() async -> Int { await core.pendingRuleCount() }
+
+    /// One end of the link.
+    public enum End: Sendable, Hashable {
+        case host, device
+    }
+
+    /// What a test waits for at one end (no time passes while it waits; see ``waitUntil(_:at:)``).
+    public enum EndState: Sendable, Hashable {
+        /// A read is waiting and nothing is there to read.
+        case reading
+        /// Bytes are there to read.
+        case input
+    }
+
+    /// Returns once `end` is in `state` (at once when it already is): how a test on a manual clock
+    /// knows, before it lets time pass, that the driver is waiting for a reply or that a late frame came.
+    public func waitUntil(_ state: EndState, at end: End) async {
+        await core.waitUntil(state, side: end == .host ? .host : .device)
+    }
 }
 
 /// One end of a ``MemoryLink``.
@@ -164,6 +183,32 @@ actor MemoryLinkCore {
 
     private var hostSide = SideState()
     private var deviceSide = SideState()
+    /// Tests waiting for a side to reach a state (``MemoryLink/waitUntil(_:at:)``).
+    private var stateWatchers: [(side: MemoryTransport.Side, state: MemoryLink.EndState, continuation: CheckedContinuation<Void, Never>)] = []
+
+    private func isIn(_ state: MemoryLink.EndState, _ side: MemoryTransport.Side) -> Bool {
+        withSide(side) { s in
+            switch state {
+            case .reading: s.waiter != nil && s.inbox.isEmpty
+            case .input: !s.inbox.isEmpty
+            }
+        }
+    }
+
+    func waitUntil(_ state: MemoryLink.EndState, side: MemoryTransport.Side) async {
+        if isIn(state, side) { return }
+        await withCheckedContinuation { stateWatchers.append((side, state, $0)) }
+    }
+
+    /// Wakes the watchers whose state was reached.
+    private func notifyWatchers() {
+        guard !stateWatchers.isEmpty else { return }
+        var waiting: [(side: MemoryTransport.Side, state: MemoryLink.EndState, continuation: CheckedContinuation<Void, Never>)] = []
+        for w in stateWatchers {
+            if isIn(w.state, w.side) { w.continuation.resume() } else { waiting.append(w) }
+        }
+        stateWatchers = waiting
+    }
     private var rules: [Rule] = []
     private var closed = false
     private var nextWaiterID: UInt64 = 0
@@ -279,6 +324,7 @@ actor MemoryLinkCore {
             return (waiter.continuation, s.inbox.take(waiter.maxCount))
         }
         if let woken { woken.0.resume(returning: woken.1) }
+        notifyWatchers()
     }
 
     func read(side: MemoryTransport.Side, maxCount: Int, timeout: Duration) async throws -> [UInt8] {
@@ -317,6 +363,7 @@ actor MemoryLinkCore {
                         }
                     }
                 }
+                notifyWatchers()
             }
         } onCancel: {
             Task { [weak self] in await self?.expire(side: side, id: id, with: CancellationError()) }
@@ -370,5 +417,9 @@ actor MemoryLinkCore {
             }
             waiter?.continuation.resume(throwing: TransportError.closed)
         }
+        // A closed link reaches no other state: let the tests that wait see the closed link.
+        let watchers = stateWatchers
+        stateWatchers = []
+        for w in watchers { w.continuation.resume() }
     }
 }
