@@ -31,6 +31,8 @@ actor FakeReader {
     var interruptions: [Key: (channel: Int, events: ReaderEvents)] = [:]
     /// The next LOAD_NEXT jams.
     var jamOnNextLoad = false
+    /// The reader power-cycles just after it starts heating this element (once): the heating is cut off.
+    var rebootOnceHeating: Key?
 
     // MARK: state (as the reader keeps it in non-volatile memory)
     private(set) var magazine: [Card]
@@ -119,6 +121,10 @@ actor FakeReader {
             }
             let reply = handle(frame).frame(sequence: frame.sequence).encodeForWire()
             lastRequest = (frame.sequence, raw, reply)
+            if let key = rebootOnceHeating, heatingElement == key.element, loaded?.id == key.card {
+                rebootOnceHeating = nil
+                reboot()
+            }
             return reply
         }
     }
