@@ -15,8 +15,12 @@ run: deps
 # Tests run one at a time (--no-parallel): several drive a serial link with reply timeouts of a few
 # hundred milliseconds, and on a 2-core machine CPU-heavy tests running beside them starve Swift's
 # cooperative thread pool for seconds. Serial, the suite is slower but its timing is honest.
+# --explicit-target-dependency-import-check error: a target that imports a package target outside its
+# declared dependencies (and theirs) fails the build (SwiftPM's native build system; the check does
+# not see an import of a dependency's dependency: scripts/check-imports.py checks the direct declaration).
 test: deps
-	$(SWIFT) test --disable-xctest --no-parallel
+	./scripts/check-imports.py
+	$(SWIFT) test --disable-xctest --no-parallel --explicit-target-dependency-import-check error
 	./scripts/browser-test.sh
 
 # The customer portal in headless Chromium (Selenium in a venv under .build); screenshots in .build/artefacts/browser.

@@ -9,7 +9,8 @@ let swift6: [SwiftSetting] = [.swiftLanguageMode(.v6)]
 
 let package = Package(
     name: "tl-dosimetry",
-    platforms: [.macOS(.v14)],
+    // Linux only (libudev, termios and pty calls, umockdev in tests): no `platforms:` entry, which
+    // would only name Apple platforms the code does not build on.
     products: [
         .executable(name: "tld", targets: ["tld"]),
         .executable(name: "tl-reader-sim", targets: ["tl-reader-sim"]),
@@ -83,6 +84,8 @@ let package = Package(
             name: "LabWorkflow",
             dependencies: [
                 "Instruments", "Dosimetry", "GlowCurve", "LabStore", "LabReports",
+                "DeviceIO",  // the reconnecting opener finds a reader by its USB serial number
+                "ReaderProtocol",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swift6),
@@ -107,6 +110,7 @@ let package = Package(
             name: "tld",
             dependencies: [
                 "LabWorkflow", "LabStore", "TLSimulator", "SimulatedFacility", "GlowCurve", "LabReports", "DeviceIO", "Instruments", "Portal",
+                "Dosimetry",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -137,19 +141,24 @@ let package = Package(
         .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: swift6),
         .testTarget(name: "ReaderProtocolTests", dependencies: ["ReaderProtocol", "TestSupport",
             .product(name: "PropertyBased", package: "swift-property-based")], swiftSettings: swift6),
-        .testTarget(name: "DeviceIOTests", dependencies: ["DeviceIO", "TestSupport", "CUmockdev", "ScannerSimulator"],
+        .testTarget(name: "DeviceIOTests", dependencies: ["DeviceIO", "TestSupport", "CUmockdev", "ScannerSimulator",
+            .product(name: "SystemPackage", package: "swift-system")],
             swiftSettings: swift6),
         .testTarget(name: "ScannerTests", dependencies: ["Instruments", "DeviceIO", "ScannerSimulator", "TestSupport", "CUmockdev",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "PropertyBased", package: "swift-property-based")], swiftSettings: swift6),
-        .testTarget(name: "InstrumentsTests", dependencies: ["Instruments", "TLSimulator", "TestSupport"], swiftSettings: swift6),
+        .testTarget(name: "InstrumentsTests", dependencies: ["Instruments", "TLSimulator", "TestSupport", "DeviceIO", "ReaderProtocol",
+            .product(name: "Logging", package: "swift-log")], swiftSettings: swift6),
         .testTarget(name: "GlowCurveTests", dependencies: ["GlowCurve", "TestSupport",
+            .product(name: "RealModule", package: "swift-numerics"),
             .product(name: "PropertyBased", package: "swift-property-based")], swiftSettings: swift6),
         .testTarget(name: "DosimetryTests", dependencies: ["Dosimetry", "TLSimulator", "TestSupport"], swiftSettings: swift6),
         .testTarget(name: "LabStoreTests", dependencies: ["LabStore", "TestSupport",
+            .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "PropertyBased", package: "swift-property-based")], swiftSettings: swift6),
-        .testTarget(name: "LabWorkflowTests", dependencies: ["LabWorkflow", "GlowCurve", "TLSimulator", "SimulatedFacility", "TestSupport", "DeviceIO", "CUmockdev"],
+        .testTarget(name: "LabWorkflowTests", dependencies: ["LabWorkflow", "GlowCurve", "TLSimulator", "SimulatedFacility", "TestSupport", "DeviceIO", "CUmockdev",
+            "Dosimetry", "Instruments", "LabReports", "LabStore", "ReaderProtocol", .product(name: "Logging", package: "swift-log")],
             swiftSettings: swift6),
         .testTarget(name: "TLSimulatorTests", dependencies: ["TLSimulator", "ReaderProtocol", "TestSupport"], swiftSettings: swift6),
         .testTarget(name: "LabReportsTests", dependencies: ["LabReports", "TestSupport"], swiftSettings: swift6),
@@ -159,6 +168,7 @@ let package = Package(
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "Logging", package: "swift-log")], swiftSettings: swift6),
-        .testTarget(name: "tldTests", dependencies: ["tld", "tl-reader-sim", "TestSupport", "LabStore", "LabWorkflow"], swiftSettings: swift6),
+        .testTarget(name: "tldTests", dependencies: ["tld", "tl-reader-sim", "TestSupport", "LabStore", "LabWorkflow",
+            .product(name: "Logging", package: "swift-log")], swiftSettings: swift6),
     ]
 )

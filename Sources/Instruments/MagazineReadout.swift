@@ -42,22 +42,14 @@ extension TLReader {
                 try await readMagazineOnce(into: sink, annealAfterReading: annealAfterReading, run: &run)
                 return run.summary
             } catch {
-                guard recoveriesLeft > 0, Self.isRecoverable(error) else { throw error }
+                // Within this call only the session is restarted (HELLO, STATUS): a closed transport, a
+                // fault or a sink failure ends it.
+                guard recoveriesLeft > 0, ReaderRecovery(error) == .restartSession else { throw error }
                 recoveriesLeft -= 1
                 run.summary.recoveries += 1
                 logger.warning("recovering the readout with HELLO and STATUS", metadata: ["error": "\(error)"])
                 run.report(.recovering(reason: "\(error)"), card: nil)
             }
-        }
-    }
-
-    /// A lost link (noise, a reader that stopped answering for a while) or a reader reboot; not a closed
-    /// transport, a fault or a sink failure.
-    private static func isRecoverable(_ error: ReadoutError) -> Bool {
-        switch error.readerError {
-        case .link(.linkLost)?: true
-        case let .reader(code, _, _)?: code == .notInitialised
-        default: false
         }
     }
 

@@ -12,6 +12,8 @@ import ReaderProtocol
 /// // a reader model serves link.device
 /// ```
 /// Every rule fires once. Lone delimiters (idle fill) pass untouched and are not counted as frames.
+/// Read timeouts and delayed frames run on the link's clock: a test gives it a manual clock and lets
+/// time pass without sleeping.
 public struct MemoryLink: Sendable {
     /// The host's end (give it to ``TLReader``).
     public let host: MemoryTransport
@@ -19,8 +21,9 @@ public struct MemoryLink: Sendable {
     public let device: MemoryTransport
     let core: MemoryLinkCore
 
-    public init() {
-        core = MemoryLinkCore()
+    /// - Parameter clock: what read timeouts and ``Fault/delay(_:)`` are measured on.
+    public init(clock: some Clock<Duration> = ContinuousClock()) {
+        core = MemoryLinkCore(clock: AnyClock(clock))
         host = MemoryTransport(core: core, side: .host)
         device = MemoryTransport(core: core, side: .device)
     }
@@ -76,6 +79,25 @@ public struct MemoryLink: Sendable {
 
     /// Fault rules that have not fired yet.
     public func pendingFaults() async -> Int { await core.pendingRuleCount() }
+
+    /// One end of the link.
+    public enum End: Sendable, Hashable {
+        case host, device
+    }
+
+    /// What a test waits for at one end (no time passes while it waits; see ``waitUntil(_:at:)``).
+    public enum EndState: Sendable, Hashable {
+        /// A read is waiting and nothing is there to read.
+        case reading
+        /// Bytes are there to read.
+        case input
+    }
+
+    /// Returns once `end` is in `state` (at once when it already is): how a test on a manual clock
+    /// knows, before it lets time pass, that the driver is waiting for a reply or that a late frame came.
+    public func waitUntil(_ state: EndState, at end: End) async {
+        await core.waitUntil(state, side: end == .host ? .host : .device)
+    }
 }
 
 /// One end of a ``MemoryLink``.
@@ -103,6 +125,10 @@ public struct MemoryTransport: ByteTransport {
 /// read (a readout makes tens of exchanges per card; a task and a timer per read cost more than the
 /// exchange itself).
 actor MemoryLinkCore {
+    private let clock: AnyClock
+
+    init(clock: AnyClock) { self.clock = clock }
+
     private struct Rule {
         var fault: MemoryLink.Fault
         var direction: MemoryLink.Direction
@@ -112,7 +138,7 @@ actor MemoryLinkCore {
     private struct Waiter {
         let id: UInt64
         let maxCount: Int
-        let deadline: ContinuousClock.Instant
+        let deadline: AnyClock.Instant
         let continuation: CheckedContinuation<[UInt8], any Error>
     }
     /// Bytes waiting for one side: `bytes[start...]` (consumed bytes are dropped lazily).
@@ -149,12 +175,40 @@ actor MemoryLinkCore {
         var framesIn = 0
         var inbox = Inbox()
         var waiter: Waiter?
-        var timerDeadline: ContinuousClock.Instant?
+        var timerDeadline: AnyClock.Instant?
         var timerGeneration: UInt64 = 0
+        /// The timer task of `timerGeneration` (an older one is cancelled when a nearer deadline takes over).
+        var timer: Task<Void, Never>?
     }
 
     private var hostSide = SideState()
     private var deviceSide = SideState()
+    /// Tests waiting for a side to reach a state (``MemoryLink/waitUntil(_:at:)``).
+    private var stateWatchers: [(side: MemoryTransport.Side, state: MemoryLink.EndState, continuation: CheckedContinuation<Void, Never>)] = []
+
+    private func isIn(_ state: MemoryLink.EndState, _ side: MemoryTransport.Side) -> Bool {
+        withSide(side) { s in
+            switch state {
+            case .reading: s.waiter != nil && s.inbox.isEmpty
+            case .input: !s.inbox.isEmpty
+            }
+        }
+    }
+
+    func waitUntil(_ state: MemoryLink.EndState, side: MemoryTransport.Side) async {
+        if isIn(state, side) { return }
+        await withCheckedContinuation { stateWatchers.append((side, state, $0)) }
+    }
+
+    /// Wakes the watchers whose state was reached.
+    private func notifyWatchers() {
+        guard !stateWatchers.isEmpty else { return }
+        var waiting: [(side: MemoryTransport.Side, state: MemoryLink.EndState, continuation: CheckedContinuation<Void, Never>)] = []
+        for w in stateWatchers {
+            if isIn(w.state, w.side) { w.continuation.resume() } else { waiting.append(w) }
+        }
+        stateWatchers = waiting
+    }
     private var rules: [Rule] = []
     private var closed = false
     private var nextWaiterID: UInt64 = 0
@@ -241,8 +295,10 @@ actor MemoryLinkCore {
             deliver(frame, direction: direction)
             deliver(frame, direction: direction)
         case let .delay(d)?:
+            let clock = clock
+            let due = clock.now.advanced(by: d)
             Task { [weak self] in
-                try? await Task.sleep(for: d)
+                try? await clock.sleep(until: due)
                 await self?.deliver(frame, direction: direction)
             }
         case let .prependGarbage(garbage)?:
@@ -268,6 +324,7 @@ actor MemoryLinkCore {
             return (waiter.continuation, s.inbox.take(waiter.maxCount))
         }
         if let woken { woken.0.resume(returning: woken.1) }
+        notifyWatchers()
     }
 
     func read(side: MemoryTransport.Side, maxCount: Int, timeout: Duration) async throws -> [UInt8] {
@@ -276,7 +333,7 @@ actor MemoryLinkCore {
         guard withSide(side, { $0.waiter == nil }) else { throw TransportError.concurrentRead }
         nextWaiterID += 1
         let id = nextWaiterID
-        let deadline = ContinuousClock.now.advanced(by: timeout)
+        let deadline = clock.now.advanced(by: timeout)
         return try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { (c: CheckedContinuation<[UInt8], any Error>) in
                 let startTimer: UInt64? = withSide(side) { s in
@@ -288,14 +345,25 @@ actor MemoryLinkCore {
                     return s.timerGeneration
                 }
                 if let generation = startTimer {
-                    Task { [weak self] in
-                        var next: ContinuousClock.Instant? = deadline
+                    let clock = clock
+                    let timer = Task { [weak self] in
+                        var next: AnyClock.Instant? = deadline
                         while let wake = next {
-                            try? await Task.sleep(until: wake, clock: .continuous)
+                            // Cancelled: a nearer deadline's timer took over, or the link closed.
+                            do { try await clock.sleep(until: wake) } catch { return }
                             next = await self?.timerFired(side: side, generation: generation)
                         }
                     }
+                    withSide(side) { s in
+                        if s.timerGeneration == generation {
+                            s.timer?.cancel()
+                            s.timer = timer
+                        } else {
+                            timer.cancel()
+                        }
+                    }
                 }
+                notifyWatchers()
             }
         } onCancel: {
             Task { [weak self] in await self?.expire(side: side, id: id, with: CancellationError()) }
@@ -304,8 +372,8 @@ actor MemoryLinkCore {
 
     /// The side's timer woke: ends the pending read if its deadline passed. Returns when to wake next,
     /// or nil when this timer is done (no read pending, or a newer timer with an earlier deadline took over).
-    private func timerFired(side: MemoryTransport.Side, generation: UInt64) -> ContinuousClock.Instant? {
-        let now = ContinuousClock.now
+    private func timerFired(side: MemoryTransport.Side, generation: UInt64) -> AnyClock.Instant? {
+        let now = clock.now
         let expired: Waiter? = withSide(side) { s in
             guard s.timerGeneration == generation else { return nil }
             guard let waiter = s.waiter, waiter.deadline <= now else { return nil }
@@ -317,6 +385,7 @@ actor MemoryLinkCore {
             guard s.timerGeneration == generation else { return nil }
             guard let waiter = s.waiter else {
                 s.timerDeadline = nil
+                s.timer = nil
                 return nil
             }
             s.timerDeadline = waiter.deadline
@@ -338,10 +407,19 @@ actor MemoryLinkCore {
         closed = true
         for side in [MemoryTransport.Side.host, .device] {
             let waiter = withSide(side) { s in
-                defer { s.waiter = nil }
+                defer {
+                    s.waiter = nil
+                    s.timer?.cancel()
+                    s.timer = nil
+                    s.timerDeadline = nil
+                }
                 return s.waiter
             }
             waiter?.continuation.resume(throwing: TransportError.closed)
         }
+        // A closed link reaches no other state: let the tests that wait see the closed link.
+        let watchers = stateWatchers
+        stateWatchers = []
+        for w in watchers { w.continuation.resume() }
     }
 }

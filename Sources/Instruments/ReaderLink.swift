@@ -85,6 +85,8 @@ public enum ReaderLinkError: Error, Sendable, Hashable, CustomStringConvertible 
 public actor ReaderLink {
     private let transport: any ByteTransport
     private let configuration: LinkConfiguration
+    /// What T_reply is measured on.
+    private let clock: AnyClock
     private let logger: Logger
     private var decoder: FrameDecoder
     private var nextSequence: UInt8
@@ -96,10 +98,13 @@ public actor ReaderLink {
     /// Largest read asked of the transport: two maximal wire frames.
     private static let readSize = 2 * (ProtocolLimits.maxEncodedFrame + 1)
 
+    /// - Parameter clock: what T_reply is measured on (a test passes a manual clock).
     public init(transport: any ByteTransport, configuration: LinkConfiguration = .init(),
-                supportedVersions: ClosedRange<UInt8> = 1...1, logger: Logger) {
+                supportedVersions: ClosedRange<UInt8> = 1...1, clock: some Clock<Duration> = ContinuousClock(),
+                logger: Logger) {
         self.transport = transport
         self.configuration = configuration
+        self.clock = AnyClock(clock)
         self.logger = logger
         self.decoder = FrameDecoder(supportedVersions: supportedVersions)
         self.nextSequence = configuration.initialSequence
@@ -178,7 +183,6 @@ public actor ReaderLink {
     }
 
     private func awaitReply(sequence seq: UInt8, request: MessageType) async throws(ReaderLinkError) -> Outcome {
-        let clock = ContinuousClock()
         let deadline = clock.now.advanced(by: configuration.replyTimeout)
         while true {
             let remaining = clock.now.duration(to: deadline)

@@ -30,6 +30,8 @@ public struct ReaderConnection: Sendable, Hashable {
 public actor TLReader {
     public nonisolated let configuration: TLReaderConfiguration
     private let link: ReaderLink
+    /// What T_poll, T_op and (in the link) T_reply are measured on.
+    private let clock: AnyClock
     let logger: Logger
     /// IDENTIFY's answer, once connected.
     public private(set) var identity: ReaderIdentity?
@@ -38,11 +40,15 @@ public actor TLReader {
     /// The profile the reader was last known to use (GET_PROFILE at connect, or the last SET_PROFILE).
     public private(set) var profile: TimeTemperatureProfile?
 
-    public init(transport: any ByteTransport, configuration: TLReaderConfiguration = .init(), logger: Logger) {
+    /// - Parameter clock: what the session's polls and timeouts run on: the real clock by default, a
+    ///   manual clock in tests (time then passes only when the test says so).
+    public init(transport: any ByteTransport, configuration: TLReaderConfiguration = .init(),
+                clock: some Clock<Duration> = ContinuousClock(), logger: Logger) {
         self.configuration = configuration
         self.logger = logger
+        self.clock = AnyClock(clock)
         self.link = ReaderLink(transport: transport, configuration: configuration.link,
-                               supportedVersions: configuration.supportedVersions, logger: logger)
+                               supportedVersions: configuration.supportedVersions, clock: self.clock, logger: logger)
     }
 
     /// Link statistics (retransmissions, NAKs, damaged frames).
@@ -201,7 +207,6 @@ public actor TLReader {
         guard case let .readStarted(started) = reply, started.element == e else { throw unexpected(.readElement, reply) }
         logger.debug("heating", metadata: ["card": "\(before.cardID)", "element": "\(element)",
                                            "channels": "\(started.channels)", "expectedMs": "\(started.expectedMilliseconds)"])
-        let clock = ContinuousClock()
         let deadline = clock.now.advanced(by: .milliseconds(started.expectedMilliseconds) + configuration.operationTimeout)
         let total = Int(started.channels)
         var channels: [CurveChannel] = []
@@ -417,7 +422,6 @@ public actor TLReader {
     /// Polls STATUS every T_poll until `done`, a fault, or `timeout`.
     private func poll(_ during: String, timeout: Duration,
                       until done: (ReaderStatus) -> Bool) async throws(TLReaderError) -> ReaderStatus {
-        let clock = ContinuousClock()
         let deadline = clock.now.advanced(by: timeout)
         while true {
             let st = try await status()
@@ -430,7 +434,7 @@ public actor TLReader {
 
     /// Sleeps T_poll; cancellation ends the wait with ``ReaderLinkError/cancelled``.
     private func pause() async throws(TLReaderError) {
-        do { try await Task.sleep(for: configuration.pollInterval) } catch { throw .link(.cancelled) }
+        do { try await clock.sleep(for: configuration.pollInterval) } catch { throw .link(.cancelled) }
     }
 }
 

@@ -250,7 +250,7 @@ public struct BatchEvaluator: Sendable {
         }
         let days: Days
         if let annealed = card.annealedAt, let readAt {
-            days = Days(max(0, readAt.timeIntervalSince(annealed) / 86_400))
+            days = max(Days(0), Days(from: annealed, to: readAt))
         } else {
             // Unknown anneal date: read as if at the calibration conditions (no fading correction).
             days = Days(16)
@@ -263,7 +263,7 @@ public struct BatchEvaluator: Sendable {
         for e in elements.keys.sorted() {
             if let r = try store.calibration(kind: .elementCorrection, subject: ElementCorrection.recordSubject(card: id, element: e), at: eccDate) {
                 ecc[e] = r.value
-                let age = Days(eccDate.timeIntervalSince(r.validFrom) / 86_400)
+                let age = Days(from: r.validFrom, to: eccDate)
                 if !validity.isValid(.elementCorrection, age: age) {
                     if !flags.contains(WorkflowFlag.elementCorrectionExpired.rawValue) { flags.append(WorkflowFlag.elementCorrectionExpired.rawValue) }
                     remarks.append("element \(e): correction coefficient \(r.value) (record \(r.id.map { "\($0.rawValue)" } ?? "?")) is \(Int(age.value)) days old, valid for \(Int(validity.elementCorrection.value)); applied, recalibrate the card")
@@ -329,7 +329,7 @@ public struct BatchEvaluator: Sendable {
         for role in algorithm.cardType.elements.map(\.role) {
             let kind = CalibrationKind(rawValue: "countsPerMilliSievert/\(role.rawValue)")
             guard let r = try store.calibration(kind: kind, subject: batch.readerSerial, at: date) else { continue }
-            let age = Days(date.timeIntervalSince(r.validFrom) / 86_400)
+            let age = Days(from: r.validFrom, to: date)
             guard validity.isValid(.readerCalibration, age: age) else {
                 throw WorkflowError.noCalibration(
                     batchGroupID: batch.groupID,

@@ -54,6 +54,6 @@ public struct ElevatedDoseNoticeBuilder: Sendable {
     }
 
     public static func dayString(_ date: Date) -> String {
-        CalendarDay(daysSinceEpoch: Int((date.timeIntervalSince1970 / 86_400).rounded(.down))).description
+        CalendarDay(utcDayOf: date).description
     }
 }

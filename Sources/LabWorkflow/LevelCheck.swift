@@ -71,7 +71,7 @@ public struct LevelCheck: Sendable {
         let yearSum = try store.personHp10Sum(personLookup: person.personLookup, from: y.lowerBound, through: min(y.upperBound, person.periodEnd), including: id)
         let at = now()
         // The lab's calendar is UTC (tld's today()).
-        let today = CalendarDay(daysSinceEpoch: Int((at.timeIntervalSince1970 / 86_400).rounded(.down)))
+        let today = CalendarDay(utcDayOf: at)
         for kind in CaseKind.allCases {
             let (value, key): (Double, String) = switch kind.span {
             case .period: (hp10, "\(person.periodStart)..\(person.periodEnd)")

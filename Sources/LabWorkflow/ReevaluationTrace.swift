@@ -57,7 +57,7 @@ public struct DoseTrace: Sendable {
             }
             for r in used {
                 let until = calibrationID.hasPrefix("batch:") ? nil
-                    : r.validFrom.addingTimeInterval(validity.readerCalibration.value * 86_400)
+                    : r.validFrom.adding(validity.readerCalibration)
                 links.append(Link(factor: "reader calibration, element \(pos.number) (\(pos.role.rawValue))", value: r.value, unit: r.unit,
                                   source: r.source + (calibrationID.hasPrefix("batch:") ? " (valid for its batch)" : ""),
                                   recordID: r.id?.rawValue, validFrom: r.validFrom, validUntil: until))
@@ -75,7 +75,7 @@ public struct DoseTrace: Sendable {
             let subject = ElementCorrection.recordSubject(card: cardID, element: pos.number)
             if let r = try store.calibration(kind: .elementCorrection, subject: subject, at: readAt) {
                 links.append(Link(factor: "ECC element \(pos.number)", value: r.value, unit: r.unit, source: r.source, recordID: r.id?.rawValue,
-                                  validFrom: r.validFrom, validUntil: r.validFrom.addingTimeInterval(validity.elementCorrection.value * 86_400)))
+                                  validFrom: r.validFrom, validUntil: r.validFrom.adding(validity.elementCorrection)))
             } else {
                 links.append(Link(factor: "ECC element \(pos.number)", value: 1, unit: "1", source: "no ECC record in force: 1", recordID: nil, validFrom: nil, validUntil: nil))
             }

@@ -93,12 +93,17 @@ public struct ResilientReadout: Sendable {
     let job: ReadoutJob
     let opener: Opener
     let policy: Policy
+    /// What the waits run on (reconnect timeout, retry interval, the reader sessions' polls and timeouts).
+    let clock: AnyClock
     let logger: Logger
 
-    public init(job: ReadoutJob, opener: Opener, policy: Policy = .init(), logger: Logger) {
+    /// - Parameter clock: the real clock by default; a test passes a manual clock and lets time pass.
+    public init(job: ReadoutJob, opener: Opener, policy: Policy = .init(), clock: some Clock<Duration> = ContinuousClock(),
+                logger: Logger) {
         self.job = job
         self.opener = opener
         self.policy = policy
+        self.clock = AnyClock(clock)
         self.logger = logger
     }
 
@@ -112,61 +117,66 @@ public struct ResilientReadout: Sendable {
         progress: @escaping @Sendable (ReadoutProgress) -> Void = { _ in },
         notify: @escaping @Sendable (Notice) -> Void = { _ in }
     ) async throws -> Outcome {
-        var reader = TLReader(transport: try await opener.open(nil), configuration: policy.readerConfiguration, logger: logger)
-        // The first contact: a device that never answers is not a reader that went away — fail at once
-        // with its own message (there is no batch to keep open, nothing to wait for).
-        let identity: WireReaderIdentity
-        do {
-            identity = try await reader.connect().identity
-        } catch {
-            await reader.close()
-            guard Self.isConnectionLoss(error) else { throw error }
-            throw ResilientReadoutError.noAnswer(reason: "\(error)")
-        }
-        var serial: String? = identity.serial
-        let start = try RunTally.Start(store: job.store, source: ReadoutJob.source(for: identity))
+        var reader = TLReader(transport: try await opener.open(nil), configuration: policy.readerConfiguration, clock: clock, logger: logger)
+        var serial: String?
+        var start: RunTally.Start?
         var job = self.job
-        job.readerQCSessionStart = job.now()
         var reconnections = 0
         var clearances = 0
-        if policy.clearFaultsAtStart {
-            do {
-                if try await clearFaults(reader, notify: notify) { clearances += 1 }
-            } catch {
-                await reader.close()
-                throw error
-            }
-        }
         while true {
-            do {
-                await settle(reader)
-                let result = try await job.run(reader: reader, manifest: manifest, groupID: groupID, profile: profile, progress: progress)
-                await reader.close()
-                var tally: RunTally?
-                if case let .read(outcome) = result, let id = outcome.batch.id {
-                    tally = try start.tally(store: job.store, batch: id)
-                }
-                return Outcome(result: result, tally: tally, reconnections: reconnections, faultClearances: clearances)
-            } catch {
-                serial = await reader.identity?.serial ?? serial
-                if let events = Self.operatorFault(error) {
-                    notify(.fault(events, reason: "\(error)"))
-                    guard clearances < policy.maxFaultClearances, let ask = policy.operatorClearance, await ask(events) else {
-                        await reader.close()
-                        throw error
-                    }
+            // One connection: it ends with the batch read, a lost line, or an error; the session closes
+            // the connection in every case.
+            let end: SessionEnd = try await withReaderSession(reader) { reader in
+                if start == nil {
+                    // The first contact: a device that never answers is not a reader that went away — fail at
+                    // once with its own message (there is no batch to keep open, nothing to wait for).
+                    let identity: WireReaderIdentity
                     do {
-                        if try await clearFaults(reader, notify: notify) { clearances += 1 }
-                        continue
+                        identity = try await reader.connect().identity
                     } catch {
-                        guard Self.isConnectionLoss(error) else { await reader.close(); throw error }
-                        // Fall through to reconnecting: the line died while clearing.
+                        guard ReaderRecovery(error).isConnectionLoss else { throw error }
+                        throw ResilientReadoutError.noAnswer(reason: "\(error)")
                     }
-                } else if !Self.isConnectionLoss(error) {
-                    await reader.close()
-                    throw error
+                    serial = identity.serial
+                    start = try RunTally.Start(store: job.store, source: ReadoutJob.source(for: identity))
+                    job.readerQCSessionStart = job.now()
+                    if policy.clearFaultsAtStart, try await clearFaults(reader, notify: notify) { clearances += 1 }
                 }
-                await reader.close()
+                while true {
+                    do {
+                        await settle(reader)
+                        let result = try await job.run(reader: reader, manifest: manifest, groupID: groupID, profile: profile, progress: progress)
+                        var tally: RunTally?
+                        if case let .read(outcome) = result, let id = outcome.batch.id, let start {
+                            tally = try start.tally(store: job.store, batch: id)
+                        }
+                        return .finished(Outcome(result: result, tally: tally, reconnections: reconnections, faultClearances: clearances))
+                    } catch {
+                        serial = await reader.identity?.serial ?? serial
+                        let recovery = ReaderRecovery(error)
+                        if let events = recovery.faultEvents {
+                            notify(.fault(events, reason: "\(error)"))
+                            guard clearances < policy.maxFaultClearances, let ask = policy.operatorClearance, await ask(events) else {
+                                throw error
+                            }
+                            do {
+                                if try await clearFaults(reader, notify: notify) { clearances += 1 }
+                                continue
+                            } catch let clearing {
+                                guard ReaderRecovery(clearing).isConnectionLoss else { throw clearing }
+                                // Reconnect: the line died while clearing.
+                            }
+                        } else if !recovery.isConnectionLoss {
+                            throw error
+                        }
+                        return .lineLost(error)
+                    }
+                }
+            }
+            switch end {
+            case let .finished(outcome):
+                return outcome
+            case let .lineLost(error):
                 guard policy.reconnectTimeout > .zero else { throw error }
                 logger.notice("connection to the reader lost", metadata: ["serial": "\(serial ?? "?")", "error": "\(error)"])
                 notify(.disconnected(serial: serial, reason: Self.shortReason(error), waitingUpTo: policy.reconnectTimeout))
@@ -177,16 +187,22 @@ public struct ResilientReadout: Sendable {
         }
     }
 
+    /// How one connection's session ended (errors that end the run are thrown).
+    private enum SessionEnd {
+        case finished(Outcome)
+        /// The line is gone; reconnect (this error is the reason).
+        case lineLost(any Error)
+    }
+
     /// Opens the reader again until it answers IDENTIFY with `serial`, or the timeout runs out.
     private func waitForReader(serial: String?, lastError: any Error) async throws -> TLReader {
-        let clock = ContinuousClock()
         let deadline = clock.now.advanced(by: policy.reconnectTimeout)
         var last = "\(lastError)"
         while clock.now < deadline {
             try Task.checkCancellation()
             do {
                 let transport = try await opener.open(serial)
-                let candidate = TLReader(transport: transport, configuration: policy.readerConfiguration, logger: logger)
+                let candidate = TLReader(transport: transport, configuration: policy.readerConfiguration, clock: clock, logger: logger)
                 do {
                     let identity = try await candidate.connect().identity
                     if serial == nil || identity.serial == serial { return candidate }
@@ -199,7 +215,7 @@ public struct ResilientReadout: Sendable {
             } catch {
                 last = "\(error)"
             }
-            try await Task.sleep(for: policy.retryInterval)
+            try await clock.sleep(for: policy.retryInterval)
         }
         throw ResilientReadoutError.readerDidNotReturn(serial: serial, waited: policy.reconnectTimeout, lastProblem: last)
     }
@@ -208,7 +224,6 @@ public struct ResilientReadout: Sendable {
     /// out): the job's QC request would otherwise be refused `busy`. Errors are left for the job to meet.
     private func settle(_ reader: TLReader) async {
         guard (try? await reader.connect()) != nil else { return }
-        let clock = ContinuousClock()
         let deadline = clock.now.advanced(by: policy.readerConfiguration.operationTimeout)
         while clock.now < deadline {
             guard let st = try? await reader.status() else { return }
@@ -216,7 +231,7 @@ public struct ResilientReadout: Sendable {
             case .loading, .heating, .annealing, .ejecting: break
             default: return
             }
-            guard (try? await Task.sleep(for: policy.readerConfiguration.pollInterval)) != nil else { return }
+            guard (try? await clock.sleep(for: policy.readerConfiguration.pollInterval)) != nil else { return }
         }
     }
 
@@ -233,42 +248,9 @@ public struct ResilientReadout: Sendable {
         return true
     }
 
-    /// The driver error underneath a job's error.
-    static func readerError(_ error: any Error) -> TLReaderError? {
-        if let e = error as? TLReaderError { return e }
-        if let e = error as? ReadoutError { return e.readerError }
-        return nil
-    }
-
-    /// Whether `error` (from ``ReadoutJob`` or ``TLReader``) means the line is gone: the port hung up
-    /// or closed, the link stayed dead after the driver's own retries, or the reader keeps rebooting.
-    public static func isConnectionLoss(_ error: any Error) -> Bool {
-        switch readerError(error) {
-        case .link(.transport)?, .link(.linkLost)?: true
-        case let .reader(code, _, _)?: code == .notInitialised
-        default: false
-        }
-    }
-
-    /// The fault events an operator must clear (jam, door, heater, high voltage), when `error` is a
-    /// fault that stopped the job; nil for any other error.
-    public static func operatorFault(_ error: any Error) -> ReaderEvents? {
-        switch readerError(error) {
-        case let .fault(events, _, _)?: return events.isEmpty ? .faults : events
-        case let .reader(code, _, _)?:
-            switch code {
-            case .jam: return .jam
-            case .doorOpen: return .doorOpen
-            case .heaterFault: return .heaterFault
-            case .highVoltageFault: return .highVoltageFault
-            default: return nil
-            }
-        default: return nil
-        }
-    }
-
     private static func shortReason(_ error: any Error) -> String {
-        switch readerError(error) {
+        let readerError: TLReaderError? = (error as? TLReaderError) ?? (error as? ReadoutError)?.readerError
+        return switch readerError {
         case .link(.transport)?: "the port hung up"
         case .link(.linkLost)?: "no answer"
         case .reader(.notInitialised, _, _)?: "the reader restarted"

@@ -39,7 +39,7 @@ public struct TypeTestCard: Sendable, Hashable {
 
     /// What the lab is told about this card.
     func shipmentCard(readAt: Date) -> ShipmentCard {
-        let annealed = readAt.addingTimeInterval(-daysSinceAnneal * 86_400)
+        let annealed = readAt.subtracting(Days(daysSinceAnneal))
         switch role {
         case .calibration:
             return ShipmentCard(

@@ -202,7 +202,7 @@ public struct PortalApp: Sendable {
     var today: CalendarDay { Self.day(configuration.now()) }
 
     static func day(_ date: Date) -> CalendarDay {
-        CalendarDay(daysSinceEpoch: Int((date.timeIntervalSince1970 / 86_400).rounded(.down)))
+        CalendarDay(utcDayOf: date)
     }
 
     // MARK: Sign-in

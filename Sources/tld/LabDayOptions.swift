@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import LabStore
+import LabWorkflow
 
 /// `--on DAY`: the lab's day for what a command dates — the day a case opens and its deadline, the day
 /// a notification is raised, what is overdue — default today (UTC). A lab that enters a day's work
@@ -18,9 +19,8 @@ struct LabDayOptions: ParsableArguments {
     var clock: @Sendable () -> Date {
         guard let on else { return { Date() } }
         return {
-            let now = Date().timeIntervalSince1970
-            let seconds = now - (now / 86_400).rounded(.down) * 86_400
-            return Date(timeIntervalSince1970: Double(on.daysSinceEpoch) * 86_400 + seconds)
+            let now = Date()
+            return on.startDate.addingTimeInterval(now.timeIntervalSince(CalendarDay(utcDayOf: now).startDate))
         }
     }
 }

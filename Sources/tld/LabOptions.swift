@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import LabStore
+import LabWorkflow
 
 /// Where the key that seals national IDs comes from.
 struct NationalIDKeyOptions: ParsableArguments {
@@ -26,5 +27,5 @@ extension CalendarDay: ExpressibleByArgument {
 
 /// Today on the lab's calendar (UTC).
 func today() -> CalendarDay {
-    CalendarDay(daysSinceEpoch: Int((Date().timeIntervalSince1970 / 86_400).rounded(.down)))
+    CalendarDay(utcDayOf: Date())
 }

@@ -131,7 +131,7 @@ struct Readout: AsyncParsableCommand {
             note("simulated TL reader \(sc.reader.model) #\(sc.reader.serial) on \(devicePath) (state: \(statePath))")
         } else {
             devicePath = device ?? ""
-            opener = Self.deviceOpener(devicePath, logger: logger)
+            opener = .serialDevice(path: devicePath, logger: logger)
             if let manifest { shipment = try ManifestFile.load(path: manifest) }
         }
 
@@ -161,7 +161,7 @@ struct Readout: AsyncParsableCommand {
         } catch {
             bar.finish()
             throw ReadoutFailed(reason: "\(error)", database: store.path,
-                                hint: ResilientReadout.operatorFault(error) != nil ? "fix the reader, then run the same command with --clear-faults to resume."
+                                hint: ReaderRecovery(error).faultEvents != nil ? "fix the reader, then run the same command with --clear-faults to resume."
                                     : "run the same command again to resume.")
         }
 
@@ -214,25 +214,6 @@ extension Readout {
         }
     }
 
-    /// The reader at `path`. After a disconnect: the attached device with the reader's USB serial
-    /// number if there is one now (it may come back as another /dev/ttyUSBn), else `path` again, else
-    /// a short wait for it to be plugged in (DeviceArrival.wait, woken by udev's "add").
-    static func deviceOpener(_ path: String, logger: Logger) -> ResilientReadout.Opener {
-        ResilientReadout.Opener { serial in
-            guard let serial else { return try await SerialPortTransport.open(path: path) }
-            if let node = (try? DeviceDiscovery(catalogue: .lab).device(serialNumber: serial, role: .reader))?.path {
-                return try await SerialPortTransport.open(path: node)
-            }
-            do {
-                return try await SerialPortTransport.open(path: path)
-            } catch {
-                let found = try? await DeviceArrival.wait(serialNumber: serial, role: .reader, timeout: .seconds(1))
-                guard let node = found?.path else { throw error }
-                logger.notice("reader found by its serial number", metadata: ["serial": "\(serial)", "path": "\(node)"])
-                return try await SerialPortTransport.open(path: node)
-            }
-        }
-    }
 }
 
 func makeLogger(verbose: Bool) -> Logger {

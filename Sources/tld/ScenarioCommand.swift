@@ -1,4 +1,5 @@
 import ArgumentParser
+import Dosimetry
 import Foundation
 import LabStore
 import LabWorkflow
@@ -63,7 +64,7 @@ struct ScenarioFromReturns: ParsableCommand {
             throw runFailure("no returned card waits for readout (take returns in with tld intake first)", exit: SysExit.dataError)
         }
         let now = Date()
-        func days(since date: Date?) -> Double { min(3650, max(1, ((now.timeIntervalSince(date ?? now)) / 86_400).rounded())) }
+        func days(since date: Date?) -> Double { min(3650, max(1, Days(from: date ?? now, to: now).value.rounded())) }
         var rng = SplitMix64(seed: draw ?? 1)
         var cards: [ScenarioCard] = []
         for e in returned {

@@ -28,18 +28,12 @@ enum SimulatedReadout {
             scenario: scenario, statePath: statePath, pace: .elementMilliseconds(speedMilliseconds)))
         let device = try server.start()
         defer { server.stop() }
-        let reader = TLReader(transport: try await SerialPortTransport.open(path: device), logger: logger)
         var job = ReadoutJob(store: store, logger: logger)
         job.evaluatesDoses = evaluate
         job.backgroundCheck = !evaluate
-        let result: ReadoutJob.Result
-        do {
-            result = try await job.run(reader: reader, manifest: manifest, groupID: groupID)
-        } catch {
-            await reader.close()
-            throw error
+        let result = try await withReaderSession(transport: try await SerialPortTransport.open(path: device), logger: logger) { reader in
+            try await job.run(reader: reader, manifest: manifest, groupID: groupID)
         }
-        await reader.close()
         switch result {
         case let .read(outcome):
             return outcome.batch

@@ -1,3 +1,4 @@
+import Dosimetry
 import Foundation
 import LabWorkflow
 import TLSimulator
@@ -8,7 +9,7 @@ import TLSimulator
 enum SimulatedShipment {
     static func manifest(of scenario: Scenario, now: Date) -> [ShipmentCard] {
         scenario.cards.map { card in
-            let annealed = now.addingTimeInterval(-card.daysSinceAnneal * 86_400)
+            let annealed = now.subtracting(Days(card.daysSinceAnneal))
             switch card.role {
             case .calibration:
                 return ShipmentCard(

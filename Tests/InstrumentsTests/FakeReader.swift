@@ -31,6 +31,8 @@ actor FakeReader {
     var interruptions: [Key: (channel: Int, events: ReaderEvents)] = [:]
     /// The next LOAD_NEXT jams.
     var jamOnNextLoad = false
+    /// The reader power-cycles just after it starts heating this element (once): the heating is cut off.
+    var rebootOnceHeating: Key?
 
     // MARK: state (as the reader keeps it in non-volatile memory)
     private(set) var magazine: [Card]
@@ -39,12 +41,13 @@ actor FakeReader {
     private(set) var events: ReaderEvents = []
     private(set) var profile = TimeTemperatureProfile.lifMgTiDefault
     private var initialised = false
-    private var operationEnds: ContinuousClock.Instant?
-    private var heatingSince: ContinuousClock.Instant?
+    private var operationEnds: AnyClock.Instant?
+    private var heatingSince: AnyClock.Instant?
     private var heatingElement: Int?
     private var partial: [Key: Int] = [:]
     private var lastRequest: (seq: UInt8, frame: [UInt8], reply: [UInt8])?
-    private let clock = ContinuousClock()
+    /// What heating and long operations take time on.
+    private let clock: AnyClock
 
     // MARK: records
     private(set) var executed: [Request] = []
@@ -56,7 +59,8 @@ actor FakeReader {
     private(set) var servedChannels: [Key: Int] = [:]
     private(set) var ejected: [Card] = []
 
-    init(magazine: [Card], loaded: Card? = nil) {
+    init(magazine: [Card], loaded: Card? = nil, clock: some Clock<Duration> = ContinuousClock()) {
+        self.clock = AnyClock(clock)
         self.magazine = magazine
         self.loaded = loaded
         if loaded != nil { state = .cardLoaded }
@@ -117,6 +121,10 @@ actor FakeReader {
             }
             let reply = handle(frame).frame(sequence: frame.sequence).encodeForWire()
             lastRequest = (frame.sequence, raw, reply)
+            if let key = rebootOnceHeating, heatingElement == key.element, loaded?.id == key.card {
+                rebootOnceHeating = nil
+                reboot()
+            }
             return reply
         }
     }

@@ -255,10 +255,9 @@ struct MagazineReadoutTests {
         let sink = RecordingSink()
         let first = Harness(fake: fake)
         let reader = first.reader
-        let run = Task { try await reader.readMagazine(into: sink, recoveries: 0) }
         // Reboot while element 1 heats.
-        while await fake.heats.isEmpty { try await Task.sleep(for: .milliseconds(2)) }
-        await fake.reboot()
+        await fake.set { $0.rebootOnceHeating = Key(card: "C0001", element: 1) }
+        let run = Task { try await reader.readMagazine(into: sink, recoveries: 0) }
         let result = await run.result
         guard case let .failure(error) = result,
               (error as? ReadoutError)?.readerError?.readerErrorCode == .notInitialised else {
@@ -282,10 +281,8 @@ struct MagazineReadoutTests {
         let log = ProgressLog()
         let summary = try await withHarness(fake) { h in
             let reader = h.reader
-            let run = Task { try await reader.readMagazine(into: sink, progress: log.record) }
-            while await fake.heats[Key(card: "C0001", element: 2)] == nil { try await Task.sleep(for: .milliseconds(2)) }
-            await fake.reboot()
-            return try await run.value
+            await fake.set { $0.rebootOnceHeating = Key(card: "C0001", element: 2) }
+            return try await reader.readMagazine(into: sink, progress: log.record)
         }
         #expect(summary.recoveries == 1)
         #expect(summary.cardIDs == ["C0001", "C0002"])

@@ -1,5 +1,6 @@
 import Instruments
 import ReaderProtocol
+import TestSupport
 import Testing
 
 @Suite("MemoryLink fault injection")
@@ -26,33 +27,36 @@ struct MemoryLinkTests {
     }
 
     @Test func readTimesOutEmpty() async throws {
-        let link = MemoryLink()
-        let clock = ContinuousClock()
-        let start = clock.now
-        let bytes = try await link.host.read(maxCount: 10, timeout: .milliseconds(40))
-        #expect(bytes.isEmpty)
-        #expect(start.duration(to: clock.now) >= .milliseconds(40))
+        let clock = ManualClock()
+        let link = MemoryLink(clock: clock)
+        let host = link.host
+        let read = Task { try await host.read(maxCount: 10, timeout: .milliseconds(40)) }
+        await clock.waitForSleeper(after: .milliseconds(40))
+        clock.advance(by: .milliseconds(39))
+        #expect(clock.sleepingUntil == [.init(offset: .milliseconds(40))], "still waiting 1 ms before the deadline")
+        clock.advance(by: .milliseconds(1))
+        #expect(try await read.value.isEmpty)
     }
 
     @Test func shortTimeoutAfterALongOneStillExpiresOnTime() async throws {
         // Reads share one timer per side: a read with a nearer deadline than the pending timer's must
         // still end at its own deadline, and a later read must not be ended early.
-        let link = MemoryLink()
+        let clock = ManualClock()
+        let link = MemoryLink(clock: clock)
         let host = link.host
         let long = Task { try await host.read(maxCount: 4, timeout: .seconds(5)) }
-        try await Task.sleep(for: .milliseconds(10))
+        await clock.waitForSleeper(after: .seconds(5))
         try await link.device.write(a)
         #expect(try await long.value == Array(a.prefix(4)))
-        let clock = ContinuousClock()
-        let start = clock.now
         let rest = try await host.read(maxCount: 4096, timeout: .milliseconds(40))
         #expect(rest == Array(a.dropFirst(4)))
-        #expect(try await host.read(maxCount: 10, timeout: .milliseconds(40)).isEmpty)
-        let waited = start.duration(to: clock.now)
-        #expect(waited >= .milliseconds(40))
-        #expect(waited < .seconds(2))
+        let short = Task { try await host.read(maxCount: 10, timeout: .milliseconds(40)) }
+        await clock.waitForSleeper(after: .milliseconds(40))  // its own timer, not the 5 s one
+        clock.advance(by: .milliseconds(40))
+        #expect(try await short.value.isEmpty)
         let next = Task { try await host.read(maxCount: 4096, timeout: .milliseconds(300)) }
-        try await Task.sleep(for: .milliseconds(100))
+        await clock.waitForSleeper(after: .milliseconds(300))
+        clock.advance(by: .milliseconds(100))
         try await link.device.write(b)
         #expect(try await next.value == b)
     }
@@ -90,13 +94,23 @@ struct MemoryLinkTests {
     }
 
     @Test func delayedFrameIsOvertaken() async throws {
-        let link = MemoryLink()
+        let clock = ManualClock()
+        let link = MemoryLink(clock: clock)
+        let host = link.host
         await link.inject(.delay(.milliseconds(60)), direction: .deviceToHost, on: .index(1))
         try await link.device.write(a)
         try await link.device.write(b)
-        #expect(try await link.host.read(maxCount: 4096, timeout: .milliseconds(30)) == b)
-        #expect(try await drain(link.host).isEmpty)
-        #expect(try await link.host.read(maxCount: 4096, timeout: .milliseconds(200)) == a)
+        #expect(try await host.read(maxCount: 4096, timeout: .milliseconds(30)) == b)
+        // Nothing more within 30 ms…
+        let early = Task { try await host.read(maxCount: 4096, timeout: .milliseconds(30)) }
+        await clock.waitForSleeper(after: .milliseconds(30))
+        clock.advance(by: .milliseconds(30))
+        #expect(try await early.value.isEmpty)
+        // …and the held-back frame at 60 ms.
+        let late = Task { try await host.read(maxCount: 4096, timeout: .milliseconds(200)) }
+        await clock.waitForSleeper(after: .milliseconds(200))
+        clock.advance(by: .milliseconds(30))
+        #expect(try await late.value == a)
     }
 
     @Test func cutConnectionFailsBothEnds() async throws {
@@ -108,10 +122,11 @@ struct MemoryLinkTests {
     }
 
     @Test func cutWakesAWaitingReader() async throws {
-        let link = MemoryLink()
+        let clock = ManualClock()
+        let link = MemoryLink(clock: clock)
         let host = link.host
         let waiting = Task { try await host.read(maxCount: 10, timeout: .seconds(5)) }
-        try await Task.sleep(for: .milliseconds(20))
+        await clock.waitForSleeper(after: .seconds(5))
         await link.cut()
         await #expect(throws: TransportError.closed) { try await waiting.value }
     }

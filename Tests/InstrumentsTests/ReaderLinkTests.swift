@@ -1,5 +1,6 @@
 import Instruments
 import ReaderProtocol
+import TestSupport
 import Testing
 
 @Suite("ReaderLink: retransmission, NAK, stale and damaged replies")
@@ -11,16 +12,19 @@ struct ReaderLinkTests {
     }
 
     @Test func replyThatNeverComesGivesLinkLostAfterFourAttempts() async throws {
-        let mem = MemoryLink()  // nobody serves the device end
-        let link = readerWith(mem)
-        let clock = ContinuousClock()
-        let start = clock.now
-        await #expect(throws: ReaderLinkError.linkLost(request: .status, attempts: 4, lastProblem: .noReply)) {
-            try await link.exchange(.status)
+        let clock = ManualClock()
+        let mem = MemoryLink(clock: clock)  // nobody serves the device end
+        let link = ReaderLink(transport: mem.host, configuration: config, clock: clock, logger: quietLogger)
+        let exchange = Task { try await link.exchange(.status) }
+        for attempt in 1...4 {  // T_reply passes four times
+            await clock.waitForSleeper(after: config.replyTimeout)
+            #expect(await mem.frameCount(.hostToDevice) == attempt)
+            clock.advance(by: config.replyTimeout)
         }
-        let elapsed = start.duration(to: clock.now)
-        #expect(elapsed >= .milliseconds(400))
-        #expect(elapsed < .seconds(20))  // gives up rather than hangs; loose bound: CI machines are loaded
+        await #expect(throws: ReaderLinkError.linkLost(request: .status, attempts: 4, lastProblem: .noReply)) {
+            try await exchange.value
+        }
+        #expect(clock.now == .init(offset: config.replyTimeout * 4))
         #expect(await mem.frameCount(.hostToDevice) == 4)
         let c = await link.counters
         #expect(c.retransmissions == 3)

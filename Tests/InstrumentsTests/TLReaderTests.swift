@@ -1,5 +1,6 @@
 import Instruments
 import ReaderProtocol
+import TestSupport
 import Testing
 
 @Suite("TLReader session")
@@ -134,15 +135,19 @@ struct TLReaderTests {
     }
 
     @Test func abortInterruptsTheHeatedElement() async throws {
-        let fake = FakeReader(magazine: [], loaded: FakeReader.Card("C8"))
+        // Reader, link and fake share a manual clock: the heating stays in progress until time moves.
+        let clock = ManualClock()
+        let fake = FakeReader(magazine: [], loaded: FakeReader.Card("C8"), clock: clock)
         await fake.set { $0.channelTime = .milliseconds(5) }  // 1 s heating
-        try await withHarness(fake) { h in
+        try await withHarness(fake, clock: clock) { h in
             try await h.reader.connect()
             let reader = h.reader
             let reading = Task { try await reader.readElement(1) }
-            try await Task.sleep(for: .milliseconds(60))
+            // The driver polls the heating element: it waits T_poll between polls.
+            await clock.waitForSleeper(after: fastConfiguration.pollInterval)
             // A second caller on the same actor: ABORT while the first waits between polls.
             #expect(try await reader.abort() == .cardLoaded)
+            clock.advance(by: fastConfiguration.pollInterval)
             let outcome = try await reading.value
             guard case .lost = outcome else { Issue.record("an aborted read is lost, got \(outcome)"); return }
             #expect(try await reader.status().elementStates[0] == .interrupted)
@@ -197,16 +202,32 @@ struct TLReaderTests {
     }
 
     @Test func duplicateAndLateRepliesAreIgnored() async throws {
-        let fake = FakeReader(magazine: [], loaded: FakeReader.Card("C2"))
-        try await withHarness(fake) { h in
+        // Reader, link and fake share a manual clock: 200 channels of 40 µs heat in 8 ms of its time.
+        let clock = ManualClock()
+        let poll = fastConfiguration.pollInterval
+        let fake = FakeReader(magazine: [], loaded: FakeReader.Card("C2"), clock: clock)
+        try await withHarness(fake, clock: clock) { h in
             try await h.reader.connect()
             await h.link.inject(.duplicate, direction: .deviceToHost, on: .type(MessageType.readElement.replyType))
             await h.link.inject(.delay(.milliseconds(400)), direction: .deviceToHost,
                                 on: .type(MessageType.getChunk.replyType, occurrence: 2))
-            guard case let .read(r) = try await h.reader.readElement(2) else { Issue.record("expected a reading"); return }
+            let reader = h.reader
+            let reading = Task { try await reader.readElement(2) }
+            // 0 ms: nothing acquired yet, the driver polls; 2 ms: the first chunk (50 channels) comes,
+            // then the driver polls again; 4 ms: the second chunk's reply is held back 400 ms.
+            await clock.waitForSleeper(after: poll)
+            clock.advance(by: poll)
+            await clock.waitForSleeper(after: poll)
+            clock.advance(by: poll)
+            await clock.waitForSleeper(after: .milliseconds(400))
+            await h.link.waitUntil(.reading, at: .host)
+            // T_reply passes: the request is sent again and answered from the reader's cache.
+            clock.advance(by: fastConfiguration.link.replyTimeout)
+            guard case let .read(r) = try await reading.value else { Issue.record("expected a reading"); return }
             #expect(r.channels == trueCurve("C2", 2))
-            // The late chunk reply arrives while later requests wait: give it time, then talk again.
-            try await Task.sleep(for: .milliseconds(450))
+            // The late chunk reply arrives while later requests wait.
+            clock.advance(by: .milliseconds(400) - fastConfiguration.link.replyTimeout)
+            await h.link.waitUntil(.input, at: .host)
             try await h.reader.release(element: 2)
             #expect(try await h.reader.status().elementStates[1] == .released)
             let c = await h.reader.linkCounters()

@@ -17,10 +17,13 @@ struct Harness {
     let reader: TLReader
     let serving: Task<Void, Never>
 
-    init(fake: FakeReader, configuration: TLReaderConfiguration = fastConfiguration) {
+    /// - Parameter clock: the link's and the driver's clock (a test that lets time pass gives a manual
+    ///   clock, usually the fake reader's too).
+    init(fake: FakeReader, configuration: TLReaderConfiguration = fastConfiguration,
+         clock: some Clock<Duration> = ContinuousClock()) {
         self.fake = fake
-        link = MemoryLink()
-        reader = TLReader(transport: link.host, configuration: configuration, logger: quietLogger)
+        link = MemoryLink(clock: clock)
+        reader = TLReader(transport: link.host, configuration: configuration, clock: clock, logger: quietLogger)
         let device = link.device
         serving = Task { await fake.serve(device) }
     }
@@ -40,8 +43,9 @@ struct Harness {
 /// Runs `body` with a harness and always tears it down.
 @discardableResult
 func withHarness<T>(_ fake: FakeReader, configuration: TLReaderConfiguration = fastConfiguration,
+                    clock: some Clock<Duration> = ContinuousClock(),
                     _ body: (Harness) async throws -> T) async throws -> T {
-    let h = Harness(fake: fake, configuration: configuration)
+    let h = Harness(fake: fake, configuration: configuration, clock: clock)
     do {
         let result = try await body(h)
         await h.finish()

@@ -60,7 +60,7 @@ struct FaultBenchTests {
             do {
                 outcome = try await readout.run(manifest: manifest, groupID: "BENCH", notify: { notices.record($0) })
             } catch {
-                let events = try #require(ResilientReadout.operatorFault(error), "run \(run) stopped by something else: \(error)")
+                let events = try #require(ReaderRecovery(error).faultEvents, "run \(run) stopped by something else: \(error)")
                 stops.append(events)
             }
         }

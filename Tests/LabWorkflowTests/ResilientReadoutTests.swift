@@ -113,7 +113,7 @@ struct ResilientReadoutTests {
         await #expect {
             _ = try await impatient.run(manifest: manifest)
         } throws: { error in
-            ResilientReadout.isConnectionLoss(error)
+            ReaderRecovery(error).isConnectionLoss
         }
         #expect(clock.now - start < .seconds(5), "gave up without waiting for the reader")
         let batch = try #require(try store.findOpenBatch(source: "reader:TL00042"))

@@ -79,25 +79,14 @@ struct UmockdevReplugTests {
             if let placeholder { Task { await placeholder.close() } }
         }
 
-        // As `tld readout --device /dev/ttyUSB0` (Readout.deviceOpener): the first time the path; after a
-        // disconnect the device with the reader's serial number, else the path, else wait for udev's "add".
+        // The opener of `tld readout --device /dev/ttyUSB0`: the first time the path; after a disconnect
+        // the device with the reader's serial number, else the path, else wait for udev's "add".
+        let device = ResilientReadout.Opener.serialDevice(path: "/dev/ttyUSB0", logger: FaultBench.quiet)
         let opener = ResilientReadout.Opener { serial in
-            func open(_ path: String) async throws -> any ByteTransport {
-                let t = try await SerialPortTransport.open(path: path)
-                log.withLock { $0.append("opened \(path)") }
-                return t
-            }
-            guard let serial else { return try await open("/dev/ttyUSB0") }
-            if let node = (try? DeviceDiscovery(catalogue: .lab).device(serialNumber: serial, role: .reader))?.path {
-                return try await open(node)
-            }
-            do {
-                return try await open("/dev/ttyUSB0")
-            } catch {
-                let found = try? await DeviceArrival.wait(serialNumber: serial, role: .reader, timeout: .seconds(1))
-                guard let node = found?.path else { throw error }
-                return try await open(node)
-            }
+            let transport = try await device.open(serial)
+            let path = (transport as? SerialPortTransport<SerialPort>)?.port.path ?? "(not a serial port)"
+            log.withLock { $0.append("opened \(path)") }
+            return transport
         }
         let store = try SQLiteLabStore.inMemory(logger: FaultBench.quiet)
         let target = FaultBench.cardID(3)

@@ -21,23 +21,15 @@ public final class SerialScannerSimulator: Sendable {
     private let descriptors: Mutex<(fd: CInt, slave: CInt)>
     private let ownedElsewhere: Bool
 
-    /// Serves a new pseudo-terminal: posix_openpt + grantpt + unlockpt (CSerial), ptsname_r; the
-    /// slave is opened once and put in raw mode so that nothing is echoed or line-edited before
-    /// a driver opens it.
+    /// Serves a new pseudo-terminal (`cserial_open_pty`, the simulators' one pty opener); the slave is
+    /// kept open, in raw mode, so that nothing is echoed or line-edited before a driver opens it.
     public static func openPseudoTerminal(suffix: [UInt8] = [0x0D]) throws(SimulatorError) -> SerialScannerSimulator {
-        let master = cserial_open_pty_master()
-        guard master >= 0 else { throw .system(call: "posix_openpt", errno: errno) }
         var name = [CChar](repeating: 0, count: 128)
-        let rc = name.withUnsafeMutableBufferPointer { cserial_pty_slave_name(master, $0.baseAddress, UInt($0.count)) }
-        guard rc == 0 else { close(master); throw .system(call: "ptsname_r", errno: rc) }
+        var slave: CInt = -1
+        var failed: UnsafePointer<CChar>?
+        let master = cserial_open_pty(&name, UInt(name.count), &slave, &failed)
+        guard master >= 0 else { throw .system(call: failed.map { String(cString: $0) } ?? "posix_openpt", errno: errno) }
         let path = String(decoding: name.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
-        let slave = open(path, O_RDWR | O_NOCTTY | O_NONBLOCK | O_CLOEXEC)
-        guard slave >= 0 else { let e = errno; close(master); throw .system(call: "open", errno: e) }
-        var attributes = termios()
-        if tcgetattr(slave, &attributes) == 0 {
-            cfmakeraw(&attributes)
-            _ = tcsetattr(slave, TCSANOW, &attributes)
-        }
         return SerialScannerSimulator(fd: master, slaveFD: slave, devicePath: path, suffix: suffix)
     }
 

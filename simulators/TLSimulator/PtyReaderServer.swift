@@ -10,9 +10,8 @@ import Darwin
 /// Serves a ``ReaderEngine`` on a pseudo-terminal, so host software (the driver, `tld`, `picocom`)
 /// talks to it exactly as to a reader on a USB-serial port.
 ///
-/// The master side is opened with `cserial_open_pty_master` (posix_openpt + grantpt + unlockpt), the
-/// slave's path comes from `cserial_pty_slave_name` (ptsname_r) and the slave is set raw once
-/// (cfmakeraw + tcsetattr; master and slave share one termios). A dedicated thread — not Swift's
+/// The pty comes from `cserial_open_pty` (posix_openpt + grantpt + unlockpt, ptsname_r, the slave set
+/// raw 115200 8N1 once: master and slave share one termios), the simulators' one pty opener. A dedicated thread — not Swift's
 /// cooperative pool — polls the master, feeds the engine and writes its replies, advancing the engine's
 /// clock with the monotonic clock. When the host closes the slave, reading the master gives EIO; the
 /// server keeps serving until ``stop()`` so a new host may open the slave again. ``stop()`` closes the
@@ -141,15 +140,20 @@ public final class PtyReaderServer: @unchecked Sendable {
         }
     }
 
-    /// posix_openpt + grantpt + unlockpt, ptsname_r, the slave set raw, the master non-blocking.
+    /// `cserial_open_pty` (the slave set raw and closed again), the master non-blocking.
     private static func openPseudoTerminal() throws(PtyServerError) -> (Int32, String) {
-        let fd = cserial_open_pty_master()
-        guard fd >= 0 else { throw .openMasterFailed(errno: errno) }
         var name = [CChar](repeating: 0, count: 128)
-        let rc = cserial_pty_slave_name(fd, &name, UInt(name.count))
-        guard rc == 0 else { close(fd); throw .slaveNameFailed(errno: rc) }
+        var failed: UnsafePointer<CChar>?
+        let fd = cserial_open_pty(&name, UInt(name.count), nil, &failed)
         let slave = String(decoding: name.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
-        do { try configureRaw(slave) } catch { close(fd); throw error }
+        guard fd >= 0 else {
+            let e = errno
+            switch failed.map({ String(cString: $0) }) {
+            case "posix_openpt"?: throw .openMasterFailed(errno: e)
+            case "ptsname_r"?: throw .slaveNameFailed(errno: e)
+            case let step: throw .configureSlaveFailed(path: slave, step: step ?? "?", errno: e)
+            }
+        }
         let flags = fcntl(fd, F_GETFL)
         _ = fcntl(fd, F_SETFL, flags | O_NONBLOCK)
         return (fd, slave)
@@ -250,21 +254,5 @@ public final class PtyReaderServer: @unchecked Sendable {
         var ts = timespec()
         clock_gettime(CLOCK_MONOTONIC, &ts)
         return UInt64(ts.tv_sec) * 1_000_000_000 + UInt64(ts.tv_nsec)
-    }
-
-    /// open(slave) + tcgetattr + cfmakeraw + 115200 8N1, no flow control + tcsetattr + close.
-    private static func configureRaw(_ slave: String) throws(PtyServerError) {
-        let fd = open(slave, O_RDWR | O_NOCTTY | O_CLOEXEC)
-        guard fd >= 0 else { throw .configureSlaveFailed(path: slave, step: "open", errno: errno) }
-        defer { close(fd) }
-        var t = termios()
-        guard tcgetattr(fd, &t) == 0 else { throw .configureSlaveFailed(path: slave, step: "tcgetattr", errno: errno) }
-        cfmakeraw(&t)
-        cfsetispeed(&t, speed_t(B115200))
-        cfsetospeed(&t, speed_t(B115200))
-        t.c_cflag |= tcflag_t(CLOCAL | CREAD)
-        t.c_cflag &= ~tcflag_t(CRTSCTS)
-        t.c_iflag &= ~tcflag_t(IXON | IXOFF | IXANY)
-        guard tcsetattr(fd, TCSANOW, &t) == 0 else { throw .configureSlaveFailed(path: slave, step: "tcsetattr", errno: errno) }
     }
 }

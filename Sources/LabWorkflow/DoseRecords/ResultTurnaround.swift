@@ -20,7 +20,7 @@ public enum ResultTurnaround {
 
     /// The lab's calendar day of a release time (UTC).
     public static func day(_ date: Date) -> CalendarDay {
-        CalendarDay(daysSinceEpoch: Int((date.timeIntervalSince1970 / 86_400).rounded(.down)))
+        CalendarDay(utcDayOf: date)
     }
 
     public enum DueState: String, Sendable, Hashable {
