@@ -15,8 +15,10 @@ run: deps
 # Tests run one at a time (--no-parallel): several drive a serial link with reply timeouts of a few
 # hundred milliseconds, and on a 2-core machine CPU-heavy tests running beside them starve Swift's
 # cooperative thread pool for seconds. Serial, the suite is slower but its timing is honest.
+# The PostgreSQL backend's tests run against a private cluster in a temporary directory, started
+# before and stopped after the suite, also when it fails (scripts/pg-test-cluster.sh).
 test: deps
-	$(SWIFT) test --disable-xctest --no-parallel
+	./scripts/pg-test-cluster.sh run -- $(SWIFT) test --disable-xctest --no-parallel
 	./scripts/browser-test.sh
 
 # The customer portal in headless Chromium (Selenium in a venv under .build); screenshots in .build/artefacts/browser.
