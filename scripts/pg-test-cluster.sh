@@ -67,7 +67,7 @@ synchronous_commit = on
 EOF
   echo "$bin" >"$dir/bindir"
   echo "$user" >"$dir/user"
-  as_user "$user" "$bin/pg_ctl" --pgdata="$dir/data" --log="$dir/server.log" --wait --timeout=60 start >/dev/null \
+  as_user "$user" "$bin/pg_ctl" --pgdata="$dir/data" --log="$dir/server.log" --wait --timeout=60 start </dev/null >"$dir/ctl.log" 2>&1 \
     || { cat "$dir/server.log" >&2; exit 70; }
   as_user "$user" "$bin/createdb" --host="$dir/socket" --username=tld tld_test
   echo "export TLD_TEST_PG_DIR=$dir"
@@ -86,13 +86,27 @@ stop() {
   rm -rf "$dir"
 }
 
+# The server started here must not inherit descriptors of the caller other than 0–2: a parent that
+# watches its child through one (Foundation's Process on Linux) would wait for the server to exit.
+close_inherited_fds() {
+  local fd
+  for fd in $(ls /proc/$$/fd); do
+    if [ "$fd" -gt 2 ] && [ "$fd" -ne 255 ]; then eval "exec $fd>&-" 2>/dev/null || true; fi
+  done
+}
+
 cmd="${1:-}"; shift || true
+case "$cmd" in start|restart|run) close_inherited_fds ;; esac
 case "$cmd" in
   start) start ;;
   url) url_of "${1:-${TLD_TEST_PG_DIR:?no cluster directory}}" ;;
   stop) stop "${1:-${TLD_TEST_PG_DIR:?no cluster directory}}" ;;
-  crash) pgctl "${1:-${TLD_TEST_PG_DIR:?no cluster directory}}" --mode=immediate --wait stop >/dev/null ;;
-  restart) pgctl "${1:-${TLD_TEST_PG_DIR:?no cluster directory}}" --wait --timeout=60 start >/dev/null ;;
+  # The server started here must not inherit the caller's stdout/stderr (a test reading them to EOF
+  # would wait for the server to exit): pg_ctl's own output goes to a file, shown on failure.
+  crash) d="${1:-${TLD_TEST_PG_DIR:?no cluster directory}}"
+    pgctl "$d" --mode=immediate --wait stop </dev/null >"$d/ctl.log" 2>&1 || { cat "$d/ctl.log" >&2; exit 70; } ;;
+  restart) d="${1:-${TLD_TEST_PG_DIR:?no cluster directory}}"
+    pgctl "$d" --wait --timeout=60 start </dev/null >"$d/ctl.log" 2>&1 || { cat "$d/ctl.log" >&2; exit 70; } ;;
   run)
     [ "${1:-}" = "--" ] && shift
     [ $# -gt 0 ] || { echo "usage: $0 run -- CMD ARGS…" >&2; exit 64; }
