@@ -113,6 +113,8 @@ case "$cmd" in
     exports="$(start)"
     eval "$exports"
     trap 'stop "$TLD_TEST_PG_DIR"' EXIT
+    trap 'exit 130' INT
+    trap 'exit 143' TERM
     echo "pg-test-cluster: PostgreSQL for the tests at $TLD_TEST_POSTGRES_URL" >&2
     set +e
     "$@"
