@@ -53,13 +53,18 @@ struct PostgresTestLab {
     }
 
     static func psql(_ url: String, _ sql: String) async throws -> ProductRunner.Result {
-        try await ProductRunner(executable: URL(fileURLWithPath: "/usr/bin/psql"))
-            .run(["-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1", url, "-c", sql], in: FileManager.default.temporaryDirectory)
+        try await runInScratch(URL(fileURLWithPath: "/usr/bin/psql"), ["-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1", url, "-c", sql])
     }
 
     /// scripts/pg-test-cluster.sh on the tests' cluster (`crash`, `restart`).
     static func cluster(_ command: String) async throws -> ProductRunner.Result {
-        try await ProductRunner(executable: RepoPaths.root.appendingPathComponent("scripts/pg-test-cluster.sh"))
-            .run([command], in: RepoPaths.root)
+        try await runInScratch(RepoPaths.root.appendingPathComponent("scripts/pg-test-cluster.sh"), [command])
+    }
+
+    /// Runs in a directory of its own, removed after (ProductRunner leaves its output files there).
+    static func runInScratch(_ executable: URL, _ arguments: [String]) async throws -> ProductRunner.Result {
+        let scratch = try TemporaryDirectory("tld-pg-cmd")
+        defer { scratch.cleanup() }
+        return try await ProductRunner(executable: executable).run(arguments, in: scratch.url)
     }
 }
