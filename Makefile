@@ -18,9 +18,11 @@ run: deps
 # --explicit-target-dependency-import-check error: a target that imports a package target outside its
 # declared dependencies (and theirs) fails the build (SwiftPM's native build system; the check does
 # not see an import of a dependency's dependency: scripts/check-imports.py checks the direct declaration).
+# The PostgreSQL backend's tests run against a private cluster in a temporary directory, started
+# before and stopped after the suite, also when it fails (scripts/pg-test-cluster.sh).
 test: deps
 	./scripts/check-imports.py
-	$(SWIFT) test --disable-xctest --no-parallel --explicit-target-dependency-import-check error
+	./scripts/pg-test-cluster.sh run -- $(SWIFT) test --disable-xctest --no-parallel --explicit-target-dependency-import-check error
 	./scripts/browser-test.sh
 
 # The customer portal in headless Chromium (Selenium in a venv under .build); screenshots in .build/artefacts/browser.

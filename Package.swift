@@ -32,6 +32,7 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/hummingbird-project/hummingbird-auth", from: "2.5.0"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
     ],
     targets: [
         // MARK: C, only here
@@ -79,6 +80,18 @@ let package = Package(
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
             ],
             swiftSettings: swift6),
+        // The store on PostgreSQL (several benches, one database): beside LabStore's SQLite backend,
+        // implementing its role protocols (the readout role so far, see docs/postgresql.md).
+        .target(
+            name: "PostgresLabStore",
+            dependencies: [
+                "LabStore",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swift6),
         .target(name: "LabReports", dependencies: ["GlowCurve", "Dosimetry"], swiftSettings: swift6),
         .target(
             name: "LabWorkflow",
@@ -110,7 +123,7 @@ let package = Package(
             name: "tld",
             dependencies: [
                 "LabWorkflow", "LabStore", "TLSimulator", "SimulatedFacility", "GlowCurve", "LabReports", "DeviceIO", "Instruments", "Portal",
-                "Dosimetry",
+                "Dosimetry", "PostgresLabStore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -153,7 +166,7 @@ let package = Package(
             .product(name: "RealModule", package: "swift-numerics"),
             .product(name: "PropertyBased", package: "swift-property-based")], swiftSettings: swift6),
         .testTarget(name: "DosimetryTests", dependencies: ["Dosimetry", "TLSimulator", "TestSupport"], swiftSettings: swift6),
-        .testTarget(name: "LabStoreTests", dependencies: ["LabStore", "TestSupport",
+        .testTarget(name: "LabStoreTests", dependencies: ["LabStore", "PostgresLabStore", "TestSupport",
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "PropertyBased", package: "swift-property-based")], swiftSettings: swift6),

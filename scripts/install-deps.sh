@@ -5,8 +5,9 @@ set -euo pipefail
 # poppler-utils: pdftotext/pdftoppm for the document checks; r-cran-luminescence: R Luminescence, for
 # the BIN/BINX interchange tests (RisoeBINXInteropTests); systemd: systemd-analyze verify of the
 # packaged units (PackagingTests); openssl: the self-signed pair of the portal's TLS tests;
-# chromium, chromium-driver, python3-venv: the portal's browser test (scripts/browser-test.sh puts Selenium in a venv).
-pkgs=(pkg-config libusb-1.0-0-dev libudev-dev libsqlite3-dev sqlite3 umockdev libumockdev-dev socat udev poppler-utils r-cran-luminescence systemd openssl chromium chromium-driver python3-venv)
+# chromium, chromium-driver, python3-venv: the portal's browser test (scripts/browser-test.sh puts Selenium in a venv);
+# postgresql: the private cluster of the PostgreSQL backend's tests (scripts/pg-test-cluster.sh; no service is used).
+pkgs=(pkg-config libusb-1.0-0-dev libudev-dev libsqlite3-dev sqlite3 umockdev libumockdev-dev socat udev poppler-utils r-cran-luminescence systemd openssl chromium chromium-driver python3-venv postgresql)
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -12,10 +12,13 @@ import ReaderProtocol
 /// `open` in the store until the magazine is empty, and running the job again resumes the same batch
 /// (found by the reader's serial number), never reading an element twice.
 public struct ReadoutJob: Sendable {
-    let store: any LabStore
+    /// The readout role of the store: all the job itself needs (a PostgreSQL store implements it).
+    let store: any ReadoutStore
     let logger: Logger
     let now: @Sendable () -> Date
-    public var evaluator: BatchEvaluator
+    /// Evaluates a finished batch into doses; nil when the store has only the readout role (the
+    /// batch then stays pending, see ``init(readoutStore:logger:now:)``).
+    public var evaluator: BatchEvaluator?
     /// Whether a finished batch is evaluated into doses (false for anneal background checks, whose
     /// readings are not doses of a wearer).
     public var evaluatesDoses = true
@@ -32,6 +35,21 @@ public struct ReadoutJob: Sendable {
         self.logger = logger
         self.now = now
         self.evaluator = BatchEvaluator(store: store, logger: logger, now: now)
+    }
+
+    /// A job on a store that implements only the readout role: it reads and stores every curve, and
+    /// evaluates nothing (`evaluatesDoses` is false; the batch stays pending for an evaluation where
+    /// the store has the evaluation role).
+    public init(readoutStore: any ReadoutStore, logger: Logger, now: @escaping @Sendable () -> Date = { Date() }) {
+        if let full = readoutStore as? any LabStore {
+            self = ReadoutJob(store: full, logger: logger, now: now)
+        } else {
+            self.store = readoutStore
+            self.logger = logger
+            self.now = now
+            self.evaluator = nil
+            self.evaluatesDoses = false
+        }
     }
 
     /// What a run did.
@@ -82,7 +100,7 @@ public struct ReadoutJob: Sendable {
             if st.state == .idle && st.magazineRemaining == 0 {
                 let last = try store.batches().last { $0.source == source }
                 // Killed after the magazine was read: the batch is read but not evaluated; finish it.
-                if evaluatesDoses && !backgroundCheck, let id = last?.id, try (store as? any EvaluationStore)?.batchEvaluation(id: id) == .pending {
+                if evaluatesDoses && !backgroundCheck, let evaluator, let id = last?.id, try (store as? any EvaluationStore)?.batchEvaluation(id: id) == .pending {
                     try evaluator.evaluate(batchID: id)
                 }
                 return .nothingToRead(reader: identity, lastBatch: last)
@@ -118,7 +136,7 @@ public struct ReadoutJob: Sendable {
         let sink = StoreReadoutSink(store: store, batchID: batchID, logger: logger, now: now)
         let summary = try await reader.readMagazine(into: sink, progress: progress)
         batch = try store.finishBatch(id: batchID)
-        let doses = evaluatesDoses && !backgroundCheck ? try evaluator.evaluate(batchID: batchID) : []
+        let doses = evaluatesDoses && !backgroundCheck ? try evaluator?.evaluate(batchID: batchID) ?? [] : []
         return .read(Outcome(
             batch: batch, resumed: resumed, elementsBefore: before, summary: summary, doses: doses,
             manifest: try store.manifest(batch: batchID), reader: identity, link: await reader.linkCounters()))

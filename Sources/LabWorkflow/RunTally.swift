@@ -24,12 +24,12 @@ public struct RunTally: Sendable, Hashable {
         var batch: ReadoutBatch.ID?
         var readingIDs: Set<ElementReading.ID>
 
-        init(store: any LabStore, source: String) throws {
+        init(store: any ReadoutStore, source: String) throws {
             batch = try store.findOpenBatch(source: source)?.id
             readingIDs = Set(try batch.map { try store.readings(batch: $0).compactMap(\.id) } ?? [])
         }
 
-        func tally(store: any LabStore, batch id: ReadoutBatch.ID) throws -> RunTally {
+        func tally(store: any ReadoutStore, batch id: ReadoutBatch.ID) throws -> RunTally {
             let all = try store.readings(batch: id)
             let before = id == batch ? readingIDs : []
             let new = all.filter { $0.id.map { !before.contains($0) } ?? true }

@@ -13,14 +13,14 @@ import Synchronization
 /// accepted without a second row; one with a different CRC-32 for an element already stored is an
 /// error (the reader would be handing out a different curve for the same element).
 public struct StoreReadoutSink: ReadoutSink {
-    let store: any LabStore
+    let store: any ReadoutStore
     let batchID: ReadoutBatch.ID
     let logger: Logger
     let now: @Sendable () -> Date
     /// The batch manifest's card IDs, read once per magazine instead of one query per card.
     private let manifestCards = ManifestCardCache()
 
-    public init(store: any LabStore, batchID: ReadoutBatch.ID, logger: Logger, now: @escaping @Sendable () -> Date = { Date() }) {
+    public init(store: any ReadoutStore, batchID: ReadoutBatch.ID, logger: Logger, now: @escaping @Sendable () -> Date = { Date() }) {
         self.store = store
         self.batchID = batchID
         self.logger = logger

@@ -56,7 +56,7 @@ public struct TypeTest: Sendable {
         await link.cut()
         await serving.value
         guard case let .read(outcome) = result, let batchID = outcome.batch.id else { throw TypeTestError.nothingRead }
-        return try judge(batchID: batchID, cards: cards, store: store, evaluator: job.evaluator)
+        return try judge(batchID: batchID, cards: cards, store: store, evaluator: job.evaluator ?? BatchEvaluator(store: store, logger: logger))
     }
 
     /// Judges the current doses of a batch already read (also after a re-evaluation).

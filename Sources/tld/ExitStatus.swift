@@ -129,6 +129,7 @@ extension TLD {
             exit(withError: error)
         }
         do {
+            try PostgresGate.check(command)
             if var asyncCommand = command as? any AsyncParsableCommand {
                 try await asyncCommand.run()
             } else {

@@ -44,6 +44,13 @@ struct Readout: AsyncParsableCommand {
             a dose or a recorded reason why not; if the run is interrupted after reading, the next run \
             (or tld evaluate) finishes the evaluation. With --simulate --scenario FILE from \
             `tld scenario --from-returns`, a day's returns are read on the simulator.
+
+            With --database postgres://user@host/db (or TLD_DATABASE=postgres://…), the curves go to a \
+            PostgreSQL database that several benches write into at once (one open batch per reader, \
+            enforced by the database; a curve is committed with synchronous_commit on before the reader \
+            releases it). The PostgreSQL backend has the readout role only so far: the batch is read and \
+            stored but not evaluated into doses (it stays pending), and the lab's records are not used \
+            for the manifest. The simulator's state file defaults to ./tld-sim-state.json there.
             """)
 
     @Flag(help: "Start the simulated reader on a pseudo-terminal and read its magazine.")
@@ -97,16 +104,28 @@ struct Readout: AsyncParsableCommand {
         // The simulated readout and a readout with a manifest bring their own list of cards (make run
         // on a fresh machine); a real reader without one reads into the lab's existing database.
         let creates = simulate || manifest != nil
-        if !creates, !FileManager.default.fileExists(atPath: store.path) { throw ToolError.noDatabase(path: store.path) }
-        // One writer per database and per simulator state file (exit 75 when another run has them).
-        let lock = try WriterLock.acquire(for: store.path, holder: "tld readout")
-        defer { lock.release() }
+        let onPostgres = store.isPostgres
+        if !creates, !onPostgres, !FileManager.default.fileExists(atPath: store.path) { throw ToolError.noDatabase(path: store.path) }
+        // One writer per SQLite database and per simulator state file (exit 75 when another run has
+        // them). On PostgreSQL several benches write at once: the database keeps one open batch per reader.
+        let lock = onPostgres ? nil : try WriterLock.acquire(for: store.path, holder: "tld readout")
+        defer { lock?.release() }
         var stateLock: WriterLock?
         defer { stateLock?.release() }
-        let labStore = try creates ? store.openOrCreate(logger: logger) : store.openExisting(logger: logger)
-        var job = ReadoutJob(store: labStore, logger: logger)
-        // The evaluation's level checks date their cases on the lab day (--on); the readings keep the clock.
-        job.evaluator = BatchEvaluator(store: labStore, logger: logger, now: labDay.clock)
+        let databaseName = onPostgres ? try store.postgresURL().description : store.path
+        // The whole lab store on SQLite; on PostgreSQL the readout role only (no evaluation yet).
+        let labStore: SQLiteLabStore?
+        var job: ReadoutJob
+        if onPostgres {
+            labStore = nil
+            job = ReadoutJob(readoutStore: try store.openPostgres(logger: logger), logger: logger)
+        } else {
+            let sqlite = try creates ? store.openOrCreate(logger: logger) : store.openExisting(logger: logger)
+            labStore = sqlite
+            job = ReadoutJob(store: sqlite, logger: logger)
+            // The evaluation's level checks date their cases on the lab day (--on); the readings keep the clock.
+            job.evaluator = BatchEvaluator(store: sqlite, logger: logger, now: labDay.clock)
+        }
         var server: PtyReaderServer?
         defer { server?.stop() }
 
@@ -118,8 +137,8 @@ struct Readout: AsyncParsableCommand {
             do { sc = try scenario.map { path throws(ScenarioError) in try Scenario.load(path: path) } ?? Scenario.builtin() } catch {
                 throw CommandFailure("scenario \(scenario ?? "builtin"): \(error)", status: .dataError)
             }
-            let statePath = simState ?? URL(fileURLWithPath: store.path).deletingLastPathComponent()
-                .appendingPathComponent("tld-sim-state.json").path
+            let statePath = simState ?? (onPostgres ? "tld-sim-state.json" : URL(fileURLWithPath: store.path).deletingLastPathComponent()
+                .appendingPathComponent("tld-sim-state.json").path)
             stateLock = try WriterLock.acquire(for: statePath, holder: "tld readout")
             if newShipment { try? FileManager.default.removeItem(atPath: statePath) }
             let pace: ReaderEngine.Pace = speedMs.map { .elementMilliseconds($0) } ?? .scenario
@@ -160,7 +179,7 @@ struct Readout: AsyncParsableCommand {
             throw error  // refused before any batch was opened (exit 65)
         } catch {
             bar.finish()
-            throw ReadoutFailed(reason: "\(error)", database: store.path,
+            throw ReadoutFailed(reason: "\(error)", database: databaseName,
                                 hint: ReaderRecovery(error).faultEvents != nil ? "fix the reader, then run the same command with --clear-faults to resume."
                                     : "run the same command again to resume.")
         }
@@ -172,6 +191,7 @@ struct Readout: AsyncParsableCommand {
                 return
             }
             note("The reader #\(identity.serial) has no card to read; its last batch \(last.groupID) is complete.")
+            guard let labStore else { return note(Self.notEvaluatedOnPostgres(last.groupID)) }
             if simulate { note("(Run with --new-shipment to load the simulated shipment again.) Results of \(last.groupID):") }
             try ReadoutEvaluationReport.show(labStore, batch: id, logger: logger)
             print(DoseTable.render(try ResultRows.rows(store: labStore, batch: id), as: format), terminator: "")
@@ -186,7 +206,8 @@ struct Readout: AsyncParsableCommand {
             let t = tally ?? RunTally(cardIDs: s.cardIDs, elementsStored: s.elementsStored, elementsLost: s.elementsLost, elementsBefore: outcome.elementsBefore)
             note("Batch \(outcome.batch.groupID): \(t.cardIDs.count) cards read in this run, \(t.elementsStored) elements stored, "
                  + "\(t.elementsLost) lost; link: \(outcome.link.retransmissions) retransmissions, \(outcome.link.damagedFrames) damaged frames. "
-                 + "Database: \(store.path)")
+                 + "Database: \(databaseName)")
+            guard let labStore else { return note(Self.notEvaluatedOnPostgres(outcome.batch.groupID)) }
             guard let id = outcome.batch.id else { return }
             try ReadoutEvaluationReport.show(labStore, batch: id, logger: logger)
             print(DoseTable.render(try ResultRows.rows(store: labStore, batch: id), as: format), terminator: "")
@@ -195,6 +216,14 @@ struct Readout: AsyncParsableCommand {
 }
 
 extension DoseTableFormat: ExpressibleByArgument {}
+
+extension Readout: PostgresGate.Supported {
+    /// What a readout into PostgreSQL does not do yet (the store there has the readout role only).
+    static func notEvaluatedOnPostgres(_ groupID: String) -> String {
+        "Batch \(groupID) is stored in PostgreSQL but not evaluated: the PostgreSQL backend has the readout role only so far "
+            + "(no doses, calibration or evaluation role); the batch stays pending, no dose is reported."
+    }
+}
 
 struct ReadoutFailed: Error, CustomStringConvertible {
     let reason: String

@@ -2,11 +2,13 @@ import ArgumentParser
 import Foundation
 import LabStore
 import Logging
+import PostgresLabStore
 
-/// Where the lab's SQLite store is.
+/// Where the lab's store is: a SQLite file (the default) or a PostgreSQL database (postgres://…).
 struct StoreOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp(
-        "SQLite database file (default: $TLD_DATABASE, else ./tld.sqlite).", valueName: "path"))
+        "SQLite database file, or a PostgreSQL database as postgres://user@host/db (readout and db only so far) (default: $TLD_DATABASE, else ./tld.sqlite).",
+        valueName: "path|url"))
     var database: String?
 
     var path: String {
@@ -18,6 +20,7 @@ struct StoreOptions: ParsableArguments {
     /// Opens the lab's database, refusing a missing file: a command that reads the lab's records
     /// must never create an empty database in the wrong directory (exit 66, EX_NOINPUT).
     func openExisting(logger: Logger) throws -> SQLiteLabStore {
+        try refusePostgres()
         guard FileManager.default.fileExists(atPath: path) else { throw ToolError.noDatabase(path: path) }
         return try SQLiteLabStore.open(path: path, logger: logger)
     }
@@ -25,8 +28,14 @@ struct StoreOptions: ParsableArguments {
     /// Opens the lab's database, creating it when missing: only for the commands that set up a lab
     /// (import, customer add, cards add, prices set, demo) and the self-contained simulated readout.
     func openOrCreate(logger: Logger) throws -> SQLiteLabStore {
-        try SQLiteLabStore.open(path: path, logger: logger)
+        try refusePostgres()
+        return try SQLiteLabStore.open(path: path, logger: logger)
     }
+
+    // MARK: PostgreSQL (StorePostgres.swift)
+
+    /// Whether the lab is on PostgreSQL (`--database postgres://…` or `TLD_DATABASE=postgres://…`).
+    var isPostgres: Bool { PostgresURL.isPostgres(path) }
 }
 
 /// Logging verbosity for the whole tool.

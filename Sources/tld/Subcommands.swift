@@ -14,4 +14,5 @@ let subcommandList: [any ParsableCommand.Type] = [
     CasesCommand.self, NotificationsCommand.self, AnnualCommand.self,
     History.self, Assign.self, RegistryCommand.self,
     History.self, Assign.self, RegistryCommand.self, RetentionCommand.self,
+    DbCommand.self,
 ]

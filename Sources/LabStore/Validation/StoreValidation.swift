@@ -1,20 +1,20 @@
 /// Checks every backend runs before it writes, so that all backends refuse the same inputs with
 /// the same ``LabStoreError``.
-enum StoreValidation {
-    static func groupID(_ groupID: String) throws(LabStoreError) {
+public enum StoreValidation {
+    public static func groupID(_ groupID: String) throws(LabStoreError) {
         guard ReadoutBatch.isValidGroupID(groupID) else { throw .invalidGroupID(groupID) }
     }
 
-    static func cardID(_ cardID: String) throws(LabStoreError) {
+    public static func cardID(_ cardID: String) throws(LabStoreError) {
         let hasControl = cardID.unicodeScalars.contains { $0.properties.generalCategory == .control }
         guard !cardID.isEmpty, !hasControl else { throw .invalidCardID(cardID) }
     }
 
-    static func elementsPerCard(_ count: Int) throws(LabStoreError) {
+    public static func elementsPerCard(_ count: Int) throws(LabStoreError) {
         guard ReadoutBatch.elementRange.contains(count) else { throw .invalidElementsPerCard(count) }
     }
 
-    static func element(_ element: Int, elementsPerCard: Int) throws(LabStoreError) {
+    public static func element(_ element: Int, elementsPerCard: Int) throws(LabStoreError) {
         guard (1...max(1, elementsPerCard)).contains(element) else {
             throw .elementOutOfRange(element: element, elementsPerCard: elementsPerCard)
         }
@@ -22,7 +22,7 @@ enum StoreValidation {
 
     /// The outcome of a reading: a lost element has a reason; a stored curve is whole and is the
     /// curve the reader sent (its CRC-32 matches).
-    static func outcome(_ outcome: ElementReading.Outcome) throws(LabStoreError) {
+    public static func outcome(_ outcome: ElementReading.Outcome) throws(LabStoreError) {
         switch outcome {
         case .absent:
             return
@@ -43,7 +43,7 @@ enum StoreValidation {
         }
     }
 
-    static func finite(_ value: Double?, field: String) throws(LabStoreError) {
+    public static func finite(_ value: Double?, field: String) throws(LabStoreError) {
         if let value, !value.isFinite { throw .nonFiniteValue(field: field) }
     }
 }

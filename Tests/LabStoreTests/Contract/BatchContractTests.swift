@@ -2,14 +2,14 @@ import Foundation
 import Testing
 @testable import LabStore
 
-/// The store contract for readout batches and reader QC. Each test body only uses `any LabStore`
+/// The store contract for readout batches and reader QC. Each test body only uses `any ReadoutStore`
 /// from the fixture's factory, so it runs unchanged against every ``StoreBackend``.
 @Suite("Store contract: batches")
 struct BatchContractTests {
-    @Test("opening a batch stamps it open, with the reader, profile and clock", arguments: StoreBackend.allCases)
+    @Test("opening a batch stamps it open, with the reader, profile and clock", arguments: StoreBackend.readoutRole)
     func openBatch(backend: StoreBackend) throws {
         let fixture = try backend.makeFixture()
-        let store = try fixture.open()
+        let store = try fixture.openReadout()
         let createdAt = fixture.clock.next
         let batch = try store.openSampleBatch(source: "/dev/ttyUSB0", groupID: "MAG-07", elementsPerCard: 3)
 
@@ -26,9 +26,9 @@ struct BatchContractTests {
         #expect(try store.findOpenBatch(source: "/dev/ttyUSB1") == nil)
     }
 
-    @Test("one open batch per source", arguments: StoreBackend.allCases)
+    @Test("one open batch per source", arguments: StoreBackend.readoutRole)
     func oneOpenBatchPerSource(backend: StoreBackend) throws {
-        let store = try backend.makeFixture().open()
+        let store = try backend.makeFixture().openReadout()
         let first = try store.openSampleBatch(source: "/dev/ttyUSB0")
         let firstID = try #require(first.id)
         #expect(throws: LabStoreError.batchAlreadyOpen(source: "/dev/ttyUSB0", existing: firstID)) {
@@ -43,10 +43,10 @@ struct BatchContractTests {
         #expect(try store.batches().map(\.id) == [first.id, other.id, second.id])
     }
 
-    @Test("finishing a batch completes it once", arguments: StoreBackend.allCases)
+    @Test("finishing a batch completes it once", arguments: StoreBackend.readoutRole)
     func finishBatch(backend: StoreBackend) throws {
         let fixture = try backend.makeFixture()
-        let store = try fixture.open()
+        let store = try fixture.openReadout()
         let id = try #require(try store.openSampleBatch().id)
         let finishedAt = fixture.clock.next
         let finished = try store.finishBatch(id: id)
@@ -61,34 +61,34 @@ struct BatchContractTests {
     }
 
     @Test("group IDs must be 1–16 printable ASCII characters",
-          arguments: StoreBackend.allCases, ["", "ABCDEFGHIJKLMNOPQ", " MAG", "MAG ", "MAG\u{7}", "MAGÅ"])
+          arguments: StoreBackend.readoutRole, ["", "ABCDEFGHIJKLMNOPQ", " MAG", "MAG ", "MAG\u{7}", "MAGÅ"])
     func invalidGroupID(backend: StoreBackend, groupID: String) throws {
-        let store = try backend.makeFixture().open()
+        let store = try backend.makeFixture().openReadout()
         #expect(throws: LabStoreError.invalidGroupID(groupID)) {
             try store.openSampleBatch(groupID: groupID)
         }
-        #expect(try store.counts().batches == 0)
+        #expect(try store.readoutCounts().batches == 0)
     }
 
-    @Test("group IDs of 1 and 16 characters are accepted", arguments: StoreBackend.allCases)
+    @Test("group IDs of 1 and 16 characters are accepted", arguments: StoreBackend.readoutRole)
     func validGroupIDBoundaries(backend: StoreBackend) throws {
-        let store = try backend.makeFixture().open()
+        let store = try backend.makeFixture().openReadout()
         #expect(try store.openSampleBatch(source: "a", groupID: "M").groupID == "M")
         #expect(try store.openSampleBatch(source: "b", groupID: "ABCDEFGHIJKLMNOP").groupID == "ABCDEFGHIJKLMNOP")
     }
 
-    @Test("a batch has 1–4 element positions per card", arguments: StoreBackend.allCases, [0, 5, -1])
+    @Test("a batch has 1–4 element positions per card", arguments: StoreBackend.readoutRole, [0, 5, -1])
     func invalidElementsPerCard(backend: StoreBackend, elementsPerCard: Int) throws {
-        let store = try backend.makeFixture().open()
+        let store = try backend.makeFixture().openReadout()
         #expect(throws: LabStoreError.invalidElementsPerCard(elementsPerCard)) {
             try store.openSampleBatch(elementsPerCard: elementsPerCard)
         }
     }
 
     @Test("reader QC records are kept per batch in time order, only while it is open",
-          arguments: StoreBackend.allCases)
+          arguments: StoreBackend.readoutRole)
     func readerQC(backend: StoreBackend) throws {
-        let store = try backend.makeFixture().open()
+        let store = try backend.makeFixture().openReadout()
         let id = try #require(try store.openSampleBatch().id)
         let later = ReaderQCRecord(batchID: id, takenAt: Samples.readAt.addingTimeInterval(60),
                                    pmtDarkCountsPerSecond: 41, referenceLightCounts: 100_210,

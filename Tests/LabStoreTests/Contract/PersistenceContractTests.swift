@@ -5,34 +5,34 @@ import Testing
 /// What must survive closing and reopening the store: only for backends that persist.
 @Suite("Store contract: persistence across reopen")
 struct PersistenceContractTests {
-    @Test("a reading survives closing and reopening the store", arguments: StoreBackend.persistent)
+    @Test("a reading survives closing and reopening the store", arguments: StoreBackend.readoutRole.filter(\.persists))
     func readingSurvivesReopen(backend: StoreBackend) throws {
         let fixture = try backend.makeFixture()
         let saved: ElementReading
         let batchID: ReadoutBatch.ID
         do {
-            let store = try fixture.open()
+            let store = try fixture.openReadout()
             batchID = try #require(try store.openSampleBatch().id)
             saved = try store.saveElementReading(
                 Samples.storedReading(batch: batchID, card: "C-77", element: 4, channels: 4096, seed: 99))
         }
-        let reopened = try fixture.open()
+        let reopened = try fixture.openReadout()
         #expect(try reopened.readings(batch: batchID) == [saved])
         #expect(try reopened.readings(card: "C-77").first?.curve == Samples.curve(channels: 4096, seed: 99))
     }
 
-    @Test("an unfinished batch is found again after reopening, to resume it", arguments: StoreBackend.persistent)
+    @Test("an unfinished batch is found again after reopening, to resume it", arguments: StoreBackend.readoutRole.filter(\.persists))
     func findOpenBatchAfterReopen(backend: StoreBackend) throws {
         let fixture = try backend.makeFixture()
         let open: ReadoutBatch
         do {
-            let store = try fixture.open()
+            let store = try fixture.openReadout()
             let done = try store.openSampleBatch(source: "/dev/ttyUSB0")
             _ = try store.finishBatch(id: try #require(done.id))
             open = try store.openSampleBatch(source: "/dev/ttyUSB0")
             try store.storeCard("C-1", batch: try #require(open.id), elements: 1...2)
         }
-        let reopened = try fixture.open()
+        let reopened = try fixture.openReadout()
         let resumed = try #require(try reopened.findOpenBatch(source: "/dev/ttyUSB0"))
         #expect(resumed == open)
         let resumedID = try #require(resumed.id)

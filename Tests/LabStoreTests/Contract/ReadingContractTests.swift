@@ -4,9 +4,9 @@ import Testing
 
 @Suite("Store contract: element readings")
 struct ReadingContractTests {
-    @Test("a stored reading comes back exactly as saved", arguments: StoreBackend.allCases, [1, 200, 4096])
+    @Test("a stored reading comes back exactly as saved", arguments: StoreBackend.readoutRole, [1, 200, 4096])
     func storedReadingRoundTrip(backend: StoreBackend, channels: Int) throws {
-        let store = try backend.makeFixture().open()
+        let store = try backend.makeFixture().openReadout()
         let batchID = try #require(try store.openSampleBatch().id)
         let reading = Samples.storedReading(batch: batchID, card: "C-000123", element: 2, channels: channels)
         let saved = try store.saveElementReading(reading)
@@ -21,13 +21,13 @@ struct ReadingContractTests {
         #expect(try store.elementStates(batch: batchID, card: "C-000123") == [2: .stored])
     }
 
-    @Test("a second save of the same element is rejected and changes nothing", arguments: StoreBackend.allCases)
+    @Test("a second save of the same element is rejected and changes nothing", arguments: StoreBackend.readoutRole)
     func duplicateReadingRejected(backend: StoreBackend) throws {
-        let store = try backend.makeFixture().open()
+        let store = try backend.makeFixture().openReadout()
         let batchID = try #require(try store.openSampleBatch().id)
         let first = try store.saveElementReading(
             Samples.storedReading(batch: batchID, card: "C-1", element: 1, seed: 7))
-        let countsBefore = try store.counts()
+        let countsBefore = try store.readoutCounts()
 
         let other = Samples.storedReading(batch: batchID, card: "C-1", element: 1, seed: 8)
         #expect(throws: LabStoreError.duplicateReading(batch: batchID, cardID: "C-1", element: 1)) {
@@ -37,17 +37,17 @@ struct ReadingContractTests {
             try store.markElementLost(batch: batchID, card: "C-1", element: 1, reason: "retry")
         }
         #expect(try store.readings(batch: batchID) == [first])
-        #expect(try store.counts() == countsBefore)
+        #expect(try store.readoutCounts() == countsBefore)
         // The same card and element in another batch is a new reading (cards are reused).
         let nextBatch = try #require(try store.openSampleBatch(source: "other").id)
         _ = try store.saveElementReading(Samples.storedReading(batch: nextBatch, card: "C-1", element: 1))
         #expect(try store.readings(card: "C-1").map(\.batchID) == [batchID, nextBatch])
     }
 
-    @Test("a lost element keeps its reason and never has counts", arguments: StoreBackend.allCases)
+    @Test("a lost element keeps its reason and never has counts", arguments: StoreBackend.readoutRole)
     func lostElement(backend: StoreBackend) throws {
         let fixture = try backend.makeFixture()
-        let store = try fixture.open()
+        let store = try fixture.openReadout()
         let batchID = try #require(try store.openSampleBatch().id)
         let readAt = fixture.clock.next
         let lost = try store.markElementLost(batch: batchID, card: "C-9", element: 3,
@@ -59,13 +59,13 @@ struct ReadingContractTests {
         let fetched = try #require(try store.readings(batch: batchID).first)
         #expect(fetched == lost)
         #expect(fetched.curve == nil)
-        #expect(try store.counts().lostElements == 1)
-        #expect(try store.counts().storedElements == 0)
+        #expect(try store.readoutCounts().lostElements == 1)
+        #expect(try store.readoutCounts().storedElements == 0)
     }
 
-    @Test("a lost element needs a reason", arguments: StoreBackend.allCases, ["", "   ", "\n"])
+    @Test("a lost element needs a reason", arguments: StoreBackend.readoutRole, ["", "   ", "\n"])
     func lostElementNeedsReason(backend: StoreBackend, reason: String) throws {
-        let store = try backend.makeFixture().open()
+        let store = try backend.makeFixture().openReadout()
         let batchID = try #require(try store.openSampleBatch().id)
         #expect(throws: LabStoreError.missingLostReason) {
             try store.markElementLost(batch: batchID, card: "C-9", element: 3, reason: reason)
@@ -73,18 +73,18 @@ struct ReadingContractTests {
         #expect(try store.readings(batch: batchID).isEmpty)
     }
 
-    @Test("element numbers must be positions of the batch's cards", arguments: StoreBackend.allCases, [0, 3, 4, 5, -1])
+    @Test("element numbers must be positions of the batch's cards", arguments: StoreBackend.readoutRole, [0, 3, 4, 5, -1])
     func elementOutOfRange(backend: StoreBackend, element: Int) throws {
-        let store = try backend.makeFixture().open()
+        let store = try backend.makeFixture().openReadout()
         let batchID = try #require(try store.openSampleBatch(elementsPerCard: 2).id)
         #expect(throws: LabStoreError.elementOutOfRange(element: element, elementsPerCard: 2)) {
             try store.saveElementReading(Samples.storedReading(batch: batchID, card: "C-1", element: element))
         }
     }
 
-    @Test("a curve whose CRC-32 differs from the reader's is refused", arguments: StoreBackend.allCases)
+    @Test("a curve whose CRC-32 differs from the reader's is refused", arguments: StoreBackend.readoutRole)
     func curveChecksumMismatch(backend: StoreBackend) throws {
-        let store = try backend.makeFixture().open()
+        let store = try backend.makeFixture().openReadout()
         let batchID = try #require(try store.openSampleBatch().id)
         var curve = Samples.curve(channels: 50)
         let readerCRC = curve.readerCurveCRC32
@@ -98,9 +98,9 @@ struct ReadingContractTests {
         #expect(try store.readings(batch: batchID).isEmpty)
     }
 
-    @Test("a curve needs as many temperatures as counts, and 1–4096 channels", arguments: StoreBackend.allCases)
+    @Test("a curve needs as many temperatures as counts, and 1–4096 channels", arguments: StoreBackend.readoutRole)
     func malformedCurves(backend: StoreBackend) throws {
-        let store = try backend.makeFixture().open()
+        let store = try backend.makeFixture().openReadout()
         let batchID = try #require(try store.openSampleBatch().id)
         func reading(_ curve: ElementCurve) -> ElementReading {
             ElementReading(batchID: batchID, cardID: "C-1", element: 1, readAt: Samples.readAt, outcome: .stored(curve))
@@ -118,18 +118,18 @@ struct ReadingContractTests {
         }
     }
 
-    @Test("card IDs must be non-empty without control characters", arguments: StoreBackend.allCases, ["", "C\u{0}1", "C-1\n"])
+    @Test("card IDs must be non-empty without control characters", arguments: StoreBackend.readoutRole, ["", "C\u{0}1", "C-1\n"])
     func invalidCardID(backend: StoreBackend, cardID: String) throws {
-        let store = try backend.makeFixture().open()
+        let store = try backend.makeFixture().openReadout()
         let batchID = try #require(try store.openSampleBatch().id)
         #expect(throws: LabStoreError.invalidCardID(cardID)) {
             try store.saveElementReading(Samples.storedReading(batch: batchID, card: cardID, element: 1))
         }
     }
 
-    @Test("readings go only into an existing, open batch", arguments: StoreBackend.allCases)
+    @Test("readings go only into an existing, open batch", arguments: StoreBackend.readoutRole)
     func readingsNeedAnOpenBatch(backend: StoreBackend) throws {
-        let store = try backend.makeFixture().open()
+        let store = try backend.makeFixture().openReadout()
         let batchID = try #require(try store.openSampleBatch().id)
         _ = try store.finishBatch(id: batchID)
         #expect(throws: LabStoreError.batchNotOpen(batchID)) {
@@ -139,12 +139,12 @@ struct ReadingContractTests {
         #expect(throws: LabStoreError.batchNotFound(missing)) {
             try store.markElementAbsent(batch: missing, card: "C-1", element: 1)
         }
-        #expect(try store.counts().storedElements == 0)
+        #expect(try store.readoutCounts().storedElements == 0)
     }
 
-    @Test("card states tell which cards are complete", arguments: StoreBackend.allCases)
+    @Test("card states tell which cards are complete", arguments: StoreBackend.readoutRole)
     func cardStates(backend: StoreBackend) throws {
-        let store = try backend.makeFixture().open()
+        let store = try backend.makeFixture().openReadout()
         let batchID = try #require(try store.openSampleBatch(elementsPerCard: 4).id)
         try store.storeCard("C-A", batch: batchID)                       // all four stored
         try store.storeCard("C-B", batch: batchID, elements: 1...2)      // 3 and 4 missing
@@ -161,7 +161,7 @@ struct ReadingContractTests {
         #expect(states[2].elements(.absent) == [4])
         #expect(try store.elementStates(batch: batchID, card: "C-C") == [1: .stored, 2: .stored, 3: .lost, 4: .absent])
         #expect(try store.elementStates(batch: batchID, card: "C-unknown") == [:])
-        let counts = try store.counts()
+        let counts = try store.readoutCounts()
         #expect((counts.storedElements, counts.lostElements, counts.absentElements) == (8, 1, 1))
     }
 }

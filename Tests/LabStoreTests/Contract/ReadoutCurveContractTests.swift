@@ -6,9 +6,9 @@ import Testing
 /// `saveElementReading` stores and keep every check, while an earlier row is an outcome.
 @Suite("Store contract: a readout curve saved in one transaction")
 struct ReadoutCurveContractTests {
-    @Test("the curve comes back as saveElementReading would have stored it", arguments: StoreBackend.allCases, [1, 200, 4096])
+    @Test("the curve comes back as saveElementReading would have stored it", arguments: StoreBackend.readoutRole, [1, 200, 4096])
     func savedCurveRoundTrip(backend: StoreBackend, channels: Int) throws {
-        let store = try backend.makeFixture().open()
+        let store = try backend.makeFixture().openReadout()
         let batchID = try #require(try store.openSampleBatch().id)
         let curve = Samples.curve(channels: channels, seed: 3)
         #expect(try store.saveReadoutCurve(batch: batchID, card: "C-000123", element: 2, readAt: Samples.readAt, curve: curve) == .saved)
@@ -27,13 +27,13 @@ struct ReadoutCurveContractTests {
     }
 
     @Test("the same curve again is alreadyStored; another curve or a lost row is conflicting; nothing changes",
-          arguments: StoreBackend.allCases)
+          arguments: StoreBackend.readoutRole)
     func earlierRows(backend: StoreBackend) throws {
-        let store = try backend.makeFixture().open()
+        let store = try backend.makeFixture().openReadout()
         let batchID = try #require(try store.openSampleBatch().id)
         let curve = Samples.curve(channels: 200, seed: 7)
         #expect(try store.saveReadoutCurve(batch: batchID, card: "C-1", element: 1, readAt: Samples.readAt, curve: curve) == .saved)
-        let before = try store.counts()
+        let before = try store.readoutCounts()
         #expect(try store.saveReadoutCurve(batch: batchID, card: "C-1", element: 1, readAt: Date(), curve: curve) == .alreadyStored)
         let different = Samples.curve(channels: 200, seed: 8)
         #expect(try store.saveReadoutCurve(batch: batchID, card: "C-1", element: 1, readAt: Date(), curve: different)
@@ -41,14 +41,14 @@ struct ReadoutCurveContractTests {
         _ = try store.markElementLost(batch: batchID, card: "C-1", element: 2, reason: "heating interrupted")
         #expect(try store.saveReadoutCurve(batch: batchID, card: "C-1", element: 2, readAt: Date(), curve: curve)
                 == .conflicting(existing: .lost))
-        #expect(try store.counts().storedElements == before.storedElements)
+        #expect(try store.readoutCounts().storedElements == before.storedElements)
         #expect(try store.reading(batch: batchID, card: "C-1", element: 1)?.curve == curve)
     }
 
     @Test("a curve whose CRC-32 does not match, a closed batch, an element off the card are refused",
-          arguments: StoreBackend.allCases)
+          arguments: StoreBackend.readoutRole)
     func refusals(backend: StoreBackend) throws {
-        let store = try backend.makeFixture().open()
+        let store = try backend.makeFixture().openReadout()
         let batchID = try #require(try store.openSampleBatch(elementsPerCard: 2).id)
         var damaged = Samples.curve(channels: 200, seed: 4)
         let computed = damaged.readerCurveCRC32

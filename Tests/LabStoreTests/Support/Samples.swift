@@ -50,7 +50,7 @@ enum Samples {
     }
 }
 
-extension LabStore {
+extension ReadoutStore {
     /// Opens a 4-element batch for `source` with the sample reader and profile.
     func openSampleBatch(source: String = "simulated: builtin-shipment", groupID: String = "MAG-07",
                          elementsPerCard: Int = 4) throws -> ReadoutBatch {

@@ -1,20 +1,40 @@
 import Foundation
 import Logging
+import PostgresLabStore
 @testable import LabStore
 
-/// The backends the store contract runs against. A PostgreSQL backend becomes one more case.
+/// The backends the store contract runs against.
+///
+/// `allCases` are the backends with the whole ``LabStore``; ``readoutRole`` adds those that so far
+/// implement only the readout role (``ReadoutStore``): PostgreSQL, in a fresh database per test on
+/// the server of `TLD_TEST_POSTGRES_URL` (scripts/pg-test-cluster.sh starts one; `make test` does).
 enum StoreBackend: String, CaseIterable, CustomStringConvertible, Sendable {
     /// A SQLite file in a fresh temporary directory (DatabasePool, WAL): the production set-up.
     case sqliteFile
     /// A SQLite in-memory database (DatabaseQueue): no file, cannot be reopened.
     case sqliteInMemory
+    /// PostgreSQL: a new database on the test cluster (the readout role only, so far).
+    case postgres
+
+    /// The backends with the whole store contract.
+    static let allCases: [StoreBackend] = [.sqliteFile, .sqliteInMemory]
+
+    /// The backends of the readout role's contract. PostgreSQL is among them when the test cluster's
+    /// URL is set, and also when it is not but CI=true: there its fixture fails (CI must run them).
+    /// Locally without the URL they are left out, with the reason printed once.
+    static let readoutRole: [StoreBackend] = {
+        if PostgresTestServer.url != nil || PostgresTestServer.isCI { return allCases + [.postgres] }
+        print("LabStoreTests: the PostgreSQL contract cases are skipped: TLD_TEST_POSTGRES_URL is not set "
+              + "(run `make test`, or eval \"$(scripts/pg-test-cluster.sh start)\" first)")
+        return allCases
+    }()
 
     var description: String { rawValue }
 
     /// Whether a second ``StoreFixture/open()`` sees what the first one wrote.
     var persists: Bool {
         switch self {
-        case .sqliteFile: true
+        case .sqliteFile, .postgres: true
         case .sqliteInMemory: false
         }
     }
@@ -33,6 +53,9 @@ final class StoreFixture {
     let clock = TestClock()
     let directory: URL?
     private var memoryStore: SQLiteLabStore?
+    /// The `postgres` backend's own schema on the test cluster (left there: the cluster is temporary,
+    /// and a store opened from this fixture may outlive it).
+    let postgresURL: PostgresURL?
 
     static let logger = Logger(label: "LabStoreTests", factory: { _ in SwiftLogNoOpLogHandler() })
 
@@ -44,8 +67,13 @@ final class StoreFixture {
                 .appendingPathComponent("LabStoreTests-\(UUID().uuidString)", isDirectory: true)
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
             self.directory = directory
+            postgresURL = nil
         case .sqliteInMemory:
             directory = nil
+            postgresURL = nil
+        case .postgres:
+            directory = nil
+            postgresURL = try PostgresTestServer.createDatabase()
         }
     }
 
@@ -61,6 +89,14 @@ final class StoreFixture {
         try openSQLite()
     }
 
+    /// Opens the store (again) for the readout role's contract: any backend.
+    func openReadout() throws -> any ReadoutStore {
+        if let postgresURL {
+            return try PostgresLabStore.open(url: postgresURL, logger: Self.logger, now: clock.now)
+        }
+        return try openSQLite()
+    }
+
     /// Opens the store (again) as the concrete SQLite store, for SQLite-only tests.
     func openSQLite() throws -> SQLiteLabStore {
         if let databasePath {
@@ -70,5 +106,49 @@ final class StoreFixture {
         let store = try SQLiteLabStore.inMemory(logger: Self.logger, now: clock.now)
         memoryStore = store
         return store
+    }
+}
+
+/// The PostgreSQL server of the tests (`TLD_TEST_POSTGRES_URL`): one database per fixture.
+enum PostgresTestServer {
+    static var isCI: Bool { ProcessInfo.processInfo.environment["CI"] == "true" }
+
+    static var url: PostgresURL? {
+        guard let text = ProcessInfo.processInfo.environment["TLD_TEST_POSTGRES_URL"], !text.isEmpty else { return nil }
+        return try? PostgresURL(parsing: text)
+    }
+
+    struct Missing: Error, CustomStringConvertible {
+        var description: String {
+            "TLD_TEST_POSTGRES_URL is not set or not a postgres:// URL, and CI=true: the PostgreSQL tests must run "
+                + "(make test starts a private cluster with scripts/pg-test-cluster.sh)"
+        }
+    }
+
+    /// A new empty schema on the test server, as the URL of a lab.
+    static func createDatabase() throws -> PostgresURL {
+        guard let server = url else { throw Missing() }
+        let name = "t_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
+        return try PostgresDatabaseAdmin.createSchema(named: name, on: server, logger: StoreFixture.logger)
+    }
+}
+
+extension ReadoutStore {
+    /// The readout role's part of ``LabStoreCounts`` (batches and elements), from the role's own
+    /// methods, so the same assertion holds on every backend.
+    func readoutCounts() throws -> LabStoreCounts {
+        let all = try batches()
+        var counts = LabStoreCounts(batches: all.count, openBatches: all.filter { $0.state == .open }.count)
+        for batch in all {
+            guard let id = batch.id else { continue }
+            for reading in try readings(batch: id) {
+                switch reading.status {
+                case .stored: counts.storedElements += 1
+                case .lost: counts.lostElements += 1
+                case .absent: counts.absentElements += 1
+                }
+            }
+        }
+        return counts
     }
 }

@@ -1,0 +1,57 @@
+import ArgumentParser
+import Foundation
+import LabStore
+import Logging
+import PostgresLabStore
+
+/// The PostgreSQL side of ``StoreOptions``. So far the PostgreSQL backend implements the readout
+/// role only (``ReadoutStore``): `tld readout` and `tld db` run on it; every other command refuses a
+/// postgres:// database with one line naming the backend and the role it lacks (exit 69), never
+/// falling back to a SQLite file.
+extension StoreOptions {
+    /// The PostgreSQL URL (exit 64 when it is not a usable one).
+    func postgresURL() throws -> PostgresURL {
+        do {
+            return try PostgresURL(parsing: path)
+        } catch {
+            throw CommandFailure("--database: \(error)", status: .usage)
+        }
+    }
+
+    /// Opens the lab's PostgreSQL database and brings its schema up to date.
+    func openPostgres(logger: Logger) throws -> PostgresLabStore {
+        try PostgresLabStore.open(url: try postgresURL(), logger: logger)
+    }
+
+    /// Refuses a PostgreSQL database for a command that needs the whole lab store (SQLite only so far).
+    func refusePostgres(role: String = "the lab records, doses and evaluation roles") throws {
+        guard isPostgres else { return }
+        let command = CommandLine.arguments.dropFirst().prefix { !$0.hasPrefix("-") }.joined(separator: " ")
+        throw CommandFailure(PostgresUnsupported.message(command: command, role: role, database: (try? postgresURL())?.description ?? "postgres://…"),
+                             status: .unavailable)
+    }
+}
+
+/// The one-line refusal of a command the PostgreSQL backend does not support yet.
+enum PostgresUnsupported {
+    static func message(command: String, role: String, database: String) -> String {
+        "tld \(command.isEmpty ? "(this command)" : command) is not available on the PostgreSQL backend yet (\(database)): "
+            + "it has the readout role only, not \(role); use a SQLite file with --database FILE"
+    }
+}
+
+/// Which commands run on a PostgreSQL database: those whose store needs only the roles the
+/// PostgreSQL backend has. Checked once for every command before it runs (TLD.main), so no command
+/// can open a SQLite file named "postgres:…" or read an empty lab by mistake.
+enum PostgresGate {
+    /// Commands that run on PostgreSQL, with the role they use.
+    protocol Supported {}
+
+    static func check(_ command: any ParsableCommand) throws {
+        guard !(command is any Supported) else { return }
+        for child in Mirror(reflecting: command).children {
+            guard let group = child.value as? OptionGroup<StoreOptions> else { continue }
+            try group.wrappedValue.refusePostgres()
+        }
+    }
+}

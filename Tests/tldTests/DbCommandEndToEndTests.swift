@@ -1,0 +1,36 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// `tld db status` / `tld db migrate` on SQLite (on PostgreSQL: PostgresReadoutEndToEndTests).
+@Suite("tld db on SQLite, end to end")
+struct DbCommandEndToEndTests {
+    @Test("migrate creates the schema, status reads it without changing anything; a missing or foreign file is refused")
+    func migrateAndStatus() async throws {
+        let dir = try TemporaryDirectory("tld-db")
+        defer { dir.cleanup() }
+        let tld = try ProductRunner(product: "tld")
+
+        let missing = try await tld.run(["db", "status", "--database", "lab.sqlite"], in: dir.url)
+        #expect(missing.status == 66)
+        #expect(!FileManager.default.fileExists(atPath: dir.path("lab.sqlite")))
+
+        let migrate = try await tld.run(["db", "migrate", "--database", "lab.sqlite"], in: dir.url)
+        #expect(migrate.status == 0, "stderr: \(migrate.stderr)")
+        #expect(migrate.stdout.contains("SQLite lab.sqlite: applied v1-readout"))
+        let applied = try await SQLiteQuery.lines(dir.path("lab.sqlite"), "SELECT identifier FROM grdb_migrations ORDER BY rowid")
+        #expect(applied.count >= 12)
+
+        let status = try await tld.run(["db", "status", "--database", "lab.sqlite"], in: dir.url)
+        #expect(status.status == 0, "stderr: \(status.stderr)")
+        #expect(status.stdout.contains("\(applied.count) migrations applied, 0 pending"))
+        #expect(applied.allSatisfy { status.stdout.contains("applied  \($0)") })
+
+        let again = try await tld.run(["db", "migrate", "--database", "lab.sqlite"], in: dir.url)
+        #expect(again.stdout.contains("is up to date (\(applied.count) migrations applied)"))
+
+        try Data("not a database".utf8).write(to: dir.url.appendingPathComponent("notes.txt"))
+        let foreign = try await tld.run(["db", "status", "--database", "notes.txt"], in: dir.url)
+        #expect(foreign.status == 65, "stderr: \(foreign.stderr)")
+    }
+}

@@ -1,0 +1,154 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// End-to-end on PostgreSQL (issue 15): the real `tld` reads the simulated reader into a PostgreSQL
+/// database on the tests' private cluster (scripts/pg-test-cluster.sh).
+@Suite("tld readout on PostgreSQL, end to end", .serialized, .enabled(if: PostgresTestLab.enabled, PostgresTestLab.skipReason))
+struct PostgresReadoutEndToEndTests {
+    @Test("tld readout --simulate --database postgres:// stores exactly the curves SQLite stores, once; other commands refuse PostgreSQL")
+    func readoutIntoPostgres() async throws {
+        let lab = try await PostgresTestLab.create()
+        let dir = try TemporaryDirectory("tld-pg-e2e")
+        defer { dir.cleanup() }
+        let tld = try ProductRunner(product: "tld")
+
+        let empty = try await tld.run(["db", "status", "--database", lab.url], in: dir.url)
+        #expect(empty.status == 0, "stderr: \(empty.stderr)")
+        #expect(empty.stdout.contains("0 migrations applied, 1 pending"))
+        #expect(empty.stdout.contains("pending  pg1-readout"))
+
+        let r = try await tld.run(["readout", "--simulate", "--speed-ms", "0", "--database", lab.url], in: dir.url)
+        #expect(r.status == 0, "stderr: \(r.stderr)")
+        #expect(r.stderr.contains("50 cards read in this run, 199 elements stored"))
+        #expect(r.stderr.contains("not evaluated"))
+
+        // The same magazine into SQLite: PostgreSQL holds the same elements with the same raw curves.
+        let sqliteDir = try TemporaryDirectory("tld-pg-e2e-sqlite")
+        defer { sqliteDir.cleanup() }
+        let reference = try await tld.run(["readout", "--simulate", "--speed-ms", "0", "--format", "csv"], in: sqliteDir.url)
+        #expect(reference.status == 0, "stderr: \(reference.stderr)")
+        let sqliteRows = try await SQLiteQuery.lines(sqliteDir.path("tld.sqlite"), """
+            SELECT cardID || '|' || element || '|' || status || '|' || ifnull(hex(counts), '') || '|' || ifnull(hex(temperatures), '')
+                   || '|' || ifnull(readerCurveCRC32, '') FROM elementReading ORDER BY cardID, element
+            """)
+        let postgresRows = try await lab.lines("""
+            SELECT cardID || '|' || element || '|' || status || '|' || coalesce(upper(encode(counts, 'hex')), '') || '|'
+                   || coalesce(upper(encode(temperatures, 'hex')), '') || '|' || coalesce(readerCurveCRC32::text, '')
+            FROM elementReading ORDER BY cardID COLLATE "C", element
+            """)
+        #expect(postgresRows.count == 200)
+        #expect(postgresRows == sqliteRows)
+        #expect(try await lab.lines("SELECT state || '|' || evaluation FROM readoutBatch") == ["complete|pending"])
+
+        // Again: the magazine is empty, nothing is read or stored twice.
+        let again = try await tld.run(["readout", "--simulate", "--speed-ms", "0", "--database", lab.url], in: dir.url)
+        #expect(again.status == 0, "stderr: \(again.stderr)")
+        #expect(again.stderr.contains("no card to read"))
+        #expect(try await lab.int("SELECT count(*) FROM elementReading") == 200)
+
+        // The database refuses what the code would refuse: a raw reading cannot be changed or deleted.
+        let update = try await PostgresTestLab.psql(lab.serverURL, "SET search_path TO \(lab.schema); UPDATE elementReading SET element = element")
+        #expect(update.status != 0)
+        #expect(update.stderr.contains("element readings are immutable"))
+
+        let status = try await tld.run(["db", "status", "--database", lab.url], in: dir.url)
+        #expect(status.stdout.contains("1 migration applied, 0 pending"))
+
+        // A command that needs a role PostgreSQL lacks: one line, exit 69, no SQLite file created.
+        let review = try await tld.run(["review", "--database", lab.url], in: dir.url)
+        #expect(review.status == 69)
+        #expect(review.stderr.contains("PostgreSQL backend"))
+        #expect(review.stderr.contains("readout role only"))
+        #expect(review.stderr.split(whereSeparator: \.isNewline).count == 1)
+        let viaEnvironment = try await tld.run(["review"], in: dir.url, environment: ["TLD_DATABASE": lab.url])
+        #expect(viaEnvironment.status == 69, "stderr: \(viaEnvironment.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: dir.path("tld.sqlite")))
+
+        let bad = try await tld.run(["readout", "--simulate", "--database", "postgres://nobody"], in: dir.url)
+        #expect(bad.status == 64)
+        #expect(bad.stderr.contains("not a usable PostgreSQL URL"))
+    }
+
+    /// `digits` with its Luhn check digit appended (card IDs carry one).
+    static func luhn(_ digits: String) -> String {
+        var sum = 0
+        for (i, c) in digits.reversed().enumerated() {
+            var d = c.wholeNumberValue ?? 0
+            if i % 2 == 0 { d *= 2; if d > 9 { d -= 9 } }
+            sum += d
+        }
+        return digits + String((10 - sum % 10) % 10)
+    }
+
+    /// A scenario of `cards` worker cards (4 elements each) on a reader of its own.
+    static func benchScenario(bench: Int, cards: Int) throws -> Data {
+        let builtin = try JSONSerialization.jsonObject(with: Data(contentsOf: RepoPaths.file("simulators/TLSimulator/Resources/builtin-shipment.json")))
+        guard var scenario = builtin as? [String: Any], var reader = scenario["reader"] as? [String: Any] else {
+            throw MissingFixture(path: "builtin-shipment.json", underlying: "not a scenario")
+        }
+        reader["serial"] = "TL0070\(bench)"
+        scenario["reader"] = reader
+        scenario["seed"] = 20_261_200 + bench
+        scenario["cards"] = (0..<cards).map { i -> [String: Any] in
+            ["id": luhn(String(format: "3%d%05d", bench, i)), "role": "worker", "hp10MilliSievert": 0.5 + Double(i % 7) / 10,
+             "hp007MilliSievert": 0.5 + Double(i % 5) / 10, "quality": "S-Cs", "daysSinceAnneal": 30]
+        }
+        return try JSONSerialization.data(withJSONObject: scenario, options: [.sortedKeys])
+    }
+
+    @Test("three benches × 100 cards into one PostgreSQL at once, the server stopped abruptly mid-run: 1 200 readings, each stored once, none lost")
+    func threeBenchesAndACrash() async throws {
+        let lab = try await PostgresTestLab.create()
+        let tld = try ProductRunner(product: "tld")
+        let benches = try (1...3).map { bench -> TemporaryDirectory in
+            let dir = try TemporaryDirectory("tld-pg-bench\(bench)")
+            try Self.benchScenario(bench: bench, cards: 100).write(to: dir.url.appendingPathComponent("scenario.json"))
+            return dir
+        }
+        defer { benches.forEach { $0.cleanup() } }
+        let arguments = ["readout", "--simulate", "--scenario", "scenario.json", "--speed-ms", "8", "--database", lab.url]
+
+        // Round 1: the three benches at once; PostgreSQL is stopped with -m immediate (a crash: no
+        // shutdown checkpoint) while they are storing, then started again (WAL recovery).
+        var crashedAt = 0
+        let firstRound = try await withThrowingTaskGroup(of: ProductRunner.Result.self) { group in
+            for bench in benches { group.addTask { try await tld.run(arguments, in: bench.url) } }
+            var stored = 0
+            for _ in 0..<600 where stored < 300 {
+                stored = (try? await lab.int("SELECT count(*) FROM elementReading")) ?? 0
+                try await Task.sleep(for: .milliseconds(50))
+            }
+            let crash = try await PostgresTestLab.cluster("crash")
+            #expect(crash.status == 0, "crash: \(crash.stderr)")
+            let restart = try await PostgresTestLab.cluster("restart")
+            #expect(restart.status == 0, "restart: \(restart.stderr)")
+            crashedAt = stored
+            var results: [ProductRunner.Result] = []
+            for try await r in group { results.append(r) }
+            return results
+        }
+        #expect(crashedAt >= 300 && crashedAt < 1_200, "the crash came at \(crashedAt) of 1 200 readings")
+        let afterCrash = try await lab.int("SELECT count(*) FROM elementReading")
+        #expect(afterCrash >= crashedAt, "committed readings survive the crash: \(afterCrash) after, \(crashedAt) seen before")
+        #expect(firstRound.contains { $0.status != 0 }, "some bench must have lost the database: \(firstRound.map(\.stderr))")
+
+        // Each bench runs its command again until its batch is complete (resuming its open batch).
+        for bench in benches {
+            var done = false
+            for _ in 0..<4 where !done {
+                let r = try await tld.run(arguments, in: bench.url)
+                done = r.status == 0
+                if !done { Issue.record("bench \(bench.url.lastPathComponent) again: \(r.status) \(r.stderr.suffix(300))") }
+            }
+        }
+
+        #expect(try await lab.lines("SELECT readerSerial || '|' || state FROM readoutBatch ORDER BY readerSerial")
+                == ["TL00701|complete", "TL00702|complete", "TL00703|complete"])
+        #expect(try await lab.int("SELECT count(*) FROM elementReading") == 1_200)
+        #expect(try await lab.int("SELECT count(DISTINCT (batchID, cardID, element)) FROM elementReading") == 1_200)
+        #expect(try await lab.lines("SELECT status || '|' || count(*) FROM elementReading GROUP BY status") == ["stored|1200"])
+        #expect(try await lab.lines("SELECT b.readerSerial || '|' || count(*) FROM elementReading r JOIN readoutBatch b ON b.id = r.batchID GROUP BY b.readerSerial ORDER BY b.readerSerial")
+                == ["TL00701|400", "TL00702|400", "TL00703|400"])
+    }
+}
