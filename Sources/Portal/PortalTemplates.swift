@@ -2,7 +2,8 @@ import Mustache
 
 /// The portal's HTML, as mustache templates (swift-mustache): plain forms that work without
 /// JavaScript, every input with a `<label for>`, errors next to their field (`aria-describedby`,
-/// `aria-invalid`). `{{x}}` escapes HTML; only `{{{body}}}` (already rendered) is not escaped.
+/// `aria-invalid`). `{{x}}` escapes HTML; only `{{{body}}}` and the overview's `{{{rows}}}` (both rendered by
+/// these templates, so escaped already) are not escaped.
 enum PortalTemplates {
     static func library() throws -> MustacheLibrary {
         var library = MustacheLibrary()
@@ -11,7 +12,7 @@ enum PortalTemplates {
     }
 
     static let all: [String: String] = [
-        "layout": layout, "signin": signin, "overview": overview, "change": change, "submission": submission,
+        "layout": layout, "signin": signin, "overview": overview, "overviewRows": overviewRows, "change": change, "submission": submission,
         "queue": queue, "audit": audit, "outbox": outbox, "message": message,
         "documents": documents, "agreement": agreement, "record": record, "access": access,
     ]
@@ -53,6 +54,13 @@ enum PortalTemplates {
         </html>
         """
 
+    /// The rows of one page of the overview, rendered on their own so that the page can be kept
+    /// (``OverviewCache``) and put into `overview` unescaped (`{{{rows}}}`: escaped here already).
+    static let overviewRows = """
+        {{#enrolments}}<tr><td>{{number}}</td><td>{{name}}</td><td>{{maskedID}}</td><td>{{type}}</td><td>{{period}}</td><td>{{start}}</td><td>{{end}}</td></tr>
+        {{/enrolments}}
+        """
+
     static let signin = """
         <form method="post" action="/signin">
         <input type="hidden" name="csrf" value="{{csrf}}">
@@ -73,8 +81,7 @@ enum PortalTemplates {
         <table id="enrolments">
         <thead><tr><th scope="col">{{t.enrolmentNumber}}</th><th scope="col">{{t.wearer}}</th><th scope="col">{{t.nationalIDMasked}}</th><th scope="col">{{t.dosimeterType}}</th><th scope="col">{{t.periodLength}}</th><th scope="col">{{t.startDate}}</th><th scope="col">{{t.endDate}}</th></tr></thead>
         <tbody>
-        {{#enrolments}}<tr><td>{{number}}</td><td>{{name}}</td><td>{{maskedID}}</td><td>{{type}}</td><td>{{period}}</td><td>{{start}}</td><td>{{end}}</td></tr>
-        {{/enrolments}}
+        {{{rows}}}
         </tbody>
         </table>
         {{#hasPages}}<nav aria-label="{{t.pages}}" id="pages"><p>{{firstRow}}–{{lastRow}} / {{totalRows}}
@@ -196,6 +203,7 @@ enum PortalTemplates {
 
     static let agreement = """
         <p>{{t.createAgreementNote}}</p>
+        {{#hasLimit}}<p role="alert" class="error" id="rate-limited">{{limitText}}</p>{{/hasLimit}}
         {{#hasErrors}}<p role="alert" class="error" id="error-summary">{{t.fixErrors}}</p>{{/hasErrors}}
         <form method="post" action="/agreement" novalidate>
         <input type="hidden" name="csrf" value="{{csrf}}">
