@@ -184,6 +184,24 @@ extension PortalApp {
         // it was not valid (a valid one stays sealed on the server).
         var echoed = fields
         if check.errors["nationalID"] != nil && check.errors["nationalID"] != "nationalIDNeedsTLS" { echoed["nationalID"] = typedID }
+        // The form comes back (errors, or an unenrolment's date to confirm): a valid national ID is
+        // never sent back to the browser, so it is kept sealed in a draft of this change (its number
+        // goes into the form) and shown masked; the customer need not type it again.
+        func keptDraft() async throws -> Int64? {
+            guard let sealed = check.nationalID, draft?.nationalID != sealed || draft?.kind != kind else { return draft?.id }
+            var submission = draft ?? PortalSubmission(customerID: customerID, kind: kind, resumeToken: Self.randomToken(),
+                                                       createdBy: account.id ?? 0)
+            submission.kind = kind
+            submission.fields = fields
+            submission.nationalID = sealed
+            submission.submitterName = fields["submitterName"] ?? ""
+            submission.submitterPhone = fields["submitterPhone"] ?? ""
+            submission.submitterEmail = fields["submitterEmail"] ?? ""
+            let kept = try await store.run { [submission] in
+                try $0.saveSubmission(submission, by: account, action: "national ID kept", outbox: nil)
+            }
+            return kept.id
+        }
 
         switch action {
         case "save":
@@ -192,7 +210,7 @@ extension PortalApp {
             if !emailErrors.isEmpty || idError != nil {
                 var errors = emailErrors
                 if let idError { errors["nationalID"] = idError }
-                return changeForm(kind: kind, fields: echoed, errors: errors, draft: draft?.id, kept: check.nationalID,
+                return changeForm(kind: kind, fields: echoed, errors: errors, draft: try await keptDraft(), kept: check.nationalID,
                                   preview: nil, confirmedEnd: nil, request: request, context: context, account: account,
                                   status: .unprocessableContent)
             }
@@ -217,14 +235,14 @@ extension PortalApp {
             ], context: context, request: request, account: account)
         case "send":
             guard check.isValid, let change = check.change else {
-                return changeForm(kind: kind, fields: echoed, errors: check.errors, draft: draft?.id, kept: check.nationalID,
+                return changeForm(kind: kind, fields: echoed, errors: check.errors, draft: try await keptDraft(), kept: check.nationalID,
                                   preview: nil, confirmedEnd: nil, request: request, context: context, account: account,
                                   status: .unprocessableContent)
             }
             // An unenrolment is sent only once the customer has seen the effective date it gets.
             if let lastDay = change.unenrolmentEnd, let decision = check.unenrolment,
                form["confirmedEnd"] != lastDay.description {
-                return changeForm(kind: kind, fields: echoed, errors: [:], draft: draft?.id, kept: check.nationalID,
+                return changeForm(kind: kind, fields: echoed, errors: [:], draft: try await keptDraft(), kept: check.nationalID,
                                   preview: unenrolmentPreview(decision, language: language), confirmedEnd: lastDay,
                                   request: request, context: context, account: account)
             }
@@ -241,7 +259,7 @@ extension PortalApp {
             return Self.redirect("/changes/\(sent.id ?? 0)?sent=1")
         default:
             let preview = check.unenrolment.map { unenrolmentPreview($0, language: language) }
-            return changeForm(kind: kind, fields: echoed, errors: check.errors, draft: draft?.id, kept: check.nationalID,
+            return changeForm(kind: kind, fields: echoed, errors: check.errors, draft: try await keptDraft(), kept: check.nationalID,
                               preview: preview, confirmedEnd: check.change?.unenrolmentEnd, request: request, context: context, account: account,
                               status: check.errors.isEmpty ? .ok : .unprocessableContent)
         }

@@ -120,7 +120,7 @@ enum PortalTemplates {
         <label for="f-{{name}}">{{label}}</label>
         {{#isSelect}}<select id="f-{{name}}" name="{{name}}"{{#hasError}} aria-invalid="true" aria-describedby="f-{{name}}-error"{{/hasError}}><option value="">{{t.choose}}</option>{{#options}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{label}}</option>{{/options}}</select>{{/isSelect}}
         {{^isSelect}}<input id="f-{{name}}" name="{{name}}" type="{{inputType}}" value="{{value}}" autocomplete="{{autocomplete}}"{{#hasError}} aria-invalid="true" aria-describedby="f-{{name}}-error"{{/hasError}}>{{/isSelect}}
-        {{#hasHint}}<p class="hint">{{hint}}</p>{{/hasHint}}
+        {{#hasHint}}<p class="hint" id="f-{{name}}-hint">{{hint}}</p>{{/hasHint}}
         {{#hasError}}<p id="f-{{name}}-error" class="error">{{error}}</p>{{/hasError}}
         </div>
         {{/fields}}
@@ -215,7 +215,7 @@ enum PortalTemplates {
         <label for="f-{{name}}">{{label}}</label>
         {{#isSelect}}<select id="f-{{name}}" name="{{name}}"{{#hasError}} aria-invalid="true" aria-describedby="f-{{name}}-error"{{/hasError}}><option value="">{{t.choose}}</option>{{#options}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{label}}</option>{{/options}}</select>{{/isSelect}}
         {{^isSelect}}<input id="f-{{name}}" name="{{name}}" type="{{inputType}}" value="{{value}}" autocomplete="{{autocomplete}}"{{#hasError}} aria-invalid="true" aria-describedby="f-{{name}}-error"{{/hasError}}>{{/isSelect}}
-        {{#hasHint}}<p class="hint">{{hint}}</p>{{/hasHint}}
+        {{#hasHint}}<p class="hint" id="f-{{name}}-hint">{{hint}}</p>{{/hasHint}}
         {{#hasError}}<p id="f-{{name}}-error" class="error">{{error}}</p>{{/hasError}}
         </div>
         {{/fields}}
