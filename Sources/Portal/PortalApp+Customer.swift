@@ -31,7 +31,7 @@ extension PortalApp {
                 .sorted { ($0.0, $0.1.number) < ($1.0, $1.1.number) }
                 .map { ($0.1, byID[$0.1.wearerID]) }
             entry = OverviewCache.Entry(version: version ?? -1, day: today, rows: active)
-            if let version { overviewCache.store(entry, customerID: customerID) }
+            if version != nil { overviewCache.store(entry, customerID: customerID) }
         }
         // A page of rows at a time (a customer may have thousands of wearers); only the rows shown
         // have their national ID opened for its first four digits, once per page while the
