@@ -3,7 +3,7 @@
 #   1. a lab with one customer of $wearers wearers (as scripts/portal-load.sh makes it);
 #   2. `tld serve` on a free loopback port; sign in and warm up (20 requests, so the customer's
 #      overview is in the portal's memory as it is under load);
-#   3. $requests requests of $page one after another (curl, one connection): the server's CPU time
+#   3. $requests requests of $page one after another (one curl, one kept-alive connection): the server's CPU time
 #      (user + system, all its threads, from /proc/PID/stat) divided by the requests. Unlike wrk's
 #      latencies this hardly depends on how loaded the shared machine is (no waiting is counted);
 #   4. with PERF=1, the same again under `perf record` (cpu-clock samples; this machine's VM has no
@@ -64,7 +64,9 @@ done
 # utime + stime of the whole process (fields 14 and 15, in clock ticks).
 ticks() { awk '{ print $14 + $15 }' "/proc/$server/stat"; }
 hz=$(getconf CLK_TCK)
-run() { for _ in $(seq 1 "$requests"); do curl -s -o /dev/null -H "Cookie: tld_session=$cookie" "$base$page"; done; }
+# One curl, one kept-alive connection, as wrk's connections are: no connection set-up counted.
+for _ in $(seq 1 "$requests"); do printf 'url = "%s"\noutput = "/dev/null"\n' "$base$page"; done > "$work/urls"
+run() { curl -s -H "Cookie: tld_session=$cookie" -K "$work/urls"; }
 before=$(ticks)
 run
 after=$(ticks)
