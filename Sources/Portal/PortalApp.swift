@@ -117,7 +117,7 @@ public struct PortalApp: Sendable {
         var all = values
         all["t"] = texts
         all["csrf"] = context.sessions.session?.csrfToken ?? ""
-        let body = templates.render(all, withTemplate: template) ?? ""
+        let body = templates.render(all, withTemplate: template + "." + language.rawValue) ?? ""
         let layout: [String: Any] = [
             "t": texts, "lang": language.rawValue, "title": title, "body": body,
             "otherLanguage": language == .da ? "en" : "da", "path": request.uri.path,
@@ -125,7 +125,7 @@ public struct PortalApp: Sendable {
             "isCustomer": account?.role == .customer, "isLab": account?.role == .lab, "isWearer": account?.role == .wearer,
             "hasNotice": !notice.isEmpty, "notice": notice,
         ]
-        return Self.html(templates.render(layout, withTemplate: "layout") ?? "", status: status)
+        return Self.html(templates.render(layout, withTemplate: "layout." + language.rawValue) ?? "", status: status)
     }
 
     func language(_ request: Request, _ context: PortalContext) -> PortalLanguage {

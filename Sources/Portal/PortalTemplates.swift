@@ -5,10 +5,48 @@ import Mustache
 /// `aria-invalid`). `{{x}}` escapes HTML; only `{{{body}}}` and the overview's `{{{rows}}}` (both rendered by
 /// these templates, so escaped already) are not escaped.
 enum PortalTemplates {
+    /// Every template under its name, and once per language as `name.da`, `name.en` with its
+    /// `{{t.key}}` texts already put in (``localized(_:_:)``): a page then costs the lookups of its
+    /// data, not of its fixed texts (the most of its tags; measured in docs/portal-load.md).
     static func library() throws -> MustacheLibrary {
         var library = MustacheLibrary()
-        for (name, text) in all { try library.register(text, named: name) }
+        for (name, text) in all {
+            try library.register(text, named: name)
+            for language in PortalLanguage.allCases {
+                try library.register(localized(text, language), named: name + "." + language.rawValue)
+            }
+        }
         return library
+    }
+
+    /// `template` with each `{{t.key}}` replaced by the text of `key` in `language`, HTML-escaped
+    /// exactly as mustache escapes `{{…}}` (`& < > " '`). An unknown key, or a text that looks like
+    /// a tag, is left to the renderer.
+    static func localized(_ template: String, _ language: PortalLanguage) -> String {
+        template.replacing(/\{\{t\.([A-Za-z0-9.]+)\}\}/) { match in
+            let key = String(match.1)
+            guard PortalTexts.table[key] != nil else { return String(match.0) }
+            let text = PortalTexts.text(key, language)
+            guard !text.contains("{{"), !text.contains("}}") else { return String(match.0) }
+            return escaped(text)
+        }
+    }
+
+    /// HTML escaping as swift-mustache does it for `{{…}}`.
+    static func escaped(_ text: String) -> String {
+        var out = ""
+        out.reserveCapacity(text.utf8.count)
+        for c in text {
+            switch c {
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            case "&": out += "&amp;"
+            case "\"": out += "&quot;"
+            case "'": out += "&#39;"
+            default: out.append(c)
+            }
+        }
+        return out
     }
 
     static let all: [String: String] = [
