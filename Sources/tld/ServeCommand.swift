@@ -33,7 +33,7 @@ struct Serve: AsyncParsableCommand {
 
             Examples:
               tld serve                                 http://127.0.0.1:8080 on ./tld.sqlite
-              tld serve --on 2027-12-01 --database demo.sqlite
+              tld serve --on 2027-02-05 --database demo.sqlite   the tld demo lab, the day after its release
               tld serve --host 0.0.0.0 --port 8443 --tls-cert portal.crt --tls-key portal.key
             """)
 
