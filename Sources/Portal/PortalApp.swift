@@ -251,10 +251,12 @@ public struct PortalApp: Sendable {
                           "hasNext": Self.localPath(fields["next"] ?? "") != nil, "next": Self.localPath(fields["next"] ?? "") ?? ""],
                  context: context, request: request, account: nil, status: status)
         }
-        if await throttle.isBlocked(keys, at: now) {
+        if let seconds = await throttle.retryAfter(keys, at: now) {
             try await store.run { try $0.audit(PortalAuditEntry(at: now, accountID: nil, userName: userName, action: "sign-in throttled",
                                                                  detail: "address \(address)")) }
-            return refuse("throttled", status: .tooManyRequests)
+            var response = refuse("throttled", status: .tooManyRequests)
+            response.headers[.retryAfter] = "\(seconds)"
+            return response
         }
         let account = try await store.run { try $0.account(userName: userName) }
         // Bcrypt is slow on purpose (cost 12): off the event loop and the cooperative pool too.
