@@ -18,7 +18,8 @@ extension PortalApp {
     }
 
     func agreementForm(fields: [String: String], errors: [String: String], token: String?, kept: [String: ProtectedNationalID],
-                       request: Request, context: PortalContext, account: PortalAccount?, status: HTTPResponse.Status = .ok) -> Response {
+                       request: Request, context: PortalContext, account: PortalAccount?, status: HTTPResponse.Status = .ok,
+                       limited: String? = nil) -> Response {
         let language = self.language(request, context)
         func field(_ name: String) -> [String: Any] {
             let key = AgreementForm.labelKey(name)
@@ -71,6 +72,7 @@ extension PortalApp {
         }
         return page("agreement", title: PortalTexts.text("createAgreement", language), values: [
             "groups": groups, "hasErrors": !errors.isEmpty, "hasToken": token != nil, "token": token ?? "",
+            "hasLimit": limited != nil, "limitText": limited ?? "",
         ], context: context, request: request, account: account, status: status)
     }
 
@@ -79,6 +81,10 @@ extension PortalApp {
         let account = try await signedIn(context)
         let language = self.language(request, context)
         guard let agreements else { throw HTTPError(.notFound, message: PortalTexts.text("notFound", language)) }
+        if case .refused(let seconds) = await agreementLimit.admit(context.remoteAddress, at: configuration.now()) {
+            return try await agreementRefused(form, retryAfter: seconds, agreements: agreements, request: request,
+                                              context: context, account: account)
+        }
         var draft: PortalAgreement?
         if let token = form["token"], !token.isEmpty {
             guard let found = try await store.run({ _ in try agreements.agreement(resumeToken: token) }), found.state == .draft else {
@@ -142,6 +148,27 @@ extension PortalApp {
         default:
             return try await withErrors(check.errors, status: check.errors.isEmpty ? .ok : .unprocessableContent)
         }
+    }
+
+    /// A post over the client's limit (``FormRateLimit``): 429 with `Retry-After`, nothing checked
+    /// or stored; the form comes back with what was typed (national IDs only as the draft kept them,
+    /// sealed: a typed one is not read) and says how long to wait.
+    func agreementRefused(_ form: [String: String], retryAfter seconds: Int, agreements: any PortalAgreementStore,
+                          request: Request, context: PortalContext, account: PortalAccount?) async throws -> Response {
+        logger.notice("create-agreement form refused: too many posts from one address",
+                      metadata: ["address": "\(context.remoteAddress)", "retryAfter": "\(seconds)"])
+        var fields: [String: String] = [:]
+        for name in AgreementForm.fields where !AgreementForm.nationalIDFields.contains(name) { fields[name] = form[name] ?? "" }
+        var draft: PortalAgreement?
+        if let token = form["token"], token.count >= 32 {
+            draft = try await store.run { _ in try agreements.agreement(resumeToken: token) }.flatMap { $0.state == .draft ? $0 : nil }
+        }
+        let minutes = "\((seconds + 59) / 60)"
+        var response = agreementForm(fields: fields, errors: [:], token: draft?.resumeToken, kept: draft?.nationalIDs ?? [:],
+                                     request: request, context: context, account: account, status: .tooManyRequests,
+                                     limited: text("tooManyForms", request, context).replacingOccurrences(of: "%@", with: minutes))
+        response.headers[.retryAfter] = "\(seconds)"
+        return response
     }
 
     /// `GET /agreement/TOKEN`: a saved draft opens in the form; a sent one shows where it is.

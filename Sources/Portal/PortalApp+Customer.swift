@@ -8,42 +8,56 @@ import LabWorkflow
 extension PortalApp {
     func overview(_ request: Request, _ context: PortalContext) async throws -> Response {
         ensureSession(request, context)
-        let (account, customerID) = try await customerAccount(context)
+        // The account, the customer's overview counter and submissions: one trip to the store.
+        let (account, customerID, (version, submissions)) = try await customerAccount(context) { store, customerID in
+            (try (store as? any PortalOverviewStore)?.overviewVersion(customerID: customerID),
+             try store.submissions(customerID: customerID))
+        }
         let language = self.language(request, context)
         let today = self.today
         // The sorted overview from memory while the database says nothing changed (OverviewCache).
-        let (version, submissions) = try await store.run { store in
-            (try (store as? any PortalOverviewStore)?.overviewVersion(customerID: customerID), try store.submissions(customerID: customerID))
-        }
-        let active: [(Enrolment, Wearer?)]
+        let entry: OverviewCache.Entry
         if let version, let cached = overviewCache.entry(customerID: customerID, version: version, day: today) {
-            active = cached.rows
+            entry = cached
         } else {
             let (enrolments, wearers) = try await store.run { store in
                 (try store.enrolments(customerID: customerID), try store.wearers(customerID: customerID))
             }
             let byID = Dictionary(uniqueKeysWithValues: wearers.compactMap { w in w.id.map { ($0, w) } })
-            active = enrolments
+            let active = enrolments
                 .filter { $0.isActive(on: today) || $0.startDate > today }
                 // By wearer in Danish alphabetical order (Æ, Ø, Å last), as the packing slips list them.
                 .map { (DanishCollation.key(byID[$0.wearerID]?.name ?? ""), $0) }
                 .sorted { ($0.0, $0.1.number) < ($1.0, $1.1.number) }
                 .map { ($0.1, byID[$0.1.wearerID]) }
-            if let version { overviewCache.store(.init(version: version, day: today, rows: active), customerID: customerID) }
+            entry = OverviewCache.Entry(version: version ?? -1, day: today, rows: active)
+            if version != nil { overviewCache.store(entry, customerID: customerID) }
         }
         // A page of rows at a time (a customer may have thousands of wearers); only the rows shown
-        // have their national ID opened for its first four digits.
-        let pages = max(1, (active.count + Self.overviewPageSize - 1) / Self.overviewPageSize)
+        // have their national ID opened for its first four digits, once per page while the
+        // customer's overview is unchanged (the rendered page is kept in the cache entry).
+        let total = entry.rows.count
+        let pages = max(1, (total + Self.overviewPageSize - 1) / Self.overviewPageSize)
         let pageNumber = min(pages, max(1, request.uri.queryParameters["page"].flatMap { Int(String($0)) } ?? 1))
         let first = (pageNumber - 1) * Self.overviewPageSize
-        let shown = active[min(first, active.count)..<min(first + Self.overviewPageSize, active.count)]
-        let rows: [[String: Any]] = shown
-            .map { e, wearer in
-                return ["number": e.number, "name": wearer?.name ?? "", "maskedID": wearer.map(masked) ?? "",
-                        "type": PortalTexts.text("type." + ImportFile.name(of: e.dosimeterType), language),
-                        "period": PortalTexts.text("period." + ImportFile.name(of: e.periodLength), language),
-                        "start": e.startDate.description, "end": e.endDate?.description ?? ""]
+        let shownCount = max(0, min(Self.overviewPageSize, total - first))
+        let key = OverviewCache.PageKey(language: language, page: pageNumber)
+        let rowsHTML: String
+        if let rendered = entry.pages[key] {
+            rowsHTML = rendered
+        } else {
+            let shown = entry.rows[min(first, total)..<min(first + Self.overviewPageSize, total)]
+            let rows: [[String: Any]] = shown.map { e, wearer in
+                ["number": e.number, "name": wearer?.name ?? "", "maskedID": wearer.map(masked) ?? "",
+                 "type": PortalTexts.text("type." + ImportFile.name(of: e.dosimeterType), language),
+                 "period": PortalTexts.text("period." + ImportFile.name(of: e.periodLength), language),
+                 "start": e.startDate.description, "end": e.endDate?.description ?? ""]
             }
+            rowsHTML = templates.render(["enrolments": rows], withTemplate: "overviewRows") ?? ""
+            if let version {
+                overviewCache.storePage(rowsHTML, key: key, customerID: customerID, version: version, day: today)
+            }
+        }
         let submissionRows: [[String: Any]] = submissions.map { s in
             ["id": s.id ?? 0, "kind": PortalTexts.text("kind." + s.kind.rawValue, language),
              "state": PortalTexts.text("state." + s.state.rawValue, language),
@@ -51,8 +65,8 @@ extension PortalApp {
         }
         let notice = request.uri.queryParameters["sent"] != nil ? PortalTexts.text("sent", language) : ""
         return page("overview", title: PortalTexts.text("overview", language) + " – " + customerID, values: [
-            "hasEnrolments": !rows.isEmpty, "enrolments": rows,
-            "hasPages": pages > 1, "firstRow": first + 1, "lastRow": first + rows.count, "totalRows": active.count,
+            "hasEnrolments": shownCount > 0, "rows": rowsHTML,
+            "hasPages": pages > 1, "firstRow": first + 1, "lastRow": first + shownCount, "totalRows": total,
             "hasPrevious": pageNumber > 1, "previous": pageNumber - 1, "hasNext": pageNumber < pages, "next": pageNumber + 1,
             "hasSubmissions": !submissionRows.isEmpty, "submissions": submissionRows,
             "kinds": SubmissionKind.allCases.map { ["kind": $0.rawValue, "label": PortalTexts.text("kind." + $0.rawValue, language)] },
@@ -170,6 +184,24 @@ extension PortalApp {
         // it was not valid (a valid one stays sealed on the server).
         var echoed = fields
         if check.errors["nationalID"] != nil && check.errors["nationalID"] != "nationalIDNeedsTLS" { echoed["nationalID"] = typedID }
+        // The form comes back (errors, or an unenrolment's date to confirm): a valid national ID is
+        // never sent back to the browser, so it is kept sealed in a draft of this change (its number
+        // goes into the form) and shown masked; the customer need not type it again.
+        func keptDraft() async throws -> Int64? {
+            guard let sealed = check.nationalID, draft?.nationalID != sealed || draft?.kind != kind else { return draft?.id }
+            var submission = draft ?? PortalSubmission(customerID: customerID, kind: kind, resumeToken: Self.randomToken(),
+                                                       createdBy: account.id ?? 0)
+            submission.kind = kind
+            submission.fields = fields
+            submission.nationalID = sealed
+            submission.submitterName = fields["submitterName"] ?? ""
+            submission.submitterPhone = fields["submitterPhone"] ?? ""
+            submission.submitterEmail = fields["submitterEmail"] ?? ""
+            let kept = try await store.run { [submission] in
+                try $0.saveSubmission(submission, by: account, action: "national ID kept", outbox: nil)
+            }
+            return kept.id
+        }
 
         switch action {
         case "save":
@@ -178,7 +210,7 @@ extension PortalApp {
             if !emailErrors.isEmpty || idError != nil {
                 var errors = emailErrors
                 if let idError { errors["nationalID"] = idError }
-                return changeForm(kind: kind, fields: echoed, errors: errors, draft: draft?.id, kept: check.nationalID,
+                return changeForm(kind: kind, fields: echoed, errors: errors, draft: try await keptDraft(), kept: check.nationalID,
                                   preview: nil, confirmedEnd: nil, request: request, context: context, account: account,
                                   status: .unprocessableContent)
             }
@@ -203,14 +235,14 @@ extension PortalApp {
             ], context: context, request: request, account: account)
         case "send":
             guard check.isValid, let change = check.change else {
-                return changeForm(kind: kind, fields: echoed, errors: check.errors, draft: draft?.id, kept: check.nationalID,
+                return changeForm(kind: kind, fields: echoed, errors: check.errors, draft: try await keptDraft(), kept: check.nationalID,
                                   preview: nil, confirmedEnd: nil, request: request, context: context, account: account,
                                   status: .unprocessableContent)
             }
             // An unenrolment is sent only once the customer has seen the effective date it gets.
             if let lastDay = change.unenrolmentEnd, let decision = check.unenrolment,
                form["confirmedEnd"] != lastDay.description {
-                return changeForm(kind: kind, fields: echoed, errors: [:], draft: draft?.id, kept: check.nationalID,
+                return changeForm(kind: kind, fields: echoed, errors: [:], draft: try await keptDraft(), kept: check.nationalID,
                                   preview: unenrolmentPreview(decision, language: language), confirmedEnd: lastDay,
                                   request: request, context: context, account: account)
             }
@@ -227,7 +259,7 @@ extension PortalApp {
             return Self.redirect("/changes/\(sent.id ?? 0)?sent=1")
         default:
             let preview = check.unenrolment.map { unenrolmentPreview($0, language: language) }
-            return changeForm(kind: kind, fields: echoed, errors: check.errors, draft: draft?.id, kept: check.nationalID,
+            return changeForm(kind: kind, fields: echoed, errors: check.errors, draft: try await keptDraft(), kept: check.nationalID,
                               preview: preview, confirmedEnd: check.change?.unenrolmentEnd, request: request, context: context, account: account,
                               status: check.errors.isEmpty ? .ok : .unprocessableContent)
         }

@@ -12,16 +12,23 @@ public struct PortalConfiguration: Sendable {
     /// Failed sign-ins allowed per account and per address within `signInWindow`.
     public var signInLimit: Int
     public var signInWindow: TimeInterval
+    /// Posts of the "create agreement" form (no account needed) allowed per client address within
+    /// `agreementWindow`; more are refused with 429 (``FormRateLimit``).
+    public var agreementLimit: Int
+    public var agreementWindow: TimeInterval
     /// The clock (tests pass a fixed one).
     public var now: @Sendable () -> Date
 
     public init(tls: Bool, nationalIDAllowed: Bool, baseURL: String, signInLimit: Int = 5,
-                signInWindow: TimeInterval = 15 * 60, now: @escaping @Sendable () -> Date = { Date() }) {
+                signInWindow: TimeInterval = 15 * 60, agreementLimit: Int = 20, agreementWindow: TimeInterval = 60 * 60,
+                now: @escaping @Sendable () -> Date = { Date() }) {
         self.tls = tls
         self.nationalIDAllowed = nationalIDAllowed
         self.baseURL = baseURL
         self.signInLimit = signInLimit
         self.signInWindow = signInWindow
+        self.agreementLimit = agreementLimit
+        self.agreementWindow = agreementWindow
         self.now = now
     }
 

@@ -2,16 +2,55 @@ import Mustache
 
 /// The portal's HTML, as mustache templates (swift-mustache): plain forms that work without
 /// JavaScript, every input with a `<label for>`, errors next to their field (`aria-describedby`,
-/// `aria-invalid`). `{{x}}` escapes HTML; only `{{{body}}}` (already rendered) is not escaped.
+/// `aria-invalid`). `{{x}}` escapes HTML; only `{{{body}}}` and the overview's `{{{rows}}}` (both rendered by
+/// these templates, so escaped already) are not escaped.
 enum PortalTemplates {
+    /// Every template under its name, and once per language as `name.da`, `name.en` with its
+    /// `{{t.key}}` texts already put in (``localized(_:_:)``): a page then costs the lookups of its
+    /// data, not of its fixed texts (the most of its tags; measured in docs/portal-load.md).
     static func library() throws -> MustacheLibrary {
         var library = MustacheLibrary()
-        for (name, text) in all { try library.register(text, named: name) }
+        for (name, text) in all {
+            try library.register(text, named: name)
+            for language in PortalLanguage.allCases {
+                try library.register(localized(text, language), named: name + "." + language.rawValue)
+            }
+        }
         return library
     }
 
+    /// `template` with each `{{t.key}}` replaced by the text of `key` in `language`, HTML-escaped
+    /// exactly as mustache escapes `{{…}}` (`& < > " '`). An unknown key, or a text that looks like
+    /// a tag, is left to the renderer.
+    static func localized(_ template: String, _ language: PortalLanguage) -> String {
+        template.replacing(/\{\{t\.([A-Za-z0-9.]+)\}\}/) { match in
+            let key = String(match.1)
+            guard PortalTexts.table[key] != nil else { return String(match.0) }
+            let text = PortalTexts.text(key, language)
+            guard !text.contains("{{"), !text.contains("}}") else { return String(match.0) }
+            return escaped(text)
+        }
+    }
+
+    /// HTML escaping as swift-mustache does it for `{{…}}`.
+    static func escaped(_ text: String) -> String {
+        var out = ""
+        out.reserveCapacity(text.utf8.count)
+        for c in text {
+            switch c {
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            case "&": out += "&amp;"
+            case "\"": out += "&quot;"
+            case "'": out += "&#39;"
+            default: out.append(c)
+            }
+        }
+        return out
+    }
+
     static let all: [String: String] = [
-        "layout": layout, "signin": signin, "overview": overview, "change": change, "submission": submission,
+        "layout": layout, "signin": signin, "overview": overview, "overviewRows": overviewRows, "change": change, "submission": submission,
         "queue": queue, "audit": audit, "outbox": outbox, "message": message,
         "documents": documents, "agreement": agreement, "record": record, "access": access,
     ]
@@ -53,6 +92,13 @@ enum PortalTemplates {
         </html>
         """
 
+    /// The rows of one page of the overview, rendered on their own so that the page can be kept
+    /// (``OverviewCache``) and put into `overview` unescaped (`{{{rows}}}`: escaped here already).
+    static let overviewRows = """
+        {{#enrolments}}<tr><td>{{number}}</td><td>{{name}}</td><td>{{maskedID}}</td><td>{{type}}</td><td>{{period}}</td><td>{{start}}</td><td>{{end}}</td></tr>
+        {{/enrolments}}
+        """
+
     static let signin = """
         <form method="post" action="/signin">
         <input type="hidden" name="csrf" value="{{csrf}}">
@@ -73,8 +119,7 @@ enum PortalTemplates {
         <table id="enrolments">
         <thead><tr><th scope="col">{{t.enrolmentNumber}}</th><th scope="col">{{t.wearer}}</th><th scope="col">{{t.nationalIDMasked}}</th><th scope="col">{{t.dosimeterType}}</th><th scope="col">{{t.periodLength}}</th><th scope="col">{{t.startDate}}</th><th scope="col">{{t.endDate}}</th></tr></thead>
         <tbody>
-        {{#enrolments}}<tr><td>{{number}}</td><td>{{name}}</td><td>{{maskedID}}</td><td>{{type}}</td><td>{{period}}</td><td>{{start}}</td><td>{{end}}</td></tr>
-        {{/enrolments}}
+        {{{rows}}}
         </tbody>
         </table>
         {{#hasPages}}<nav aria-label="{{t.pages}}" id="pages"><p>{{firstRow}}–{{lastRow}} / {{totalRows}}
@@ -113,7 +158,7 @@ enum PortalTemplates {
         <label for="f-{{name}}">{{label}}</label>
         {{#isSelect}}<select id="f-{{name}}" name="{{name}}"{{#hasError}} aria-invalid="true" aria-describedby="f-{{name}}-error"{{/hasError}}><option value="">{{t.choose}}</option>{{#options}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{label}}</option>{{/options}}</select>{{/isSelect}}
         {{^isSelect}}<input id="f-{{name}}" name="{{name}}" type="{{inputType}}" value="{{value}}" autocomplete="{{autocomplete}}"{{#hasError}} aria-invalid="true" aria-describedby="f-{{name}}-error"{{/hasError}}>{{/isSelect}}
-        {{#hasHint}}<p class="hint">{{hint}}</p>{{/hasHint}}
+        {{#hasHint}}<p class="hint" id="f-{{name}}-hint">{{hint}}</p>{{/hasHint}}
         {{#hasError}}<p id="f-{{name}}-error" class="error">{{error}}</p>{{/hasError}}
         </div>
         {{/fields}}
@@ -196,6 +241,7 @@ enum PortalTemplates {
 
     static let agreement = """
         <p>{{t.createAgreementNote}}</p>
+        {{#hasLimit}}<p role="alert" class="error" id="rate-limited">{{limitText}}</p>{{/hasLimit}}
         {{#hasErrors}}<p role="alert" class="error" id="error-summary">{{t.fixErrors}}</p>{{/hasErrors}}
         <form method="post" action="/agreement" novalidate>
         <input type="hidden" name="csrf" value="{{csrf}}">
@@ -207,7 +253,7 @@ enum PortalTemplates {
         <label for="f-{{name}}">{{label}}</label>
         {{#isSelect}}<select id="f-{{name}}" name="{{name}}"{{#hasError}} aria-invalid="true" aria-describedby="f-{{name}}-error"{{/hasError}}><option value="">{{t.choose}}</option>{{#options}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{label}}</option>{{/options}}</select>{{/isSelect}}
         {{^isSelect}}<input id="f-{{name}}" name="{{name}}" type="{{inputType}}" value="{{value}}" autocomplete="{{autocomplete}}"{{#hasError}} aria-invalid="true" aria-describedby="f-{{name}}-error"{{/hasError}}>{{/isSelect}}
-        {{#hasHint}}<p class="hint">{{hint}}</p>{{/hasHint}}
+        {{#hasHint}}<p class="hint" id="f-{{name}}-hint">{{hint}}</p>{{/hasHint}}
         {{#hasError}}<p id="f-{{name}}-error" class="error">{{error}}</p>{{/hasError}}
         </div>
         {{/fields}}

@@ -9,6 +9,8 @@ enum PortalTexts {
         "userName": ("Brugernavn", "User name"),
         "password": ("Adgangskode", "Password"),
         "badSignIn": ("Forkert brugernavn eller adgangskode.", "Wrong user name or password."),
+        "tooManyForms": ("For mange indsendelser fra din adresse. Vent %@ minut(ter), og tryk så på knappen igen. Det, du har skrevet, står her stadig; CPR-numre, der ikke er markeret som gemt, skal skrives igen.",
+                         "Too many forms from your address. Wait %@ minute(s), then press the button again. What you typed is still here; CPR numbers not marked as kept must be typed again."),
         "throttled": ("For mange forsøg. Vent et kvarter, og prøv igen.", "Too many attempts. Wait a quarter of an hour and try again."),
         "overview": ("Oversigt", "Overview"),
         "activeEnrolments": ("Aktive tilmeldinger", "Active enrolments"),
@@ -40,7 +42,8 @@ enum PortalTexts {
         "submitterEmailConfirm": ("Gentag e-mail", "E-mail again"),
         "wearerName": ("Personens navn", "Person's name"),
         "nationalID": ("CPR-nummer (DDMMÅÅ-SSSS)", "CPR number (DDMMYY-SSSS)"),
-        "nationalIDKept": ("Gemt: %@. Lad feltet stå tomt for at beholde det.", "Saved: %@. Leave empty to keep it."),
+        "nationalIDKept": ("%@ beholdt (gemt krypteret hos laboratoriet). Lad feltet stå tomt for at beholde det.",
+                           "%@ kept (sealed at the lab). Leave the field empty to keep it."),
         "type": ("Dosimetertype", "Dosimeter type"),
         "period": ("Periodelængde", "Period length"),
         "start": ("Ønsket startdato (ÅÅÅÅ-MM-DD)", "Wanted start date (YYYY-MM-DD)"),
@@ -157,6 +160,11 @@ enum PortalTexts {
         "charges": ("Gebyrer", "Charges"),
         "noDocuments": ("Ingen endnu.", "None yet."),
     ]
+
+    /// Every text of one language: the templates' `t`, built once (not on every page).
+    static func all(_ language: PortalLanguage) -> [String: String] { language == .da ? danish : english }
+    private static let danish = table.mapValues(\.da)
+    private static let english = table.mapValues(\.en)
 
     static func text(_ key: String, _ language: PortalLanguage) -> String {
         guard let entry = table[key] else { return key }

@@ -21,6 +21,18 @@ actor SignInThrottle {
         keys.contains { key in recent(key, at: now).count >= limit }
     }
 
+    /// Seconds until every blocked key among `keys` has room again (for `Retry-After`), nil when none is blocked.
+    func retryAfter(_ keys: [String], at now: Date) -> Int? {
+        let waits = keys.compactMap { key -> TimeInterval? in
+            let recent = recent(key, at: now)
+            guard recent.count >= limit else { return nil }
+            // The failures beyond the limit must age out: the (count - limit + 1)-th oldest decides.
+            let deciding = recent.sorted()[recent.count - limit]
+            return window - now.timeIntervalSince(deciding)
+        }
+        return waits.max().map { max(1, Int($0.rounded(.up))) }
+    }
+
     func recordFailure(_ keys: [String], at now: Date) {
         for key in keys { failures[key] = recent(key, at: now) + [now] }
     }

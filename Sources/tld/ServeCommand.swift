@@ -16,14 +16,24 @@ struct Serve: AsyncParsableCommand {
             change (applied to the master data in one transaction) or reject it with a reason; every \
             step is in the audit trail (/lab/audit), every e-mail in the outbox (/lab/outbox).
 
-            Customers download their final result lists (PDF, CSV; a DRAFT is not offered), packing             slips and charges at /documents. A company without an agreement fills in "create             agreement" at /agreement (no account needed; SAVE gives a resume link); the lab's accept             creates the customer, its first wearers and their enrolments in one transaction. Sessions             are kept in the lab database: a restart signs nobody out; they end 8 hours after sign-in.
+            Customers download their final result lists (PDF, CSV; a DRAFT is not offered), packing \
+            slips and charges at /documents. A company without an agreement fills in "create \
+            agreement" at /agreement (no account needed; SAVE gives a resume link); the lab's accept \
+            creates the customer, its first wearers and their enrolments in one transaction. Sessions \
+            are kept in the lab database: a restart signs nobody out; they end 8 hours after sign-in.
 
             National IDs are accepted only over TLS (--tls-cert and --tls-key, PEM files), or over \
             plain HTTP when the portal listens on loopback (127.0.0.1, ::1: development on the lab's \
             own machine). Session cookies are HttpOnly, SameSite=Strict, and Secure over TLS.
 
+            --on DAY runs the portal on that lab day (its time of day is the wall clock's): what it \
+            dates (change forms, deadlines, which result lists are over and offered, audit lines, \
+            sessions) counts from that day, as --on does for tld review, release and cases. For \
+            trying a lab whose periods are not over yet, e.g. the one tld demo makes.
+
             Examples:
               tld serve                                 http://127.0.0.1:8080 on ./tld.sqlite
+              tld serve --on 2027-02-05 --database demo.sqlite   the tld demo lab, the day after its release
               tld serve --host 0.0.0.0 --port 8443 --tls-cert portal.crt --tls-key portal.key
             """)
 
@@ -33,6 +43,7 @@ struct Serve: AsyncParsableCommand {
     @Option(help: ArgumentHelp("TLS private key (PEM).", valueName: "path")) var tlsKey: String?
     @Option(help: ArgumentHelp("The address customers use, for resume links (default: from --host and --port).", valueName: "url"))
     var baseURL: String?
+    @OptionGroup var labDay: LabDayOptions
     @OptionGroup var store: StoreOptions
     @OptionGroup var key: NationalIDKeyOptions
     @OptionGroup var logging: LoggingOptions
@@ -55,7 +66,7 @@ struct Serve: AsyncParsableCommand {
         let fixedBase = baseURL
         let configuration = PortalConfiguration(
             tls: tls != nil, nationalIDAllowed: PortalConfiguration.allowsNationalID(tls: tls != nil, host: host),
-            baseURL: baseURL ?? "\(scheme)://\(shownHost):\(port)")
+            baseURL: baseURL ?? "\(scheme)://\(shownHost):\(port)", now: labDay.clock)
         let portal = try PortalApp(store: labStore, protector: protector, configuration: configuration, logger: logger)
         do {
             try await PortalServer.run(portal: portal, host: host, port: port, tls: tls, logger: logger) { bound in

@@ -67,7 +67,11 @@ import Testing
         }
         #expect(try fixture.store.submission(id: try fixture.store.submissions(customerID: "K-1001").first { $0.state != .draft }!.id!)?.state == .sent)
         #expect(try fixture.store.enrolment(number: fixture.aliceEnrolment)?.endDate == nil)
-        #expect(try fixture.store.submissions(customerID: "K-1002").isEmpty)
+        // Bob's refused attempts leave nothing sent; only his own draft keeping the valid CPR number
+        // he typed, sealed (PortalKeptNationalIDTests).
+        let bobs = try fixture.store.submissions(customerID: "K-1002")
+        #expect(bobs.count == 1 && bobs.allSatisfy { $0.state == .draft && $0.kind == .handover })
+        #expect(try fixture.store.submissions(customerID: "K-1001").count == 2)
     }
 
     @Test func labAgreementActionsRefuseCustomerAccounts() async throws {

@@ -22,7 +22,8 @@ struct PortalFixture {
     var bobEnrolment = ""
 
     /// - Parameter portalNow: the portal's clock (the store's stays at `now`), e.g. after the first period ended.
-    init(tls: Bool = false, nationalIDAllowed: Bool = true, signInLimit: Int = 5, portalNow: Date = PortalFixture.now) throws {
+    init(tls: Bool = false, nationalIDAllowed: Bool = true, signInLimit: Int = 5, agreementLimit: Int = 20,
+         portalNow: Date = PortalFixture.now) throws {
         let logger = Logger(label: "portal-test")
         store = try SQLiteLabStore.inMemory(logger: logger, now: { Self.now })
         protector = try NationalIDProtector(masterKey: Data(repeating: 7, count: 32))
@@ -48,7 +49,7 @@ struct PortalFixture {
         portal = try PortalApp(store: store, protector: protector,
                                configuration: PortalConfiguration(tls: tls, nationalIDAllowed: nationalIDAllowed,
                                                                   baseURL: "https://portal.example", signInLimit: signInLimit,
-                                                                  now: { portalNow }),
+                                                                  agreementLimit: agreementLimit, now: { portalNow }),
                                logger: logger)
     }
 
@@ -72,6 +73,7 @@ final class Browser: @unchecked Sendable { // used by one test task at a time
         let status: HTTPResponse.Status
         let body: String
         let location: String?
+        var headers: HTTPFields = [:]
     }
 
     func get(_ uri: String) async throws -> Page {
@@ -97,7 +99,7 @@ final class Browser: @unchecked Sendable { // used by one test task at a time
         if let range = text.range(of: #"name="csrf" value=""#) {
             csrf = String(text[range.upperBound...].prefix { $0 != "\"" })
         }
-        return Page(status: response.status, body: text, location: response.headers[.location])
+        return Page(status: response.status, body: text, location: response.headers[.location], headers: response.headers)
     }
 
     /// Signs in as `user` (the sign-in page first, for the session and its CSRF token).

@@ -40,6 +40,7 @@ import Testing
             // The right password no longer helps within the window.
             let blocked = try await browser.signIn("alice")
             #expect(blocked.status == .tooManyRequests)
+            #expect(blocked.headers[.retryAfter] == "900") // the clock stands still: the whole 15-minute window
             // Another account from the same (test) address is blocked too: the address has used its attempts.
             let other = try await browser.signIn("bob")
             #expect(other.status == .tooManyRequests)
@@ -57,6 +58,10 @@ import Testing
         #expect(await throttle.isBlocked(["a"], at: t0.addingTimeInterval(2)))
         #expect(!(await throttle.isBlocked(["b"], at: t0.addingTimeInterval(2))))
         #expect(!(await throttle.isBlocked(["a"], at: t0.addingTimeInterval(901))))
+        // Retry-After: until the oldest failure ages out (then one attempt has room).
+        #expect(await throttle.retryAfter(["a", "b"], at: t0.addingTimeInterval(2)) == 898)
+        #expect(await throttle.retryAfter(["b"], at: t0.addingTimeInterval(2)) == nil)
+        #expect(await throttle.retryAfter(["a"], at: t0.addingTimeInterval(901)) == nil)
     }
 
     @Test func everyFormNeedsTheSessionsCSRFToken() async throws {

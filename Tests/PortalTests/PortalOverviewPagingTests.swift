@@ -31,6 +31,17 @@ import Testing
             #expect(second.body.contains("Person 149") && !second.body.contains("Jensen, Mette"))
             #expect(first.body.contains("Jensen, Mette"))
             #expect(try await alice.get("/overview?page=99").body.contains("101–151 / 151"))
+            // Rendered pages are kept per language: the same page in English is not the Danish one.
+            #expect(first.body.contains("<td>Helkrop</td>"))
+            let english = try await alice.get("/overview?lang=en")
+            #expect(english.body.contains("<td>Whole body</td>") && !english.body.contains("<td>Helkrop</td>"))
+            #expect(english.body.components(separatedBy: "<tr><td>TILM-").count - 1 == 100)
+            _ = try await alice.get("/overview?lang=da")
+            // Another customer's overview never shows these rows.
+            let bob = Browser(client)
+            try await bob.signIn("bob")
+            let bobs = try await bob.get("/overview")
+            #expect(bobs.body.contains("Hansen, Ole") && !bobs.body.contains("Person 000") && !bobs.body.contains("Jensen, Mette"))
 
             // The overview kept in memory follows changes made behind the portal's back (another
             // program on the same database): a rename moves the wearer, an enrolment ending in the past leaves.

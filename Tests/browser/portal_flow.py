@@ -3,10 +3,12 @@
 driven through WebDriver by Selenium (PyPI), against `tld serve` on a free loopback port.
 
 Sign in as a customer, fill the change form with a bad national ID (the message is next to the
-field and nothing typed is lost), correct and SEND it, sign in as the lab and accept it, then see the
+field and nothing typed is lost), then a valid one with an error elsewhere (the number is kept sealed
+on the server, shown masked, never sent back), correct and SEND it, sign in as the lab and accept it, then see the
 customer's overview change; a company without an agreement fills in "create agreement" (a bad CVR
 kept on its field), SENDs it and the lab's accept creates the customer; on a second lab made by
-`tld demo`, the customer downloads a packing slip and a charges statement (PDF) from /documents.
+`tld demo`, served on the lab day after its release (`tld serve --on 2027-02-05`), the customer
+downloads January's final result list, a packing slip and a charges statement (PDF) from /documents.
 Screenshots go to .build/artefacts/browser/.
 
 Usage: portal_flow.py PATH/TO/tld   (scripts/browser-test.sh builds tld and runs this in its venv)
@@ -27,6 +29,7 @@ from selenium.webdriver.support.ui import Select, WebDriverWait
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 ARTEFACTS = ROOT / ".build" / "artefacts" / "browser"
 PASSWORD = "portal-browser-test-1"
+DEMO_DAY = "2027-02-05"
 
 
 def tld(binary, *args, stdin=None):
@@ -59,7 +62,10 @@ def main():
     demo = str(work / "demo.sqlite")
     tld(binary, "demo", "--database", demo, "--out", str(work / "demo"))
     tld(binary, "account", "add", "--user", "kunde", "--customer", "K-1001", "--password-stdin", "--database", demo, stdin=PASSWORD + "\n")
-    server = subprocess.Popen([binary, "serve", "--port", "0", "--database", demo], stdout=subprocess.PIPE, text=True)
+    # The demo's readout and release are on 2027-02-04: the portal runs on the next lab day
+    # (tld serve --on), when January's wear periods are over and their result list is final.
+    server = subprocess.Popen([binary, "serve", "--port", "0", "--on", DEMO_DAY, "--database", demo],
+                              stdout=subprocess.PIPE, text=True)
     try:
         line = server.stdout.readline()
         match = re.search(r"http://127\.0\.0\.1:(\d+)", line)
@@ -85,13 +91,14 @@ const done = arguments[arguments.length - 1];
 fetch(arguments[0], {credentials: 'same-origin'})
   .then(async r => { const b = new Uint8Array(await r.arrayBuffer());
                      done([r.status, r.headers.get('content-type') || '', r.headers.get('content-disposition') || '',
-                           String.fromCharCode(...b.slice(0, 5))]); })
-  .catch(e => done(['error', String(e), '', '']));
+                           String.fromCharCode(...b.slice(0, 5)), b.length]); })
+  .catch(e => done(['error', String(e), '', '', 0]));
 """
 
 
 def run_downloads(base):
-    """Sign in on the demo lab, open /documents, download a packing slip and a charges PDF."""
+    """Sign in on the demo lab, open /documents, download January's final result list, a packing
+    slip and a charges statement (PDF)."""
     driver = new_driver()
     driver.set_script_timeout(30)
     try:
@@ -103,11 +110,17 @@ def run_downloads(base):
         driver.find_element(By.CSS_SELECTOR, "a[href='/documents']").click()
         WebDriverWait(driver, 20).until(lambda d: d.find_elements(By.ID, "packing-slips"))
         driver.save_screenshot(str(ARTEFACTS / "20-documents.png"))
+        results = driver.find_element(By.CSS_SELECTOR, "#result-lists a[href='/documents/results/2027-01.pdf']")
+        status, kind, disposition, head, size = driver.execute_async_script(FETCH, results.get_attribute("href"))
+        assert status == 200 and kind == "application/pdf" and head == "%PDF-", ("result list", status, kind, head)
+        assert "attachment" in disposition and "results-K-1001-2027-01-31.pdf" in disposition, disposition
+        # A4 pages with DejaVu embedded: tens of kilobytes, never an empty or error body.
+        assert 10_000 < size < 5_000_000, f"result list PDF of {size} bytes"
         for list_id in ("packing-slips", "charges"):
             link = driver.find_element(By.CSS_SELECTOR, f"#{list_id} a[href$='.pdf']")
-            status, kind, disposition, head = driver.execute_async_script(FETCH, link.get_attribute("href"))
+            status, kind, disposition, head, size = driver.execute_async_script(FETCH, link.get_attribute("href"))
             assert status == 200 and kind == "application/pdf" and head == "%PDF-", (list_id, status, kind, head)
-            assert "attachment" in disposition, disposition
+            assert "attachment" in disposition and size > 1000, (disposition, size)
     except Exception:
         driver.save_screenshot(str(ARTEFACTS / "29-downloads-failure.png"))
         raise
@@ -168,9 +181,22 @@ def run_browser(base):
         assert driver.find_element(By.ID, "f-submitterEmail").get_attribute("value") == "soren@example.dk"
         shot("form-error")
 
+        # A valid CPR number, but the e-mail repeated wrong: the number is kept sealed on the server
+        # (shown masked as kept), never sent back to the browser, and need not be typed again.
         fill("nationalID", "150385-4321")
+        fill("submitterEmailConfirm", "soren@example.com")
+        driver.find_element(By.CSS_SELECTOR, "button[value='send']").click()
+        WebDriverWait(driver, 20).until(lambda d: d.find_elements(By.ID, "f-submitterEmailConfirm-error"))
+        assert not driver.find_elements(By.ID, "f-nationalID-error"), "the valid CPR number got an error"
+        assert "150385" not in driver.page_source and "1503854321" not in driver.page_source, "a valid CPR number was sent back"
+        hint = driver.find_element(By.ID, "f-nationalID-hint").text
+        assert "1503••-••••" in hint, hint
+        assert driver.find_element(By.ID, "f-nationalID").get_attribute("value") == ""
+        shot("national-id-kept")
+        fill("submitterEmailConfirm", "soren@example.dk")
         driver.find_element(By.CSS_SELECTOR, "button[value='send']").click()
         wait_url("/changes/")
+        WebDriverWait(driver, 20).until(lambda d: d.find_elements(By.ID, "submission"))
         assert "1503••-••••" in driver.page_source and "150385-4321" not in driver.page_source
         shot("sent")
         sign_out()
