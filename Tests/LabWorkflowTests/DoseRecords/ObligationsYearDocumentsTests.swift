@@ -1,0 +1,159 @@
+import Foundation
+import LabReports
+import LabStore
+import Testing
+import TestSupport
+@testable import LabWorkflow
+
+/// Issue 13's "done when", the documents of the test year (``ObligationsYear``): every document shows
+/// the right figures. The notification to the authority and the customer's letter of each notifiable
+/// case (`tld notifications show --out`) and each customer's annual review (`tld annual --out`), read
+/// back from their PDFs with pdftotext (poppler-utils, scripts/install-deps.sh) against the test's own
+/// model: the right person (name, national ID as its first 4 digits only), period, dose, year to date
+/// and level; one notice and one review as pictures (pdftoppm renders an A4 page with ink on it). And
+/// the annual review's set queries (``AnnualReviewStore``) give exactly what the per-worker dose
+/// records gave.
+@Suite("Obligations: the test year's documents", .serialized)
+struct ObligationsYearDocumentsTests {
+    static func poppler(_ tool: String, _ arguments: [String], in dir: URL) async throws -> String {
+        let r = try await ProductRunner(executable: URL(fileURLWithPath: "/usr/bin/\(tool)")).run(arguments, in: dir)
+        try #require(r.status == 0, "\(tool) (poppler-utils, scripts/install-deps.sh): \(r.stderr)")
+        return r.stdout
+    }
+
+    /// The PDF's text as pdftotext -layout gives it, each run of blanks made one space.
+    static func pdfText(_ bytes: [UInt8], _ name: String, in dir: URL) async throws -> String {
+        try Data(bytes).write(to: dir.appendingPathComponent(name))
+        return squeezed(try await poppler("pdftotext", ["-layout", name, "-"], in: dir))
+    }
+
+    static func squeezed(_ text: String) -> String {
+        text.split(separator: "\n", omittingEmptySubsequences: false)
+            .map { $0.split(separator: " ", omittingEmptySubsequences: true).joined(separator: " ") }.joined(separator: "\n")
+    }
+
+    /// Page 1 rendered in grey at 60 dpi (pdftoppm -gray writes a binary PGM): size and how many dark pixels.
+    static func picture(_ name: String, in dir: URL) async throws -> (width: Int, height: Int, dark: Int) {
+        _ = try await poppler("pdftoppm", ["-gray", "-r", "60", "-f", "1", "-l", "1", "-singlefile", name, "page"], in: dir)
+        let bytes = [UInt8](try Data(contentsOf: dir.appendingPathComponent("page.pgm")))
+        var fields: [String] = []
+        var i = 0
+        while fields.count < 4 {
+            while i < bytes.count, bytes[i] == 0x20 || bytes[i] == 0x0A { i += 1 }
+            var field = ""
+            while i < bytes.count, bytes[i] != 0x20, bytes[i] != 0x0A { field.append(Character(Unicode.Scalar(bytes[i]))); i += 1 }
+            fields.append(field)
+        }
+        let width = try #require(Int(fields[1])), height = try #require(Int(fields[2]))
+        return (width, height, bytes[(i + 1)...].filter { $0 < 128 }.count)
+    }
+
+    /// A4 at 60 dpi: 595 × 842 pt → 496 × 702 pixels (either way round).
+    static func isA4(_ p: (width: Int, height: Int, dark: Int), portrait: Bool) -> Bool {
+        let (w, h) = portrait ? (p.width, p.height) : (p.height, p.width)
+        return abs(w - 496) <= 1 && abs(h - 702) <= 1
+    }
+
+    static func mSv(_ v: Double) -> String { String(format: "%.2f", v) }
+
+    @Test("the annual review's set queries give the per-worker review; notices and reviews show the model's figures, as text and as pictures")
+    func documents() async throws {
+        let year = try ObligationsYear()
+        let store = year.store
+        let dir = try TemporaryDirectory("obligations-documents")
+        defer { dir.cleanup() }
+        let people = Dictionary(uniqueKeysWithValues: year.lookups.map { ($0.value, $0.key) })
+        func first4(_ person: Int) -> String { String(ObligationsYear.cpr(person).prefix(4)) }
+        // The model's Hp(10) of a person in 2027 (at one customer, or all), up to and including a day.
+        func modelSum(_ person: Int, customer: String? = nil, through end: CalendarDay = day("2027-12-31")) -> Double {
+            year.model.filter { $0.person == person && (customer == nil || $0.customer == customer) && $0.end <= end }.reduce(0) { $0 + $1.counted }
+        }
+
+        // The annual review: the set queries against the per-worker path, and against the model.
+        let builder = AnnualReviewBuilder(store: store, protector: year.protector)
+        let today = day("2028-02-01")
+        var reviews: [String: AnnualReview] = [:]
+        for customer in ObligationsYear.customers {
+            let fast = try builder.review(customerID: customer, year: 2027, today: today)
+            let perWorker = try builder.review(customerID: customer, year: 2027, today: today,
+                                               inspections: try store.arrivalInspections(customerID: customer),
+                                               record: { try store.doseRecord(nationalIDLookup: $0) })
+            #expect(fast == perWorker, "\(customer): the set queries' review differs from the per-worker one")
+            #expect(fast.text() == perWorker.text())
+            reviews[customer] = fast
+
+            let here = Set(year.model.filter { $0.customer == customer }.map(\.person))
+            #expect(Set(fast.workers.map(\.name)) == Set(here.map(ObligationsYear.name)), "\(customer): workers")
+            for w in fast.workers {
+                let person = try #require(here.first { ObligationsYear.name($0) == w.name })
+                #expect(abs((w.hp10ByYear.last ?? -1) - modelSum(person, customer: customer)) < 1e-9, "\(customer) \(w.name): 2027 here")
+                #expect(abs(w.hp10AllCustomers - modelSum(person)) < 1e-9, "\(customer) \(w.name): 2027 at every customer")
+                #expect(w.periods == year.model.filter { $0.person == person && $0.customer == customer }.count, "\(customer) \(w.name): periods")
+                #expect(w.hp10ByYear.dropLast().allSatisfy { $0 == 0 } && w.open == 0 && w.nationalIDFirst4 == first4(person))
+            }
+        }
+        let k1 = try #require(reviews["K-1"])
+        #expect(k1.dosimeters.map(\.problem).sorted() == ["damaged on arrival (manualQA: cracked pellet)", "not returned (dose assigned)"])
+        #expect(k1.dosimeters.map(\.person).sorted() == [ObligationsYear.name(ObligationsYear.lost), ObligationsYear.name(ObligationsYear.damaged)])
+
+        // The reviews' PDFs: the dual person's and the high dose's lines (K-2), the crosser's (K-3).
+        for (customer, persons) in [("K-2", [ObligationsYear.dual, ObligationsYear.high]), ("K-3", [ObligationsYear.crosser, ObligationsYear.handedOver])] {
+            let review = try #require(reviews[customer])
+            let text = try await Self.pdfText(review.pdf(), "annual-\(customer).pdf", in: dir.url)
+            #expect(text.contains("ANNUAL RADIATION-SAFETY REVIEW 2027 customer \(customer) Klinik \(customer)"))
+            #expect(text.contains("Report AR-\(customer)-2027 Issued 2028-02-01 Status FINAL"))
+            for person in persons {
+                let line = try #require(text.split(separator: "\n").first { $0.hasPrefix(ObligationsYear.name(person) + " ") }, "\(customer): no line for person \(person)")
+                let cells = line.dropFirst(ObligationsYear.name(person).count + 1).split(separator: " ").map(String.init)
+                let periods = year.model.filter { $0.person == person && $0.customer == customer }.count
+                #expect(cells == [first4(person) + "******", "0.00", "0.00", "0.00", "0.00", Self.mSv(modelSum(person, customer: customer)),
+                                  Self.mSv(modelSum(person)), "\(periods)", "0"], "\(customer) person \(person): \(line)")
+            }
+            #expect(!text.contains(ObligationsYear.cpr(ObligationsYear.dual)) && !text.contains(String(ObligationsYear.cpr(ObligationsYear.dual).prefix(6))))
+        }
+        let reviewPicture = try await Self.picture("annual-K-3.pdf", in: dir.url)
+        #expect(Self.isA4(reviewPicture, portrait: reviewPicture.width < reviewPicture.height) && reviewPicture.dark > 1000, "\(reviewPicture)")
+
+        // The notices of the two notifiable cases: the authority's notification and the customer's letter.
+        let notices = ElevatedDoseNoticeBuilder(store: store, protector: year.protector)
+        let notifications = try store.notifications(unsentOnly: false)
+        #expect(notifications.count == 2)
+        for n in notifications {
+            let levelCase = try #require(try store.levelCase(id: n.caseID))
+            let person = try #require(people[levelCase.personLookup])
+            // The period the model says crossed: the high dose's May, the crosser's August (16 mSv > 15).
+            let (start, end, threshold): (CalendarDay, CalendarDay, String) = switch person {
+            case ObligationsYear.high: (day("2027-05-01"), day("2027-05-31"), "Hp(10) above 10 mSv in one monitoring period")
+            case ObligationsYear.crosser: (day("2027-08-01"), day("2027-08-31"), "Hp(10) above 15 mSv summed over the periods of calendar year 2027")
+            default: (day("2027-01-01"), day("2027-01-01"), "no notification for person \(person)")
+            }
+            let period = try #require(year.model.first { $0.person == person && $0.start == start && $0.end == end })
+            let notice = try notices.notice(n)
+            let name = ObligationsYear.name(person), id = first4(person) + "******"
+            let authority = try await Self.pdfText(notice.authorityPDF(), "notification-\(n.reportNumber).pdf", in: dir.url)
+            for needle in [
+                "NOTIFICATION OF AN ELEVATED PERSONAL DOSE", "Report \(n.reportNumber) Date \(n.raisedOn) Status RAISED - not yet sent",
+                "Threshold: \(threshold)", "Worker: \(name)", "National ID (first 4 digits): \(id)",
+                "Employer: \(period.customer) Klinik \(period.customer)", "Period: \(start) - \(end)",
+                "Hp(10) in the period: \(Self.mSv(period.hp10)) mSv", "Hp(10) in 2027 to date: \(Self.mSv(modelSum(person, through: end))) mSv",
+            ] {
+                #expect(authority.contains(needle), "notification \(n.reportNumber) misses \"\(needle)\":\n\(authority)")
+            }
+            let letter = try await Self.pdfText(notice.letterPDF(), "letter-\(n.reportNumber).pdf", in: dir.url)
+            for needle in [
+                "ELEVATED DOSE - LETTER TO THE CUSTOMER", "Report \(n.reportNumber) Date \(n.raisedOn)", "To: \(period.customer) Klinik \(period.customer)",
+                "The dosimeter of \(name) (national ID \(id)), card", "worn \(start) - \(end), has measured an elevated dose:",
+                "Hp(10) in the period: \(Self.mSv(period.hp10)) mSv", "Hp(10) in 2027 to date: \(Self.mSv(modelSum(person, through: end))) mSv",
+                "We have notified the health authority of this dose (report \(n.reportNumber)).",
+            ] {
+                #expect(letter.contains(needle), "letter \(n.reportNumber) misses \"\(needle)\":\n\(letter)")
+            }
+            let cpr = ObligationsYear.cpr(person)
+            for text in [authority, letter] {
+                #expect(!text.contains(cpr) && !text.contains(cpr.replacingOccurrences(of: "-", with: "")) && !text.contains(String(cpr.prefix(6))))
+            }
+            let picture = try await Self.picture("notification-\(n.reportNumber).pdf", in: dir.url)
+            #expect(Self.isA4(picture, portrait: true) && picture.dark > 1000, "notification \(n.reportNumber) as a picture: \(picture)")
+        }
+    }
+}
