@@ -114,6 +114,38 @@ struct ObligationsYearDocumentsTests {
         let reviewPicture = try await Self.picture("annual-K-3.pdf", in: dir.url)
         #expect(Self.isA4(reviewPicture, portrait: reviewPicture.width < reviewPicture.height) && reviewPicture.dark > 1000, "\(reviewPicture)")
 
+        // The result lists (tld results): every line's period dose, year to date and lifetime against the
+        // model (the year's only periods: lifetime = year to date); March's at K-1 (the lost card's
+        // assigned dose, quarterly periods), May's at K-2 (the dose above 10 mSv, the dual person).
+        let reports = ReportBuilder(store: store, protector: year.protector)
+        let byName = Dictionary(uniqueKeysWithValues: (0..<ObligationsYear.persons).map { (ObligationsYear.name($0), $0) })
+        for (customer, from, to) in [("K-1", day("2027-03-01"), day("2027-03-31")), ("K-2", day("2027-05-01"), day("2027-05-31"))] {
+            let list = try reports.resultList(customerID: customer, from: from, to: to, today: day("2027-06-20"))
+            let expected = year.model.filter { $0.customer == customer && $0.end >= from && $0.end <= to }
+            #expect(list.rows.count == expected.count, "\(customer) \(to): lines")
+            for row in list.rows {
+                let person = try #require(byName[row.wearerName])
+                let p = try #require(expected.first { $0.person == person && $0.end.description == row.periodEnd })
+                let sums = try #require(row.sums)
+                #expect(row.hp10MilliSievert.map { abs($0 - p.hp10) < 1e-9 } == true, "\(row.wearerName) \(row.periodEnd): period dose")
+                #expect(abs((sums.yearToDate.hp10MilliSievert ?? -1) - modelSum(person, through: p.end)) < 1e-9, "\(row.wearerName): year to date")
+                #expect(abs((sums.lifetime.hp10MilliSievert ?? -1) - modelSum(person, through: p.end)) < 1e-9, "\(row.wearerName): lifetime")
+                #expect(row.nationalIDFirst4 == first4(person) && (row.status == "assigned") == (p.status == .assigned))
+            }
+            let text = try await Self.pdfText(list.pdf(issued: "2027-06-20"), "results-\(customer).pdf", in: dir.url)
+            let persons = customer == "K-1" ? [ObligationsYear.lost, ObligationsYear.damaged] : [ObligationsYear.high, ObligationsYear.dual]
+            for person in persons {
+                let p = try #require(expected.first { $0.person == person })
+                // A person's entry is two lines: name and figures, then "ID dddd" and the enrolment.
+                let lines = text.split(separator: "\n").map(String.init)
+                let line = lines.firstIndex { $0.contains(ObligationsYear.name(person)) }.map { lines[$0...min($0 + 1, lines.count - 1)].joined(separator: " ") } ?? ""
+                let dose = Self.mSv(p.hp10) + (p.status == .assigned ? " A" : "")
+                let ytd = Self.mSv(modelSum(person, through: p.end)) + (person == ObligationsYear.lost ? "*" : "")
+                #expect(line.contains(dose) && line.contains(ytd) && line.contains("ID " + first4(person)), "\(customer) person \(person): \"\(dose)\", \"\(ytd)\" in \"\(line)\"\n\(text)")
+            }
+            #expect(!text.contains(ObligationsYear.cpr(ObligationsYear.lost)) && text.contains("RESULT LIST"))
+        }
+
         // The notices of the two notifiable cases: the authority's notification and the customer's letter.
         let notices = ElevatedDoseNoticeBuilder(store: store, protector: year.protector)
         let notifications = try store.notifications(unsentOnly: false)
