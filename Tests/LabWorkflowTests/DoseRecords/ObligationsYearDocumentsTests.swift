@@ -7,8 +7,9 @@ import TestSupport
 
 /// Issue 13's "done when", the documents of the test year (``ObligationsYear``): every document shows
 /// the right figures. The notification to the authority and the customer's letter of each notifiable
-/// case (`tld notifications show --out`) and each customer's annual review (`tld annual --out`), read
-/// back from their PDFs with pdftotext (poppler-utils, scripts/install-deps.sh) against the test's own
+/// case (`tld notifications show --out`), each customer's annual review (`tld annual --out`), two
+/// months' result lists (`tld results --out`), a person's extract and a termination report
+/// (`tld history --out`), read back from their text or PDFs with pdftotext (poppler-utils, scripts/install-deps.sh) against the test's own
 /// model: the right person (name, national ID as its first 4 digits only), period, dose, year to date
 /// and level; one notice and one review as pictures (pdftoppm renders an A4 page with ink on it). And
 /// the annual review's set queries (``AnnualReviewStore``) give exactly what the per-worker dose
@@ -144,6 +145,35 @@ struct ObligationsYearDocumentsTests {
                 #expect(line.contains(dose) && line.contains(ytd) && line.contains("ID " + first4(person)), "\(customer) person \(person): \"\(dose)\", \"\(ytd)\" in \"\(line)\"\n\(text)")
             }
             #expect(!text.contains(ObligationsYear.cpr(ObligationsYear.lost)) && text.contains("RESULT LIST"))
+        }
+
+        // The dual person's own extract (tld history --out): both customers' periods, the year's and the
+        // lifetime sum of both (24 periods, 1.20 mSv). The handed-over person's termination report (the
+        // enrolment ended 30 June): January-May's doses, June's card on the successor's record.
+        let dualLookup = try #require(year.lookups[ObligationsYear.dual])
+        let dualWearers = try store.wearers(nationalIDLookup: dualLookup)
+        let extract = DoseHistoryBuilder.extract(
+            periods: try store.doseRecord(nationalIDLookup: dualLookup), personName: ObligationsYear.name(ObligationsYear.dual),
+            nationalIDFirst4: first4(ObligationsYear.dual), wearers: dualWearers, asOf: day("2028-01-15"), issued: day("2028-01-15"), reportNumber: "DR-TEST")
+        let extractText = Self.squeezed(extract.text())
+        let dualSum = Self.mSv(modelSum(ObligationsYear.dual)), dualPeriods = year.model.filter { $0.person == ObligationsYear.dual }.count
+        for needle in ["Monitored at customers K-1, K-2", "year 2027 person Hp(10) \(dualSum) \(dualPeriods) ", "lifetime person Hp(10) \(dualSum) \(dualPeriods) "] {
+            #expect(extractText.contains(needle), "extract misses \"\(needle)\":\n\(extractText)")
+        }
+        let extractPDF = try await Self.pdfText(extract.pdf(), "extract.pdf", in: dir.url)
+        #expect(extractPDF.contains("Person \(ObligationsYear.name(ObligationsYear.dual)), national ID \(first4(ObligationsYear.dual))******") && extractPDF.contains(dualSum))
+        let leaverLookup = try #require(year.lookups[ObligationsYear.handedOver])
+        let leaver = try #require(try store.wearers(nationalIDLookup: leaverLookup).first)
+        let ended = try #require(try store.enrolments(customerID: leaver.customerID).first { $0.wearerID == leaver.id && $0.endDate != nil })
+        let termination = DoseHistoryBuilder.termination(
+            enrolment: ended, end: day("2027-06-30"), customerName: "Klinik \(leaver.customerID)",
+            periods: try store.doseRecord(nationalIDLookup: leaver.nationalIDLookup), personName: leaver.name,
+            nationalIDFirst4: first4(ObligationsYear.handedOver), issued: day("2027-07-20"))
+        let leaverSum = Self.mSv(modelSum(ObligationsYear.handedOver)), leaverPeriods = year.model.filter { $0.person == ObligationsYear.handedOver }.count
+        let terminationText = Self.squeezed(termination.text())
+        for needle in ["TERMINATION REPORT TR-\(ended.number) status FINAL", "Monitored from 2027-01-01, ended 2027-06-30",
+                       "lifetime to 2027-06-30 person Hp(10) \(leaverSum) \(leaverPeriods) ", "worn by another person: the dose is on their record"] {
+            #expect(terminationText.contains(needle), "termination report misses \"\(needle)\":\n\(terminationText)")
         }
 
         // The notices of the two notifiable cases: the authority's notification and the customer's letter.
