@@ -27,7 +27,7 @@ extension SQLiteLabStore: AnnualReviewStore {
             let rows = try Row.fetchAll(db, sql: """
                 WITH me AS (\(me)),
                 mine AS (
-                    SELECT i.id FROM cardIssue i JOIN enrolment e ON e.id = i.enrolmentID WHERE e.wearerID IN me
+                    SELECT i.id FROM cardIssue i JOIN enrolment e ON e.id = i.enrolmentID WHERE e.wearerID IN me AND i.periodEnd BETWEEN ?2 AND ?3
                     UNION SELECT i.id FROM cardIssue i WHERE i.handedOverToWearerID IN me
                     UNION SELECT e.handedOverFromIssueID FROM enrolment e WHERE e.wearerID IN me AND e.handedOverFromIssueID IS NOT NULL)
                 \(Self.doseRecordSelect)
