@@ -7,7 +7,7 @@ import LabStore
 ///
 /// The records are read in two set queries (``AnnualReviewStore``): every wearer's periods ending in
 /// the review's five years, and the review year's arrival inspections. The review uses nothing
-/// outside those years, so it is the one the per-worker dose records gave (ObligationsYearTests
+/// outside those years, so it is the one the per-worker dose records gave (ObligationsYearDocumentsTests
 /// compares the two on the test year); that path took 2.3 s for 500 workers × 10 years of monthly
 /// periods, 4.5 ms a worker (Benchmarks/DoseRecordBenchmarks/RESULTS.md).
 public struct AnnualReviewBuilder: Sendable {
