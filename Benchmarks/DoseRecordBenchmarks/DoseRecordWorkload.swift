@@ -92,7 +92,8 @@ struct DoseRecordWorkload: Sendable {
     func annualReview() throws -> Int {
         let review = try AnnualReviewBuilder(store: store, protector: protector)
             .review(customerID: "K-A", year: Self.firstYear + Self.years - 1, today: try CalendarDay(year: Self.firstYear + Self.years, month: 2, day: 1))
-        return review.text().utf8.count + review.html().utf8.count + review.pdf().count
+        let documents = review.documents()
+        return documents.text.utf8.count + documents.html.utf8.count + documents.pdf.count
     }
 
     /// What `tld registry export --from 2017-01-01 --to 2026-12-31 --out FILE` does. Returns the records written.

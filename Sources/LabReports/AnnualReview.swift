@@ -132,8 +132,16 @@ public struct AnnualReview: Sendable, Hashable {
         return out
     }
 
+    /// The text, HTML and PDF that `tld annual --out` writes, the text rendered once for all three.
+    public func documents() -> (text: String, html: String, pdf: [UInt8]) {
+        let text = text()
+        return (text, html(text: text), TextPDF.render(text))
+    }
+
     /// HTML: the text in a <pre>, and the trend as an SVG bar chart.
-    public func html() -> String {
+    public func html() -> String { html(text: text()) }
+
+    func html(text: String) -> String {
         let t = trend
         let highest = max(t.map(\.collective).max() ?? 0, 0.001)
         var bars = ""
@@ -152,7 +160,7 @@ public struct AnnualReview: Sendable, Hashable {
             <p>Report \(ReportFormatting.html(reportNumber)), issued \(ReportFormatting.html(issuedOn)), status \(ReportFormatting.html(status))</p>
             <h2>Collective Hp(10), mSv, \(years.first ?? year)–\(year)</h2>
             <svg xmlns="http://www.w3.org/2000/svg" width="\(60 + 70 * t.count)" height="200" role="img" aria-label="collective dose per year">\(bars)</svg>
-            <pre>\(ReportFormatting.html(text()))</pre>
+            <pre>\(ReportFormatting.html(text))</pre>
             </body></html>
 
             """

@@ -30,7 +30,9 @@ public struct ElevatedDoseNoticeBuilder: Sendable {
         let customer = try store.customer(id: levelCase.customerID)
         let year = person.periodEnd.year
         let y = try LevelCheck.quarterRange(year: year, quarter: 1).lowerBound...LevelCheck.quarterRange(year: year, quarter: 4).upperBound
-        let yearSum = try store.personHp10Sum(personLookup: person.personLookup, from: y.lowerBound, through: y.upperBound, including: nil)
+        // Year to date up to the period's end (as on the result list, docs/dose-records.md): the sum the
+        // case saw, the same whenever the document is printed, not what later periods added.
+        let yearSum = try store.personHp10Sum(personLookup: person.personLookup, from: y.lowerBound, through: person.periodEnd, including: nil)
         let investigation = try store.investigation(caseID: notification.caseID)
         let status = notification.sentAt.map { at in
             "SENT \(Self.dayString(at)) by \(notification.sentBy ?? "") (\(notification.sentHow?.rawValue ?? ""))"

@@ -60,7 +60,8 @@ struct AnnualCommand: ParsableCommand {
         }
         let dir = URL(fileURLWithPath: out, isDirectory: true)
         let base = "annual-\(customer)-\(year)"
-        let files: [(String, [UInt8])] = [("\(base).txt", Array(review.text().utf8)), ("\(base).html", Array(review.html().utf8)), ("\(base).pdf", review.pdf())]
+        let documents = review.documents()
+        let files: [(String, [UInt8])] = [("\(base).txt", Array(documents.text.utf8)), ("\(base).html", Array(documents.html.utf8)), ("\(base).pdf", documents.pdf)]
         do {
             try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
             for (name, bytes) in files { try Data(bytes).write(to: dir.appendingPathComponent(name), options: .atomic) }

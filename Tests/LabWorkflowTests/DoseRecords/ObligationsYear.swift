@@ -13,14 +13,15 @@ import LabStore
 /// - ``high`` gets 12 mSv in May (above 10 mSv in one period);
 /// - ``crosser`` gets 2 mSv every month (15 mSv crossed with August's dose, in the third quarter);
 /// - ``lost``'s March card never comes back; a physicist assigns a notional 0.3 mSv on 2027-05-10;
-/// - ``handedOver``'s June card is handed over to ``successor`` (a new wearer, enrolled from July).
+/// - ``handedOver``'s June card is handed over to ``successor`` (a new wearer, enrolled from July);
+/// - ``damaged``'s April card arrives with a cracked pellet (read with manual QA; its dose counts).
 ///
 /// The test keeps its own model of every period's counted dose (``model``), never asking the code
 /// under test for an expected value.
 struct ObligationsYear {
     static let customers = ["K-1", "K-2", "K-3"]
     static let persons = 200
-    static let dual = 0, high = 1, crosser = 2, lost = 3, handedOver = 5, successor = 198
+    static let dual = 0, high = 1, crosser = 2, lost = 3, handedOver = 5, damaged = 6, successor = 198
     static let detectionLimit = 0.03
     static let year = 2027
 
@@ -131,7 +132,9 @@ struct ObligationsYear {
                     } else {
                         _ = try store.acceptReturnedCard(issueID: issue, returnID: ret, handedOverToName: nil, scannedCode: id, message: "accepted")
                     }
-                    _ = try store.saveInspection(CardInspection(cardID: id, issueID: issue, stage: .arrival, outcome: .fit, damages: [],
+                    let cracked = p.person == Self.damaged && m == 4
+                    _ = try store.saveInspection(CardInspection(cardID: id, issueID: issue, stage: .arrival, outcome: cracked ? .manualQA : .fit,
+                                                                damages: cracked ? [Damage(.crackedPellet)] : [], remark: cracked ? "pellet cracked" : "",
                                                                 inspectedBy: "tech", inspectedAt: Self.noon(arrived)))
                     let wearer = p.person == Self.handedOver && m == 6 ? Self.successor : p.person
                     let hp10 = Self.dose(wearer, month: m)
