@@ -28,6 +28,7 @@ struct RestoreCommand: ParsableCommand {
     @OptionGroup var passphrase: BackupPassphraseOptions
 
     func run() throws {
+        try PostgresUnsupported.refuseFileOption(database, command: "restore")
         do {
             let restored = try LabBackup.restore(backup: backup, manifest: manifest, into: database, passphrase: try passphrase.passphrase())
             let content = restored.content

@@ -40,6 +40,15 @@ enum PostgresUnsupported {
     }
 }
 
+extension PostgresUnsupported {
+    /// Refuses a postgres:// value given to a command's own file option (`tld typetest --database`,
+    /// `tld restore --database`), which would otherwise be taken as a file name.
+    static func refuseFileOption(_ value: String?, command: String, option: String = "--database") throws {
+        guard let value, PostgresURL.isPostgres(value) else { return }
+        throw CommandFailure("tld \(command) \(option) takes a SQLite file; the PostgreSQL backend does not support it yet", status: .unavailable)
+    }
+}
+
 /// Which commands run on a PostgreSQL database: those whose store needs only the roles the
 /// PostgreSQL backend has. Checked once for every command before it runs (TLD.main), so no command
 /// can open a SQLite file named "postgres:…" or read an empty lab by mistake.

@@ -53,6 +53,7 @@ struct TypeTest: AsyncParsableCommand {
     @OptionGroup var logging: LoggingOptions
 
     func run() async throws {
+        try PostgresUnsupported.refuseFileOption(database, command: "typetest")
         let logger = makeLogger(verbose: logging.verbose)
         let doseList = doses.split(separator: ",").compactMap { Double($0.trimmingCharacters(in: .whitespaces)) }
         guard !doseList.isEmpty, doseList.allSatisfy({ $0 > 0 && $0 <= 10_000 }) else {

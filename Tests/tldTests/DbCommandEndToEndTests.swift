@@ -33,4 +33,19 @@ struct DbCommandEndToEndTests {
         let foreign = try await tld.run(["db", "status", "--database", "notes.txt"], in: dir.url)
         #expect(foreign.status == 65, "stderr: \(foreign.stderr)")
     }
+
+    @Test("a postgres:// value for a command's own file option is refused, never taken as a file name")
+    func fileOptionsRefusePostgres() async throws {
+        let dir = try TemporaryDirectory("tld-db-refuse")
+        defer { dir.cleanup() }
+        let tld = try ProductRunner(product: "tld")
+        for arguments in [["typetest", "--database", "postgres://lab@localhost/tld"],
+                          ["restore", "backup.sqlite", "--database", "postgresql://lab@localhost/tld"]] {
+            let result = try await tld.run(arguments, in: dir.url)
+            #expect(result.status == 69, "\(arguments): \(result.stderr)")
+            #expect(result.stderr.contains("PostgreSQL backend does not support it yet"), "\(result.stderr)")
+        }
+        let left = try FileManager.default.contentsOfDirectory(atPath: dir.url.path)
+        #expect(left.allSatisfy { !$0.hasPrefix("postgres") }, "\(left)")
+    }
 }
