@@ -35,33 +35,10 @@ cleanup() { if [ -n "$server" ]; then kill "$server" 2>/dev/null || true; wait "
 trap cleanup EXIT
 db="$work/lab.sqlite"
 
-# One customer, $wearers wearers: dates cycle through 1..28 of every month of 1950-1999 and the
-# serial makes each ID unique.
-python3 - "$wearers" > "$work/import.csv" <<'PY'
-import sys
-n = int(sys.argv[1])
-print("customer_number,customer_name,company_id,delivery_address,contact_name,contact_email,wearer_name,national_id,dosimeter_type,period,change_day,start_date,end_date")
-for i in range(n):
-    day, month, year = i % 28 + 1, (i // 28) % 12 + 1, 50 + (i // 336) % 50
-    serial = 1000 + i % 9000
-    print(f'K-9001,"Load Test Hospital",12345678,"Testvej 1, 2100 København Ø",Lene Last,last@example.dk,'
-          f'"Person {i:05d}, Test",{day:02d}{month:02d}{year:02d}-{serial:04d},whole-body,1m,1,2027-01-01,')
-PY
-echo "importing $wearers wearers" >&2
-"$tld" import "$work/import.csv" --database "$db" >/dev/null
-echo "load-test-password-1" | "$tld" account add --user load --customer K-9001 --password-stdin --database "$db" >/dev/null
-
-"$tld" serve --port 0 --database "$db" > "$work/serve.out" 2> "$work/serve.err" &
-server=$!
-for _ in $(seq 1 100); do grep -q "listening on" "$work/serve.out" 2>/dev/null && break; sleep 0.1; done
-base=$(grep -o 'http://127\.0\.0\.1:[0-9]*' "$work/serve.out" | head -1)
-[ -n "$base" ] || { echo "portal-load: tld serve did not start: $(cat "$work/serve.err")" >&2; exit 70; }
-
-# Sign in like a browser: the sign-in page gives the session cookie and its CSRF token.
-jar="$work/cookies"
-csrf=$(curl -s -c "$jar" "$base/signin" | grep -o 'name="csrf" value="[0-9a-f]*"' | head -1 | sed 's/.*value="//; s/"//')
-curl -s -b "$jar" -c "$jar" -o /dev/null -d "csrf=$csrf&userName=load&password=load-test-password-1" "$base/signin"
-cookie=$(awk '$6 == "tld_session" { print $7 }' "$jar")
+# shellcheck source=scripts/portal-lab.sh
+. scripts/portal-lab.sh
+portal_lab_import "$wearers"
+portal_serve_signed_in portal-load
 status=$(curl -s -o "$work/page.html" -w '%{http_code}' -H "Cookie: tld_session=$cookie" "$base$page")
 [ "$status" = 200 ] || { echo "portal-load: $page answered $status after sign-in" >&2; exit 70; }
 echo "$page: $(wc -c < "$work/page.html") bytes; wrk -c$connections -d${seconds}s" >&2
