@@ -307,8 +307,15 @@ struct GlowCommand: ParsableCommand {
             }
             lines.append("* dosimetric peak; ± one standard error; n/e: not estimable; at s limit: E held where s reaches the plausible limit")
             if let bg = fit.background {
-                lines.append(String(format: "background: A = %.4g counts, B = %.4g counts, C = %.4g K (A + B·exp(T/C))",
-                                    bg.constantCounts, bg.exponentialPrefactorCounts, bg.scaleKelvin))
+                // A fit that left out the exponential term has B = 0 and no finite scale C: printing
+                // "C = inf K" read as a fitted value (seen on GLOCANIN x006–x008).
+                if bg.exponentialPrefactorCounts == 0 || !bg.scaleKelvin.isFinite {
+                    lines.append(String(format: "background: A = %.4g counts (constant; no exponential term)",
+                                        bg.constantCounts))
+                } else {
+                    lines.append(String(format: "background: A = %.4g counts, B = %.4g counts, C = %.4g K (A + B·exp(T/C))",
+                                        bg.constantCounts, bg.exponentialPrefactorCounts, bg.scaleKelvin))
+                }
             }
             lines.append(String(format: "FOM %.4f %%", fit.figureOfMeritPercent))
             if a.flags.isEmpty {

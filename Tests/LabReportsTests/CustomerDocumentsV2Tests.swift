@@ -43,7 +43,7 @@ struct CustomerDocumentsV2Tests {
         defer { dir.cleanup() }
         let list = Self.list()
         try Data(list.pdf(issued: list.issued)).write(to: dir.url.appendingPathComponent("results.pdf"))
-        let text = try await ServiceDocumentTests.poppler("pdftotext", ["-layout", "results.pdf", "-"], in: dir.url)
+        let text = try await Poppler.run("pdftotext", ["-layout", "results.pdf", "-"], in: dir.url)
         for needle in ["RESULT LIST", "RL-K-1001-20270331", "2027-04-08", "FINAL", "Ørsted, Hans", "ID 0101", "0.30 A", "1.25*", "1.50*",
                        "12.75+", "14.50+", "7.50", "42.25", "2.50", "<0.05", "Lifetime", "Year", "Conventions",
                        "below the detection limit x; counted as 0", "assigned dose", "Card 10000018 was replaced",
@@ -51,7 +51,7 @@ struct CustomerDocumentsV2Tests {
             #expect(text.contains(needle), "pdftotext misses \"\(needle)\"")
         }
         #expect(!text.contains("0101-") && !text.contains("DRAFT"))
-        let page = try await ServiceDocumentTests.picture("results.pdf", in: dir.url)
+        let page = try await Poppler.picture("results.pdf", in: dir.url)
         #expect(page.height > page.width, "A4 portrait")
         #expect(page.pixels.filter { $0 < 128 }.count > page.pixels.count / 200, "not blank")
         // Text and HTML carry the same figures and the signature line.
@@ -85,13 +85,13 @@ struct CustomerDocumentsV2Tests {
                                        nationalIDFirst4: "010180", lines: ["Enrolment TILM-00000001, ended 2027-02-28"],
                                        periods: periods, sums: sums, isDraft: true, notes: ["DRAFT: 1 period is still without a dose."])
         try Data(report.pdf()).write(to: dir.url.appendingPathComponent("t.pdf"))
-        let text = try await ServiceDocumentTests.poppler("pdftotext", ["-layout", "t.pdf", "-"], in: dir.url)
+        let text = try await Poppler.run("pdftotext", ["-layout", "t.pdf", "-"], in: dir.url)
         for needle in ["TERMINATION REPORT", "TR-TILM-00000001", "DRAFT", "Ørsted, Hans", "0101******", "10000016", "0.42", "3.17",
                        "not returned", "lifetime", "year 2027", "Conventions", "ended 2027-02-28"] {
             #expect(text.contains(needle), "pdftotext misses \"\(needle)\"")
         }
         #expect(!text.contains("010180"))
-        let page = try await ServiceDocumentTests.picture("t.pdf", in: dir.url)
+        let page = try await Poppler.picture("t.pdf", in: dir.url)
         #expect(page.height > page.width, "A4 portrait")
         #expect(report.text().contains("0101******") && report.html().contains("TR-TILM-00000001"))
     }

@@ -8,38 +8,6 @@ import TestSupport
 /// is installed by scripts/install-deps.sh.
 @Suite("Service documents: embedded fonts, text and pictures", .serialized)
 struct ServiceDocumentTests {
-    static func poppler(_ tool: String, _ arguments: [String], in dir: URL) async throws -> String {
-        let r = try await ProductRunner(executable: URL(fileURLWithPath: "/usr/bin/\(tool)")).run(arguments, in: dir)
-        try #require(r.status == 0, "\(tool) (poppler-utils, scripts/install-deps.sh): \(r.stderr)")
-        return r.stdout
-    }
-
-    /// The page rendered in grey at 60 dpi (pdftoppm -gray gives a binary PGM): width, height, pixels.
-    static func picture(_ pdf: String, page: Int = 1, in dir: URL) async throws -> (width: Int, height: Int, pixels: [UInt8]) {
-        _ = try await poppler("pdftoppm", ["-gray", "-r", "60", "-f", "\(page)", "-l", "\(page)", "-singlefile", pdf, "page"], in: dir)
-        let bytes = [UInt8](try Data(contentsOf: dir.appendingPathComponent("page.pgm")))
-        // "P5\nW H\n255\n" then the pixels.
-        var fields: [String] = []
-        var i = 0
-        while fields.count < 4 {
-            while i < bytes.count, bytes[i] == 0x20 || bytes[i] == 0x0A { i += 1 }
-            var field = ""
-            while i < bytes.count, bytes[i] != 0x20, bytes[i] != 0x0A { field.append(Character(Unicode.Scalar(bytes[i]))); i += 1 }
-            fields.append(field)
-        }
-        let width = try #require(Int(fields[1])), height = try #require(Int(fields[2]))
-        return (width, height, Array(bytes[(i + 1)...]))
-    }
-
-    /// pdffonts lists fonts, each embedded ("emb" yes) as a subset ("sub" yes).
-    static func allEmbedded(_ pdffonts: String) -> Bool {
-        let lines = pdffonts.split(separator: "\n").dropFirst(2)
-        return !lines.isEmpty && lines.allSatisfy { line in
-            let columns = line.split(separator: " ")
-            return columns.count >= 7 && columns[columns.count - 5] == "yes" && columns[columns.count - 4] == "yes"
-        }
-    }
-
     static func resultList(draft: Bool) -> ResultList {
         let names = ["Ørsted, Hans", "Aaberg, Åse", "Berg, Bo", "Ærø, Else", "Müller, Jörg", "Zeuthen, Zack"]
         var rows = (0..<60).map { i in
@@ -63,7 +31,7 @@ struct ServiceDocumentTests {
         let pdf = Self.resultList(draft: false).pdf(issued: "2027-02-03")
         try Data(pdf).write(to: dir.url.appendingPathComponent("results.pdf"))
 
-        let fonts = try await Self.poppler("pdffonts", ["results.pdf"], in: dir.url)
+        let fonts = try await Poppler.run("pdffonts", ["results.pdf"], in: dir.url)
         let fontLines = fonts.split(separator: "\n").dropFirst(2)
         #expect(!fontLines.isEmpty)
         for line in fontLines {
@@ -74,7 +42,7 @@ struct ServiceDocumentTests {
             #expect(line.contains("+DejaVuSans"), "\(line)")
         }
 
-        let text = try await Self.poppler("pdftotext", ["-layout", "results.pdf", "-"], in: dir.url)
+        let text = try await Poppler.run("pdftotext", ["-layout", "results.pdf", "-"], in: dir.url)
         for needle in ["TL Dosimetry Laboratory", "RESULT LIST", "RL-K-1001-20270131", "2027-02-03", "FINAL", "Strålehospitalet Århus",
                        "Ørsted, Hans 0", "Aaberg, Åse 1", "Müller, Jörg 4", "13.90", "0.15", "0.71", "Hp(10)", "mSv", "reported to the health authority",
                        "60 lines, 0 pending"] {
@@ -92,7 +60,7 @@ struct ServiceDocumentTests {
         #expect(order.count == 4 && order == order.sorted())
 
         // The first page as a picture: ink in the header band and in the table, white margins.
-        let page = try await Self.picture("results.pdf", in: dir.url)
+        let page = try await Poppler.picture("results.pdf", in: dir.url)
         #expect(page.height > page.width, "A4 portrait: two-line cells keep the table within the width (issue 13 item 7)")
         let dark = page.pixels.filter { $0 < 128 }.count
         #expect(dark > page.pixels.count / 100, "the page is not blank: \(dark) dark pixels")
@@ -107,7 +75,7 @@ struct ServiceDocumentTests {
         let dir = try TemporaryDirectory("tld-service-draft")
         defer { dir.cleanup() }
         try Data(Self.resultList(draft: true).pdf(issued: "2027-02-03")).write(to: dir.url.appendingPathComponent("draft.pdf"))
-        let text = try await Self.poppler("pdftotext", ["-layout", "draft.pdf", "-"], in: dir.url)
+        let text = try await Poppler.run("pdftotext", ["-layout", "draft.pdf", "-"], in: dir.url)
         let pages = text.split(separator: "\u{0C}").filter { !$0.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty }
         #expect(pages.count >= 2)
         for page in pages { #expect(page.contains("DRAFT")) }
@@ -131,7 +99,7 @@ struct ServiceDocumentTests {
                                currency: "DKK", rows: rows, typeOrder: ["whole-body", "finger"],
                                returnDeadlines: ["Period ending 2027-03-31: reminder after 2027-04-10, compensation if not back by 2027-06-30"])
         try Data(slip.pdf()).write(to: dir.url.appendingPathComponent("slip.pdf"))
-        let text = try await Self.poppler("pdftotext", ["-layout", "slip.pdf", "-"], in: dir.url)
+        let text = try await Poppler.run("pdftotext", ["-layout", "slip.pdf", "-"], in: dir.url)
         for needle in ["Packing slip", "S-17", "2027-02-22", "Nordklinik", "Øster, Ib", "125.00", "free", "99.50", "2 cards", "Total: 3 cards, 224.50 DKK",
                        "compensation if not back by 2027-06-30", "Page 1 of 1"] {
             #expect(text.contains(needle), "pdftotext misses \"\(needle)\"")
@@ -142,19 +110,19 @@ struct ServiceDocumentTests {
             #expect(abs(ServiceDocument.columnWidths(t, available: 515, size: ServiceDocument.tableSize).reduce(0, +) - 515) < 0.001)
             #expect(t.columns.last?.alignment == .right)
         }
-        let fonts = try await Self.poppler("pdffonts", ["slip.pdf"], in: dir.url)
-        #expect(fonts.contains("DejaVuSans-Bold") && Self.allEmbedded(fonts), "\(fonts)")
+        let fonts = try await Poppler.run("pdffonts", ["slip.pdf"], in: dir.url)
+        #expect(fonts.contains("DejaVuSans-Bold") && Poppler.allFontsEmbedded(fonts), "\(fonts)")
 
         let labels = LabelSheet(labels: slip.sections.flatMap { s in s.rows.map {
             LabelSheet.Label(wearerName: $0.wearerName, enrolmentNumber: $0.enrolmentNumber, periodStart: $0.periodStart, periodEnd: $0.periodEnd,
                              cardID: $0.cardID, customerNumber: "K-1001", dosimeterType: s.dosimeterType)
         } })
         try Data(labels.pdf()).write(to: dir.url.appendingPathComponent("labels.pdf"))
-        let labelText = try await Self.poppler("pdftotext", ["labels.pdf", "-"], in: dir.url)
+        let labelText = try await Poppler.run("pdftotext", ["labels.pdf", "-"], in: dir.url)
         #expect(labelText.contains("Øster, Ib") && labelText.contains("Period 2027-03-01 – 2027-03-31"))
-        let labelFonts = try await Self.poppler("pdffonts", ["labels.pdf"], in: dir.url)
-        #expect(labelFonts.contains("DejaVuSans-Bold") && labelFonts.contains("DejaVuSans ") && Self.allEmbedded(labelFonts), "\(labelFonts)")
-        let picture = try await Self.picture("labels.pdf", in: dir.url)
+        let labelFonts = try await Poppler.run("pdffonts", ["labels.pdf"], in: dir.url)
+        #expect(labelFonts.contains("DejaVuSans-Bold") && labelFonts.contains("DejaVuSans ") && Poppler.allFontsEmbedded(labelFonts), "\(labelFonts)")
+        let picture = try await Poppler.picture("labels.pdf", in: dir.url)
         #expect(picture.pixels.filter { $0 < 128 }.count > 500, "labels drawn")
     }
 

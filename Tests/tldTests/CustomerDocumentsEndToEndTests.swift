@@ -11,9 +11,7 @@ struct CustomerDocumentsEndToEndTests {
     static let common = DoseRecordsEndToEndTests.common
 
     static func pdfText(_ file: URL) async throws -> String {
-        let r = try await ProductRunner(executable: URL(fileURLWithPath: "/usr/bin/pdftotext")).run(["-layout", file.path, "-"], in: file.deletingLastPathComponent())
-        try #require(r.status == 0, "pdftotext (poppler-utils, scripts/install-deps.sh): \(r.stderr)")
-        return r.stdout
+        try await Poppler.text(file)
     }
 
     static func mSv(_ cell: String) -> Double { cell.hasPrefix("<") ? 0 : Double(cell) ?? 0 }

@@ -32,9 +32,7 @@ struct DispatchEndToEndTests {
     }
 
     static func pdfText(_ path: String) async throws -> String {
-        let r = try await ProductRunner(executable: URL(fileURLWithPath: "/usr/bin/pdftotext")).run(["-layout", path, "-"], in: URL(fileURLWithPath: "/"))
-        try #require(r.status == 0, "pdftotext (poppler-utils, scripts/install-deps.sh): \(r.stderr)")
-        return r.stdout
+        try await Poppler.text(URL(fileURLWithPath: path))
     }
 
     @Test("prices, dispatch with slips and labels in Danish order, idempotent rerun, the next period on its send day, charges that add up")

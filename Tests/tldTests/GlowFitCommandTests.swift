@@ -35,6 +35,19 @@ struct GlowFitCommandTests {
         #expect(svg.contains("Temperature (K)") && svg.contains("Intensity (counts per channel)") && svg.contains("fit (sum)"))
     }
 
+    @Test("x006–x008: the background line prints no inf or nan (a constant background says so)",
+          arguments: ["x006", "x007", "x008"])
+    func backgroundLine(curve: String) async throws {
+        let dir = try TemporaryDirectory("tld-glow")
+        defer { dir.cleanup() }
+        let tld = try ProductRunner(product: "tld")
+        let r = try await tld.run(["glow", "fit", Self.glocanin(curve)], in: dir.url)
+        #expect(r.status == 0, "stderr: \(r.stderr)")
+        let background = try #require(r.stdout.split(separator: "\n").first { $0.hasPrefix("background:") })
+        #expect(!background.contains("inf") && !background.contains("nan"), "\(background)")
+        #expect(background.contains("C = ") || background.contains("no exponential term"), "\(background)")
+    }
+
     @Test("user peaks: starting values, a range and a fixed parameter, minimum distance")
     func userPeaks() async throws {
         let dir = try TemporaryDirectory("tld-glow")

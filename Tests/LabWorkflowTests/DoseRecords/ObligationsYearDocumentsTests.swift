@@ -16,43 +16,11 @@ import TestSupport
 /// records gave.
 @Suite("Obligations: the test year's documents", .serialized)
 struct ObligationsYearDocumentsTests {
-    static func poppler(_ tool: String, _ arguments: [String], in dir: URL) async throws -> String {
-        let r = try await ProductRunner(executable: URL(fileURLWithPath: "/usr/bin/\(tool)")).run(arguments, in: dir)
-        try #require(r.status == 0, "\(tool) (poppler-utils, scripts/install-deps.sh): \(r.stderr)")
-        return r.stdout
-    }
-
     /// The PDF's text as pdftotext -layout gives it, each run of blanks made one space.
     static func pdfText(_ bytes: [UInt8], _ name: String, in dir: URL) async throws -> String {
-        try Data(bytes).write(to: dir.appendingPathComponent(name))
-        return squeezed(try await poppler("pdftotext", ["-layout", name, "-"], in: dir))
-    }
-
-    static func squeezed(_ text: String) -> String {
-        text.split(separator: "\n", omittingEmptySubsequences: false)
-            .map { $0.split(separator: " ", omittingEmptySubsequences: true).joined(separator: " ") }.joined(separator: "\n")
-    }
-
-    /// Page 1 rendered in grey at 60 dpi (pdftoppm -gray writes a binary PGM): size and how many dark pixels.
-    static func picture(_ name: String, in dir: URL) async throws -> (width: Int, height: Int, dark: Int) {
-        _ = try await poppler("pdftoppm", ["-gray", "-r", "60", "-f", "1", "-l", "1", "-singlefile", name, "page"], in: dir)
-        let bytes = [UInt8](try Data(contentsOf: dir.appendingPathComponent("page.pgm")))
-        var fields: [String] = []
-        var i = 0
-        while fields.count < 4 {
-            while i < bytes.count, bytes[i] == 0x20 || bytes[i] == 0x0A { i += 1 }
-            var field = ""
-            while i < bytes.count, bytes[i] != 0x20, bytes[i] != 0x0A { field.append(Character(Unicode.Scalar(bytes[i]))); i += 1 }
-            fields.append(field)
-        }
-        let width = try #require(Int(fields[1])), height = try #require(Int(fields[2]))
-        return (width, height, bytes[(i + 1)...].filter { $0 < 128 }.count)
-    }
-
-    /// A4 at 60 dpi: 595 × 842 pt → 496 × 702 pixels (either way round).
-    static func isA4(_ p: (width: Int, height: Int, dark: Int), portrait: Bool) -> Bool {
-        let (w, h) = portrait ? (p.width, p.height) : (p.height, p.width)
-        return abs(w - 496) <= 1 && abs(h - 702) <= 1
+        let file = dir.appendingPathComponent(name)
+        try Data(bytes).write(to: file)
+        return Poppler.squeezed(try await Poppler.text(file))
     }
 
     static func mSv(_ v: Double) -> String { String(format: "%.2f", v) }
@@ -112,8 +80,8 @@ struct ObligationsYearDocumentsTests {
             }
             #expect(!text.contains(ObligationsYear.cpr(ObligationsYear.dual)) && !text.contains(String(ObligationsYear.cpr(ObligationsYear.dual).prefix(6))))
         }
-        let reviewPicture = try await Self.picture("annual-K-3.pdf", in: dir.url)
-        #expect(Self.isA4(reviewPicture, portrait: reviewPicture.width < reviewPicture.height) && reviewPicture.dark > 1000, "\(reviewPicture)")
+        let reviewPicture = try await Poppler.picture("annual-K-3.pdf", in: dir.url)
+        #expect(reviewPicture.isA4(portrait: reviewPicture.width < reviewPicture.height) && reviewPicture.dark > 1000, "\(reviewPicture)")
 
         // The result lists (tld results): every line's period dose, year to date and lifetime against the
         // model (the year's only periods: lifetime = year to date); March's at K-1 (the lost card's
@@ -155,7 +123,7 @@ struct ObligationsYearDocumentsTests {
         let extract = DoseHistoryBuilder.extract(
             periods: try store.doseRecord(nationalIDLookup: dualLookup), personName: ObligationsYear.name(ObligationsYear.dual),
             nationalIDFirst4: first4(ObligationsYear.dual), wearers: dualWearers, asOf: day("2028-01-15"), issued: day("2028-01-15"), reportNumber: "DR-TEST")
-        let extractText = Self.squeezed(extract.text())
+        let extractText = Poppler.squeezed(extract.text())
         let dualSum = Self.mSv(modelSum(ObligationsYear.dual)), dualPeriods = year.model.filter { $0.person == ObligationsYear.dual }.count
         for needle in ["Monitored at customers K-1, K-2", "year 2027 person Hp(10) \(dualSum) \(dualPeriods) ", "lifetime person Hp(10) \(dualSum) \(dualPeriods) "] {
             #expect(extractText.contains(needle), "extract misses \"\(needle)\":\n\(extractText)")
@@ -170,7 +138,7 @@ struct ObligationsYearDocumentsTests {
             periods: try store.doseRecord(nationalIDLookup: leaver.nationalIDLookup), personName: leaver.name,
             nationalIDFirst4: first4(ObligationsYear.handedOver), issued: day("2027-07-20"))
         let leaverSum = Self.mSv(modelSum(ObligationsYear.handedOver)), leaverPeriods = year.model.filter { $0.person == ObligationsYear.handedOver }.count
-        let terminationText = Self.squeezed(termination.text())
+        let terminationText = Poppler.squeezed(termination.text())
         for needle in ["TERMINATION REPORT TR-\(ended.number) status FINAL", "Monitored from 2027-01-01, ended 2027-06-30",
                        "lifetime to 2027-06-30 person Hp(10) \(leaverSum) \(leaverPeriods) ", "worn by another person: the dose is on their record"] {
             #expect(terminationText.contains(needle), "termination report misses \"\(needle)\":\n\(terminationText)")
@@ -214,8 +182,8 @@ struct ObligationsYearDocumentsTests {
             for text in [authority, letter] {
                 #expect(!text.contains(cpr) && !text.contains(cpr.replacingOccurrences(of: "-", with: "")) && !text.contains(String(cpr.prefix(6))))
             }
-            let picture = try await Self.picture("notification-\(n.reportNumber).pdf", in: dir.url)
-            #expect(Self.isA4(picture, portrait: true) && picture.dark > 1000, "notification \(n.reportNumber) as a picture: \(picture)")
+            let picture = try await Poppler.picture("notification-\(n.reportNumber).pdf", in: dir.url)
+            #expect(picture.isA4(portrait: true) && picture.dark > 1000, "notification \(n.reportNumber) as a picture: \(picture)")
         }
     }
 }
