@@ -18,10 +18,12 @@ run: deps
 # --explicit-target-dependency-import-check error: a target that imports a package target outside its
 # declared dependencies (and theirs) fails the build (SwiftPM's native build system; the check does
 # not see an import of a dependency's dependency: scripts/check-imports.py checks the direct declaration).
+# scripts/check-format.sh: the rules of .swift-format (swift format lint; layout is counted, not enforced).
 # The PostgreSQL backend's tests run against a private cluster in a temporary directory, started
 # before and stopped after the suite, also when it fails (scripts/pg-test-cluster.sh).
 test: deps
 	./scripts/check-imports.py
+	./scripts/check-format.sh
 	./scripts/pg-test-cluster.sh run -- $(SWIFT) test --disable-xctest --no-parallel --explicit-target-dependency-import-check error
 	./scripts/browser-test.sh
 

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Every text the portal shows, in Danish and English. The Danish terms follow the lab's service
 /// guide (shared/seeds/004: "Opret aftale", "Indsend ændringer", "tilmelding", "afmelding", "GEM",
 /// "SEND").
@@ -176,5 +178,3 @@ enum PortalTexts {
         text(key, language).replacingOccurrences(of: "%@", with: value)
     }
 }
-
-import Foundation

@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
-import Portal
 import LabStore
+import Portal
 
 extension PortalRole: ExpressibleByArgument {}
 

@@ -1,8 +1,8 @@
 import ArgumentParser
 import Foundation
 import Instruments
-import LabWorkflow
 import LabStore
+import LabWorkflow
 
 /// `tld cards add|list|retire`: the lab's card stock.
 struct CardsCommand: ParsableCommand {

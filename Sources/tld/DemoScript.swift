@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
-import LabStore
 import Instruments
+import LabStore
 import LabWorkflow
 
 /// `tld demo` as a script of the lab's own commands: "A day at the lab" of the README, from an empty

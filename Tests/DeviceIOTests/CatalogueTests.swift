@@ -1,6 +1,6 @@
 import Glibc
-import Testing
 import TestSupport
+import Testing
 @testable import DeviceIO
 
 @Suite("Device catalogue and udev rules installer")

@@ -1,6 +1,6 @@
 import Glibc
-import Testing
 import TestSupport
+import Testing
 
 /// `udev/70-tl-lab.rules` applied by the real udev rule engine (`udevadm test`) to the umockdev
 /// descriptions in `simulators/devices/`, inside a private mount namespace so the machine's /dev

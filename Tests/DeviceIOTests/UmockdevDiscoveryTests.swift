@@ -1,6 +1,6 @@
 import Glibc
-import Testing
 import TestSupport
+import Testing
 @testable import DeviceIO
 
 /// Discovery of an emulated TL reader (FTDI 0403:6001 → ttyUSB0, serial TL00042) under umockdev.

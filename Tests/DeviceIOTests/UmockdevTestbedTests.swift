@@ -2,8 +2,8 @@ import CUmockdev
 import Glibc
 import ScannerSimulator
 import Synchronization
-import Testing
 import TestSupport
+import Testing
 @testable import DeviceIO
 
 /// Catalogue discovery, hot-plug and a serial scanner on emulated hardware: an in-process umockdev

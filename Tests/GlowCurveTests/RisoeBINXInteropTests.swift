@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 @testable import GlowCurve
 
 /// BIN/BINX interchange with R Luminescence (Debian r-cran-luminescence, installed by

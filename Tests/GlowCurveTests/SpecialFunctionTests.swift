@@ -1,3 +1,4 @@
+import RealModule
 import Testing
 @testable import GlowCurve
 
@@ -72,5 +73,3 @@ import Testing
         #expect(abs(LambertW.wm1OfMinusExpMinus(5) - LambertW.wm1(-Double.exp(-5))) < 1e-12)
     }
 }
-
-import RealModule

@@ -1,7 +1,7 @@
 import Instruments
 import ReaderProtocol
-import Testing
 import TLSimulator
+import Testing
 
 @Suite("Data safety under random line faults")
 struct RandomFaultTests {

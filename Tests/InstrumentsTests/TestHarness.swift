@@ -1,7 +1,7 @@
-import Synchronization
 import Instruments
 import Logging
 import ReaderProtocol
+import Synchronization
 
 /// Fast timings for tests: T_reply 250 ms (margin for a loaded 2-core machine), T_poll 2 ms.
 let fastConfiguration = TLReaderConfiguration(

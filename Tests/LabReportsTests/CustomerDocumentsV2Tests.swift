@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 @testable import LabReports
 
 /// Issue 13 item 7: the result list v2 (year-to-date and lifetime sums, footnote, remarks, signature)

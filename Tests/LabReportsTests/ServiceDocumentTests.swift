@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 @testable import LabReports
 
 /// The lab's PDF documents checked as a reader sees them: poppler's pdffonts (fonts embedded),

@@ -2,10 +2,10 @@ import Dosimetry
 import Foundation
 import Instruments
 import LabStore
-@testable import LabWorkflow
 import Logging
 import TLSimulator
 import Testing
+@testable import LabWorkflow
 
 /// Evaluation as a resumable step, readings attributed to the lab's issues, the review policy on
 /// every evaluation, release and the customer's result list: at store and workflow level, on the

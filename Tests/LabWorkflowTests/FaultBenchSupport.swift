@@ -1,12 +1,12 @@
 // Shared pieces of the fault-survival tests: a generated shipment, the lab's manifest of it, a simulated
 // reader on a pseudo-terminal behind a stable link, and the real driver opening that link.
 import Foundation
-import Synchronization
 import Instruments
 import LabStore
 import LabWorkflow
 import Logging
 import ReaderProtocol
+import Synchronization
 import TLSimulator
 
 enum FaultBench {

@@ -3,11 +3,11 @@
 import Foundation
 import Instruments
 import LabStore
-@testable import LabWorkflow
 import ReaderProtocol
+import TLSimulator
 import TestSupport
 import Testing
-import TLSimulator
+@testable import LabWorkflow
 
 @Suite("Fault bench: 200 cards, one fault of each kind", .serialized)
 struct FaultBenchTests {

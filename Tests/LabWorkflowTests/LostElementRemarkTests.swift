@@ -1,6 +1,6 @@
 import Dosimetry
-@testable import LabWorkflow
 import Testing
+@testable import LabWorkflow
 
 /// The result list says when a released dose rests on fewer elements because one lost its signal at
 /// readout: which element, and which quantity is an estimate from the others.

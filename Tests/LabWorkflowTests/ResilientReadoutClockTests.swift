@@ -2,10 +2,10 @@
 // after exactly --reconnect-timeout, tried every retry interval, without the test sleeping.
 import Instruments
 import LabStore
-@testable import LabWorkflow
 import SimulatedFacility
 import TestSupport
 import Testing
+@testable import LabWorkflow
 
 /// The host's end of a memory link behind a cable the test can pull: from then on writes and reads
 /// fail as on a port that hung up.

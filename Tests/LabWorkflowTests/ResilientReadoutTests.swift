@@ -3,12 +3,12 @@
 import Foundation
 import Instruments
 import LabStore
-@testable import LabWorkflow
 import ReaderProtocol
 import Synchronization
+import TLSimulator
 import TestSupport
 import Testing
-import TLSimulator
+@testable import LabWorkflow
 
 /// Lets a progress callback (on the reader's actor) start the unplug once and the test see what it did.
 final class UnplugPlan: Sendable {

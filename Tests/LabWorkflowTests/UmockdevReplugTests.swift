@@ -9,11 +9,11 @@ import Foundation
 import Glibc
 import Instruments
 import LabStore
-@testable import LabWorkflow
 import Synchronization
+import TLSimulator
 import TestSupport
 import Testing
-import TLSimulator
+@testable import LabWorkflow
 
 /// The umockdev test bed, used from the task that pulls the cable.
 final class TestbedHandle: @unchecked Sendable {  // @unchecked: only used by one task at a time (the test's, then the unplug's)

@@ -1,7 +1,7 @@
 import Foundation
 import GRDB
-@testable import LabStore
 import Testing
+@testable import LabStore
 @testable import Portal
 
 /// The `v11-portal` tables' rules, in the database itself.

@@ -2,8 +2,8 @@ import Foundation
 import HummingbirdTesting
 import LabStore
 import Logging
-import Testing
 import TestSupport
+import Testing
 @testable import Portal
 
 /// The portal over TLS (swift-nio-ssl) with a self-signed pair made by the openssl CLI for the test.

@@ -1,6 +1,6 @@
 import PropertyBased
-import Testing
 import TestSupport
+import Testing
 @testable import ReaderProtocol
 
 /// One line of firmware-protocol/vectors/frames.txt.

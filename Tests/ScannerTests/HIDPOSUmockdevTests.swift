@@ -3,8 +3,8 @@ import DeviceIO
 import Glibc
 import Logging
 import ScannerSimulator
-import Testing
 import TestSupport
+import Testing
 @testable import Instruments
 
 /// The HID POS path end to end: `HIDPOSScanner` → `HIDInterruptDevice` → libusb → usbfs ioctls,

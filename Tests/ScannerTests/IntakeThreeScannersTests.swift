@@ -4,8 +4,8 @@ import Foundation
 import Glibc
 import ScannerSimulator
 import Synchronization
-import Testing
 import TestSupport
+import Testing
 
 /// Issue 12's "done when": a 500-card return read by `tld intake` from three simulated scanners of
 /// the three kinds at once — USB serial (Honeywell CDC, 17EB0123), HID POS through libusb (Newland,

@@ -3,8 +3,8 @@ import DeviceIO
 import Glibc
 import Logging
 import ScannerSimulator
-import Testing
 import TestSupport
+import Testing
 @testable import Instruments
 
 /// A keyboard-wedge scanner described like a real one — a Datalogic Gryphon in keyboard-emulation

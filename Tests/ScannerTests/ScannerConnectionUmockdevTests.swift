@@ -4,8 +4,8 @@ import Glibc
 import Logging
 import ScannerSimulator
 import Synchronization
-import Testing
 import TestSupport
+import Testing
 @testable import Instruments
 
 /// `ScannerConnection` surviving an unplug: a serial-mode scanner on an emulated `/dev/ttyACM0`

@@ -4,8 +4,8 @@ import Glibc
 import Logging
 import ScannerSimulator
 import Synchronization
-import Testing
 import TestSupport
+import Testing
 @testable import Instruments
 
 /// `ScannerHub`: a USB-serial and a HID POS scanner found on a umockdev test bed without any

@@ -1,7 +1,7 @@
 import Foundation
 import ReaderProtocol
-import Testing
 import TLSimulator
+import Testing
 #if canImport(Glibc)
 import Glibc
 #endif

@@ -32,7 +32,7 @@ struct ScenarioTests {
         #expect(workers.filter { $0.hp10MilliSievert > 0 && $0.hp10MilliSievert < 0.5 }.count >= 5)
         #expect(workers.allSatisfy { $0.hp10MilliSievert <= 20 && (30...95).contains($0.daysSinceAnneal) })
         #expect(Set(workers.map(\.quality)) == ["S-Cs", "S-Co"])
-        #expect(s.seed == 20261123 && s.reader.serial == "TL00042")
+        #expect(s.seed == 20_261_123 && s.reader.serial == "TL00042")
     }
 
     @Test("scenario errors name the problem")
@@ -109,8 +109,8 @@ struct RandomTests {
     @Test("SplitMix64 reference output for seed 1234567")
     func splitmix() {
         // First outputs of Vigna's splitmix64.c with x = 1234567.
-        var g = SplitMix64(seed: 1234567)
-        #expect(g.next() == 6457827717110365317)
-        #expect(g.next() == 3203168211198807973)
+        var g = SplitMix64(seed: 1_234_567)
+        #expect(g.next() == 6_457_827_717_110_365_317)
+        #expect(g.next() == 3_203_168_211_198_807_973)
     }
 }

@@ -31,7 +31,7 @@ public enum ChildProcess {
         let env = environment ?? inheritedEnvironment()
         let argv = cStrings(arguments)
         let envp = cStrings(env)
-        defer { (argv + envp).forEach { free($0) } }
+        defer { for p in argv + envp { free(p) } }
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }

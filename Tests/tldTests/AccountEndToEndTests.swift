@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// End to end: `tld account` and the start-up checks of `tld serve`, on the real binary from an
 /// empty directory (the portal itself: PortalTests and Tests/browser/portal_flow.py).

@@ -2,8 +2,8 @@ import Foundation
 import LabStore
 import LabWorkflow
 import Logging
-import Testing
 import TestSupport
+import Testing
 
 /// End to end with the real `tld` binary, from an empty directory: monitoring levels (`tld levels`),
 /// the cases every evaluation, release and correction opens (`tld cases`), the authority notifications

@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// `tld curves export` by wear period, on a lab built from an empty directory by `tld demo`: the cards
 /// of the issues whose period ends in the range, each from the batch that read it for that issue.

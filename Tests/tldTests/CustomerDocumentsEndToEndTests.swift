@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// Issue 13 item 7 end to end on the demo's lab (built from an empty directory by `tld demo`), with
 /// Anna Andersen (010180-1001) also a wearer of K-1002: the result list v2 with her year-to-date and

@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// `tld db status` / `tld db migrate` on SQLite (on PostgreSQL: PostgresReadoutEndToEndTests).
 @Suite("tld db on SQLite, end to end")

@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// End to end: the real `tld demo` runs "A day at the lab" — the lab's own commands from an import file
 /// to the next dispatch — on the simulated reader.

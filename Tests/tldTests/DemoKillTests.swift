@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// `tld demo` killed with SIGKILL at random moments, 50 times: no stored reading is ever lost, no card
 /// is annealed, zeroed or reissued before its dose is released, nothing is dispatched twice, and the

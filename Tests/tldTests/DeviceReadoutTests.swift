@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// `tld readout --device PATH` against the stand-alone reader simulator (`tl-reader-sim`) serving a
 /// pseudo-terminal in another process: the same path a real USB-serial reader takes.

@@ -1,8 +1,8 @@
 import Foundation
 import LabStore
 import Logging
-import Testing
 import TestSupport
+import Testing
 
 /// End to end with the real `tld`: a lab's records (entered through the store, as an import would),
 /// then prices, dispatch, charges, inspection, anneal and zeroing as a user types them.

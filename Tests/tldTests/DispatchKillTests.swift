@@ -1,8 +1,8 @@
 import Foundation
 import LabStore
 import Logging
-import Testing
 import TestSupport
+import Testing
 
 /// `tld dispatch` killed (SIGKILL) at random moments loses nothing, and the rerun finishes the day
 /// with exactly the allocation of an uninterrupted run: nothing sent twice, no shipment half made.

@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// End to end on a lab built from an empty directory by `tld demo` (import of examples/lab-import.csv,
 /// dispatch, intake with a handover and a missing card, readout on the simulator, review, release):

@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// `tld readout` killed with SIGKILL inside the evaluation window — after the batch's last curve is
 /// stored and before every card has its dose — 20 times: each time the next command (the same

@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// `tld glow fit` as a physicist runs it: the shared GLOCANIN curves, tgcd-style control, and the
 /// input edges of issue 11 (finding 8).

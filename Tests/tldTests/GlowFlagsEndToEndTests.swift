@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// The built-in simulated shipment holds only normal cards: none may carry a glow-curve flag
 /// (incandescence and dark counts are judged against the batch's control dosimeters, docs/glow-flags.md).

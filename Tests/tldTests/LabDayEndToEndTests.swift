@@ -1,7 +1,7 @@
 import Foundation
 import LabStore
-import Testing
 import TestSupport
+import Testing
 
 /// Issue 13: cases, notifications and their deadlines are dated on the lab's day (`--on DAY` of
 /// `tld readout`, `evaluate`, `review`, `release`, `cases`, `notifications`), not on the wall clock:

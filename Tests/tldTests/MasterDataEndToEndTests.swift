@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// End to end: the master-data commands of the real `tld` binary, from an empty directory.
 @Suite("tld customer, wearer, enrolment, unenrol, cards, import; exit codes", .serialized)

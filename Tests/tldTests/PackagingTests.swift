@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// Issue 18, `make deb`: the fast pieces of the packaging script on the built (debug) programs — the
 /// staged tree, the control file, the maintainer scripts, the completions, and the systemd units

@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// End-to-end on PostgreSQL (issue 15): the real `tld` reads the simulated reader into a PostgreSQL
 /// database on the tests' private cluster (scripts/pg-test-cluster.sh).
@@ -106,7 +106,7 @@ struct PostgresReadoutEndToEndTests {
             try Self.benchScenario(bench: bench, cards: 100).write(to: dir.url.appendingPathComponent("scenario.json"))
             return dir
         }
-        defer { benches.forEach { $0.cleanup() } }
+        defer { for bench in benches { bench.cleanup() } }
         let arguments = ["readout", "--simulate", "--scenario", "scenario.json", "--speed-ms", "8", "--database", lab.url]
 
         // Round 1: the three benches at once; PostgreSQL is stopped with -m immediate (a crash: no

@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// A lab on the tests' PostgreSQL cluster (`TLD_TEST_POSTGRES_URL`, started by
 /// scripts/pg-test-cluster.sh under `make test`): a fresh schema per test, queried with psql.

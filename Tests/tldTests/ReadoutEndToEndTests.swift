@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// End-to-end: the real `tld` binary against the simulated reader on a pseudo-terminal.
 @Suite("tld readout --simulate, end to end", .serialized)

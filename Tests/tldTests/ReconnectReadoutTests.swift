@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// `tld readout --device LINK` while the reader's cable is pulled mid-batch: tl-reader-sim (its own
 /// process) hangs up its pseudo-terminal on an `unplug` fault and comes back on a new one behind the

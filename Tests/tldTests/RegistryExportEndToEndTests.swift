@@ -1,7 +1,7 @@
 import Foundation
 import LabWorkflow
-import Testing
 import TestSupport
+import Testing
 
 /// End to end: the registry export on the demo's lab — export, validate, read back to the records the
 /// log holds; nothing sent twice; a correction after an assigned dose; nothing of it in the logs.

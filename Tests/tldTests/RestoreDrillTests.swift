@@ -1,7 +1,7 @@
 import Foundation
 import LabStore
-import Testing
 import TestSupport
+import Testing
 
 /// Issue 18's restore drill on the real `tld`: a lab filled by `tld demo`, backed up (encrypted) while a
 /// readout is writing, backed up again after it, the original destroyed, both backups restored and

@@ -1,7 +1,7 @@
 import Foundation
 import LabStore
-import Testing
 import TestSupport
+import Testing
 
 /// End to end: results due and turnaround on the demo's lab stopped for the physicist's review (the
 /// flagged doses are not released, so their results are owed).

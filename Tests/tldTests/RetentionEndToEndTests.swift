@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// End to end: retention dates, the archive export, and the database refusing early deletes.
 @Suite("tld retention", .serialized)

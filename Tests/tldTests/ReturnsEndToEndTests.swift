@@ -2,8 +2,8 @@ import Foundation
 import LabStore
 import LabWorkflow
 import Logging
-import Testing
 import TestSupport
+import Testing
 
 /// End to end with the real `tld` binary, from an empty database: a customer's returned cards are
 /// made into a simulator scenario (`tld scenario --from-returns`), read (`tld readout --simulate

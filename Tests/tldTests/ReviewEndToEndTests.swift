@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// End to end: a physicist reviews flagged doses with `tld review`, then the cycle finishes.
 @Suite("tld review", .serialized)

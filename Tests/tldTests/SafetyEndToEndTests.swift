@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// Issue 11 ("No silent loss"), findings 2 and 4–8, through the real `tld` binary. Each test fails on
 /// the main branch of 2026-12-06 and passes with the fixes.
@@ -107,7 +107,7 @@ struct SafetyEndToEndTests {
         let fresh = try await ProductRunner(product: "tld").run(["cards", "add", "--type", "whole-body", "--elements", "4", "10000016",
                                                                  "--database", dir.path("lab.sqlite")], in: dir.url)
         #expect(fresh.status == 0, "stderr: \(fresh.stderr)")
-        #expect(try await Self.sqlite3(dir.path("lab.sqlite"), "PRAGMA application_id", in: dir.url) == "\(0x544C444C)")
+        #expect(try await Self.sqlite3(dir.path("lab.sqlite"), "PRAGMA application_id", in: dir.url) == "\(0x544C_444C)")
     }
 
     // MARK: Finding 4: one writer per database and per simulator state

@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// Issue 10's "done when": a whole year of the lab in half-month steps, every step the lab's own `tld`
 /// commands on the real binary (3 customers, more than 60 wearers; enrolments starting and ending;

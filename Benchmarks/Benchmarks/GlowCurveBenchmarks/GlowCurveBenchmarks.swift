@@ -20,7 +20,7 @@ func curve(_ name: String) -> GlowCurve {
 func simulatedCard() -> [GlowCurve] {
     var state: UInt64 = 42
     func unit() -> Double {
-        state = state &* 6364136223846793005 &+ 1442695040888963407
+        state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
         return Double(state >> 11) * 0x1p-53
     }
     let t = (0..<200).map { 323.15 + Double($0) * 1.5 }

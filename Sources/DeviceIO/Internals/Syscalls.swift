@@ -1,3 +1,5 @@
+// swift-format-ignore-file: AlwaysUseLowerCamelCase
+// (`system_NAME` wraps the C call NAME: the prefix marks the syscall layer the tests inject faults into.)
 // One thin function per system call (swift-system's `Internals/Syscalls.swift`).
 //
 // Each returns what the C call returns (-1 with errno set on failure) and does nothing else, so

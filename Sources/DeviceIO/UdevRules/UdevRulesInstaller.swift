@@ -117,7 +117,7 @@ public struct UdevRulesInstaller: Sendable {
     static func spawnAndWait(_ command: [String]) -> Int32 {
         guard !command.isEmpty else { return 127 }
         let argv = command.map { strdup($0) } + [nil]
-        defer { argv.forEach { free($0) } }
+        defer { for p in argv { free(p) } }
         var pid = pid_t()
         guard posix_spawnp(&pid, command[0], nil, nil, argv, environ) == 0 else { return 127 }
         var status: Int32 = 0

@@ -1,6 +1,6 @@
-import _CryptoExtras
 import Crypto
 import Foundation
+import _CryptoExtras
 
 /// The encrypted backup file: AES-256-GCM in chunks, with a key derived from a passphrase by scrypt.
 ///

@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 @testable import LabStore
 
 /// Issue 18: `tld backup`'s store side — an online snapshot, its manifest, encryption, restore into an

@@ -1,7 +1,7 @@
 import Foundation
 import GRDB
-@testable import LabStore
 import Testing
+@testable import LabStore
 
 /// Cases, investigations and notifications in the store: opened and raised once, closed only when
 /// complete, and the database's own refusals (triggers) whatever the program.

@@ -1,7 +1,7 @@
 import Foundation
 import GRDB
-import Testing
 import TestSupport
+import Testing
 @testable import LabStore
 
 /// Issue 11, findings 4 and 6: a file that is not a lab database is refused and left untouched; a lab
@@ -71,7 +71,7 @@ struct LabDatabaseIdentityTests {
         let path = dir.path("tld.sqlite")
         do { _ = try LabDatabase.open(path: path, logger: Self.logger) }
         #expect(try Self.sqlite3(path, "PRAGMA application_id") == "\(LabDatabaseIdentity.applicationID)")
-        #expect(LabDatabaseIdentity.applicationID == 0x544C444C)
+        #expect(LabDatabaseIdentity.applicationID == 0x544C_444C)
         // As a database of the earlier program (no ID): accepted, and stamped.
         _ = try Self.sqlite3(path, "PRAGMA application_id = 0")
         #expect(try Self.sqlite3(path, "PRAGMA application_id") == "0")

@@ -1,7 +1,7 @@
 import Foundation
 import GRDB
-@testable import LabStore
 import Testing
+@testable import LabStore
 
 /// The evaluation records of the store: batch evaluation state, cards not evaluated, doses stored with
 /// their review reasons in one transaction, customer levels with history, and their interlocks.

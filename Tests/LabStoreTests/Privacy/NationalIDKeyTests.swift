@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 @testable import LabStore
 
 /// Issue 11, finding 2: the national-ID key is never created over a file, never replaced, checked

@@ -16,7 +16,7 @@ struct LabRecordTests {
         #expect(try RecordSamples.protector.firstFourDigits(of: setup.wearer.protectedID) == "2412")
         #expect(try RecordSamples.protector.reveal(setup.wearer.protectedID) == "2412991234")
         // The clear digits appear nowhere in the database file.
-        store.database.writer.close_ifPossible()
+        store.database.writer.checkpointIfPossible()
         let bytes = try Data(contentsOf: URL(fileURLWithPath: try #require(fixture.databasePath)))
         #expect(bytes.range(of: Data("2412991234".utf8)) == nil)
         #expect(bytes.range(of: Data("241299-1234".utf8)) == nil)
@@ -109,7 +109,7 @@ struct LabRecordTests {
 
 extension DatabaseWriter {
     /// Checkpoints the WAL into the main file so a byte scan of the file sees every row.
-    func close_ifPossible() {
+    func checkpointIfPossible() {
         _ = try? writeWithoutTransaction { db in try db.execute(sql: "PRAGMA wal_checkpoint(TRUNCATE)") }
     }
 }

@@ -1,8 +1,8 @@
 import Foundation
 import LabReports
 import LabStore
-import Testing
 import TestSupport
+import Testing
 @testable import LabWorkflow
 
 /// Issue 13's "done when", the documents of the test year (``ObligationsYear``): every document shows

@@ -1,5 +1,5 @@
-import Testing
 import TLSimulator
+import Testing
 @testable import LabWorkflow
 
 @Suite("CSV reading as RFC 4180")

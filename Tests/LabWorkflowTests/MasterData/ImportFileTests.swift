@@ -1,7 +1,7 @@
 import Foundation
 import LabStore
-import Testing
 import TestSupport
+import Testing
 @testable import LabWorkflow
 
 /// A row of the import file from its 13 fields, with a good default for each.

@@ -1,7 +1,7 @@
 import Foundation
 import LabStore
-import Testing
 import TestSupport
+import Testing
 @testable import LabWorkflow
 
 @Suite("tld import: one transaction, idempotent")

@@ -1,7 +1,7 @@
 import Foundation
 import LabStore
-import Testing
 import TestSupport
+import Testing
 @testable import LabWorkflow
 
 /// Issue 11, finding 8: a manifest with an invalid value is refused before any batch is opened, with

@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 @testable import LabWorkflow
 
 /// Issue 11, finding 4: one writer per file, with a message naming the holder.
