@@ -24,6 +24,11 @@ struct ParameterLayout: Sendable, Hashable {
         self.background = background
     }
 
+    /// The layout of a background fitted alone (no peaks).
+    static func backgroundOnly(_ background: BackgroundTerm) -> ParameterLayout {
+        ParameterLayout(model: .firstOrder, peakCount: 0, background: background)
+    }
+
     /// The parameters of one peak, in their order in the vector.
     var peakParameters: [PeakParameter] {
         model.hasShapeParameter ? PeakParameter.allCases : [.maximumIntensity, .activationEnergy, .maximumTemperature]
