@@ -32,12 +32,5 @@ public struct FittedPeak: Sendable, Hashable {
     }
 
     /// The fitted value of `parameter`.
-    public func value(of parameter: PeakParameter) -> Double {
-        switch parameter {
-        case .maximumIntensity: peak.maximumIntensity
-        case .activationEnergy: peak.activationEnergyElectronVolt
-        case .maximumTemperature: peak.maximumTemperatureKelvin
-        case .shape: peak.shape
-        }
-    }
+    public func value(of parameter: PeakParameter) -> Double { peak.value(of: parameter) }
 }

@@ -92,15 +92,3 @@ struct ParameterLayout: Sendable, Hashable {
         for (parameter, j) in indices(ofPeak: i) { p[j] = peak.value(of: parameter) }
     }
 }
-
-extension GlowPeak {
-    /// The value of `parameter` (the shape is b, α or R by model).
-    func value(of parameter: PeakParameter) -> Double {
-        switch parameter {
-        case .maximumIntensity: maximumIntensity
-        case .activationEnergy: activationEnergyElectronVolt
-        case .maximumTemperature: maximumTemperatureKelvin
-        case .shape: shape
-        }
-    }
-}
