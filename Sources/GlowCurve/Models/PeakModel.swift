@@ -479,3 +479,15 @@ func expClamped(_ x: Double) -> Double {
     if x > 709 { return .infinity }
     return Double.exp(x)
 }
+
+extension GlowPeak {
+    /// The value of `parameter` (the shape is b, α or R by model).
+    func value(of parameter: PeakParameter) -> Double {
+        switch parameter {
+        case .maximumIntensity: maximumIntensity
+        case .activationEnergy: activationEnergyElectronVolt
+        case .maximumTemperature: maximumTemperatureKelvin
+        case .shape: shape
+        }
+    }
+}
