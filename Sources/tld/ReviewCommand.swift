@@ -135,7 +135,7 @@ struct Review: ParsableCommand {
             print("  Hp(10) \(DoseTable.dose(d.hp10MilliSievert, limit: d.detectionLimitMilliSievert)) mSv  "
                   + "Hp(0.07) \(DoseTable.dose(d.hp007MilliSievert, limit: d.detectionLimitMilliSievert)) mSv")
             for r in ReviewPageBuilder.reasons(c) { print("  why: \(r)") }
-            if !d.flags.isEmpty { print("  flags: \(d.flags.joined(separator: ", "))") }
+            if let flags = ReviewPageBuilder.flagLine(d) { print("  " + flags) }
             if !d.remarks.isEmpty { print("  remarks: \(d.remarks)") }
             for (label, value) in ReviewPageBuilder.context(c) { print("  \(label): \(value)") }
             let previous = ReviewPageBuilder.previousRows(c)

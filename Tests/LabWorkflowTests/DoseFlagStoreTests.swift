@@ -56,7 +56,8 @@ struct DoseFlagStoreTests {
         _ = try f.store.routeToReview(dose: id, reasons: [(.qualityFlags, "glow-spike, pmt-drift, glow-new-check")],
                                       audit: DoseAudit(who: "system", why: "flags"))
         let c = try #require(try ReviewContextBuilder(store: f.store, protector: f.protector).all().first { $0.dose.cardID == "W2" })
-        #expect(ReviewPageBuilder.summary(c).contains("flags: glow-spike, pmt-drift, glow-new-check"))
+        #expect(ReviewPageBuilder.summary(c).contains(
+            "flags: glow-spike, pmt-drift (a flag unknown to this version of tld), glow-new-check (a flag unknown to this version of tld)"))
 
         let corrected = try DoseReview(store: f.store, logger: Self.logger)
             .correct(doseID: id, hp10MilliSievert: 0.3, hp007MilliSievert: nil, who: "Dr. P", why: "checked the curve")
