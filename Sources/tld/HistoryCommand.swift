@@ -53,6 +53,7 @@ struct History: ParsableCommand {
     @OptionGroup var logging: LoggingOptions
 
     func validate() throws {
+        try person.requirePerson()
         if termination && (person.enrolment == nil || out == nil) {
             throw ValidationError("--termination needs --enrolment TILM-… and --out DIR.")
         }

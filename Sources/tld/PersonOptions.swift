@@ -15,10 +15,21 @@ struct PersonOptions: ParsableArguments {
     @Option(help: ArgumentHelp("The person of this enrolment (TILM-…).", valueName: "number"))
     var enrolment: String?
 
+    /// The one error for a person chosen twice or not at all, the same in every command.
+    static let chooseOne = "Give one of --wearer, --national-id or --enrolment."
+
+    /// Whether any of the options is given (a command that may also act on many people, such as
+    /// `tld retention archive --past-retention`, asks this; the others call ``requirePerson()``).
+    var isGiven: Bool { [wearer != nil, nationalID != nil, enrolment != nil].contains(true) }
+
+    /// At most one way to name the person (ArgumentParser runs this for every command using the group).
     func validate() throws {
-        if [wearer != nil, nationalID != nil, enrolment != nil].filter({ $0 }).count != 1 {
-            throw ValidationError("Give one of --wearer, --national-id or --enrolment.")
-        }
+        if [wearer != nil, nationalID != nil, enrolment != nil].filter({ $0 }).count > 1 { throw ValidationError(Self.chooseOne) }
+    }
+
+    /// Exactly one way to name the person: call from the `validate()` of a command about one person.
+    func requirePerson() throws {
+        if !isGiven { throw ValidationError(Self.chooseOne) }
     }
 
     /// The look-up hash of the person, and a description that shows at most the first 4 digits.

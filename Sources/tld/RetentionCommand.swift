@@ -19,6 +19,7 @@ struct RetentionCommand: ParsableCommand {
               tld retention report [--on 2027-01-01] [--format csv]
               tld retention archive --out archive/ --past-retention      # the people whose retention date has passed
               tld retention archive --out archive/ --wearer 3
+              tld retention archive --out archive/ --enrolment TILM-00000007
             """,
         subcommands: [Report.self, Archive.self])
 
@@ -68,20 +69,20 @@ struct RetentionCommand: ParsableCommand {
                 the national ID, the birth date, every period with its doses, status and assigned-dose \
                 details, the yearly and lifetime sums, and the retention date. Files are created with \
                 mode 0600 and never written over. Give --past-retention (everyone whose retention date \
-                is on or before --on), --wearer or --national-id.
+                is on or before --on), or one person: --wearer, --national-id or --enrolment.
                 """)
         @Option(help: ArgumentHelp("Folder for the archive files (created if missing).", valueName: "dir")) var out: String
         @Flag(help: "Everyone whose retention date is on or before --on.") var pastRetention = false
-        @Option(help: ArgumentHelp("One person by a wearer number.", valueName: "n")) var wearer: Int64?
-        @Option(help: ArgumentHelp("One person by national ID, or - to type it.", valueName: "id")) var nationalID: String?
+        /// One person, chosen as in every command about one person (tld history): same options, help and errors.
+        @OptionGroup var person: PersonOptions
         @Option(help: ArgumentHelp("The day of the archive (default today).", valueName: "YYYY-MM-DD")) var on: CalendarDay?
         @OptionGroup var store: StoreOptions
         @OptionGroup var key: NationalIDKeyOptions
         @OptionGroup var logging: LoggingOptions
 
         func validate() throws {
-            if [pastRetention, wearer != nil, nationalID != nil].filter({ $0 }).count != 1 {
-                throw ValidationError("Give one of --past-retention, --wearer or --national-id.")
+            if pastRetention == person.isGiven {
+                throw ValidationError("Give --past-retention or one person (--wearer, --national-id or --enrolment).")
             }
         }
 
@@ -94,10 +95,6 @@ struct RetentionCommand: ParsableCommand {
             if pastRetention {
                 chosen = everyone.filter { ($0.retentionDate.map { $0 <= day }) ?? false }
             } else {
-                var person = PersonOptions()
-                person.wearer = wearer
-                person.nationalID = nationalID
-                person.enrolment = nil  // every option of a group made in code must be set before it is read
                 let lookup = Array(try person.lookup(store: labStore, protector: protector).lookup)
                 chosen = everyone.filter { $0.lookup == lookup }
                 if chosen.isEmpty { throw ToolError.refused("no wearer has this national ID") }

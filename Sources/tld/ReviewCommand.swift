@@ -12,8 +12,9 @@ struct Review: ParsableCommand {
             elements, a lost element, above the review level, or a card damaged on arrival), with the glow \
             curve of each element drawn in the terminal, and the reason each dose is there (quality flags, \
             above review level, above report level, damaged on arrival, unexpected card, neutron card not \
-            evaluated). Batches read but not yet evaluated are evaluated first; cards that cannot be \
-            evaluated are listed with the reason (see tld evaluate).
+            evaluated), and the dose's flags by code (docs/evaluation.md; a flag this version does not know \
+            is marked as such, and kept). Batches read but not yet evaluated are evaluated first; cards \
+            that cannot be evaluated are listed with the reason (see tld evaluate).
 
             An action changes one dose, identified by the number in the list, and records who did it and \
             why in the dose's audit trail: --accept releases it as it is; --correct releases a new version \
@@ -135,7 +136,7 @@ struct Review: ParsableCommand {
             print("  Hp(10) \(DoseTable.dose(d.hp10MilliSievert, limit: d.detectionLimitMilliSievert)) mSv  "
                   + "Hp(0.07) \(DoseTable.dose(d.hp007MilliSievert, limit: d.detectionLimitMilliSievert)) mSv")
             for r in ReviewPageBuilder.reasons(c) { print("  why: \(r)") }
-            if !d.flags.isEmpty { print("  flags: \(d.flags.joined(separator: ", "))") }
+            if let flags = ReviewPageBuilder.flagLine(d) { print("  " + flags) }
             if !d.remarks.isEmpty { print("  remarks: \(d.remarks)") }
             for (label, value) in ReviewPageBuilder.context(c) { print("  \(label): \(value)") }
             let previous = ReviewPageBuilder.previousRows(c)

@@ -163,9 +163,9 @@ struct EvaluationTests {
 
         // A calibration of the reader arrives: evaluating the batch again gives every card its dose.
         let b = try #require(try lab.store.batch(id: batch))
-        for (role, k) in [("shallow", 7.0e4), ("deep", 7.0e4), ("filteredLight", 7.0e4), ("filteredHeavy", 7.0e4)] {
+        for (role, k) in [(ElementRole.shallow, 7.0e4), (.deep, 7.0e4), (.filteredLight, 7.0e4), (.filteredHeavy, 7.0e4)] {
             _ = try lab.store.saveCalibration(CalibrationRecord(
-                kind: CalibrationKind(rawValue: "countsPerMilliSievert/\(role)"), subject: b.readerSerial, value: k, unit: "counts/mSv",
+                kind: .countsPerMilliSievert(role), subject: b.readerSerial, value: k, unit: "counts/mSv",
                 validFrom: b.createdAt.addingTimeInterval(-3600), source: "test certificate"))
         }
         let reports = try PendingEvaluations(store: lab.store, logger: quietLogger).finish(batch: batch)

@@ -23,7 +23,7 @@ struct ReevaluationTests {
         // A later calibration of the reader finds it 25 % more sensitive on every element.
         let later = batch.createdAt.addingTimeInterval(3600)
         for role in ElementRole.allCases {
-            let kind = CalibrationKind(rawValue: "countsPerMilliSievert/\(role.rawValue)")
+            let kind = CalibrationKind.countsPerMilliSievert(role)
             guard let r = try store.calibration(kind: kind, subject: batch.readerSerial, at: later) else { continue }
             _ = try store.saveCalibration(CalibrationRecord(
                 kind: kind, subject: batch.readerSerial, value: r.value * 1.25, unit: r.unit, validFrom: later,
@@ -103,8 +103,9 @@ struct ReevaluationTests {
         #expect(readerLinks.allSatisfy { $0.recordID != nil && $0.source.hasPrefix("batch TRACE: calibration dosimeters") })
         let batch = try #require(try store.batch(id: outcome.batchID))
         for link in readerLinks {
-            let role = try #require(link.factor.split(separator: "(").last?.dropLast())
-            let kind = CalibrationKind(rawValue: "countsPerMilliSievert/\(role)")
+            let roleName = try #require(link.factor.split(separator: "(").last?.dropLast())
+            let role = try #require(ElementRole(rawValue: String(roleName)))
+            let kind = CalibrationKind.countsPerMilliSievert(role)
             let record = try #require(try store.calibrations(kind: kind, subject: batch.readerSerial).first { $0.id?.rawValue == link.recordID })
             #expect(record.value == link.value)
         }

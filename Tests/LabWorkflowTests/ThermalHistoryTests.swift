@@ -58,7 +58,7 @@ struct ThermalHistoryTests {
             let dose = try #require(doses[card.id])
             let hp10 = try #require(dose.hp10MilliSievert, "card \(card.id) has no Hp(10): \(dose.flags) \(dose.remarks)")
             out[Group(celsius: celsius, days: card.daysSinceAnneal), default: []].append(Result(
-                bias: hp10 / card.hp10MilliSievert - 1, flagged: dose.flags.contains(DoseFlag.thermalHistoryNotEstimated.rawValue),
+                bias: hp10 / card.hp10MilliSievert - 1, flagged: dose.flags.contains(DoseFlag.thermalHistoryNotEstimated.code),
                 remarks: dose.remarks))
         }
         return out

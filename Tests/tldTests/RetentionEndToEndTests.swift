@@ -43,6 +43,13 @@ struct RetentionEndToEndTests {
         #expect((json["periods"] as? [Any])?.isEmpty == false)
         let again = try await tld.run(["retention", "archive", "--out", "archive", "--national-id", "010180-1001"] + Self.common, in: dir.url)
         #expect(again.status == 73)   // never written over
+        // The same person by an enrolment number (the person options of tld history): the same archive.
+        let enrolment = try #require(try await LabDatabaseQuery.lines(dir.path("lab.sqlite"),
+            "SELECT e.number FROM enrolment e JOIN wearer w ON w.id = e.wearerID WHERE w.name = 'Andersen, Anna' ORDER BY e.id LIMIT 1;").first)
+        let byEnrolment = try await tld.run(["retention", "archive", "--out", "archive-2", "--enrolment", enrolment] + Self.common, in: dir.url)
+        #expect(byEnrolment.status == 0, "stderr: \(byEnrolment.stderr)")
+        #expect(try RepoPaths.text(dir.url.appendingPathComponent("archive-2/\(annaFile)"))
+                == (try RepoPaths.text(dir.url.appendingPathComponent("archive/\(annaFile)"))))
 
         // The database: Anna is kept, Olga may go.
         let db = dir.path("lab.sqlite")
@@ -50,5 +57,26 @@ struct RetentionEndToEndTests {
             .run([db, "DELETE FROM wearer WHERE name = 'Andersen, Anna';"], in: dir.url)
         #expect(refused.status != 0 && refused.stderr.contains("retention date"), "\(refused.stderr)")
         #expect(try await LabDatabaseQuery.lines(db, "DELETE FROM wearer WHERE name = 'Old, Olga'; SELECT count(*) FROM wearer WHERE name = 'Old, Olga';") == ["0"])
+    }
+
+    @Test("archive chooses the person as tld history does: same options and help, same error for two at once; --past-retention or a person")
+    func personOptions() async throws {
+        let dir = try TemporaryDirectory("tld-retention-person")
+        defer { dir.cleanup() }
+        let tld = try ProductRunner(product: "tld")
+        let idHelp = "The person's national ID (CPR), or - to type it"
+        for command in [["retention", "archive"], ["history"]] {
+            let help = try await tld.run(command + ["--help"], in: dir.url)
+            #expect(help.status == 0 && help.stdout.contains(idHelp) && help.stdout.contains("--enrolment <number>"), "\(help.stdout)")
+            let two = try await tld.run(command + ["--out", "x", "--wearer", "1", "--national-id", "010180-1001"] + Self.common, in: dir.url)
+            #expect(two.status == 64 && two.stderr.contains("Give one of --wearer, --national-id or --enrolment."), "\(two.stderr)")
+        }
+        let history = try await tld.run(["history"] + Self.common, in: dir.url)
+        #expect(history.status == 64 && history.stderr.contains("Give one of --wearer, --national-id or --enrolment."), "\(history.stderr)")
+        for options in [[String](), ["--past-retention", "--enrolment", "TILM-00000001"]] {
+            let archive = try await tld.run(["retention", "archive", "--out", "x"] + options + Self.common, in: dir.url)
+            #expect(archive.status == 64 && archive.stderr.contains("Give --past-retention or one person (--wearer, --national-id or --enrolment)."),
+                    "\(archive.stderr)")
+        }
     }
 }

@@ -192,9 +192,13 @@ struct ReturnsEndToEndTests {
         // The reader's calibration is entered (here through the store, as a calibration certificate would be).
         let store = try SQLiteLabStore.open(path: db, logger: Self.logger)
         let batch = try #require(try store.batches().last { $0.groupID == "R-NOCAL" })
-        for role in ["shallow", "deep", "filteredLight", "filteredHeavy"] {
+        // The typed kinds (LabWorkflow's factory); the element roles are named by implicit member
+        // (this target does not import Dosimetry, whose ElementRole they are).
+        let kinds: [CalibrationKind] = [.countsPerMilliSievert(.shallow), .countsPerMilliSievert(.deep),
+                                        .countsPerMilliSievert(.filteredLight), .countsPerMilliSievert(.filteredHeavy)]
+        for kind in kinds {
             _ = try store.saveCalibration(CalibrationRecord(
-                kind: CalibrationKind(rawValue: "countsPerMilliSievert/\(role)"), subject: batch.readerSerial, value: 7.0e4,
+                kind: kind, subject: batch.readerSerial, value: 7.0e4,
                 unit: "counts/mSv", validFrom: batch.createdAt.addingTimeInterval(-86_400), source: "calibration certificate (test)"))
         }
         let again = try await tld.run(["evaluate", "--batch", "R-NOCAL"] + common, in: dir.url)

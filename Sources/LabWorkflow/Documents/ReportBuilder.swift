@@ -1,3 +1,4 @@
+import Dosimetry
 import Foundation
 import LabReports
 import LabStore
@@ -90,10 +91,10 @@ public struct ReportBuilder: Sendable {
                     status = "pending"
                     remarks.append(dose == nil ? (issue.batchID == nil ? "not read yet" : "not evaluated yet") : "dose not released yet (\(dose?.state == .needsReview ? "under review" : "evaluated"))")
                 }
-                if let d = dose, d.flags.contains(DoseReview.correctedFlag) || d.flags.contains(DoseReview.rejectedFlag) {
+                if let d = dose, d.doseFlags.contains(.correctedByPhysicist) || d.doseFlags.contains(.rejectedByPhysicist) {
                     remarks.append(d.remarks.components(separatedBy: "; ").last ?? d.remarks)
                 }
-                if let d = dose, d.state == .released, let lost = LostElementRemark.text(flags: d.flags) { remarks.append(lost) }
+                if let d = dose, d.state == .released, let lost = LostElementRemark.text(flags: d.doseFlags) { remarks.append(lost) }
                 if enrolment.dosimeterType == .finger { remarks.append("finger dosimeter: Hp(0.07) only") }
             } else {
                 status = "missing"

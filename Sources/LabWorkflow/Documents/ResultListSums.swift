@@ -11,25 +11,56 @@ public struct ResultListSums: Sendable {
 
     public init(store: any DoseRecordBatchStore) { self.store = store }
 
+    /// A result list line that names an enrolment but whose sums cannot be computed.
+    public enum Failure: Error, Sendable, Hashable, CustomStringConvertible {
+        /// The line's enrolment is not one of the customer's (or its wearer is not): the list does not
+        /// belong to this customer's data.
+        case unknownEnrolment(enrolmentNumber: String, cardID: String)
+        /// The line's period end is not a calendar day.
+        case badPeriodEnd(String, cardID: String)
+
+        public var description: String {
+            switch self {
+            case let .unknownEnrolment(number, card):
+                "result list line of card \(card) names enrolment \(number), which is not an enrolment of a wearer of this customer: its year-to-date and lifetime sums cannot be computed"
+            case let .badPeriodEnd(end, card):
+                "result list line of card \(card) has period end \(end), which is not a date (YYYY-MM-DD): its sums cannot be computed"
+            }
+        }
+    }
+
     /// Sets ``ResultList/Row/sums`` of every line whose enrolment belongs to a wearer of `customerID`
-    /// (a line of a person known by name only, on a handed-over card, has none).
+    /// (a line of a person known by name only, on a handed-over card, has no enrolment number and none).
+    /// Throws ``Failure`` for a line that names an enrolment that is not the customer's.
     public func annotate(_ list: inout ResultList, customerID: String) throws {
         try annotate(&list, wearers: store.wearers(customerID: customerID), enrolments: store.enrolments(customerID: customerID))
     }
 
     /// ``annotate(_:customerID:)`` with the customer's wearers and enrolments already read.
+    ///
+    /// The line's dosimeter type, which decides what is summed, is the typed type of the line's
+    /// enrolment, never read back from the printed name (issue 14: kinds are types): a type known for
+    /// every enrolled line by construction. A line that names an enrolment not found here cannot occur
+    /// for a list built by ``ReportBuilder`` from the same enrolments; if it does, the list and the
+    /// data disagree, and the run fails with ``Failure`` rather than sending the customer and the
+    /// authority a signed list whose line silently lacks the sums the other lines have.
     func annotate(_ list: inout ResultList, wearers: [Wearer], enrolments: [Enrolment]) throws {
         let lookupOfWearer = Dictionary(wearers.compactMap { w in w.id.map { ($0, w.nationalIDLookup) } }, uniquingKeysWith: { a, _ in a })
-        let lookupOfEnrolment = Dictionary(enrolments.compactMap { e in lookupOfWearer[e.wearerID].map { (e.number, $0) } },
-                                           uniquingKeysWith: { a, _ in a })
-        let needed = Set(list.rows.compactMap { lookupOfEnrolment[$0.enrolmentNumber] })
+        // Per enrolment number: the person's look-up hash and the typed dosimeter type of the line.
+        let lineOfEnrolment: [String: (lookup: Data, type: DosimeterType)] = Dictionary(
+            enrolments.compactMap { e in lookupOfWearer[e.wearerID].map { (e.number, ($0, e.dosimeterType)) } },
+            uniquingKeysWith: { a, _ in a })
+        let needed = Set(list.rows.compactMap { lineOfEnrolment[$0.enrolmentNumber]?.lookup })
         let records = try store.doseRecords(nationalIDLookups: Array(needed))
         for i in list.rows.indices {
             let row = list.rows[i]
-            guard let lookup = lookupOfEnrolment[row.enrolmentNumber],
-                  let end = try? CalendarDay(parsing: row.periodEnd),
-                  let type = DosimeterType.allCases.first(where: { $0.displayName == row.dosimeterType }) else { continue }
-            list.rows[i].sums = Self.sums(records[lookup] ?? [], type: type, through: end)
+            // The person a handed-over card was given to, known by name only: no record to sum.
+            if row.enrolmentNumber.isEmpty { continue }
+            guard let line = lineOfEnrolment[row.enrolmentNumber] else {
+                throw Failure.unknownEnrolment(enrolmentNumber: row.enrolmentNumber, cardID: row.cardID)
+            }
+            guard let end = try? CalendarDay(parsing: row.periodEnd) else { throw Failure.badPeriodEnd(row.periodEnd, cardID: row.cardID) }
+            list.rows[i].sums = Self.sums(records[line.lookup] ?? [], type: line.type, through: end)
         }
     }
 

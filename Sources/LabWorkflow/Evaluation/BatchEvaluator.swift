@@ -37,32 +37,10 @@ public struct BatchEvaluator: Sendable {
         self.now = now
     }
 
-    /// Flags the workflow adds to those of the dose algorithm.
-    public enum WorkflowFlag: String, Sendable {
-        case annealDateUnknown = "anneal-date-unknown"
-        case glowCurveInvalid = "glow-curve-invalid"
-        case elementCorrectionExpired = "element-correction-expired"
-        /// A neutron card: its algorithm is not implemented, so no dose is computed for it.
-        case neutronAlgorithmNotAvailable = "neutron-algorithm-not-available"
-    }
-
-    /// Flags that send a dose to the physicist for review instead of straight to `evaluated`.
-    static let reviewFlags: Set<String> = [
-        DoseFlag.deepElementLost.rawValue, DoseFlag.shallowElementLost.rawValue, DoseFlag.filteredElementLost.rawValue,
-        DoseFlag.hp10FromFilteredElements.rawValue, DoseFlag.hp10NotAssessable.rawValue,
-        DoseFlag.hp007NotAssessable.rawValue, DoseFlag.elementOutOfPattern.rawValue,
-        DoseFlag.noBackgroundCorrection.rawValue, WorkflowFlag.annealDateUnknown.rawValue,
-        WorkflowFlag.glowCurveInvalid.rawValue, WorkflowFlag.elementCorrectionExpired.rawValue, readerQCFailedFlag,
-        // Glow-curve faults that make the ROI integral itself doubtful. Incandescence and a high
-        // low-temperature peak stay informational: the ROI excludes the low-temperature peaks, and
-        // the heater's glow is part of the background the control dosimeters measure.
-        "glow-spike", "glow-saturation", "glow-peak-shift", "glow-dark-count",
-    ]
-
     struct CardInput {
         var card: BatchCard
         var signals: CardSignals
-        var flags: [String]
+        var flags: [DoseFlag]
         var remarks: [String]
     }
 
@@ -167,9 +145,6 @@ public struct BatchEvaluator: Sendable {
         }
     }
 
-    /// Flag of a neutron card, whose evaluation is not implemented: no photon dose is reported for it.
-    public static let neutronNotEvaluatedFlag = WorkflowFlag.neutronAlgorithmNotAvailable.rawValue
-
     /// Assesses one card with the algorithm of its type and stores its dose with the reasons it goes
     /// to review, in one transaction.
     @discardableResult
@@ -177,14 +152,14 @@ public struct BatchEvaluator: Sendable {
         _ input: CardInput, calibration: ReaderCalibration, calibrationID: String, background: BackgroundEstimate?,
         qcFailures: [ReaderQCCheck.Finding], policy: ReviewPolicy, store records: any EvaluationStore, leadingRemark: String? = nil
     ) throws -> DoseResult {
-        var flags: [String]
+        var flags: [DoseFlag]
         var remarks = input.remarks
         var hp10: Double?
         var hp007: Double?
         var detectionLimit: Double?
         if let algorithm = algorithm(for: input.card) {
             let a = algorithm.assess(input.signals, calibration: calibration, background: background)
-            flags = a.flags.map(\.rawValue) + input.flags
+            flags = a.flags + input.flags
             remarks += a.remarks
             hp10 = a.hp10?.value
             hp007 = a.hp007?.value
@@ -192,24 +167,24 @@ public struct BatchEvaluator: Sendable {
             if algorithm.cardType.position(for: .deep) == nil {
                 // A finger card reports Hp(0.07) only: no Hp(10), and that is not a defect.
                 hp10 = nil
-                flags.removeAll { $0 == DoseFlag.hp10NotAssessable.rawValue || $0 == DoseFlag.belowDetectionLimit.rawValue }
+                flags.removeAll { $0 == .hp10NotAssessable || $0 == .belowDetectionLimit }
                 remarks.insert("finger dosimeter: Hp(0.07) only", at: 0)
             }
         } else {
-            flags = input.flags + [Self.neutronNotEvaluatedFlag]
+            flags = input.flags + [.neutronAlgorithmNotAvailable]
             remarks.insert("neutron dosimeter: the neutron evaluation is not available; no photon dose is reported for it", at: 0)
         }
         if input.card.role != .worker { remarks.insert("\(input.card.role.rawValue) dosimeter", at: 0) }
         if let leadingRemark { remarks.insert(leadingRemark, at: 0) }
         if !qcFailures.isEmpty {
-            flags.append(Self.readerQCFailedFlag)
+            flags.append(.readerQCFailed)
             remarks += qcFailures.map { "reader QC: \($0)" }
         }
-        if hp10 == nil && hp007 == nil && flags.isEmpty { flags.append(DoseFlag.hp10NotAssessable.rawValue) }
+        if hp10 == nil && hp007 == nil && flags.isEmpty { flags.append(.hp10NotAssessable) }
         let reasons = try policy.reasons(card: input.card, flags: flags, hp10: hp10, hp007: hp007)
         return try records.saveEvaluatedDose(DoseEvaluation(
             batchID: input.card.batchID, cardID: input.card.cardID, hp10MilliSievert: hp10, hp007MilliSievert: hp007,
-            detectionLimitMilliSievert: detectionLimit, flags: flags, remarks: remarks.joined(separator: "; "),
+            detectionLimitMilliSievert: detectionLimit, flags: flags.map(\.code), remarks: remarks.joined(separator: "; "),
             algorithmID: DoseAlgorithm.identifier, calibrationID: calibrationID, evaluatedAt: now(),
             state: reasons.isEmpty ? .evaluated : .needsReview), reviewReasons: reasons, audit: .automatic)
     }
@@ -217,7 +192,7 @@ public struct BatchEvaluator: Sendable {
     func cardInput(_ id: String, _ readings: [StoredReading], _ card: BatchCard, blank: ReaderBlank? = nil) throws -> CardInput {
         var elements: [Int: CardSignals.Element] = [:]
         var lowTemperature: [Int: NetSignal] = [:]
-        var flags: [String] = []
+        var flags: [DoseFlag] = []
         var remarks: [String] = []
         var readAt: Date?
         for r in readings {
@@ -232,13 +207,13 @@ public struct BatchEvaluator: Sendable {
                         lowTemperature[r.element] = signal.netSignal(of: g, darkCountsPerChannel: curve.darkCountsPerChannel, in: w)
                     }
                     for q in glowFlags(g, darkCountsPerChannel: curve.darkCountsPerChannel, netCounts: net.netCounts, blank: blank) {
-                        let code = "glow-\(q.code)"
-                        if !flags.contains(code) { flags.append(code) }
+                        let flag = DoseFlag.glow(GlowFlagCode(q))
+                        if !flags.contains(flag) { flags.append(flag) }
                         remarks.append("element \(r.element): \(q)")
                     }
                 } catch {
                     elements[r.element] = .lost(reason: "glow curve unusable: \(error)")
-                    flags.append(WorkflowFlag.glowCurveInvalid.rawValue)
+                    flags.append(.glowCurveInvalid)
                     remarks.append("element \(r.element): glow curve unusable (\(error))")
                 }
             case let .lost(reason):
@@ -254,7 +229,7 @@ public struct BatchEvaluator: Sendable {
         } else {
             // Unknown anneal date: read as if at the calibration conditions (no fading correction).
             days = Days(16)
-            flags.append(WorkflowFlag.annealDateUnknown.rawValue)
+            flags.append(.annealDateUnknown)
             remarks.append("anneal date unknown: no fading correction")
         }
         // Element correction coefficients in force at the readout (history: ElementCorrectionRun).
@@ -265,7 +240,7 @@ public struct BatchEvaluator: Sendable {
                 ecc[e] = r.value
                 let age = Days(from: r.validFrom, to: eccDate)
                 if !validity.isValid(.elementCorrection, age: age) {
-                    if !flags.contains(WorkflowFlag.elementCorrectionExpired.rawValue) { flags.append(WorkflowFlag.elementCorrectionExpired.rawValue) }
+                    if !flags.contains(.elementCorrectionExpired) { flags.append(.elementCorrectionExpired) }
                     remarks.append("element \(e): correction coefficient \(r.value) (record \(r.id.map { "\($0.rawValue)" } ?? "?")) is \(Int(age.value)) days old, valid for \(Int(validity.elementCorrection.value)); applied, recalibrate the card")
                 }
             }
@@ -297,7 +272,7 @@ public struct BatchEvaluator: Sendable {
             let validFrom = batch.createdAt
             for role in roles {
                 guard let k = cal.countsPerMilliSievert[role] else { continue }
-                let kind = CalibrationKind(rawValue: "countsPerMilliSievert/\(role.rawValue)")
+                let kind = CalibrationKind.countsPerMilliSievert(role)
                 let existing = try store.calibrations(kind: kind, subject: subject).filter { $0.source.hasPrefix(source) }
                 if existing.isEmpty {
                     _ = try store.saveCalibration(CalibrationRecord(
@@ -327,7 +302,7 @@ public struct BatchEvaluator: Sendable {
         var counts: [ElementRole: Double] = [:]
         var records: [CalibrationRecord] = []
         for role in algorithm.cardType.elements.map(\.role) {
-            let kind = CalibrationKind(rawValue: "countsPerMilliSievert/\(role.rawValue)")
+            let kind = CalibrationKind.countsPerMilliSievert(role)
             guard let r = try store.calibration(kind: kind, subject: batch.readerSerial, at: date) else { continue }
             let age = Days(from: r.validFrom, to: date)
             guard validity.isValid(.readerCalibration, age: age) else {

@@ -43,7 +43,7 @@ public struct DoseTrace: Sendable {
 
         // Reader calibration.
         for pos in algorithm.cardType.elements {
-            let kind = CalibrationKind(rawValue: "countsPerMilliSievert/\(pos.role.rawValue)")
+            let kind = CalibrationKind.countsPerMilliSievert(pos.role)
             let records = try store.calibrations(kind: kind, subject: batch.readerSerial)
             let used: [CalibrationRecord]
             if calibrationID.hasPrefix("batch:") {

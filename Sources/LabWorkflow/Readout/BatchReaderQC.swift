@@ -3,9 +3,6 @@ import Foundation
 import LabStore
 
 extension BatchEvaluator {
-    /// Flag on every dose of a batch whose reader QC failed its limits (`ReaderQCCheck`).
-    static let readerQCFailedFlag = "reader-qc-failed"
-
     /// The reader QC of this batch (its latest measurement) judged against the limits and against the
     /// QC of the same reader's earlier batches. Empty when the batch has no QC measurement.
     func readerQCFindings(_ batch: ReadoutBatch, check: ReaderQCCheck = ReaderQCCheck()) throws -> [ReaderQCCheck.Finding] {

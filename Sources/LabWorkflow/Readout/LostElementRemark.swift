@@ -6,8 +6,8 @@ import Dosimetry
 /// is told which quantity is an estimate from the others, so a value that differs from what a full
 /// readout would have given never appears without a word.
 enum LostElementRemark {
-    static func text(flags: [String]) -> String? {
-        let set = Set(flags.compactMap(DoseFlag.init(rawValue:)))
+    static func text(flags: [DoseFlag]) -> String? {
+        let set = Set(flags)
         var lost: [String] = []
         if set.contains(.deepElementLost) { lost.append("deep") }
         if set.contains(.shallowElementLost) { lost.append("shallow") }

@@ -1,3 +1,4 @@
+import Dosimetry
 import Foundation
 import LabStore
 import Logging
@@ -19,10 +20,6 @@ public struct DoseReview: Sendable {
         self.logger = logger
         self.now = now
     }
-
-    /// Flag added to a physicist's correction or rejection.
-    public static let correctedFlag = "corrected-by-physicist"
-    public static let rejectedFlag = "rejected-by-physicist"
 
     /// Sends to review the `evaluated` doses of a batch that are above the review level (worker cards
     /// only) or belong to a card inspected with manual QA on arrival for this issue. Returns the cards sent.
@@ -124,7 +121,7 @@ public struct DoseReview: Sendable {
             // A quantity not given keeps its evaluated value (never silently dropped).
             batchID: old.batchID, cardID: old.cardID, hp10MilliSievert: hp10MilliSievert ?? old.hp10MilliSievert,
             hp007MilliSievert: hp007MilliSievert ?? old.hp007MilliSievert,
-            detectionLimitMilliSievert: old.detectionLimitMilliSievert, flags: old.flags + [Self.correctedFlag],
+            detectionLimitMilliSievert: old.detectionLimitMilliSievert, flags: (old.doseFlags + [.correctedByPhysicist]).map(\.code),
             remarks: Self.join(old.remarks, "corrected by \(who): \(why)" + (kept.isEmpty ? "" : " (\(kept.joined(separator: ", ")) kept as evaluated)")),
             algorithmID: "manual-correction",
             calibrationID: old.calibrationID, evaluatedAt: now(), state: .released),
@@ -138,7 +135,7 @@ public struct DoseReview: Sendable {
         let old = try current(doseID)
         let rejected = try store.saveDose(DoseEvaluation(
             batchID: old.batchID, cardID: old.cardID, hp10MilliSievert: nil, hp007MilliSievert: nil,
-            detectionLimitMilliSievert: old.detectionLimitMilliSievert, flags: old.flags + [Self.rejectedFlag],
+            detectionLimitMilliSievert: old.detectionLimitMilliSievert, flags: (old.doseFlags + [.rejectedByPhysicist]).map(\.code),
             remarks: Self.join(old.remarks, "no valid result, rejected by \(who): \(why)"), algorithmID: "manual-rejection",
             calibrationID: old.calibrationID, evaluatedAt: now(), state: .released),
             audit: DoseAudit(who: who, why: why), action: .rejected)

@@ -1,3 +1,4 @@
+import Dosimetry
 import Foundation
 import GlowCurve
 import LabReports
@@ -14,9 +15,17 @@ public enum ReviewPageBuilder {
         var out = ["Hp(10) \(DoseTable.dose(d.hp10MilliSievert, limit: d.detectionLimitMilliSievert)) mSv",
                    "Hp(0.07) \(DoseTable.dose(d.hp007MilliSievert, limit: d.detectionLimitMilliSievert)) mSv",
                    "batch \(c.batchGroupID)", "version \(d.version)"]
-        if !d.flags.isEmpty { out.append("flags: " + d.flags.joined(separator: ", ")) }
+        if let flags = flagLine(d) { out.append(flags) }
         if !d.remarks.isEmpty { out.append("remarks: " + d.remarks) }
         return out
+    }
+
+    /// "flags: deep-element-lost, glow-spike": the dose's flags by code, nil without flags. A code this
+    /// version does not know is shown as stored and marked, never left out.
+    public static func flagLine(_ d: DoseResult) -> String? {
+        guard !d.flags.isEmpty else { return nil }
+        return "flags: " + d.doseFlags.map { $0.isKnown ? $0.code : "\($0.code) (a flag unknown to this version of tld)" }
+            .joined(separator: ", ")
     }
 
     /// One line per stored reason: "above review level: Hp(10) 1.20 mSv > review level 0.50 mSv (customer K-1001)".

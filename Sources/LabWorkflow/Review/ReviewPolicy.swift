@@ -1,8 +1,10 @@
+import Dosimetry
 import Foundation
 import LabStore
 
 /// The review policy applied on every evaluation (readout, `tld evaluate`, re-evaluation): which
-/// reasons send a dose to the physicist instead of straight to `evaluated`. The reasons are typed
+/// reasons send a dose to the physicist instead of straight to `evaluated` (its flags routed by
+/// ``reason(for:)``). The reasons are typed
 /// (``ReviewReason``) and stored with the dose in the transaction that stores it.
 ///
 /// Levels are the customer's (``CustomerLevels``, set with `tld levels set`; defaults 1 mSv review,
@@ -17,11 +19,11 @@ public struct ReviewPolicy: Sendable {
         self.store = store
     }
 
-    public func reasons(card: BatchCard, flags: [String], hp10: Double?, hp007: Double?) throws -> [(reason: ReviewReason, detail: String)] {
+    public func reasons(card: BatchCard, flags: [DoseFlag], hp10: Double?, hp007: Double?) throws -> [(reason: ReviewReason, detail: String)] {
         var out: [(reason: ReviewReason, detail: String)] = []
-        let quality = flags.filter { BatchEvaluator.reviewFlags.contains($0) }
-        if !quality.isEmpty { out.append((.qualityFlags, quality.joined(separator: ", "))) }
-        if flags.contains(BatchEvaluator.neutronNotEvaluatedFlag) {
+        let quality = flags.filter { Self.reason(for: $0) == .qualityFlags }
+        if !quality.isEmpty { out.append((.qualityFlags, quality.map(\.code).joined(separator: ", "))) }
+        if flags.contains(where: { Self.reason(for: $0) == .neutronNotEvaluated }) {
             out.append((.neutronNotEvaluated, "neutron card \(card.cardID): evaluate it by hand (tld review --correct) or reject it"))
         }
         if card.unexpected {

@@ -71,4 +71,58 @@ struct ResultListSumsTests {
         #expect(lines[1] == "K-1001,\"Berg, Bo\",TILM-00000001,10000016,2027-03-01,2027-03-31,0.3000,,assigned,ASSIGNED dose,"
             + "2027,1.0000,0.6000,2.0000,1.5000,year to date: includes an assigned dose; lifetime: includes an assigned dose")
     }
+
+    /// A result list of the fixture's cycle (all doses released), whose lines' printed type names are
+    /// replaced by ones no ``DosimeterType/displayName`` matches (a translated list, say).
+    static func renamedList() throws -> (WorkflowFixture, ResultList) {
+        let (f, _) = try DoseAssignmentTests.lab()
+        var list = try ReportBuilder(store: f.store, protector: f.protector).resultList(
+            customerID: "K-1001", from: day("2026-10-01"), to: day("2026-10-31"), today: day("2026-11-20"))
+        for i in list.rows.indices {
+            list.rows[i].dosimeterType = "Dosimeter \(i)"
+            list.rows[i].sums = nil
+        }
+        return (f, list)
+    }
+
+    @Test("each line is summed by its enrolment's typed dosimeter type, even when the printed type name matches none")
+    func typeFromEnrolment() throws {
+        let (f, list) = try Self.renamedList()
+        var annotated = list
+        try ResultListSums(store: f.store).annotate(&annotated, customerID: "K-1001")
+        let finger = try #require(annotated.rows.first { $0.cardID == f.fingerCards[0] })
+        let body = try #require(annotated.rows.first { $0.wearerName == finger.wearerName && $0.cardID != finger.cardID })
+        #expect(finger.dosimeterType.hasPrefix("Dosimeter ") && DosimeterType.allCases.allSatisfy { $0.displayName != finger.dosimeterType })
+        // Finger line: no Hp(10); Hp(0.07) is the finger card's own, not the whole-body card's.
+        let fingerSums = try #require(finger.sums)
+        #expect(fingerSums.year == 2026 && fingerSums.yearToDate.hp10MilliSievert == nil)
+        #expect(Self.close(fingerSums.yearToDate.hp007MilliSievert, try #require(finger.hp007MilliSievert)))
+        #expect(Self.close(fingerSums.lifetime.hp007MilliSievert, try #require(finger.hp007MilliSievert)))
+        // Whole-body line of the same person: Hp(10) and Hp(0.07) of the whole-body card only.
+        let bodySums = try #require(body.sums)
+        #expect(Self.close(bodySums.yearToDate.hp10MilliSievert, try #require(body.hp10MilliSievert)))
+        #expect(Self.close(bodySums.lifetime.hp007MilliSievert, try #require(body.hp007MilliSievert)))
+        // Every enrolled line has its sums; the same as the list built with the real names.
+        #expect(annotated.rows.allSatisfy { $0.enrolmentNumber.isEmpty || $0.sums != nil })
+        let built = try ReportBuilder(store: f.store, protector: f.protector).resultList(
+            customerID: "K-1001", from: Self.day("2026-10-01"), to: Self.day("2026-10-31"), today: Self.day("2026-11-20"))
+        #expect(annotated.rows.map(\.sums) == built.rows.map(\.sums))
+    }
+
+    @Test("a line of a person known by name only has no sums; a line naming another customer's enrolment fails the run, with the card and enrolment named")
+    func unknownEnrolment() throws {
+        let (f, list) = try Self.renamedList()
+        var byName = list
+        byName.rows[0].enrolmentNumber = ""
+        try ResultListSums(store: f.store).annotate(&byName, customerID: "K-1001")
+        #expect(byName.rows[0].sums == nil && byName.rows.dropFirst().allSatisfy { $0.sums != nil })
+
+        let foreign = try #require(try f.store.enrolments(customerID: "K-2002").first?.number)
+        var wrong = list
+        wrong.rows[0].enrolmentNumber = foreign
+        #expect(throws: ResultListSums.Failure.unknownEnrolment(enrolmentNumber: foreign, cardID: list.rows[0].cardID)) {
+            try ResultListSums(store: f.store).annotate(&wrong, customerID: "K-1001")
+        }
+        #expect(ResultListSums.Failure.unknownEnrolment(enrolmentNumber: foreign, cardID: "W101").description.contains("card W101 names enrolment \(foreign)"))
+    }
 }
