@@ -28,7 +28,7 @@ extension ResilientReadout {
     func waitForDatabase<T: Sendable>(
         _ outage: DatabaseOutage, notify: @Sendable (Notice) -> Void, attempt: @escaping @Sendable () throws -> T
     ) async throws -> T {
-        logger.warning("database unavailable; retrying", metadata: [
+        logger.notice("database unavailable; retrying", metadata: [
             "reason": "\(outage.reason)", "held": "\(outage.held.map { "\($0)" } ?? "-")",
         ])
         notify(.databaseUnavailable(outage, retryingUpTo: policy.databaseRetryTimeout))
