@@ -33,6 +33,8 @@ public final class PostgresLabStore: ReadoutStore, @unchecked Sendable {
     private let group: MultiThreadedEventLoopGroup
     private let lock = NSLock()
     private var connection: PostgresConnection?
+    /// A connection was opened once: failing to open another is an outage (temporary), not a wrong URL.
+    private var connectedOnce = false
 
     /// The backend's name in messages ("PostgreSQL").
     public static let backendName = "PostgreSQL"
@@ -86,6 +88,11 @@ public final class PostgresLabStore: ReadoutStore, @unchecked Sendable {
         do {
             session = PostgresSession(connection: try currentConnection(), logger: logger)
         } catch {
+            // The server went away after this store had reached it (stopped, restarting, recovering
+            // after a crash): temporary, the caller may wait and try again (sysexits 75).
+            if connectedOnce {
+                throw LabStoreError.databaseBusy(operation: "\(operation) (PostgreSQL unreachable: \(PostgresErrorMapping.reason(error)))")
+            }
             throw LabStoreError.cannotOpen(path: url.description, reason: PostgresErrorMapping.reason(error))
         }
         do {
@@ -144,6 +151,7 @@ public final class PostgresLabStore: ReadoutStore, @unchecked Sendable {
             throw error
         }
         connection = opened
+        connectedOnce = true
         logger.info("connected to PostgreSQL", metadata: ["database": "\(url)"])
         return opened
     }

@@ -17,7 +17,7 @@ struct DbCommand: ParsableCommand, PostgresGate.Supported {
             the same constraints and interlock triggers as SQLite; migrations are recorded in the table \
             tld_schema_migrations.
             """,
-        subcommands: [DbMigrate.self, DbStatus.self])
+        subcommands: [DbMigrate.self, DbStatus.self, DbCopy.self])
 }
 
 struct DbMigrate: ParsableCommand, PostgresGate.Supported {

@@ -27,6 +27,14 @@ struct Readout: AsyncParsableCommand {
             open, heater or high-voltage fault) stops the batch: fix the reader, then run the same command \
             with --clear-faults.
 
+            If the lab's database becomes unavailable during the batch (PostgreSQL stopped, restarting or \
+            unreachable; SQLite locked by another program), the element in hand is not released: the reader \
+            keeps its curve. tld says so once ("database unavailable …, the curve of card X element N is held \
+            by the reader"), tries the database again with a growing pause (0.25 s doubling up to 5 s) for up \
+            to --database-retry-seconds, says when it is back, and goes on with the same batch: the held curve \
+            is stored, and only then released. If the database does not come back in time, the readout stops \
+            (exit 75) with the batch open: run the same command again to resume.
+
             The batch's reader calibration comes from the calibration dosimeters read in it; without \
             them, the latest stored calibration of the same reader is used.
 
@@ -80,6 +88,9 @@ struct Readout: AsyncParsableCommand {
     @Option(help: ArgumentHelp("How long to wait for a disconnected reader to come back before stopping (0 = stop at once).", valueName: "seconds"))
     var reconnectTimeout: Double = 180
 
+    @Option(help: ArgumentHelp("How long to wait for the lab's database to come back when it becomes unavailable mid-batch, holding the reader's curve (0 = stop at once, exit 75).", valueName: "seconds"))
+    var databaseRetrySeconds: Double = 300
+
     @Flag(help: "The operator has fixed a reader fault (jam, door, heater, high voltage): clear the reader's latched fault events and continue the batch.")
     var clearFaults = false
 
@@ -97,6 +108,7 @@ struct Readout: AsyncParsableCommand {
         }
         if let g = groupID, g.isEmpty || g.count > 16 { throw ValidationError("--group-id must be 1 to 16 characters.") }
         if !(reconnectTimeout >= 0 && reconnectTimeout.isFinite) { throw ValidationError("--reconnect-timeout must be 0 or more seconds.") }
+        if !(databaseRetrySeconds >= 0 && databaseRetrySeconds.isFinite) { throw ValidationError("--database-retry-seconds must be 0 or more seconds.") }
     }
 
     func run() async throws {
@@ -157,7 +169,8 @@ struct Readout: AsyncParsableCommand {
         let bar = ProgressBar()
         let readout = ResilientReadout(
             job: job, opener: opener,
-            policy: .init(reconnectTimeout: .milliseconds(Int64((reconnectTimeout * 1000).rounded())), clearFaultsAtStart: clearFaults),
+            policy: .init(reconnectTimeout: .milliseconds(Int64((reconnectTimeout * 1000).rounded())), clearFaultsAtStart: clearFaults,
+                          databaseRetryTimeout: .milliseconds(Int64((databaseRetrySeconds * 1000).rounded()))),
             logger: logger)
         let result: ReadoutJob.Result
         let tally: RunTally?

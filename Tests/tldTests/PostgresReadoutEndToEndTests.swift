@@ -97,7 +97,7 @@ struct PostgresReadoutEndToEndTests {
         return try JSONSerialization.data(withJSONObject: scenario, options: [.sortedKeys])
     }
 
-    @Test("three benches × 100 cards into one PostgreSQL at once, the server stopped abruptly mid-run: 1 200 readings, each stored once, none lost")
+    @Test("three benches × 100 cards into one PostgreSQL at once, the server stopped abruptly mid-run and started again: the same three processes finish, 1 200 readings, each stored once, none lost")
     func threeBenchesAndACrash() async throws {
         let lab = try await PostgresTestLab.create()
         let tld = try ProductRunner(product: "tld")
@@ -109,8 +109,9 @@ struct PostgresReadoutEndToEndTests {
         defer { for bench in benches { bench.cleanup() } }
         let arguments = ["readout", "--simulate", "--scenario", "scenario.json", "--speed-ms", "8", "--database", lab.url]
 
-        // Round 1: the three benches at once; PostgreSQL is stopped with -m immediate (a crash: no
-        // shutdown checkpoint) while they are storing, then started again (WAL recovery).
+        // The three benches at once; PostgreSQL is stopped with -m immediate (a crash: no shutdown
+        // checkpoint) while they are storing, then started again (WAL recovery). Each bench holds the
+        // curve in hand in its reader, waits for the database and goes on: no bench is run again.
         var crashedAt = 0
         let firstRound = try await withThrowingTaskGroup(of: ProductRunner.Result.self) { group in
             for bench in benches { group.addTask { try await tld.run(arguments, in: bench.url) } }
@@ -131,17 +132,16 @@ struct PostgresReadoutEndToEndTests {
         #expect(crashedAt >= 300 && crashedAt < 1_200, "the crash came at \(crashedAt) of 1 200 readings")
         let afterCrash = try await lab.int("SELECT count(*) FROM elementReading")
         #expect(afterCrash >= crashedAt, "committed readings survive the crash: \(afterCrash) after, \(crashedAt) seen before")
-        #expect(firstRound.contains { $0.status != 0 }, "some bench must have lost the database: \(firstRound.map(\.stderr))")
-
-        // Each bench runs its command again until its batch is complete (resuming its open batch).
-        for bench in benches {
-            var done = false
-            for _ in 0..<4 where !done {
-                let r = try await tld.run(arguments, in: bench.url)
-                done = r.status == 0
-                if !done { Issue.record("bench \(bench.url.lastPathComponent) again: \(r.status) \(r.stderr.suffix(300))") }
-            }
+        for r in firstRound {
+            #expect(r.status == 0, "a bench stopped instead of waiting for the database: \(r.status) \(r.stderr.suffix(600))")
+            #expect(r.stderr.contains("100 cards read in this run, 400 elements stored"), "\(r.stderr.suffix(600))")
+            // One line when the database went away (with what the reader holds), one when it was back.
+            let lost = r.stderr.components(separatedBy: "database unavailable").count - 1
+            let back = r.stderr.components(separatedBy: "database is back").count - 1
+            #expect(lost == back, "\(r.stderr.suffix(600))")
         }
+        #expect(firstRound.contains { $0.stderr.contains("database unavailable") && $0.stderr.contains("is held by the reader (not released)") },
+                "some bench must have lost the database: \(firstRound.map { $0.stderr.suffix(400) })")
 
         #expect(try await lab.lines("SELECT readerSerial || '|' || state FROM readoutBatch ORDER BY readerSerial")
                 == ["TL00701|complete", "TL00702|complete", "TL00703|complete"])
@@ -150,5 +150,39 @@ struct PostgresReadoutEndToEndTests {
         #expect(try await lab.lines("SELECT status || '|' || count(*) FROM elementReading GROUP BY status") == ["stored|1200"])
         #expect(try await lab.lines("SELECT b.readerSerial || '|' || count(*) FROM elementReading r JOIN readoutBatch b ON b.id = r.batchID GROUP BY b.readerSerial ORDER BY b.readerSerial")
                 == ["TL00701|400", "TL00702|400", "TL00703|400"])
+    }
+
+    @Test("--database-retry-seconds 0: a bench that loses PostgreSQL stops at once (exit 75) with the curve held; the same command resumes the batch, every reading once")
+    func noRetryStopsAndResumes() async throws {
+        let lab = try await PostgresTestLab.create()
+        let tld = try ProductRunner(product: "tld")
+        let dir = try TemporaryDirectory("tld-pg-noretry")
+        defer { dir.cleanup() }
+        try Self.benchScenario(bench: 4, cards: 40).write(to: dir.url.appendingPathComponent("scenario.json"))
+        let arguments = ["readout", "--simulate", "--scenario", "scenario.json", "--speed-ms", "8", "--database", lab.url,
+                         "--database-retry-seconds", "0"]
+        let first = try await withThrowingTaskGroup(of: ProductRunner.Result.self) { group in
+            group.addTask { try await tld.run(arguments, in: dir.url) }
+            var stored = 0
+            for _ in 0..<600 where stored < 40 {
+                stored = (try? await lab.int("SELECT count(*) FROM elementReading")) ?? 0
+                try await Task.sleep(for: .milliseconds(50))
+            }
+            let crash = try await PostgresTestLab.cluster("crash")
+            #expect(crash.status == 0, "crash: \(crash.stderr)")
+            let restart = try await PostgresTestLab.cluster("restart")
+            #expect(restart.status == 0, "restart: \(restart.stderr)")
+            var results: [ProductRunner.Result] = []
+            for try await r in group { results.append(r) }
+            return results[0]
+        }
+        #expect(first.status == 75, "\(first.stderr.suffix(400))")
+        #expect(first.stderr.contains("readout stopped"))
+        #expect(!first.stderr.contains("retrying"))
+        let again = try await tld.run(arguments, in: dir.url)
+        #expect(again.status == 0, "\(again.stderr.suffix(400))")
+        #expect(again.stderr.contains("Resumed batch"))
+        #expect(try await lab.int("SELECT count(*) FROM elementReading") == 160)
+        #expect(try await lab.int("SELECT count(DISTINCT (cardID, element)) FROM elementReading WHERE status = 'stored'") == 160)
     }
 }

@@ -12,6 +12,13 @@ import ReaderProtocol
 /// is fetched and stored, an element whose heating was cut off is recorded as lost, and nothing stored
 /// is read or stored twice.
 ///
+/// When the lab's database becomes unavailable mid-batch (PostgreSQL stopped or restarting, SQLite
+/// locked beyond its busy timeout), the element in hand is not released: the reader keeps its curve.
+/// The readout says so once, tries the database again with a growing pause (``Policy/databaseRetryInterval``
+/// up to ``Policy/databaseRetryMaxInterval``) until ``Policy/databaseRetryTimeout``, says when it is
+/// back, and runs the job again on the same connection: the held curve is fetched again, stored, and
+/// only then released.
+///
 /// A fault the operator must clear (jam, door open, heater or high-voltage fault) stops the batch,
 /// unless ``Policy/operatorClearance`` says the operator fixed it: the latched events are then cleared
 /// and the batch goes on. ``Policy/clearFaultsAtStart`` does the same once at the start, for an operator
@@ -38,16 +45,28 @@ public struct ResilientReadout: Sendable {
         public var operatorClearance: (@Sendable (ReaderEvents) async -> Bool)?
         /// Fault stops handled in one call at most (a guard against a fault that keeps coming back).
         public var maxFaultClearances: Int
+        /// How long to wait for the lab's database to come back after it became unavailable (per
+        /// outage); `.zero` stops at once with the store's error.
+        public var databaseRetryTimeout: Duration
+        /// The first pause before trying the database again; doubled after each failed try.
+        public var databaseRetryInterval: Duration
+        /// The longest pause between tries of the database.
+        public var databaseRetryMaxInterval: Duration
 
         public init(reconnectTimeout: Duration = .seconds(180), retryInterval: Duration = .milliseconds(250),
                     readerConfiguration: TLReaderConfiguration = .init(), clearFaultsAtStart: Bool = false,
-                    operatorClearance: (@Sendable (ReaderEvents) async -> Bool)? = nil, maxFaultClearances: Int = 20) {
+                    operatorClearance: (@Sendable (ReaderEvents) async -> Bool)? = nil, maxFaultClearances: Int = 20,
+                    databaseRetryTimeout: Duration = .seconds(300), databaseRetryInterval: Duration = .milliseconds(250),
+                    databaseRetryMaxInterval: Duration = .seconds(5)) {
             self.reconnectTimeout = reconnectTimeout
             self.retryInterval = retryInterval
             self.readerConfiguration = readerConfiguration
             self.clearFaultsAtStart = clearFaultsAtStart
             self.operatorClearance = operatorClearance
             self.maxFaultClearances = maxFaultClearances
+            self.databaseRetryTimeout = databaseRetryTimeout
+            self.databaseRetryInterval = databaseRetryInterval
+            self.databaseRetryMaxInterval = databaseRetryMaxInterval
         }
     }
 
@@ -61,6 +80,10 @@ public struct ResilientReadout: Sendable {
         case fault(ReaderEvents, reason: String)
         /// Latched fault events were cleared on the operator's word.
         case faultsCleared(ReaderEvents)
+        /// The lab's database cannot be written; the reader keeps what it holds; trying again.
+        case databaseUnavailable(DatabaseOutage, retryingUpTo: Duration)
+        /// The database answers again (after this long); the batch goes on.
+        case databaseBack(after: Duration)
 
         public var description: String {
             switch self {
@@ -69,6 +92,10 @@ public struct ResilientReadout: Sendable {
             case let .resumed(serial): "reader \(serial ?? "") is back: resumed"
             case let .fault(events, reason): "reader fault \(events): \(reason)"
             case let .faultsCleared(events): "cleared the reader's fault events \(events) (the operator fixed the reader)"
+            case let .databaseUnavailable(outage, wait):
+                "\(outage); retrying for up to \(Self.seconds(wait))…"
+            case let .databaseBack(after):
+                "database is back after \(Self.seconds(after)): the batch goes on"
             }
         }
 
@@ -88,6 +115,8 @@ public struct ResilientReadout: Sendable {
         public var reconnections: Int
         /// How often fault events were cleared on the operator's word (including at the start).
         public var faultClearances: Int
+        /// How often the database was unavailable and came back.
+        public var databaseOutages = 0
     }
 
     let job: ReadoutJob
@@ -123,6 +152,8 @@ public struct ResilientReadout: Sendable {
         var job = self.job
         var reconnections = 0
         var clearances = 0
+        var outages = 0
+        var source = ""
         while true {
             // One connection: it ends with the batch read, a lost line, or an error; the session closes
             // the connection in every case.
@@ -138,7 +169,9 @@ public struct ResilientReadout: Sendable {
                         throw ResilientReadoutError.noAnswer(reason: "\(error)")
                     }
                     serial = identity.serial
-                    start = try RunTally.Start(store: job.store, source: ReadoutJob.source(for: identity))
+                    source = ReadoutJob.source(for: identity)
+                    let (store, source) = (job.store, source)
+                    start = try await retryingStore(notify: notify) { try RunTally.Start(store: store, source: source) }
                     job.readerQCSessionStart = job.now()
                     if policy.clearFaultsAtStart, try await clearFaults(reader, notify: notify) { clearances += 1 }
                 }
@@ -148,11 +181,21 @@ public struct ResilientReadout: Sendable {
                         let result = try await job.run(reader: reader, manifest: manifest, groupID: groupID, profile: profile, progress: progress)
                         var tally: RunTally?
                         if case let .read(outcome) = result, let id = outcome.batch.id, let start {
-                            tally = try start.tally(store: job.store, batch: id)
+                            let store = job.store
+                            tally = try await retryingStore(notify: notify) { try start.tally(store: store, batch: id) }
                         }
-                        return .finished(Outcome(result: result, tally: tally, reconnections: reconnections, faultClearances: clearances))
+                        return .finished(Outcome(result: result, tally: tally, reconnections: reconnections, faultClearances: clearances,
+                                                 databaseOutages: outages))
                     } catch {
                         serial = await reader.identity?.serial ?? serial
+                        if policy.databaseRetryTimeout > .zero, let outage = DatabaseOutage(error) {
+                            // The reader keeps the element in hand; when the database answers again,
+                            // the job resumes the batch on this connection and stores it.
+                            let (store, source) = (job.store, source)
+                            _ = try await waitForDatabase(outage, notify: notify) { _ = try store.findOpenBatch(source: source) }
+                            outages += 1
+                            continue
+                        }
                         let recovery = ReaderRecovery(error)
                         if let events = recovery.faultEvents {
                             notify(.fault(events, reason: "\(error)"))

@@ -9,6 +9,8 @@ public enum ResilientReadoutError: Error, Sendable, Hashable, CustomStringConver
     /// The device did not answer the first HELLO/IDENTIFY: not a reader, switched off, or the wrong
     /// path. No batch was opened or changed.
     case noAnswer(reason: String)
+    /// The lab's database stayed unavailable for the whole wait; the reader keeps what it held.
+    case databaseDidNotReturn(waited: Duration, lastProblem: String, held: DatabaseOutage.Held?)
 
     /// Whether this is ``noAnswer(reason:)``.
     public var isNoAnswer: Bool {
@@ -23,6 +25,9 @@ public enum ResilientReadoutError: Error, Sendable, Hashable, CustomStringConver
                 + "the batch stays open: plug the reader in and run the same command again to resume"
         case let .noAnswer(reason):
             "the device does not answer as a TL reader (\(reason)): check the path, the cable and that the reader is on; no batch was opened or changed"
+        case let .databaseDidNotReturn(waited, last, held):
+            "the database did not come back within \(ResilientReadout.Notice.seconds(waited)) (last: \(last))"
+                + (held.map { "; \($0)" } ?? "") + "; the batch stays open"
         case let .faultPersists(events):
             "the reader still reports \(events) after clearing: fix the cause at the reader, then run again"
         }

@@ -1,0 +1,92 @@
+import ArgumentParser
+import Foundation
+import LabStore
+import Logging
+import PostgresLabStore
+
+/// `tld db copy`: moves a lab from a SQLite file into an empty PostgreSQL database and verifies it.
+struct DbCopy: ParsableCommand, PostgresGate.Supported {
+    static let configuration = CommandConfiguration(
+        commandName: "copy",
+        abstract: "Copy a lab from a SQLite file into an empty PostgreSQL database, then verify it (row counts, a checksum of every raw curve).",
+        discussion: """
+            PostgreSQL holds the readout role's tables so far: readoutBatch, batchCard, readerQC and \
+            elementReading. A SQLite lab with data in any other table (doses, calibration, cards, \
+            customers, …) is refused with one line naming those tables (exit 65) and nothing is copied: \
+            never a partial copy that looks whole. A target database whose tables already hold rows is \
+            refused too (exit 65).
+
+            The copy runs in one transaction and keeps every id (the identity sequences are moved past \
+            the largest id after). Then both sides are compared: the rows of each table, and the SHA-256 \
+            over the raw counts and temperatures of every stored curve (computed by tld on the SQLite \
+            side and by the PostgreSQL server on the other). The verification is printed; a difference \
+            ends the command with exit 70.
+
+            Example: tld db copy --from tld.sqlite --to 'postgres://lab@dbhost/tld'
+            """)
+
+    @Option(help: ArgumentHelp("The SQLite lab file to copy.", valueName: "file"))
+    var from: String
+
+    @Option(help: ArgumentHelp("The PostgreSQL database to copy into (postgres://user@host/db; empty or new).", valueName: "url"))
+    var to: String
+
+    @OptionGroup var logging: LoggingOptions
+
+    func validate() throws {
+        if PostgresURL.isPostgres(from) { throw ValidationError("--from takes a SQLite file.") }
+        if !PostgresURL.isPostgres(to) { throw ValidationError("--to takes a postgres:// URL.") }
+    }
+
+    func run() throws {
+        let logger = makeLogger(verbose: logging.verbose)
+        guard FileManager.default.fileExists(atPath: from) else { throw ToolError.noDatabase(path: from) }
+        let url: PostgresURL
+        do { url = try PostgresURL(parsing: to) } catch { throw CommandFailure("--to: \(error)", status: .usage) }
+        let source = try SQLiteLabStore.open(path: from, logger: logger)
+        let counts = try source.tableRowCounts()
+        let copied = PostgresLabStore.copiedTables
+        // Reference rows the migrations put in every lab (e.g. the allowed card transitions) are schema,
+        // not the lab's data: a table counts only where it differs from a new lab's.
+        let fresh = try SQLiteLabStore.inMemory(logger: logger)
+        let freshCounts = try fresh.tableRowCounts()
+        let others = try counts.keys.filter { table in
+            guard !copied.contains(table) else { return false }
+            guard freshCounts[table] == counts[table] else { return true }
+            return try source.tableRows(table).rows != fresh.tableRows(table).rows
+        }.sorted()
+        guard others.isEmpty else {
+            throw CommandFailure(
+                "tld db copy: \(from) holds data in tables PostgreSQL does not have yet: "
+                    + others.map { "\($0) (\(counts[$0] ?? 0) rows)" }.joined(separator: ", ")
+                    + "; nothing was copied (PostgreSQL has the readout role's tables only: \(copied.joined(separator: ", ")))",
+                status: .dataError)
+        }
+        let target = try PostgresLabStore.open(url: url, logger: logger)
+        defer { target.close() }
+        do {
+            try target.copyIn(try copied.map { try source.tableRows($0) })
+        } catch LabStoreError.invalidRecord(let reason) {
+            throw CommandFailure("tld db copy: \(reason); nothing was copied", status: .dataError)
+        }
+
+        // Verify: both sides read again.
+        let copiedCounts = try target.tableRowCounts()
+        var differences: [String] = []
+        print("Copied \(from) into PostgreSQL \(target.url):")
+        for table in copied {
+            let (a, b) = (counts[table] ?? 0, copiedCounts[table] ?? 0)
+            print("  \(table.padding(toLength: 16, withPad: " ", startingAt: 0)) SQLite \(a) rows, PostgreSQL \(b) rows\(a == b ? "" : "  DIFFERENT")")
+            if a != b { differences.append("\(table): \(a) rows in SQLite, \(b) in PostgreSQL") }
+        }
+        let (sqliteCurves, postgresCurves) = (try source.curveDigests(), try target.curveDigests())
+        let unequal = Set(sqliteCurves.keys).union(postgresCurves.keys).filter { sqliteCurves[$0] != postgresCurves[$0] }
+        print("  raw curves       \(sqliteCurves.count) in SQLite, \(postgresCurves.count) in PostgreSQL; SHA-256 of counts and temperatures "
+              + (unequal.isEmpty ? "equal for every curve" : "DIFFERENT for \(unequal.count) curves"))
+        if !unequal.isEmpty { differences.append("\(unequal.count) raw curves differ (element readings \(unequal.sorted().prefix(5).map(String.init).joined(separator: ", "))…)") }
+        guard differences.isEmpty else {
+            throw CommandFailure("tld db copy: the copy does not match its source: \(differences.joined(separator: "; "))", status: .software)
+        }
+        print("Verified: every row and every raw curve is in PostgreSQL as in SQLite.")
+    }
+}

@@ -1,0 +1,120 @@
+import Foundation
+import LabStore
+import Logging
+import Testing
+import TestSupport
+
+/// `tld db copy` (issue 15): a SQLite lab's readout tables into an empty PostgreSQL database on the
+/// tests' private cluster, ids kept, verified; refusals that copy nothing.
+@Suite("tld db copy: SQLite to PostgreSQL", .serialized, .enabled(if: PostgresTestLab.enabled, PostgresTestLab.skipReason))
+struct DbCopyEndToEndTests {
+    static let quiet = Logger(label: "DbCopyEndToEndTests") { _ in SwiftLogNoOpLogHandler() }
+
+    /// A lab with readout data only: a complete batch of 5 cards (one element lost, one absent, a
+    /// calibration card in the manifest) and an open batch of 2 cards, each with reader QC.
+    static func readoutLab(at path: String) throws {
+        let store = try SQLiteLabStore.open(path: path, logger: quiet)
+        let profile = TimeTemperatureProfile(preheatDeciCelsius: 1000, preheatMilliseconds: 5000, rampDeciCelsiusPerSecond: 100,
+                                             maximumDeciCelsius: 3000, acquisitionMilliseconds: 26_670, channels: 200,
+                                             annealDeciCelsius: 3000, annealMilliseconds: 10_000)
+        for (b, cards) in [(1, 5), (2, 2)] {
+            let batch = try store.openBatch(groupID: "COPY\(b)", reader: ReaderIdentity(model: "TLR-6600S", serial: "TL0090\(b)", firmware: "1.4.2"),
+                                            elementsPerCard: 4, timeTemperatureProfile: profile, source: "reader:TL0090\(b)")
+            guard let id = batch.id else { throw PostgresTestLab.QueryFailed(sql: "open batch", stderr: "no id") }
+            let cardIDs = (0..<cards).map { PostgresReadoutEndToEndTests.luhn(String(format: "5%d%05d", b, $0)) }
+            try store.saveManifest(cardIDs.enumerated().map { i, card in
+                i == 0 ? BatchCard(batchID: id, cardID: card, role: .calibration, annealedAt: Date(timeIntervalSince1970: 1_796_000_000.123),
+                                   deliveredHp10MilliSievert: 2, deliveredHp007MilliSievert: 2.1, referenceField: "S-Cs")
+                    : BatchCard(batchID: id, cardID: card, role: .worker, annealedAt: nil, unexpected: i == 2)
+            })
+            _ = try store.saveReaderQC(ReaderQCRecord(batchID: id, takenAt: Date(), pmtDarkCountsPerSecond: 12, referenceLightCounts: 50_000,
+                                                      highVoltageVolts: 900, heaterDeciCelsius: 250))
+            for (c, card) in cardIDs.enumerated() {
+                for element in 1...4 {
+                    if b == 1 && c == 1 && element == 4 {
+                        _ = try store.markElementLost(batch: id, card: card, element: element, reason: "heating interrupted (test)")
+                    } else if b == 1 && c == 2 && element == 3 {
+                        _ = try store.markElementAbsent(batch: id, card: card, element: element)
+                    } else {
+                        let counts = (0..<200).map { UInt32(($0 * 37 + c * 11 + element * 5 + b) % 5000) }
+                        let temperatures = (0..<200).map { Int16(200 + $0 * 14) }
+                        let crc = ElementCurve(counts: counts, temperaturesDeciCelsius: temperatures, channelMicroseconds: 133_350,
+                                               pmtDarkCountsPerSecond: 12, heaterMaxDeciCelsius: 3001, readerCurveCRC32: 0).computedCRC32()
+                        _ = try store.saveReadoutCurve(batch: id, card: card, element: element, readAt: Date(), curve: ElementCurve(
+                            counts: counts, temperaturesDeciCelsius: temperatures, channelMicroseconds: 133_350,
+                            pmtDarkCountsPerSecond: 12, heaterMaxDeciCelsius: 3001, readerCurveCRC32: crc))
+                    }
+                }
+            }
+            if b == 1 { _ = try store.finishBatch(id: id) }
+        }
+    }
+
+    @Test("a readout lab copied into an empty PostgreSQL database: same rows and ids, every curve's SHA-256 equal, sequences past the ids; a second copy is refused")
+    func copyAndVerify() async throws {
+        let lab = try await PostgresTestLab.create()
+        let dir = try TemporaryDirectory("tld-db-copy")
+        defer { dir.cleanup() }
+        let tld = try ProductRunner(product: "tld")
+        try Self.readoutLab(at: dir.path("lab.sqlite"))
+
+        let r = try await tld.run(["db", "copy", "--from", "lab.sqlite", "--to", lab.url], in: dir.url)
+        #expect(r.status == 0, "stderr: \(r.stderr)")
+        #expect(r.stdout.contains("readoutBatch     SQLite 2 rows, PostgreSQL 2 rows"), "\(r.stdout)")
+        #expect(r.stdout.contains("batchCard        SQLite 7 rows, PostgreSQL 7 rows"))
+        #expect(r.stdout.contains("readerQC         SQLite 2 rows, PostgreSQL 2 rows"))
+        #expect(r.stdout.contains("elementReading   SQLite 28 rows, PostgreSQL 28 rows"))
+        #expect(r.stdout.contains("raw curves       26 in SQLite, 26 in PostgreSQL; SHA-256 of counts and temperatures equal for every curve"))
+        #expect(r.stdout.contains("Verified"))
+
+        // The same rows, ids, curves and times on both sides.
+        let sqlite = try await SQLiteQuery.lines(dir.path("lab.sqlite"), """
+            SELECT id || '|' || batchID || '|' || cardID || '|' || element || '|' || status || '|' || ifnull(lostReason, '') || '|'
+                   || ifnull(hex(counts), '') || '|' || ifnull(hex(temperatures), '') || '|' || ifnull(readerCurveCRC32, '')
+                   || '|' || strftime('%s', readAt) FROM elementReading ORDER BY id
+            """)
+        let postgres = try await lab.lines("""
+            SELECT id || '|' || batchID || '|' || cardID || '|' || element || '|' || status || '|' || coalesce(lostReason, '') || '|'
+                   || coalesce(upper(encode(counts, 'hex')), '') || '|' || coalesce(upper(encode(temperatures, 'hex')), '') || '|'
+                   || coalesce(readerCurveCRC32::text, '') || '|' || floor(extract(epoch FROM readAt))::bigint FROM elementReading ORDER BY id
+            """)
+        #expect(postgres.count == 28)
+        #expect(postgres == sqlite)
+        #expect(try await lab.lines("SELECT id || '|' || groupID || '|' || state FROM readoutBatch ORDER BY id")
+                == ["1|COPY1|complete", "2|COPY2|open"])
+        #expect(try await lab.lines("SELECT cardID || '|' || role || '|' || unexpected FROM batchCard WHERE unexpected OR role = 'calibration' ORDER BY cardID")
+                .count == 3)
+        // New rows get ids after the copied ones.
+        #expect(try await lab.int("SELECT nextval(pg_get_serial_sequence('elementreading', 'id'))") == 29)
+        #expect(try await lab.int("SELECT nextval(pg_get_serial_sequence('readoutbatch', 'id'))") == 3)
+
+        // Into a database that holds a lab already: refused, nothing added.
+        let again = try await tld.run(["db", "copy", "--from", "lab.sqlite", "--to", lab.url], in: dir.url)
+        #expect(again.status == 65, "stderr: \(again.stderr)")
+        #expect(again.stderr.contains("already holds"))
+        #expect(try await lab.int("SELECT count(*) FROM elementReading") == 28)
+    }
+
+    @Test("a lab with data PostgreSQL cannot take yet (master data): refused with the tables named, nothing copied")
+    func refusesOtherTables() async throws {
+        let lab = try await PostgresTestLab.create()
+        let dir = try TemporaryDirectory("tld-db-copy-refused")
+        defer { dir.cleanup() }
+        let tld = try ProductRunner(product: "tld")
+        try Self.readoutLab(at: dir.path("lab.sqlite"))
+        let imported = try await tld.run(["import", RepoPaths.file("examples/lab-import.csv").path, "--database", "lab.sqlite"], in: dir.url)
+        #expect(imported.status == 0, "stderr: \(imported.stderr)")
+
+        let r = try await tld.run(["db", "copy", "--from", "lab.sqlite", "--to", lab.url], in: dir.url)
+        #expect(r.status == 65, "stderr: \(r.stderr)")
+        #expect(r.stderr.contains("holds data in tables PostgreSQL does not have yet"))
+        #expect(r.stderr.contains("customer"), "\(r.stderr)")
+        #expect(r.stderr.contains("nothing was copied"))
+        #expect(r.stderr.split(whereSeparator: \.isNewline).count == 1)
+        // Nothing was created on the PostgreSQL side either.
+        #expect(try await lab.int("SELECT count(*) FROM information_schema.tables WHERE table_schema = '\(lab.schema)'") == 0)
+
+        let missing = try await tld.run(["db", "copy", "--from", "nothing.sqlite", "--to", lab.url], in: dir.url)
+        #expect(missing.status == 66, "stderr: \(missing.stderr)")
+    }
+}
