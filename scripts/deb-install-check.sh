@@ -12,6 +12,9 @@
 # /etc/tld/tld.env and still keeps /var/lib/tld (as documented). At the end the machine is as found:
 # the package purged, and the tld user, /var/lib/tld, /var/backups/tld removed when this script made them.
 #
+# TLD_CHECK_PROGRAM=PATH: run that tld (not /usr/bin/tld) for the portal steps (tld db migrate, the
+# unit's ExecStart): only to try a newer tld against a package built earlier; the output says so.
+#
 # It refuses to run (exit 73) when tld is installed already or /var/lib/tld exists: it must not touch a
 # real lab. Needs root (apt-get), curl. systemd need not be PID 1 (this is what runs in a container):
 # the hardening lines of the unit (ProtectSystem=, PrivateTmp=, …) are not applied here; see
@@ -120,13 +123,19 @@ for word in $exec_start; do
         argv+=("$word")
     fi
 done
+program=/usr/bin/tld
+if [ -n "${TLD_CHECK_PROGRAM:-}" ]; then
+    program="$TLD_CHECK_PROGRAM"
+    [ "${argv[0]}" = /usr/bin/tld ] && argv[0]="$program"
+    echo "   NOTE: the portal steps run $program (TLD_CHECK_PROGRAM), not the package's /usr/bin/tld"
+fi
 env_args=(PATH=/usr/bin:/bin HOME="$wd" LANG=C.UTF-8)
 for k in "${!envs[@]}"; do env_args+=("$k=${envs[$k]}"); done
 echo "   unit: User=$user Group=$group WorkingDirectory=$wd StateDirectory=$state UMask=$umask_"
 echo "   ExecStart: ${argv[*]}   (TLD_DATABASE=${envs[TLD_DATABASE]:-})"
 [ -d "/var/lib/$state" ] && pass "StateDirectory /var/lib/$state exists" || fail "StateDirectory /var/lib/$state missing"
 # A new lab: tld serve opens an existing database (docs/packaging.md: create it once, as tld).
-out="$(cd "$wd" && umask "$umask_" && runuser -u "$user" -g "$group" -- env -i "${env_args[@]}" /usr/bin/tld db migrate 2>&1)"; rc=$?
+out="$(cd "$wd" && umask "$umask_" && runuser -u "$user" -g "$group" -- env -i "${env_args[@]}" "$program" db migrate 2>&1)"; rc=$?
 [ $rc -eq 0 ] && pass "the lab's database created as $user: $out" || fail "tld db migrate as $user (exit $rc): $out"
 log="$(mktemp)"
 (cd "$wd" && umask "$umask_" && exec runuser -u "$user" -g "$group" -- env -i "${env_args[@]}" "${argv[@]}") > "$log" 2>&1 &
@@ -145,13 +154,14 @@ if [ -n "$url" ]; then
     [ $rc -eq 0 ] && printf '%s' "$title" | grep -Eq 'kundeportal|customer portal' \
         && pass "GET $url/signin: 200, <title>$title</title>" || fail "GET $url/signin: curl exit $rc, title \"$title\""
     check "GET $url/ redirects to /signin" sh -c "curl -sS -o /dev/null -w '%{redirect_url}' --max-time 10 '$url/' | grep -q /signin"
-    owner="$(ps -o user= -p "$(pgrep -P "$portal_pid" -x tld || echo "$portal_pid")" 2>/dev/null | tr -d ' ')"
+    owner="$(ps -o user= -p "$(pgrep -P "$portal_pid" | head -1 || echo "$portal_pid")" 2>/dev/null | tr -d ' ')"
     [ "$owner" = "$user" ] && pass "the portal process runs as $owner" || fail "the portal process runs as \"$owner\""
 else
     fail "the portal did not start: $(cat "$log")"
 fi
 kill "$portal_pid" 2>/dev/null; wait "$portal_pid" 2>/dev/null; portal_pid=""
-pgrep -u "$user" -x tld >/dev/null && fail "a tld process of $user is still running" || pass "portal stopped"
+for _ in $(seq 1 40); do pgrep -u "$user" >/dev/null || break; sleep 0.25; done   # runuser passes SIGTERM on; tld shuts down
+pgrep -u "$user" >/dev/null && fail "a tld process of $user is still running" || pass "portal stopped (SIGTERM, as systemctl stop sends)"
 db="${envs[TLD_DATABASE]}"
 stat -c '%U %a' "$db" 2>/dev/null | grep -qx "$user 600" && pass "$db owned by $user, mode 0600 (UMask $umask_)" || fail "$db: $(stat -c '%U %a' "$db" 2>&1)"
 rm -f "$log"
