@@ -97,7 +97,9 @@ check "manual page tld.1.gz names tld backup" sh -c 'zcat /usr/share/man/man1/tl
 check "copyright and changelog" test -s /usr/share/doc/tld/copyright -a -s /usr/share/doc/tld/changelog.gz
 check "systemd units installed (7)" test "$(ls /usr/lib/systemd/system/tld-* | wc -l)" -eq 7
 
-# 3. The portal, as the unit starts it.
+# 3. The portal, as the unit starts it (the unit of this checkout; the installed one should be the same).
+cmp -s "$UNIT" /usr/lib/systemd/system/tld-portal.service && pass "installed tld-portal.service = packaging/systemd/tld-portal.service" \
+    || fail "the installed tld-portal.service differs from packaging/systemd/tld-portal.service (a package older than this checkout?)"
 unit() { sed -n "s/^$1=//p" "$UNIT"; }
 user="$(unit User)"; group="$(unit Group)"; wd="$(unit WorkingDirectory)"; umask_="$(unit UMask)"
 exec_start="$(unit ExecStart)"; state="$(unit StateDirectory)"
@@ -115,28 +117,36 @@ done
 # The one change to the unit's settings, as a lab would make in /etc/tld/tld.env: any free port (8080
 # may be taken on a shared machine); the portal prints the one it got.
 envs[TLD_SERVE_OPTIONS]="${envs[TLD_SERVE_OPTIONS]:-} --port 0"
-argv=()
-for word in $exec_start; do
-    if [[ "$word" =~ ^\$([A-Za-z_][A-Za-z0-9_]*)$ ]]; then
-        for part in ${envs[${BASH_REMATCH[1]}]:-}; do argv+=("$part"); done   # $VAR: split into words (systemd.service(5))
-    else
-        argv+=("$word")
-    fi
-done
-program=/usr/bin/tld
+expand() {  # expand COMMAND-LINE: into the array argv, $VAR split into words (systemd.service(5))
+    argv=()
+    local word part
+    for word in $1; do
+        if [[ "$word" =~ ^\$([A-Za-z_][A-Za-z0-9_]*)$ ]]; then
+            for part in ${envs[${BASH_REMATCH[1]}]:-}; do argv+=("$part"); done
+        else
+            argv+=("$word")
+        fi
+    done
+    if [ -n "${TLD_CHECK_PROGRAM:-}" ] && [ "${argv[0]}" = /usr/bin/tld ]; then argv[0]="$TLD_CHECK_PROGRAM"; fi
+}
+expand "$exec_start"
 if [ -n "${TLD_CHECK_PROGRAM:-}" ]; then
-    program="$TLD_CHECK_PROGRAM"
-    [ "${argv[0]}" = /usr/bin/tld ] && argv[0]="$program"
-    echo "   NOTE: the portal steps run $program (TLD_CHECK_PROGRAM), not the package's /usr/bin/tld"
+    echo "   NOTE: the portal steps run $TLD_CHECK_PROGRAM (TLD_CHECK_PROGRAM), not the package's /usr/bin/tld"
 fi
+serve=("${argv[@]}")
 env_args=(PATH=/usr/bin:/bin HOME="$wd" LANG=C.UTF-8)
 for k in "${!envs[@]}"; do env_args+=("$k=${envs[$k]}"); done
 echo "   unit: User=$user Group=$group WorkingDirectory=$wd StateDirectory=$state UMask=$umask_"
 echo "   ExecStart: ${argv[*]}   (TLD_DATABASE=${envs[TLD_DATABASE]:-})"
 [ -d "/var/lib/$state" ] && pass "StateDirectory /var/lib/$state exists" || fail "StateDirectory /var/lib/$state missing"
-# A new lab: tld serve opens an existing database (docs/packaging.md: create it once, as tld).
-out="$(cd "$wd" && umask "$umask_" && runuser -u "$user" -g "$group" -- env -i "${env_args[@]}" "$program" db migrate 2>&1)"; rc=$?
-[ $rc -eq 0 ] && pass "the lab's database created as $user: $out" || fail "tld db migrate as $user (exit $rc): $out"
+# ExecStartPre= lines first, as systemd runs them (the portal's creates the lab's database).
+while IFS= read -r pre; do
+    [ -n "$pre" ] || continue
+    expand "${pre#-}"
+    out="$(cd "$wd" && umask "$umask_" && runuser -u "$user" -g "$group" -- env -i "${env_args[@]}" "${argv[@]}" 2>&1)"; rc=$?
+    [ $rc -eq 0 ] && pass "ExecStartPre ${argv[*]} as $user: $out" || fail "ExecStartPre ${argv[*]} as $user (exit $rc): $out"
+done < <(unit ExecStartPre)
+argv=("${serve[@]}")
 log="$(mktemp)"
 (cd "$wd" && umask "$umask_" && exec runuser -u "$user" -g "$group" -- env -i "${env_args[@]}" "${argv[@]}") > "$log" 2>&1 &
 portal_pid=$!
