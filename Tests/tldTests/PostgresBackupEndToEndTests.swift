@@ -105,7 +105,7 @@ struct PostgresBackupEndToEndTests {
         // Tampering (as a superuser with the triggers off): one curve changed, one card of the batch deleted.
         let tamper = try await Self.lines(target.url, schema: lab.schema, """
             SET session_replication_role = replica;
-            UPDATE elementReading SET counts = counts || '\\x00'::bytea WHERE id = (SELECT min(id) FROM elementReading WHERE status = 'stored');
+            UPDATE elementReading SET counts = set_byte(counts, 0, (get_byte(counts, 0) + 1) % 256) WHERE id = (SELECT min(id) FROM elementReading WHERE status = 'stored');
             DELETE FROM batchCard WHERE ctid = (SELECT ctid FROM batchCard LIMIT 1);
             SELECT 'done'
             """)
