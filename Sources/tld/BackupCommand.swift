@@ -1,9 +1,10 @@
 import ArgumentParser
 import Foundation
 import LabStore
+import PostgresLabStore
 
 /// `tld backup`: an online, consistent copy of the lab's database with its manifest.
-struct BackupCommand: ParsableCommand {
+struct BackupCommand: ParsableCommand, PostgresGate.Supported {
     static let configuration = CommandConfiguration(
         commandName: "backup",
         abstract: "Back up the lab's database (online, consistent) with a manifest of checksums.",
@@ -17,7 +18,11 @@ struct BackupCommand: ParsableCommand {
             --encrypt: AES-256-GCM with a key derived by scrypt from the passphrase in --passphrase-file \
             or $TLD_BACKUP_PASSPHRASE (at least 12 characters). --keep-daily/--keep-weekly/--keep-monthly \
             then remove older backups that this command made in --out (the newest of each day, ISO week \
-            or month is kept; nothing else in the folder is touched). See docs/backup.md.
+            or month is kept; nothing else in the folder is touched). \
+            On PostgreSQL (--database postgres://…): pg_dump --format=custom of the lab's schema into \
+            tld-backup-<UTC time>.pgdump (.pgdump.enc), taken in the same snapshot as the manifest; pg_dump \
+            of the server's major version (/usr/lib/postgresql/N/bin, or $TLD_PG_BINDIR) must be installed \
+            (exit 69 when it is not). See docs/backup.md.
             """)
 
     @Option(help: ArgumentHelp("The backup folder (created if missing).", valueName: "folder"))
@@ -55,11 +60,18 @@ struct BackupCommand: ParsableCommand {
             }
             secret = given
         }
-        let labStore = try store.openExisting(logger: makeLogger(verbose: logging.verbose))
-        let made = try LabBackup.backUp(database: labStore.database, into: out, passphrase: secret, now: Date())
+        let made: LabBackup.Made
+        if store.isPostgres {
+            made = try PostgresBackup.backUp(url: try store.postgresURL(), into: out, passphrase: secret, now: Date(),
+                                             logger: makeLogger(verbose: logging.verbose))
+        } else {
+            let labStore = try store.openExisting(logger: makeLogger(verbose: logging.verbose))
+            made = try LabBackup.backUp(database: labStore.database, into: out, passphrase: secret, now: Date())
+        }
         let content = made.manifest.content
         let rows = content.tables.reduce(0) { $0 + $1.rows }
-        print("Backup \(made.backupPath)\(made.manifest.encrypted ? " (encrypted)" : "")")
+        print("Backup \(made.backupPath)\(made.manifest.encrypted ? " (encrypted)" : "")"
+              + (made.manifest.dump.map { " (\($0.tool), schema \($0.schema), server \($0.serverVersion))" } ?? ""))
         print("Manifest \(made.manifestPath): \(content.tables.count) tables, \(rows) rows, \(content.curves.count) readings, \(content.doses.count) dose versions, schema \(content.migrations.last ?? "none")")
         if let check = content.nationalIDKeyCheck {
             print("The national-ID key (check value \(check)) is not in the backup: keep a copy made by `tld key backup` on another medium.")

@@ -39,7 +39,8 @@ extension BackupFailure: ExitStatusProviding {
         case .cannotCreate: .cantCreate
         case .noInput: .noInput
         case .badBackup, .differences: .dataError
-        case .noPassphrase: .usage
+        case .noPassphrase, .usage: .usage
+        case .unavailable: .unavailable
         case let .encryption(failure):
             switch failure {
             case .io: .ioError

@@ -39,8 +39,7 @@ struct DbCommandEndToEndTests {
         let dir = try TemporaryDirectory("tld-db-refuse")
         defer { dir.cleanup() }
         let tld = try ProductRunner(product: "tld")
-        for arguments in [["typetest", "--database", "postgres://lab@localhost/tld"],
-                          ["restore", "backup.sqlite", "--database", "postgresql://lab@localhost/tld"]] {
+        for arguments in [["typetest", "--database", "postgres://lab@localhost/tld"]] {
             let result = try await tld.run(arguments, in: dir.url)
             #expect(result.status == 69, "\(arguments): \(result.stderr)")
             #expect(result.stderr.contains("PostgreSQL backend does not support it yet"), "\(result.stderr)")

@@ -16,6 +16,12 @@ public struct BackupContent: Codable, Sendable, Equatable {
         public var name: String
         public var rows: Int
         public var sha256: String
+
+        public init(name: String, rows: Int, sha256: String) {
+            self.name = name
+            self.rows = rows
+            self.sha256 = sha256
+        }
     }
 
     /// One row of `elementReading` (a raw curve, or a lost/absent element) or `doseResult` (a version).
@@ -24,6 +30,12 @@ public struct BackupContent: Codable, Sendable, Equatable {
         /// Which card and batch (and element or version): for the person reading a difference.
         public var what: String
         public var sha256: String
+
+        public init(id: Int64, what: String, sha256: String) {
+            self.id = id
+            self.what = what
+            self.sha256 = sha256
+        }
     }
 
     /// SQLite's `PRAGMA application_id` (the lab's is 0x544C444C, "TLDL").
@@ -36,6 +48,18 @@ public struct BackupContent: Codable, Sendable, Equatable {
     public var tables: [Table]
     public var curves: [Record]
     public var doses: [Record]
+
+    /// Another backend (PostgreSQL) computes the same content from its own catalog.
+    public init(applicationID: Int32, migrations: [String], schemaSHA256: String, nationalIDKeyCheck: String?,
+                tables: [Table], curves: [Record], doses: [Record]) {
+        self.applicationID = applicationID
+        self.migrations = migrations
+        self.schemaSHA256 = schemaSHA256
+        self.nationalIDKeyCheck = nationalIDKeyCheck
+        self.tables = tables
+        self.curves = curves
+        self.doses = doses
+    }
 
     /// The table of raw readings and the table of dose versions (`v1-readout`).
     static let curveTable = "elementReading"

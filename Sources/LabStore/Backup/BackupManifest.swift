@@ -21,6 +21,9 @@ public struct BackupManifest: Codable, Sendable, Equatable {
     /// Whether the file is encrypted (``BackupEncryption``).
     public var encrypted: Bool
     public var content: BackupContent
+    /// Set when the backup is a dump of a server database (PostgreSQL's `pg_dump`), not a SQLite file;
+    /// absent in the manifests of SQLite backups (``BackupDump``).
+    public var dump: BackupDump? = nil
 
     /// The manifest at `path`.
     public static func read(path: String) throws(BackupFailure) -> BackupManifest {
@@ -74,10 +77,12 @@ public struct BackupName: Sendable, Equatable, Hashable {
     static let manifestSuffix = ".manifest.json"
     public var manifestFileName: String { Self.prefix + stamp + Self.manifestSuffix }
     public func backupFileName(encrypted: Bool) -> String { Self.prefix + stamp + (encrypted ? ".sqlite.enc" : ".sqlite") }
+    /// The name of a server database's dump (`pg_dump --format=custom`): `….pgdump` or `….pgdump.enc`.
+    public func dumpFileName(encrypted: Bool) -> String { Self.prefix + stamp + (encrypted ? ".pgdump.enc" : ".pgdump") }
 
-    /// The manifest's name for a backup file's name (`….sqlite` or `….sqlite.enc`), or nil.
+    /// The manifest's name for a backup file's name (`….sqlite`, `….sqlite.enc`, `….pgdump`, `….pgdump.enc`), or nil.
     public static func manifestFileName(forBackupFile name: String) -> String? {
-        for suffix in [".sqlite.enc", ".sqlite"] where name.hasSuffix(suffix) {
+        for suffix in [".sqlite.enc", ".sqlite", ".pgdump.enc", ".pgdump"] where name.hasSuffix(suffix) {
             return String(name.dropLast(suffix.count)) + manifestSuffix
         }
         return nil
@@ -106,10 +111,15 @@ public enum BackupFailure: Error, CustomStringConvertible, Equatable {
     case store(LabStoreError)
     /// Reading or writing failed (74).
     case io(String)
+    /// A tool the backup needs is missing (`pg_dump`, `pg_restore`) (69).
+    case unavailable(String)
+    /// The command was given something it cannot do, e.g. a PostgreSQL backup to restore into a file (64).
+    case usage(String)
 
     public var description: String {
         switch self {
-        case let .cannotCreate(text), let .noInput(text), let .badBackup(text), let .noPassphrase(text), let .io(text): text
+        case let .cannotCreate(text), let .noInput(text), let .badBackup(text), let .noPassphrase(text), let .io(text),
+             let .unavailable(text), let .usage(text): text
         case let .differences(lines): "the database differs from the manifest in \(lines.count) \(lines.count == 1 ? "place" : "places")"
         case let .encryption(failure): failure.description
         case let .store(error): "\(error)"

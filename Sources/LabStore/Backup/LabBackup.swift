@@ -109,6 +109,9 @@ public enum LabBackup {
         let fm = FileManager.default
         guard fm.fileExists(atPath: backup) else { throw .noInput("no backup file at \(backup)") }
         let manifest = try BackupManifest.read(path: try self.manifestPath(backup: backup, manifest: manifestPath))
+        if let dump = manifest.dump {
+            throw .usage("\(backup) is a \(dump.backend) dump: restore it into a \(dump.backend) database (--database postgres://…), not into a file")
+        }
         for path in [destination, destination + "-wal", destination + "-shm", destination + "-journal"] where fm.fileExists(atPath: path) {
             throw .cannotCreate("\(path) exists: tld restore only restores into an empty location (never over a database)")
         }
@@ -154,6 +157,9 @@ public enum LabBackup {
 
     /// How the database at `database` differs from the manifest (empty: identical).
     public static func verify(database: String, manifest: BackupManifest) throws(BackupFailure) -> [String] {
+        if let dump = manifest.dump {
+            throw .usage("the manifest describes a \(dump.backend) dump (schema \(dump.schema)): verify it against that database (--database postgres://…), not a file")
+        }
         guard FileManager.default.fileExists(atPath: database) else { throw .noInput("no database at \(database)") }
         do {
             return manifest.content.differences(from: try BackupContent.read(databaseAt: database))
@@ -176,7 +182,8 @@ public enum LabBackup {
             guard let backupName = BackupName(manifestFileName: name) else { continue }
             let path = (folder as NSString).appendingPathComponent(name)
             guard let manifest = try? BackupManifest.read(path: path),
-                  [backupName.backupFileName(encrypted: false), backupName.backupFileName(encrypted: true)].contains(manifest.file)
+                  [backupName.backupFileName(encrypted: false), backupName.backupFileName(encrypted: true),
+                   backupName.dumpFileName(encrypted: false), backupName.dumpFileName(encrypted: true)].contains(manifest.file)
             else { continue }
             backups[backupName.date] = (path, (folder as NSString).appendingPathComponent(manifest.file))
         }
