@@ -107,7 +107,7 @@ enum PostgresBackupContent {
             let (rows, digest) = try summary.decode((Int64, String).self)
             counted.append(BackupContent.Table(name: name, rows: Int(rows), sha256: digest))
 
-            if (name == curveTable || name == doseTable), columns.contains("id") {
+            if name == curveTable || name == doseTable, columns.contains("id") {
                 let detail = name == curveTable ? "element" : "version"
                 for row in try session.query("""
                     SELECT t.id::int8, coalesce(to_jsonb(t)->>'batchid', '0'), coalesce(to_jsonb(t)->>'cardid', '?'),

@@ -4,12 +4,12 @@
 import Foundation
 import Instruments
 import LabStore
-@testable import LabWorkflow
 import ReaderProtocol
 import SimulatedFacility
 import Synchronization
 import TestSupport
 import Testing
+@testable import LabWorkflow
 
 /// What the store and the reader saw, in one order.
 enum OutageEvent: Hashable {

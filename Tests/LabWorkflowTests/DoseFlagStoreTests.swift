@@ -2,8 +2,8 @@ import Dosimetry
 import Foundation
 import LabStore
 import Logging
-import Testing
 import TestSupport
+import Testing
 @testable import LabWorkflow
 
 /// The typed dose flags against the store: every code comes back as its flag from a database file

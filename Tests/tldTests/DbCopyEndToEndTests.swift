@@ -1,8 +1,8 @@
 import Foundation
 import LabStore
 import Logging
-import Testing
 import TestSupport
+import Testing
 
 /// `tld db copy` (issue 15): a SQLite lab's readout tables into an empty PostgreSQL database on the
 /// tests' private cluster, ids kept, verified; refusals that copy nothing.

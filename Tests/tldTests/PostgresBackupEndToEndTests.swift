@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// `tld backup`, `tld restore` and `tld verify` on PostgreSQL (issue 18), on the tests' private cluster
 /// (scripts/pg-test-cluster.sh): a lab filled by `tld readout --simulate`, backed up with pg_dump,

@@ -1,8 +1,8 @@
 import Foundation
 import LabStore
 import Logging
-import Testing
 import TestSupport
+import Testing
 
 /// End to end: a dose flag this version of tld does not know (written by a newer version, or by
 /// hand) is shown by `tld review`, marked as unknown, and kept when the physicist corrects the dose,

@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 @testable import LabStore
 
 /// Issue 18: the file side of dump backups (PostgreSQL's pg_dump): names, manifest, encryption,
