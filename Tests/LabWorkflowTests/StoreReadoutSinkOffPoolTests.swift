@@ -82,11 +82,12 @@ struct StoreReadoutSinkOffPoolTests {
         try store.saveManifest(cards.map { BatchCard(batchID: batch, cardID: $0, role: .worker, annealedAt: nil) })
 
         // If the writes did block the pool, the test would stall: a watchdog thread (not a pool
-        // thread) opens the gate after 60 s, and the test fails instead of hanging.
+        // thread) opens the gate after 120 s, and the test fails instead of hanging. (Generous: in a
+        // parallel run beside CPU-heavy tests the pool can be busy with others for a minute.)
         let finished = DispatchSemaphore(value: 0)
         let watchdogOpened = Shared(false)
         let watchdog = Thread {
-            if finished.wait(timeout: .now() + 60) == .timedOut {
+            if finished.wait(timeout: .now() + 120) == .timedOut {
                 watchdogOpened.withLock { $0 = true }
                 for _ in 0..<blocked { gate.signal() }
             }
