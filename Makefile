@@ -12,9 +12,10 @@ run: deps
 	$(SWIFT) build --product tld
 	$$($(SWIFT) build --show-bin-path)/tld readout --simulate
 
-# Tests run one at a time (--no-parallel): several drive a serial link with reply timeouts of a few
-# hundred milliseconds, and on a 2-core machine CPU-heavy tests running beside them starve Swift's
-# cooperative thread pool for seconds. Serial, the suite is slower but its timing is honest.
+# Tests run one at a time (--no-parallel). The suite is safe to run in parallel (no shared process
+# state, unique files, databases and ports), but not yet on a 2-core machine beside a CPU hog: Swift
+# Testing starts every test at once, CPU-heavy tests hold the cooperative pool for minutes, and the
+# tests that time a serial link, a pty or a lock fail (measured 2026-12-07, docs/testing.md).
 # --explicit-target-dependency-import-check error: a target that imports a package target outside its
 # declared dependencies (and theirs) fails the build (SwiftPM's native build system; the check does
 # not see an import of a dependency's dependency: scripts/check-imports.py checks the direct declaration).

@@ -205,28 +205,30 @@ struct TLReaderTests {
         // Reader, link and fake share a manual clock: 200 channels of 40 µs heat in 8 ms of its time.
         let clock = ManualClock()
         let poll = fastConfiguration.pollInterval
+        // The second chunk's reply comes this late: after T_reply, so the request is sent again.
+        let late = fastConfiguration.link.replyTimeout + .milliseconds(150)
         let fake = FakeReader(magazine: [], loaded: FakeReader.Card("C2"), clock: clock)
         try await withHarness(fake, clock: clock) { h in
             try await h.reader.connect()
             await h.link.inject(.duplicate, direction: .deviceToHost, on: .type(MessageType.readElement.replyType))
-            await h.link.inject(.delay(.milliseconds(400)), direction: .deviceToHost,
+            await h.link.inject(.delay(late), direction: .deviceToHost,
                                 on: .type(MessageType.getChunk.replyType, occurrence: 2))
             let reader = h.reader
             let reading = Task { try await reader.readElement(2) }
             // 0 ms: nothing acquired yet, the driver polls; 2 ms: the first chunk (50 channels) comes,
-            // then the driver polls again; 4 ms: the second chunk's reply is held back 400 ms.
+            // then the driver polls again; 4 ms: the second chunk's reply is held back (`late`).
             await clock.waitForSleeper(after: poll)
             clock.advance(by: poll)
             await clock.waitForSleeper(after: poll)
             clock.advance(by: poll)
-            await clock.waitForSleeper(after: .milliseconds(400))
+            await clock.waitForSleeper(after: late)
             await h.link.waitUntil(.reading, at: .host)
             // T_reply passes: the request is sent again and answered from the reader's cache.
             clock.advance(by: fastConfiguration.link.replyTimeout)
             guard case let .read(r) = try await reading.value else { Issue.record("expected a reading"); return }
             #expect(r.channels == trueCurve("C2", 2))
             // The late chunk reply arrives while later requests wait.
-            clock.advance(by: .milliseconds(400) - fastConfiguration.link.replyTimeout)
+            clock.advance(by: late - fastConfiguration.link.replyTimeout)
             await h.link.waitUntil(.input, at: .host)
             try await h.reader.release(element: 2)
             #expect(try await h.reader.status().elementStates[1] == .released)

@@ -39,7 +39,7 @@ struct UmockdevReplugTests {
             try await Self.childHalf(&lines)
             return
         }
-        let reportPath = "/tmp/labworkflowtests-replug-\(getpid()).txt"
+        let reportPath = "/tmp/labworkflowtests-replug-\(getpid())-\(UInt32.random(in: 0...UInt32.max)).txt"
         defer { unlink(reportPath) }
         let (status, output) = try await UmockdevChild.runSelf(
             filter: "UmockdevReplugTests",

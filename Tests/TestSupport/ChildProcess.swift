@@ -155,7 +155,7 @@ public enum ChildProcess {
             return nil
         }
         guard let preload = umockdevPreload else { throw Failure(call: "access", path: "libumockdev-preload.so.0", code: ENOENT) }
-        let reportPath = "/tmp/\(reportVariable.lowercased())-\(getpid()).txt"
+        let reportPath = "/tmp/\(reportVariable.lowercased())-\(getpid())-\(UInt32.random(in: 0...UInt32.max)).txt"  // unique: tests run in parallel
         defer { unlink(reportPath) }
         let outcome = try await runSelf(filter: filter, environment: ["LD_PRELOAD=\(preload)", "\(reportVariable)=\(reportPath)"] + extra,
                                         timeout: timeout)
