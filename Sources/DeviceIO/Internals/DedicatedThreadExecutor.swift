@@ -13,15 +13,12 @@
 // An actor hop to this executor costs about 90 µs round trip (1000 hops: 0.089 s), negligible at
 // serial speeds. One thread per open device is cheap for a lab bench with a handful of devices.
 //
-// Public for the layers above that block too: LabWorkflow's readout store writer runs the store's
-// synchronous, fsynced (or PostgreSQL-committed) writes on one of these (ReadoutStoreWriter).
-//
 // Lifetime: the thread holds the executor strongly; the owning actor holds an `ExecutorLease`
 // whose deinit asks the thread to finish its queued jobs and exit.
 
 import Glibc
 
-public final class DedicatedThreadExecutor: SerialExecutor, @unchecked Sendable {
+final class DedicatedThreadExecutor: SerialExecutor, @unchecked Sendable {
     // @unchecked Sendable: `jobs` and `stopping` are only touched with `mutex` held, and `thread`
     // is written once before any job can be enqueued.
     private let mutex: UnsafeMutablePointer<pthread_mutex_t>
@@ -31,7 +28,7 @@ public final class DedicatedThreadExecutor: SerialExecutor, @unchecked Sendable 
     private var thread = pthread_t()
 
     /// Starts the thread. Fails only if pthread_create(3) does (out of threads/memory).
-    public static func start() -> DedicatedThreadExecutor? {
+    static func start() -> DedicatedThreadExecutor? {
         let executor = DedicatedThreadExecutor()
         let retained = Unmanaged.passRetained(executor).toOpaque()
         var thread = pthread_t()
@@ -68,7 +65,7 @@ public final class DedicatedThreadExecutor: SerialExecutor, @unchecked Sendable 
     private func lock() { pthread_mutex_lock(mutex) }
     private func unlock() { pthread_mutex_unlock(mutex) }
 
-    public func enqueue(_ job: consuming ExecutorJob) {
+    func enqueue(_ job: consuming ExecutorJob) {
         let job = UnownedJob(job)
         lock()
         jobs.append(job)
@@ -76,7 +73,7 @@ public final class DedicatedThreadExecutor: SerialExecutor, @unchecked Sendable 
         unlock()
     }
 
-    public func checkIsolated() {
+    func checkIsolated() {
         lock()
         let owner = thread
         unlock()
@@ -84,7 +81,7 @@ public final class DedicatedThreadExecutor: SerialExecutor, @unchecked Sendable 
     }
 
     /// Asks the thread to run what is queued and exit.
-    public func stop() {
+    func stop() {
         lock()
         stopping = true
         pthread_cond_signal(condition)
@@ -108,8 +105,8 @@ public final class DedicatedThreadExecutor: SerialExecutor, @unchecked Sendable 
 
 /// Held by an actor for as long as it uses a `DedicatedThreadExecutor`; stops the thread when
 /// the actor goes away.
-public final class ExecutorLease: Sendable {
-    public let executor: DedicatedThreadExecutor
-    public init(_ executor: DedicatedThreadExecutor) { self.executor = executor }
+final class ExecutorLease: Sendable {
+    let executor: DedicatedThreadExecutor
+    init(_ executor: DedicatedThreadExecutor) { self.executor = executor }
     deinit { executor.stop() }
 }
