@@ -13,12 +13,15 @@
 // An actor hop to this executor costs about 90 µs round trip (1000 hops: 0.089 s), negligible at
 // serial speeds. One thread per open device is cheap for a lab bench with a handful of devices.
 //
+// Public for the layers above that block too: LabWorkflow's readout store writer runs the store's
+// synchronous, fsynced (or PostgreSQL-committed) writes on one of these (ReadoutStoreWriter).
+//
 // Lifetime: the thread holds the executor strongly; the owning actor holds an `ExecutorLease`
 // whose deinit asks the thread to finish its queued jobs and exit.
 
 import Glibc
 
-final class DedicatedThreadExecutor: SerialExecutor, @unchecked Sendable {
+public final class DedicatedThreadExecutor: SerialExecutor, @unchecked Sendable {
     // @unchecked Sendable: `jobs` and `stopping` are only touched with `mutex` held, and `thread`
     // is written once before any job can be enqueued.
     private let mutex: UnsafeMutablePointer<pthread_mutex_t>
@@ -28,7 +31,7 @@ final class DedicatedThreadExecutor: SerialExecutor, @unchecked Sendable {
     private var thread = pthread_t()
 
     /// Starts the thread. Fails only if pthread_create(3) does (out of threads/memory).
-    static func start() -> DedicatedThreadExecutor? {
+    public static func start() -> DedicatedThreadExecutor? {
         let executor = DedicatedThreadExecutor()
         let retained = Unmanaged.passRetained(executor).toOpaque()
         var thread = pthread_t()
@@ -65,7 +68,7 @@ final class DedicatedThreadExecutor: SerialExecutor, @unchecked Sendable {
     private func lock() { pthread_mutex_lock(mutex) }
     private func unlock() { pthread_mutex_unlock(mutex) }
 
-    func enqueue(_ job: consuming ExecutorJob) {
+    public func enqueue(_ job: consuming ExecutorJob) {
         let job = UnownedJob(job)
         lock()
         jobs.append(job)
@@ -73,7 +76,7 @@ final class DedicatedThreadExecutor: SerialExecutor, @unchecked Sendable {
         unlock()
     }
 
-    func checkIsolated() {
+    public func checkIsolated() {
         lock()
         let owner = thread
         unlock()
@@ -81,7 +84,7 @@ final class DedicatedThreadExecutor: SerialExecutor, @unchecked Sendable {
     }
 
     /// Asks the thread to run what is queued and exit.
-    func stop() {
+    public func stop() {
         lock()
         stopping = true
         pthread_cond_signal(condition)
@@ -105,8 +108,8 @@ final class DedicatedThreadExecutor: SerialExecutor, @unchecked Sendable {
 
 /// Held by an actor for as long as it uses a `DedicatedThreadExecutor`; stops the thread when
 /// the actor goes away.
-final class ExecutorLease: Sendable {
-    let executor: DedicatedThreadExecutor
-    init(_ executor: DedicatedThreadExecutor) { self.executor = executor }
+public final class ExecutorLease: Sendable {
+    public let executor: DedicatedThreadExecutor
+    public init(_ executor: DedicatedThreadExecutor) { self.executor = executor }
     deinit { executor.stop() }
 }

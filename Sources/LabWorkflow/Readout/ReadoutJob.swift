@@ -133,7 +133,7 @@ public struct ReadoutJob: Sendable {
             _ = try await reader.setProfile(Self.wire(batch.timeTemperatureProfile))
         }
 
-        let sink = StoreReadoutSink(store: store, batchID: batchID, logger: logger, now: now)
+        let sink = try StoreReadoutSink(store: store, batchID: batchID, logger: logger, now: now)
         let summary = try await reader.readMagazine(into: sink, progress: progress)
         batch = try store.finishBatch(id: batchID)
         let doses = evaluatesDoses && !backgroundCheck ? try evaluator?.evaluate(batchID: batchID) ?? [] : []

@@ -3,6 +3,8 @@ public enum WorkflowError: Error, Sendable, Hashable, CustomStringConvertible {
     case conflictingReading(cardID: String, element: Int, existing: String)
     case noCalibration(batchGroupID: String, reason: String)
     case batchNotFound(String)
+    /// The system could not start the thread the readout's store writes run on (out of threads).
+    case noWriterThread
 
     public var description: String {
         switch self {
@@ -11,6 +13,7 @@ public enum WorkflowError: Error, Sendable, Hashable, CustomStringConvertible {
         case let .noCalibration(g, r):
             "batch \(g): no reader calibration available (\(r)); the raw readings are stored and can be evaluated once a calibration exists"
         case let .batchNotFound(s): "no readout batch \(s)"
+        case .noWriterThread: "cannot start the thread for the readout's store writes (the system is out of threads); nothing was read"
         }
     }
 }
