@@ -75,6 +75,9 @@ struct DemoKillTests {
                 let lost = r[9].contains("lost") || o[9].contains("lost")
                 for (i, (x, y)) in zip(r, o).enumerated() where x != y {
                     if lost && (i == 6 || i == 7 || i == 9) { continue }
+                    // The lost element was the one the line's dose rests on (e.g. a finger card's
+                    // shallow element): no dose at all, so the status says so.
+                    if lost && i == 8 && (x == "no valid result" || y == "no valid result") { continue }
                     if (11...14).contains(i) || i == 15 {
                         if lostWearers.contains(r[1]) { continue }
                         if i != 15, let u = Double(x), let v = Double(y), abs(u - v) <= max(0.0005, 0.03 * abs(u)) { continue }
