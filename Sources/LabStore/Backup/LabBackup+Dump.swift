@@ -14,18 +14,9 @@ extension LabBackup {
         temporaryFolder: String = NSTemporaryDirectory(), scryptN: Int = BackupEncryption.defaultScryptN,
         write: (String) throws(BackupFailure) -> BackupContent
     ) throws(BackupFailure) -> Made {
-        do {
-            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        } catch {
-            throw .cannotCreate("cannot create the backup folder \(folder): \(error.localizedDescription)")
-        }
         let name = BackupName(date: now)
         let encrypted = passphrase != nil
-        let backupPath = (folder as NSString).appendingPathComponent(name.dumpFileName(encrypted: encrypted))
-        let manifestPath = (folder as NSString).appendingPathComponent(name.manifestFileName)
-        for path in [backupPath, manifestPath] where FileManager.default.fileExists(atPath: path) {
-            throw .cannotCreate("\(path) exists already (one backup per second)")
-        }
+        let (backupPath, manifestPath) = try newFiles(in: folder, backup: name.dumpFileName(encrypted: encrypted), name: name)
         let privateFolder = try privateFolder(in: temporaryFolder)
         defer { try? FileManager.default.removeItem(atPath: privateFolder) }
         let plain = (privateFolder as NSString).appendingPathComponent("dump")

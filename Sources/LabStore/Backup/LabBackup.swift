@@ -24,18 +24,9 @@ public enum LabBackup {
         database: LabDatabase, into folder: String, passphrase: String?, now: Date,
         temporaryFolder: String = NSTemporaryDirectory(), scryptN: Int = BackupEncryption.defaultScryptN
     ) throws(BackupFailure) -> Made {
-        do {
-            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        } catch {
-            throw .cannotCreate("cannot create the backup folder \(folder): \(error.localizedDescription)")
-        }
         let name = BackupName(date: now)
         let encrypted = passphrase != nil
-        let backupPath = (folder as NSString).appendingPathComponent(name.backupFileName(encrypted: encrypted))
-        let manifestPath = (folder as NSString).appendingPathComponent(name.manifestFileName)
-        for path in [backupPath, manifestPath] where FileManager.default.fileExists(atPath: path) {
-            throw .cannotCreate("\(path) exists already (one backup per second)")
-        }
+        let (backupPath, manifestPath) = try newFiles(in: folder, backup: name.backupFileName(encrypted: encrypted), name: name)
         // The plain snapshot: in the backup folder when it stays plain, else in a private temporary
         // folder (mode 0700) on this machine, so that no plain copy reaches the backup medium.
         var privateFolder: String?
@@ -209,5 +200,23 @@ public enum LabBackup {
         defer { try? output.close() }
         while let chunk = try input.read(upToCount: 1 << 20), !chunk.isEmpty { try output.write(contentsOf: chunk) }
         try output.synchronize()
+    }
+}
+
+extension LabBackup {
+    /// Creates `folder` if missing and names the backup file and the manifest of `name` in it; either
+    /// one existing already is refused (one backup per second). Shared by SQLite and dump backups.
+    static func newFiles(in folder: String, backup fileName: String, name: BackupName) throws(BackupFailure) -> (backup: String, manifest: String) {
+        do {
+            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        } catch {
+            throw .cannotCreate("cannot create the backup folder \(folder): \(error.localizedDescription)")
+        }
+        let backupPath = (folder as NSString).appendingPathComponent(fileName)
+        let manifestPath = (folder as NSString).appendingPathComponent(name.manifestFileName)
+        for path in [backupPath, manifestPath] where FileManager.default.fileExists(atPath: path) {
+            throw .cannotCreate("\(path) exists already (one backup per second)")
+        }
+        return (backupPath, manifestPath)
     }
 }
