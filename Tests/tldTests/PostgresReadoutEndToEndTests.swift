@@ -81,6 +81,22 @@ struct PostgresReadoutEndToEndTests {
         return digits + String((10 - sum % 10) % 10)
     }
 
+    /// Waits (polling the other processes' writes, at most 30 s) until the lab holds `count` element
+    /// readings, then crashes the test cluster (`pg_ctl stop -m immediate`) and starts it again.
+    /// Returns the count seen just before the crash.
+    static func crashAndRestart(_ lab: PostgresTestLab, afterReadings count: Int) async throws -> Int {
+        var stored = 0
+        for _ in 0..<600 where stored < count {
+            stored = (try? await lab.int("SELECT count(*) FROM elementReading")) ?? 0
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        let crash = try await PostgresTestLab.cluster("crash")
+        #expect(crash.status == 0, "crash: \(crash.stderr)")
+        let restart = try await PostgresTestLab.cluster("restart")
+        #expect(restart.status == 0, "restart: \(restart.stderr)")
+        return stored
+    }
+
     /// A scenario of `cards` worker cards (4 elements each) on a reader of its own.
     static func benchScenario(bench: Int, cards: Int) throws -> Data {
         let builtin = try JSONSerialization.jsonObject(with: Data(contentsOf: RepoPaths.file("simulators/TLSimulator/Resources/builtin-shipment.json")))
@@ -115,15 +131,7 @@ struct PostgresReadoutEndToEndTests {
         var crashedAt = 0
         let firstRound = try await withThrowingTaskGroup(of: ProductRunner.Result.self) { group in
             for bench in benches { group.addTask { try await tld.run(arguments, in: bench.url) } }
-            var stored = 0
-            for _ in 0..<600 where stored < 300 {
-                stored = (try? await lab.int("SELECT count(*) FROM elementReading")) ?? 0
-                try await Task.sleep(for: .milliseconds(50))
-            }
-            let crash = try await PostgresTestLab.cluster("crash")
-            #expect(crash.status == 0, "crash: \(crash.stderr)")
-            let restart = try await PostgresTestLab.cluster("restart")
-            #expect(restart.status == 0, "restart: \(restart.stderr)")
+            let stored = try await Self.crashAndRestart(lab, afterReadings: 300)
             crashedAt = stored
             var results: [ProductRunner.Result] = []
             for try await r in group { results.append(r) }
@@ -163,15 +171,7 @@ struct PostgresReadoutEndToEndTests {
                          "--database-retry-seconds", "0"]
         let first = try await withThrowingTaskGroup(of: ProductRunner.Result.self) { group in
             group.addTask { try await tld.run(arguments, in: dir.url) }
-            var stored = 0
-            for _ in 0..<600 where stored < 40 {
-                stored = (try? await lab.int("SELECT count(*) FROM elementReading")) ?? 0
-                try await Task.sleep(for: .milliseconds(50))
-            }
-            let crash = try await PostgresTestLab.cluster("crash")
-            #expect(crash.status == 0, "crash: \(crash.stderr)")
-            let restart = try await PostgresTestLab.cluster("restart")
-            #expect(restart.status == 0, "restart: \(restart.stderr)")
+            _ = try await Self.crashAndRestart(lab, afterReadings: 40)
             var results: [ProductRunner.Result] = []
             for try await r in group { results.append(r) }
             return results[0]
