@@ -134,7 +134,7 @@ struct UmockdevDiscoveryTests {
         let arguments = [runner, "-d", descriptionPath, "-s", "/dev/ttyUSB0=\(scriptPath)", "--", executable,
                          "--testing-library", "swift-testing", "--filter", "UmockdevDiscoveryTests"]
         let environment = ["\(reportVariable)=\(reportPath)"] + ChildProcess.inheritedEnvironment()
-        let child = try await ChildProcess.run(arguments, environment: environment, timeout: .seconds(60))
+        let child = try await ChildProcess.runUnderUmockdev(arguments, environment: environment, timeout: .seconds(60))
         #expect(child.status == 0, "umockdev-run child exited with \(child.status):\n\(child.output)")
         return ChildProcess.readFile(reportPath) ?? ""
     }

@@ -206,7 +206,7 @@ struct UmockdevTestbedTests {
         defer { ChildProcess.removeTree(directory) }
         let reportPath = "\(directory)/report.txt"
         let path = try #require(ChildProcess.selfExecutable())
-        let outcome = try await ChildProcess.run(
+        let outcome = try await ChildProcess.runUnderUmockdev(
             [path, "--testing-library", "swift-testing", "--filter", "UmockdevTestbedTests"],
             environment: ChildProcess.inheritedEnvironment() + ["LD_PRELOAD=\(preload)", "\(reportVariable)=\(reportPath)"],
             timeout: .seconds(60))

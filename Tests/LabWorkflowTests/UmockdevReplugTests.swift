@@ -27,26 +27,17 @@ final class TestbedHandle: @unchecked Sendable {  // @unchecked: only used by on
 }
 
 @Suite("Unplug and re-plug under umockdev: the reader comes back as another ttyUSB",
-       .enabled(if: UmockdevChild.preload != nil, "needs libumockdev-preload.so.0 (apt install umockdev)"))
+       .enabled(if: ChildProcess.umockdevPreload != nil, "needs libumockdev-preload.so.0 (apt install umockdev)"))
 struct UmockdevReplugTests {
     static let reportVariable = "LABWORKFLOW_REPLUG_REPORT"
 
     @Test("found again by serial number under the new node; every reading stored once")
     func replugUnderUmockdev() async throws {
-        if let reportPath = ProcessInfo.processInfo.environment[Self.reportVariable] {
-            var lines: [String] = []
-            defer { try? (lines.joined(separator: "\n") + "\n").write(toFile: reportPath, atomically: true, encoding: .utf8) }
-            try await Self.childHalf(&lines)
-            return
-        }
-        let reportPath = "/tmp/labworkflowtests-replug-\(getpid())-\(UInt32.random(in: 0...UInt32.max)).txt"
-        defer { unlink(reportPath) }
-        let (status, output) = try await UmockdevChild.runSelf(
-            filter: "UmockdevReplugTests",
-            environment: ["LD_PRELOAD=\(try #require(UmockdevChild.preload))", "\(Self.reportVariable)=\(reportPath)"],
-            timeout: .seconds(90))
-        #expect(status == 0, "child exited with \(status):\n\(output)")
-        let report = (try? String(contentsOfFile: reportPath, encoding: .utf8)) ?? ""
+        guard let (outcome, report) = try await ChildProcess.underUmockdevPreload(
+            filter: "UmockdevReplugTests", reportVariable: Self.reportVariable, timeout: .seconds(90), child: Self.childHalf)
+        else { return }  // this was the child
+        let output = outcome.output
+        #expect(outcome.status == 0, "child exited with \(outcome.status):\n\(output)")
         let expected = [
             "opened /dev/ttyUSB0",
             "unplugged while heating card \(FaultBench.cardID(3)) element 2",
@@ -153,41 +144,4 @@ final class Shared<Value: Sendable>: Sendable {
     private let storage: Mutex<Value>
     init(_ value: Value) { storage = Mutex(value) }
     func withLock<T>(_ body: (inout Value) -> T) -> T { storage.withLock { body(&$0) } }
-}
-
-/// Re-running this test binary in a child process with umockdev's preload (as the scanner tests do).
-enum UmockdevChild {
-    static let preload: String? = ["/usr/lib/x86_64-linux-gnu/libumockdev-preload.so.0", "/usr/lib/aarch64-linux-gnu/libumockdev-preload.so.0",
-                                   "/usr/lib/libumockdev-preload.so.0", "/usr/local/lib/libumockdev-preload.so.0"]
-        .first { access($0, R_OK) == 0 }
-
-    /// Runs this binary filtered to `filter` with `environment` added; returns (status, output).
-    static func runSelf(filter: String, environment extra: [String], timeout: Duration) async throws -> (Int32, String) {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
-        p.arguments = ["--testing-library", "swift-testing", "--filter", filter]
-        var env: [String: String] = [:]
-        for name in ["PATH", "HOME", "TMPDIR", "LANG", "LD_LIBRARY_PATH"] { env[name] = ProcessInfo.processInfo.environment[name] }
-        for item in extra {
-            let parts = item.split(separator: "=", maxSplits: 1).map(String.init)
-            env[parts[0]] = parts.count > 1 ? parts[1] : ""
-        }
-        p.environment = env
-        let outputPath = "/tmp/labworkflowtests-child-\(getpid())-\(UInt32.random(in: 0...UInt32.max)).log"
-        FileManager.default.createFile(atPath: outputPath, contents: nil)
-        defer { unlink(outputPath) }
-        let out = try FileHandle(forWritingTo: URL(fileURLWithPath: outputPath))
-        p.standardOutput = out
-        p.standardError = out
-        try p.run()
-        let deadline = ContinuousClock.now.advanced(by: timeout)
-        while p.isRunning {
-            if ContinuousClock.now > deadline { kill(p.processIdentifier, SIGKILL) }
-            try await Task.sleep(for: .milliseconds(10))
-        }
-        p.waitUntilExit()
-        try out.close()
-        let text = (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? ""
-        return (p.terminationReason == .uncaughtSignal ? 128 + p.terminationStatus : p.terminationStatus, text)
-    }
 }
