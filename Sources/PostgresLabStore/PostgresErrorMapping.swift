@@ -43,7 +43,7 @@ enum PostgresErrorMapping {
         if let error = error as? LabStoreError { return error }
         if isConnectionLost(error) {
             // Temporary: the database went away; the caller may try again (sysexits 75).
-            return .databaseBusy(operation: "\(operation) (PostgreSQL connection lost: \(reason(error)))")
+            return .databaseUnreachable(operation: operation, reason: "PostgreSQL connection lost: \(reason(error))")
         }
         switch sqlState(error) {
         case "P0001":  // raise_exception: an interlock trigger refused the change

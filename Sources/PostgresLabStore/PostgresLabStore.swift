@@ -91,7 +91,7 @@ public final class PostgresLabStore: ReadoutStore, @unchecked Sendable {
             // The server went away after this store had reached it (stopped, restarting, recovering
             // after a crash): temporary, the caller may wait and try again (sysexits 75).
             if connectedOnce {
-                throw LabStoreError.databaseBusy(operation: "\(operation) (PostgreSQL unreachable: \(PostgresErrorMapping.reason(error)))")
+                throw LabStoreError.databaseUnreachable(operation: operation, reason: "PostgreSQL: \(PostgresErrorMapping.reason(error))")
             }
             throw LabStoreError.cannotOpen(path: url.description, reason: PostgresErrorMapping.reason(error))
         }

@@ -25,6 +25,7 @@ struct CycleFailure: Error, CustomStringConvertible {
         case let e as LabStoreError:
             switch e {
             case .databaseBusy: return CycleFailure("the lab database is busy (another tld is writing): try again; nothing was changed", code: temporary)
+            case .databaseUnreachable: return CycleFailure("\(e.description): try again when it is back", code: temporary)
             case .cannotOpen: return CycleFailure(e.description, code: noInput)
             case .corruptRow, .database, .unexpected, .migrationFailed, .databaseIsNewer: return CycleFailure(e.description, code: software)
             default: return CycleFailure(e.description, code: dataError)

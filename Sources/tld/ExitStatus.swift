@@ -103,7 +103,7 @@ enum ExitStatus {
             return reason.contains("SQLite error 5:") || reason.contains("SQLite error 6:") ? .tempFail : .ioError
         case .migrationFailed, .unexpected: return .software
         case .databaseIsNewer: return .config
-        case .databaseBusy: return .tempFail
+        case .databaseBusy, .databaseUnreachable: return .tempFail
         case .notALabDatabase: return .dataError
         case let .database(_, code, _):
             switch code {

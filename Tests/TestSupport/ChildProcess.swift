@@ -38,8 +38,21 @@ public enum ChildProcess {
         posix_spawn_file_actions_addopen(&actions, 1, outputPath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
         posix_spawn_file_actions_adddup2(&actions, 1, 2)
         posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        // The child starts with no blocked signal and default dispositions, as from a shell: the
+        // spawning thread may be one of the pool's, which block signals (an abort() still works, but
+        // a `kill -ABRT` or a SIGTERM from elsewhere would be held).
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        var noSignals = sigset_t()
+        sigemptyset(&noSignals)
+        var allSignals = sigset_t()
+        sigfillset(&allSignals)
+        posix_spawnattr_setsigmask(&attributes, &noSignals)
+        posix_spawnattr_setsigdefault(&attributes, &allSignals)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
         var pid = pid_t()
-        let rc = posix_spawn(&pid, arguments[0], &actions, nil, argv, envp)
+        let rc = posix_spawn(&pid, arguments[0], &actions, &attributes, argv, envp)
         guard rc == 0 else { throw Failure(call: "posix_spawn", path: arguments[0], code: rc) }
         let deadline = ContinuousClock.now.advanced(by: timeout)
         var status: Int32 = 0

@@ -88,8 +88,12 @@ public enum LabStoreError: Error, Sendable, Equatable, CustomStringConvertible {
     case immutableRow(message: String)
     /// A constraint (CHECK, UNIQUE, FOREIGN KEY, NOT NULL) refused the write.
     case constraintViolation(operation: String, message: String)
-    /// The database stayed locked by another connection beyond the busy timeout.
+    /// The database stayed locked by another connection beyond the busy timeout (or, on PostgreSQL,
+    /// a serialization failure, deadlock or lock timeout). Nothing was written; try again.
     case databaseBusy(operation: String)
+    /// The database server is out of reach (stopped, restarting, the connection lost) after this store
+    /// had reached it. Nothing was written; the same call may succeed when it is back.
+    case databaseUnreachable(operation: String, reason: String)
     /// A stored row cannot be decoded (e.g. a malformed curve BLOB).
     case corruptRow(table: String, reason: String)
     /// Any other SQLite failure, with its primary result code.
@@ -172,7 +176,9 @@ public enum LabStoreError: Error, Sendable, Equatable, CustomStringConvertible {
         case let .constraintViolation(operation, message):
             "\(operation): constraint violated: \(message)"
         case let .databaseBusy(operation):
-            "\(operation): the database stayed locked by another program"
+            "\(operation): the database stayed locked by another program; nothing was written"
+        case let .databaseUnreachable(operation, reason):
+            "\(operation): the database server is out of reach (\(reason)); nothing was written"
         case let .corruptRow(table, reason):
             "a row of \(table) cannot be read: \(reason)"
         case let .database(operation, resultCode, message):

@@ -4,7 +4,8 @@ import LabStore
 /// The lab's database cannot be written for now (PostgreSQL stopped, restarting or unreachable;
 /// SQLite locked beyond its busy timeout), as seen by a readout, with what the reader still holds.
 ///
-/// Only ``LabStoreError/databaseBusy(operation:)`` is an outage, whether a store call of the job
+/// Only ``LabStoreError/databaseBusy(operation:)`` and ``LabStoreError/databaseUnreachable(operation:reason:)``
+/// are an outage, whether a store call of the job
 /// threw it or the driver's sink did (``ReadoutError/sink(operation:cardID:element:underlying:)``:
 /// then the element in hand was not released and the reader keeps its curve). Every other error
 /// (a refusal, a conflicting curve, a corrupt row) is not made better by waiting.
@@ -45,10 +46,11 @@ public struct DatabaseOutage: Sendable, Hashable, CustomStringConvertible {
     /// The outage `error` reports, or nil when it is not one.
     public init?(_ error: any Error) {
         switch error {
-        case let LabStoreError.databaseBusy(operation):
-            self.init(reason: operation, held: nil)
+        case let error as LabStoreError:
+            guard let reason = Self.reason(error) else { return nil }
+            self.init(reason: reason, held: nil)
         case let ReadoutError.sink(operation, card, element, underlying):
-            guard case let LabStoreError.databaseBusy(reason)? = underlying as? LabStoreError else { return nil }
+            guard let reason = (underlying as? LabStoreError).flatMap(Self.reason) else { return nil }
             let held: Held = switch (operation, element) {
             case let ("store", element?): .curve(cardID: card, element: element)
             case let ("recordLost", element?): .lostElement(cardID: card, element: element)
@@ -57,6 +59,15 @@ public struct DatabaseOutage: Sendable, Hashable, CustomStringConvertible {
             self.init(reason: reason, held: held)
         default:
             return nil
+        }
+    }
+
+    /// The outage's reason when `error` is one (busy or out of reach), else nil.
+    static func reason(_ error: LabStoreError) -> String? {
+        switch error {
+        case let .databaseBusy(operation): operation
+        case let .databaseUnreachable(operation, reason): "\(operation): \(reason)"
+        default: nil
         }
     }
 
