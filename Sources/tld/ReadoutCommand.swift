@@ -210,13 +210,14 @@ struct Readout: AsyncParsableCommand {
             print(DoseTable.render(try ResultRows.rows(store: labStore, batch: id), as: format), terminator: "")
         case let .read(outcome):
             let s = outcome.summary
-            if outcome.resumed {
-                var msg = "Resumed batch \(outcome.batch.groupID): \(outcome.elementsBefore) element readings were already stored"
-                if let card = s.resumedCardID { msg += "; continued card \(card), which was still in the reader" }
-                note(msg + ".")
-            }
-            // The whole run, across reconnects (the job's own summary covers the last segment only).
+            // The whole run, across reconnects and database outages (the job's own summary and its
+            // `resumed` cover the last segment only: after an outage that segment always "resumes").
             let t = tally ?? RunTally(cardIDs: s.cardIDs, elementsStored: s.elementsStored, elementsLost: s.elementsLost, elementsBefore: outcome.elementsBefore)
+            if tally.map({ $0.elementsBefore > 0 }) ?? outcome.resumed {
+                var msg = "Resumed batch \(outcome.batch.groupID): \(t.elementsBefore) element readings were already stored"
+                if tally == nil, let card = s.resumedCardID { msg += "; continued card \(card), which was still in the reader" }
+                note(msg + " before this run.")
+            }
             note("Batch \(outcome.batch.groupID): \(t.cardIDs.count) cards read in this run, \(t.elementsStored) elements stored, "
                  + "\(t.elementsLost) lost; link: \(outcome.link.retransmissions) retransmissions, \(outcome.link.damagedFrames) damaged frames. "
                  + "Database: \(databaseName)")

@@ -147,6 +147,7 @@ struct PostgresReadoutEndToEndTests {
             let lost = r.stderr.components(separatedBy: "database unavailable").count - 1
             let back = r.stderr.components(separatedBy: "database is back").count - 1
             #expect(lost == back, "\(r.stderr.suffix(600))")
+            #expect(!r.stderr.contains("Resumed batch"), "a new batch, read in one run: \(r.stderr.suffix(600))")
         }
         #expect(firstRound.contains { $0.stderr.contains("database unavailable") && $0.stderr.contains("is held by the reader (not released)") },
                 "some bench must have lost the database: \(firstRound.map { $0.stderr.suffix(400) })")

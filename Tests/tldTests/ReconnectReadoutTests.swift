@@ -76,6 +76,7 @@ struct ReconnectReadoutTests {
         #expect(r.stderr.contains("reader TL00042 disconnected"), "stderr: \(r.stderr)")
         #expect(r.stderr.contains("waiting for it to come back"))
         #expect(r.stderr.contains("reader TL00042 is back: resumed"))
+        #expect(!r.stderr.contains("Resumed batch"), "one run of a new batch: \(r.stderr)")
         let rows = try await SQLiteQuery.lines(dir.path("tld.sqlite"), "SELECT cardID || '/' || element || '/' || status FROM elementReading ORDER BY id")
         let keys = rows.map { $0.split(separator: "/").prefix(2).joined(separator: "/") }
         #expect(keys.count == 24 && Set(keys).count == 24, "\(rows)")
