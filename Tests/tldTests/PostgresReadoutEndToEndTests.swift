@@ -86,10 +86,17 @@ struct PostgresReadoutEndToEndTests {
     /// Returns the count seen just before the crash.
     static func crashAndRestart(_ lab: PostgresTestLab, afterReadings count: Int) async throws -> Int {
         var stored = 0
+        var failures: [String] = []
         for _ in 0..<600 where stored < count {
-            stored = (try? await lab.int("SELECT count(*) FROM elementReading")) ?? 0
+            do {
+                stored = try await lab.int("SELECT count(*) FROM elementReading")
+            } catch {
+                // Before the first bench has migrated the table is missing; anything else is worth seeing.
+                if !failures.contains("\(error)") { failures.append("\(error)") }
+            }
             try await Task.sleep(for: .milliseconds(50))
         }
+        if stored < count || stored >= 1_200 { print("crashAndRestart: polled \(stored) readings; poll failures: \(failures)") }
         let crash = try await PostgresTestLab.cluster("crash")
         #expect(crash.status == 0, "crash: \(crash.stderr)")
         let restart = try await PostgresTestLab.cluster("restart")
