@@ -19,6 +19,7 @@ let package = Package(
         .library(name: "ReaderProtocol", targets: ["ReaderProtocol"]),
         .library(name: "TLSimulator", targets: ["TLSimulator"]),
         .library(name: "LabWorkflow", targets: ["LabWorkflow"]),
+        .library(name: "PostgresLabStore", targets: ["PostgresLabStore"]),  // for Benchmarks/StoreBenchmarks
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),

@@ -75,6 +75,17 @@ let package = Package(
             path: "BackupBenchmarks",
             swiftSettings: [.swiftLanguageMode(.v6)],
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]),
+        // Issue 15: the readout's store path per element, PostgreSQL against SQLite; 1 and 3 benches at once.
+        .executableTarget(
+            name: "StoreBenchmarks",
+            dependencies: [
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "LabWorkflow", package: "tl-dosimetry"),
+                .product(name: "PostgresLabStore", package: "tl-dosimetry"),
+            ],
+            path: "StoreBenchmarks",
+            swiftSettings: [.swiftLanguageMode(.v6)],
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]),
         // Issue 13: annual review (500 workers × 10 years), registry export (100 080 records), one person's history.
         .executableTarget(
             name: "DoseRecordBenchmarks",

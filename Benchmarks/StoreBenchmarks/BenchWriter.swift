@@ -1,0 +1,45 @@
+import Foundation
+import LabStore
+
+/// One bench's writer: an open batch of its own, and the next element's 200-channel curve stored
+/// through the readout's store path (`saveReadoutCurve`) per call.
+final class BenchWriter: @unchecked Sendable {  // used by one thread at a time
+    let store: any ReadoutStore
+    let batchID: ReadoutBatch.ID
+    private var next = 0
+    private var state: UInt32 = 2_463_534_242
+
+    init(store: any ReadoutStore, source: String) throws {
+        self.store = store
+        let profile = TimeTemperatureProfile(
+            preheatDeciCelsius: 500, preheatMilliseconds: 0, rampDeciCelsiusPerSecond: 100, maximumDeciCelsius: 3000,
+            acquisitionMilliseconds: 26_670, channels: 200, annealDeciCelsius: 3000, annealMilliseconds: 10_000)
+        let batch = try store.openBatch(groupID: "BENCH-\(source)", reader: ReaderIdentity(model: "TLR-4", serial: source, firmware: "1.4.2"),
+                                        elementsPerCard: 4, timeTemperatureProfile: profile, source: source)
+        guard let id = batch.id else { throw CocoaError(.fileWriteUnknown) }
+        batchID = id
+    }
+
+    /// Stores the next element (card 1 element 1, …, element 4, card 2 element 1, …).
+    func storeNextElement() throws {
+        let card = String(format: "%08d", 10_000_000 + next / 4)
+        let element = next % 4 + 1
+        next += 1
+        var counts: [UInt32] = []
+        var temperatures: [Int16] = []
+        counts.reserveCapacity(200)
+        temperatures.reserveCapacity(200)
+        for channel in 0..<200 {
+            state ^= state << 13
+            state ^= state >> 17
+            state ^= state << 5
+            counts.append(state % 50_000)
+            temperatures.append(Int16(500 + channel * 12))
+        }
+        let curve = ElementCurve(counts: counts, temperaturesDeciCelsius: temperatures, channelMicroseconds: 133_350,
+                                 pmtDarkCountsPerSecond: 12, heaterMaxDeciCelsius: 3000,
+                                 readerCurveCRC32: CurveCRC32.curveChecksum(counts: counts, temperaturesDeciCelsius: temperatures))
+        let outcome = try store.saveReadoutCurve(batch: batchID, card: card, element: element, readAt: Date(), curve: curve)
+        guard case .saved = outcome else { fatalError("element \(card)/\(element) was not new: \(outcome)") }
+    }
+}
