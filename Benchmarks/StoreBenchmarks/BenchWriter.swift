@@ -14,7 +14,9 @@ final class BenchWriter: @unchecked Sendable {  // used by one thread at a time
         let profile = TimeTemperatureProfile(
             preheatDeciCelsius: 500, preheatMilliseconds: 0, rampDeciCelsiusPerSecond: 100, maximumDeciCelsius: 3000,
             acquisitionMilliseconds: 26_670, channels: 200, annealDeciCelsius: 3000, annealMilliseconds: 10_000)
-        let batch = try store.openBatch(groupID: "BENCH-\(source)", reader: ReaderIdentity(model: "TLR-4", serial: source, firmware: "1.4.2"),
+        // A group ID is 1–16 printable characters: "B" and eight hex digits, new for every writer.
+        let groupID = "B" + String(UInt32.random(in: 0...UInt32.max), radix: 16)
+        let batch = try store.openBatch(groupID: groupID, reader: ReaderIdentity(model: "TLR-4", serial: source, firmware: "1.4.2"),
                                         elementsPerCard: 4, timeTemperatureProfile: profile, source: source)
         guard let id = batch.id else { throw CocoaError(.fileWriteUnknown) }
         batchID = id
