@@ -15,8 +15,10 @@ struct PostgresReadoutEndToEndTests {
 
         let empty = try await tld.run(["db", "status", "--database", lab.url], in: dir.url)
         #expect(empty.status == 0, "stderr: \(empty.stderr)")
-        #expect(empty.stdout.contains("0 migrations applied, 1 pending"))
+        #expect(empty.stdout.contains("0 migrations applied, "))
         #expect(empty.stdout.contains("pending  pg1-readout"))
+        #expect(empty.stdout.contains("pending  v15-pgdose15"))
+        #expect(!empty.stdout.contains("Holds"))
 
         let r = try await tld.run(["readout", "--simulate", "--speed-ms", "0", "--database", lab.url], in: dir.url)
         #expect(r.status == 0, "stderr: \(r.stderr)")
@@ -53,13 +55,15 @@ struct PostgresReadoutEndToEndTests {
         #expect(update.stderr.contains("element readings are immutable"))
 
         let status = try await tld.run(["db", "status", "--database", lab.url], in: dir.url)
-        #expect(status.stdout.contains("1 migration applied, 0 pending"))
+        #expect(status.stdout.contains("migrations applied, 0 pending"))
+        #expect(status.stdout.contains("Holds 1 readout batches (0 open), element readings: 199 stored, "), "\(status.stdout)")
+        #expect(status.stdout.contains("; 0 dose versions (0 current, 0 released); 0 calibration records."))
 
         // A command that needs a role PostgreSQL lacks: one line, exit 69, no SQLite file created.
         let review = try await tld.run(["review", "--database", lab.url], in: dir.url)
         #expect(review.status == 69)
         #expect(review.stderr.contains("PostgreSQL backend"))
-        #expect(review.stderr.contains("readout role only"))
+        #expect(review.stderr.contains("readout, dose and calibration roles only"))
         #expect(review.stderr.split(whereSeparator: \.isNewline).count == 1)
         let viaEnvironment = try await tld.run(["review"], in: dir.url, environment: ["TLD_DATABASE": lab.url])
         #expect(viaEnvironment.status == 69, "stderr: \(viaEnvironment.stderr)")
