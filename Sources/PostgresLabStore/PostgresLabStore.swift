@@ -6,8 +6,9 @@ import NIOPosix
 import PostgresNIO
 
 /// The lab store on PostgreSQL: several benches write into one database at once. So far it
-/// implements the readout role (``ReadoutStore``): batches, manifest, reader QC, element readings
-/// and the readout's curve path; the other roles stay on SQLite until they are ported.
+/// implements ``LabStore``: the readout role (``ReadoutStore``: batches, manifest, reader QC, element
+/// readings and the readout's curve path), dose versions, the calibration history and the counts;
+/// the other roles (lab records, cases, portal, …) stay on SQLite until they are ported.
 ///
 /// **Blocking bridge (why it cannot deadlock).** The store contract is synchronous (a method returns
 /// after its transaction committed). postgres-nio runs the wire protocol on a SwiftNIO event loop;
@@ -25,7 +26,7 @@ import PostgresNIO
 ///
 /// One connection per store, one transaction at a time (a lock); a bench is one process with its
 /// own store. A connection the server dropped is replaced on the next call.
-public final class PostgresLabStore: ReadoutStore, @unchecked Sendable {
+public final class PostgresLabStore: LabStore, @unchecked Sendable {
     // @unchecked: `connection` is only touched under `lock`; everything else is immutable.
     public let url: PostgresURL
     let logger: Logger

@@ -9,6 +9,7 @@ public enum PostgresMigrations {
     /// The migrations, in order. A shipped one is never edited: append a new one.
     static let all: [(name: String, statements: [String])] = [
         (PostgresReadoutMigration.name, PostgresReadoutMigration.statements),
+        (PostgresDoseMigration.name, PostgresDoseMigration.statements),
     ]
 
     public static var names: [String] { all.map(\.name) }

@@ -11,7 +11,7 @@ struct CalibrationContractTests {
                           validFrom: Date(timeIntervalSince1970: 1_790_000_000 + days * 86_400), source: source)
     }
 
-    @Test("calibrations accumulate; the value in force is the latest valid one", arguments: StoreBackend.allCases)
+    @Test("calibrations accumulate; the value in force is the latest valid one", arguments: StoreBackend.labStoreRole)
     func history(backend: StoreBackend) throws {
         let fixture = try backend.makeFixture()
         let store = try fixture.open()
@@ -37,7 +37,7 @@ struct CalibrationContractTests {
         #expect(try store.counts().calibrations == 4)
     }
 
-    @Test("calibration values must be finite", arguments: StoreBackend.allCases)
+    @Test("calibration values must be finite", arguments: StoreBackend.labStoreRole)
     func nonFinite(backend: StoreBackend) throws {
         let store = try backend.makeFixture().open()
         #expect(throws: LabStoreError.nonFiniteValue(field: "calibration value")) {

@@ -4,7 +4,7 @@ import Testing
 
 @Suite("Store contract: dose versions")
 struct DoseContractTests {
-    @Test("re-evaluations add versions; exactly one is current", arguments: StoreBackend.allCases)
+    @Test("re-evaluations add versions; exactly one is current", arguments: StoreBackend.labStoreRole)
     func versionsAccumulate(backend: StoreBackend) throws {
         let fixture = try backend.makeFixture()
         let store = try fixture.open()
@@ -35,7 +35,7 @@ struct DoseContractTests {
         #expect((counts.doseVersions, counts.currentDoses) == (4, 2))
     }
 
-    @Test("a card with no stored element gets no dose", arguments: StoreBackend.allCases)
+    @Test("a card with no stored element gets no dose", arguments: StoreBackend.labStoreRole)
     func noDoseWithoutStoredReadings(backend: StoreBackend) throws {
         let store = try backend.makeFixture().open()
         let batchID = try #require(try store.openSampleBatch(elementsPerCard: 2).id)
@@ -50,7 +50,7 @@ struct DoseContractTests {
         #expect(try store.doseHistory(card: "C-L").isEmpty)
     }
 
-    @Test("dose values must be finite", arguments: StoreBackend.allCases)
+    @Test("dose values must be finite", arguments: StoreBackend.labStoreRole)
     func nonFiniteDose(backend: StoreBackend) throws {
         let store = try backend.makeFixture().open()
         let batchID = try #require(try store.openSampleBatch().id)
@@ -63,7 +63,7 @@ struct DoseContractTests {
         }
     }
 
-    @Test("review states move forward; a released dose never changes", arguments: StoreBackend.allCases)
+    @Test("review states move forward; a released dose never changes", arguments: StoreBackend.labStoreRole)
     func reviewStates(backend: StoreBackend) throws {
         let store = try backend.makeFixture().open()
         let batchID = try #require(try store.openSampleBatch().id)
@@ -88,7 +88,7 @@ struct DoseContractTests {
     }
 
     @Test("re-evaluating a released dose adds a version; the released one stays as it was",
-          arguments: StoreBackend.allCases)
+          arguments: StoreBackend.labStoreRole)
     func correctionOfReleasedDose(backend: StoreBackend) throws {
         let store = try backend.makeFixture().open()
         let batchID = try #require(try store.openSampleBatch().id)
@@ -112,7 +112,7 @@ struct DoseContractTests {
         }
     }
 
-    @Test("a superseded, unreleased version cannot be released", arguments: StoreBackend.allCases)
+    @Test("a superseded, unreleased version cannot be released", arguments: StoreBackend.labStoreRole)
     func supersededCannotChange(backend: StoreBackend) throws {
         let store = try backend.makeFixture().open()
         let batchID = try #require(try store.openSampleBatch().id)
@@ -125,7 +125,7 @@ struct DoseContractTests {
         }
     }
 
-    @Test("doses of a card are kept per batch across reuse of the card", arguments: StoreBackend.allCases)
+    @Test("doses of a card are kept per batch across reuse of the card", arguments: StoreBackend.labStoreRole)
     func historyAcrossBatches(backend: StoreBackend) throws {
         let store = try backend.makeFixture().open()
         let january = try #require(try store.openSampleBatch(source: "jan").id)

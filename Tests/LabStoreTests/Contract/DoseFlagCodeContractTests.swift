@@ -7,7 +7,7 @@ import Testing
 /// the layer that reads them can tell an unknown code instead of losing it.
 @Suite("Store contract: dose flag codes")
 struct DoseFlagCodeContractTests {
-    @Test("flag codes come back exactly and in order, after reopening", arguments: StoreBackend.persistent)
+    @Test("flag codes come back exactly and in order, after reopening", arguments: StoreBackend.labStoreRole.filter(\.persists))
     func codesKeptExactly(backend: StoreBackend) throws {
         let fixture = try backend.makeFixture()
         let codes = ["glow-spike", "deep-element-lost", "pmt-drift", "glow-new-check", "deep-element-lost ", "Å-ø", ""]

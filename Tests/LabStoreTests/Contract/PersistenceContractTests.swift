@@ -43,7 +43,7 @@ struct PersistenceContractTests {
         #expect(try reopened.cardStates(batch: resumedID).first?.isComplete == true)
     }
 
-    @Test("doses, QC and calibrations survive reopening", arguments: StoreBackend.persistent)
+    @Test("doses, QC and calibrations survive reopening", arguments: StoreBackend.labStoreRole.filter(\.persists))
     func everythingSurvivesReopen(backend: StoreBackend) throws {
         let fixture = try backend.makeFixture()
         let counts: LabStoreCounts

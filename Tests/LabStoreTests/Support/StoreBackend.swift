@@ -5,8 +5,8 @@ import PostgresLabStore
 
 /// The backends the store contract runs against.
 ///
-/// `allCases` are the backends with the whole ``LabStore``; ``readoutRole`` adds those that so far
-/// implement only the readout role (``ReadoutStore``): PostgreSQL, in a fresh database per test on
+/// `allCases` are the backends with every store role; ``readoutRole`` and ``labStoreRole`` add those
+/// that so far implement only ``ReadoutStore`` and ``LabStore``: PostgreSQL, in a fresh database per test on
 /// the server of `TLD_TEST_POSTGRES_URL` (scripts/pg-test-cluster.sh starts one; `make test` does).
 enum StoreBackend: String, CaseIterable, CustomStringConvertible, Sendable {
     /// A SQLite file in a fresh temporary directory (DatabasePool, WAL): the production set-up.
@@ -28,6 +28,11 @@ enum StoreBackend: String, CaseIterable, CustomStringConvertible, Sendable {
               + "(run `make test`, or eval \"$(scripts/pg-test-cluster.sh start)\" first)")
         return allCases
     }()
+
+    /// The backends of the ``LabStore`` contract (readout, doses, calibrations, counts): since issue 15
+    /// PostgreSQL implements it too, so the same list as ``readoutRole``. `allCases` stays the list of
+    /// backends with every role (lab records, cases, …): SQLite only, so far.
+    static var labStoreRole: [StoreBackend] { readoutRole }
 
     var description: String { rawValue }
 
@@ -84,9 +89,12 @@ final class StoreFixture {
     /// The SQLite file of the `sqliteFile` backend.
     var databasePath: String? { directory?.appendingPathComponent("tld.sqlite").path }
 
-    /// Opens the store (again).
+    /// Opens the store (again) for the ``LabStore`` contract: any backend.
     func open() throws -> any LabStore {
-        try openSQLite()
+        if let postgresURL {
+            return try PostgresLabStore.open(url: postgresURL, logger: Self.logger, now: clock.now)
+        }
+        return try openSQLite()
     }
 
     /// Opens the store (again) for the readout role's contract: any backend.
