@@ -8,6 +8,11 @@
 ///   function named like the trigger: `IF coalesce(cond, false)` keeps SQLite's rule that a `WHEN`
 ///   that is NULL does not fire. A BEFORE row trigger that lets the change through returns NEW (OLD
 ///   for a DELETE): returning NULL would drop the change silently.
+/// - Order: PostgreSQL fires the triggers of one event "in alphabetical order by name"
+///   (https://www.postgresql.org/docs/current/sql-createtrigger.html, Notes); SQLite fires the last
+///   created first (not documented; measured with sqlite3 3.40: three BEFORE UPDATE triggers created
+///   b, a, c fire c first). Where rules on one event can overlap, a migration checks them in one
+///   function in SQLite's order, so both refuse with the same message.
 /// - PostgreSQL's TRUNCATE skips row triggers (SQLite has none): ``noTruncate(_:table:when:message:)``
 ///   refuses it where a DELETE of some row would be refused.
 enum PostgresTriggerSQL {
