@@ -2,12 +2,13 @@ import Foundation
 import LabStore
 import PostgresNIO
 
-/// Taking a lab's rows from another backend (`tld db copy`): the readout role's tables, into an
-/// empty PostgreSQL lab, in one transaction, keeping every id.
+/// Taking a lab's rows from another backend (`tld db copy`): the readout, dose and calibration
+/// tables, into an empty PostgreSQL lab, in one transaction, keeping every id.
 extension PostgresLabStore {
     /// The tables this backend holds so far, in the order they are filled (parents first), by their
     /// SQLite names.
-    public static let copiedTables = ["readoutBatch", "batchCard", "readerQC", "elementReading"]
+    public static let copiedTables = ["readoutBatch", "batchCard", "readerQC", "elementReading",
+                                      "doseResult", "calibrationRecord"]
 
     /// Inserts `tables` (from ``copiedTables``) in one transaction with their ids, then moves each
     /// identity sequence past the largest id. Each value is sent as text and cast to the column's

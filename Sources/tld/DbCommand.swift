@@ -15,10 +15,10 @@ struct DbCommand: ParsableCommand, PostgresGate.Supported {
             postgres://user@/db?host=/socket/directory). On PostgreSQL `tld db migrate` creates the whole \
             lab schema — every table of SQLite's, with the same columns, constraints, indexes and \
             interlock triggers (no card zeroed or reissued before its dose is released, released doses, \
-            raw readings and audit trails immutable, one open batch per reader) — while the commands \
-            that run on PostgreSQL so far are readout, db, backup, restore and verify (the other roles' \
-            store methods are SQLite only yet: those commands refuse a postgres:// database). Migrations are recorded in the table \
-            tld_schema_migrations.
+            raw readings and audit trails immutable, one open batch per reader). The store methods on \
+            PostgreSQL so far are the readout's, the dose versions' and the calibration history's; \
+            commands that need another role refuse a postgres:// database. Migrations are recorded in \
+            the table tld_schema_migrations.
             """,
         subcommands: [DbMigrate.self, DbStatus.self, DbCopy.self])
 }
@@ -51,7 +51,12 @@ struct DbMigrate: ParsableCommand, PostgresGate.Supported {
 struct DbStatus: ParsableCommand, PostgresGate.Supported {
     static let configuration = CommandConfiguration(
         commandName: "status",
-        abstract: "Show the schema migrations applied to the lab database and those pending (changes nothing).")
+        abstract: "Show the schema migrations applied to the lab database and those pending, and what the lab holds (changes nothing).",
+        discussion: """
+            When the schema is up to date it also counts what the lab holds: readout batches (open), \
+            element readings (stored, lost, absent), dose versions (current, released) and calibration \
+            records — the same figures on SQLite and PostgreSQL.
+            """)
 
     @OptionGroup var store: StoreOptions
     @OptionGroup var logging: LoggingOptions
@@ -61,28 +66,42 @@ struct DbStatus: ParsableCommand, PostgresGate.Supported {
         let database: String
         let known: [String]
         let applied: [String]
+        var holdings: LabStoreCounts?
         if store.isPostgres {
             let pg = try PostgresLabStore.open(url: try store.postgresURL(), logger: logger, migrate: false)
             defer { pg.close() }
             let status = try pg.migrationStatus()
-            database = "PostgreSQL \(pg.url) (roles: readout)"
+            database = "PostgreSQL \(pg.url) (roles: readout, doses, calibration)"
             known = PostgresMigrations.names
             applied = status.applied + status.unknown
+            if status.pending.isEmpty && status.unknown.isEmpty { holdings = try pg.counts() }
         } else {
             guard FileManager.default.fileExists(atPath: store.path) else { throw ToolError.noDatabase(path: store.path) }
             database = "SQLite \(store.path)"
             known = LabDatabase.knownMigrations
             applied = try LabDatabase.recordedMigrations(path: store.path)
+            // Opening an up-to-date file migrates nothing: it stays unchanged.
+            if Set(known).subtracting(applied).isEmpty && Set(applied).subtracting(known).isEmpty {
+                holdings = try SQLiteLabStore.open(path: store.path, logger: logger).counts()
+            }
         }
         let pending = known.filter { !applied.contains($0) }
         let unknown = applied.filter { !known.contains($0) }
         print("\(database): \(applied.count) migration\(applied.count == 1 ? "" : "s") applied, \(pending.count) pending.")
         for name in applied { print("  applied  \(name)\(known.contains(name) ? "" : "  (unknown to this program: written by a newer tld)")") }
         for name in pending { print("  pending  \(name)") }
+        if let holdings { print(Self.describe(holdings)) }
         if !pending.isEmpty { print("Run `tld db migrate` to apply the pending migrations.") }
         if !unknown.isEmpty {
             throw CommandFailure("the database was written by a newer tld (unknown migrations: \(unknown.joined(separator: ", ")))", status: .config)
         }
+    }
+
+    /// What the lab holds, in one line (LabStore.counts(), the same on both backends).
+    static func describe(_ c: LabStoreCounts) -> String {
+        "Holds \(c.batches) readout batches (\(c.openBatches) open), element readings: \(c.storedElements) stored, "
+            + "\(c.lostElements) lost, \(c.absentElements) absent; \(c.doseVersions) dose versions (\(c.currentDoses) current, "
+            + "\(c.releasedDoses) released); \(c.calibrations) calibration records."
     }
 
     static func migrated(_ applied: [String], total: Int, database: String) -> String {

@@ -8,16 +8,17 @@ import PostgresLabStore
 struct DbCopy: ParsableCommand, PostgresGate.Supported {
     static let configuration = CommandConfiguration(
         commandName: "copy",
-        abstract: "Copy a lab from a SQLite file into an empty PostgreSQL database, then verify it (row counts, a checksum of every raw curve).",
+        abstract: "Copy a lab from a SQLite file into an empty PostgreSQL database, then verify it (row counts, every dose, a checksum of every raw curve).",
         discussion: """
-            PostgreSQL holds the readout role's tables so far: readoutBatch, batchCard, readerQC and \
-            elementReading. A SQLite lab with data in any other table (doses, calibration, cards, \
-            customers, …) is refused with one line naming those tables (exit 65) and nothing is copied: \
+            PostgreSQL has every table of the lab (tld db migrate), but the copy takes the readout, dose \
+            and calibration tables so far: readoutBatch, batchCard, readerQC, elementReading, doseResult \
+            and calibrationRecord. A SQLite lab with data in any other table (the dose audit trail, evaluation records, cards, customers, …) is refused with one line naming those tables (exit 65) and nothing is copied: \
             never a partial copy that looks whole. A target database whose tables already hold rows is \
             refused too (exit 65).
 
             The copy runs in one transaction and keeps every id (the identity sequences are moved past \
-            the largest id after). Then both sides are compared: the rows of each table, and the SHA-256 \
+            the largest id after). Then both sides are compared: the rows of each table, every dose version \
+            of every card (values, flags, state, times) read back through the store, and the SHA-256 \
             over the raw counts and temperatures of every stored curve (computed by tld on the SQLite \
             side and by the PostgreSQL server on the other). The verification is printed; a difference \
             ends the command with exit 70.
@@ -57,9 +58,9 @@ struct DbCopy: ParsableCommand, PostgresGate.Supported {
         }.sorted()
         guard others.isEmpty else {
             throw CommandFailure(
-                "tld db copy: \(from) holds data in tables PostgreSQL does not have yet: "
+                "tld db copy: \(from) holds data in tables the copy does not take yet: "
                     + others.map { "\($0) (\(counts[$0] ?? 0) rows)" }.joined(separator: ", ")
-                    + "; nothing was copied (PostgreSQL has the readout role's tables only: \(copied.joined(separator: ", ")))",
+                    + "; nothing was copied (it takes only these tables so far: \(copied.joined(separator: ", ")))",
                 status: .dataError)
         }
         let target = try PostgresLabStore.open(url: url, logger: logger)
@@ -76,17 +77,26 @@ struct DbCopy: ParsableCommand, PostgresGate.Supported {
         print("Copied \(from) into PostgreSQL \(target.url):")
         for table in copied {
             let (a, b) = (counts[table] ?? 0, copiedCounts[table] ?? 0)
-            print("  \(table.padding(toLength: 16, withPad: " ", startingAt: 0)) SQLite \(a) rows, PostgreSQL \(b) rows\(a == b ? "" : "  DIFFERENT")")
+            print("  \(table.padding(toLength: 18, withPad: " ", startingAt: 0)) SQLite \(a) rows, PostgreSQL \(b) rows\(a == b ? "" : "  DIFFERENT")")
             if a != b { differences.append("\(table): \(a) rows in SQLite, \(b) in PostgreSQL") }
         }
         let (sqliteCurves, postgresCurves) = (try source.curveDigests(), try target.curveDigests())
         let unequal = Set(sqliteCurves.keys).union(postgresCurves.keys).filter { sqliteCurves[$0] != postgresCurves[$0] }
-        print("  raw curves       \(sqliteCurves.count) in SQLite, \(postgresCurves.count) in PostgreSQL; SHA-256 of counts and temperatures "
+        print("  raw curves         \(sqliteCurves.count) in SQLite, \(postgresCurves.count) in PostgreSQL; SHA-256 of counts and temperatures "
               + (unequal.isEmpty ? "equal for every curve" : "DIFFERENT for \(unequal.count) curves"))
         if !unequal.isEmpty { differences.append("\(unequal.count) raw curves differ (element readings \(unequal.sorted().prefix(5).map(String.init).joined(separator: ", "))…)") }
+        // Every dose version, as each store reads it back (the cards with a dose: every version
+        // chain has one current version in its batch).
+        var cards = Set<String>()
+        for batch in try source.batches() { if let id = batch.id { cards.formUnion(try source.currentDoses(batch: id).map(\.cardID)) } }
+        let unequalDoses = try cards.sorted().filter { try source.doseHistory(card: $0) != target.doseHistory(card: $0) }
+        let versions = counts["doseResult"] ?? 0
+        print("  doses              \(versions) versions of \(cards.count) cards; "
+              + (unequalDoses.isEmpty ? "every version equal" : "DIFFERENT for \(unequalDoses.count) cards"))
+        if !unequalDoses.isEmpty { differences.append("the doses of \(unequalDoses.count) cards differ (\(unequalDoses.prefix(5).joined(separator: ", "))…)") }
         guard differences.isEmpty else {
             throw CommandFailure("tld db copy: the copy does not match its source: \(differences.joined(separator: "; "))", status: .software)
         }
-        print("Verified: every row and every raw curve is in PostgreSQL as in SQLite.")
+        print("Verified: every row, every dose and every raw curve is in PostgreSQL as in SQLite.")
     }
 }

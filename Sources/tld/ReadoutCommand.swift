@@ -56,7 +56,7 @@ struct Readout: AsyncParsableCommand {
             With --database postgres://user@host/db (or TLD_DATABASE=postgres://…), the curves go to a \
             PostgreSQL database that several benches write into at once (one open batch per reader, \
             enforced by the database; a curve is committed with synchronous_commit on before the reader \
-            releases it). The PostgreSQL backend has the readout role only so far: the batch is read and \
+            releases it). The PostgreSQL backend has no evaluation role yet: the batch is read and \
             stored but not evaluated into doses (it stays pending), and the lab's records are not used \
             for the manifest. The simulator's state file defaults to ./tld-sim-state.json there.
             """)
@@ -125,7 +125,7 @@ struct Readout: AsyncParsableCommand {
         var stateLock: WriterLock?
         defer { stateLock?.release() }
         let databaseName = onPostgres ? try store.postgresURL().description : store.path
-        // The whole lab store on SQLite; on PostgreSQL the readout role only (no evaluation yet).
+        // The whole lab store on SQLite; on PostgreSQL the readout role (no evaluation yet).
         let labStore: SQLiteLabStore?
         var job: ReadoutJob
         if onPostgres {
@@ -231,10 +231,10 @@ struct Readout: AsyncParsableCommand {
 extension DoseTableFormat: ExpressibleByArgument {}
 
 extension Readout: PostgresGate.Supported {
-    /// What a readout into PostgreSQL does not do yet (the store there has the readout role only).
+    /// What a readout into PostgreSQL does not do yet (the store there has no evaluation role).
     static func notEvaluatedOnPostgres(_ groupID: String) -> String {
-        "Batch \(groupID) is stored in PostgreSQL but not evaluated: the PostgreSQL backend has the readout role only so far "
-            + "(no doses, calibration or evaluation role); the batch stays pending, no dose is reported."
+        "Batch \(groupID) is stored in PostgreSQL but not evaluated: the PostgreSQL backend has the readout, dose and calibration "
+            + "roles so far, not the evaluation role; the batch stays pending, no dose is reported."
     }
 }
 

@@ -4,8 +4,9 @@ import LabStore
 import Logging
 import PostgresLabStore
 
-/// The PostgreSQL side of ``StoreOptions``. So far the PostgreSQL backend implements the readout
-/// role only (``ReadoutStore``): `tld readout` and `tld db` run on it; every other command refuses a
+/// The PostgreSQL side of ``StoreOptions``. So far the PostgreSQL backend implements ``LabStore``
+/// (readout, doses, calibration, counts): `tld readout`, `tld db`, `tld calibration`, `tld backup`,
+/// `tld verify` run on it; every other command refuses a
 /// postgres:// database with one line naming the backend and the role it lacks (exit 69), never
 /// falling back to a SQLite file.
 extension StoreOptions {
@@ -23,8 +24,17 @@ extension StoreOptions {
         try PostgresLabStore.open(url: try postgresURL(), logger: logger)
     }
 
+    /// Opens an existing lab for a command that needs only the ``LabStore`` role (readout, doses,
+    /// calibration, counts): PostgreSQL (schema brought up to date) or an existing SQLite file (exit 66
+    /// when missing).
+    func openLabStore(logger: Logger) throws -> any LabStore {
+        if isPostgres { return try openPostgres(logger: logger) }
+        guard FileManager.default.fileExists(atPath: path) else { throw ToolError.noDatabase(path: path) }
+        return try SQLiteLabStore.open(path: path, logger: logger)
+    }
+
     /// Refuses a PostgreSQL database for a command that needs the whole lab store (SQLite only so far).
-    func refusePostgres(role: String = "the lab records, doses and evaluation roles") throws {
+    func refusePostgres(role: String = "the lab records and evaluation roles") throws {
         guard isPostgres else { return }
         let command = CommandLine.arguments.dropFirst().prefix { !$0.hasPrefix("-") }.joined(separator: " ")
         throw CommandFailure(PostgresUnsupported.message(command: command, role: role, database: (try? postgresURL())?.description ?? "postgres://…"),
@@ -36,7 +46,7 @@ extension StoreOptions {
 enum PostgresUnsupported {
     static func message(command: String, role: String, database: String) -> String {
         "tld \(command.isEmpty ? "(this command)" : command) is not available on the PostgreSQL backend yet (\(database)): "
-            + "it has the readout role only, not \(role); use a SQLite file with --database FILE"
+            + "it has the readout, dose and calibration roles only, not \(role); use a SQLite file with --database FILE"
     }
 }
 

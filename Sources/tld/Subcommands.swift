@@ -15,4 +15,5 @@ let subcommandList: [any ParsableCommand.Type] = [
     History.self, Assign.self, RegistryCommand.self,
     History.self, Assign.self, RegistryCommand.self, RetentionCommand.self,
     DbCommand.self,
+    CalibrationCommand.self,
 ]

@@ -25,6 +25,8 @@ struct DbCommandEndToEndTests {
         #expect(status.status == 0, "stderr: \(status.stderr)")
         #expect(status.stdout.contains("\(applied.count) migrations applied, 0 pending"))
         #expect(applied.allSatisfy { status.stdout.contains("applied  \($0)") })
+        #expect(status.stdout.contains("Holds 0 readout batches (0 open), element readings: 0 stored, 0 lost, 0 absent; "
+                                       + "0 dose versions (0 current, 0 released); 0 calibration records."), "\(status.stdout)")
 
         let again = try await tld.run(["db", "migrate", "--database", "lab.sqlite"], in: dir.url)
         #expect(again.stdout.contains("is up to date (\(applied.count) migrations applied)"))

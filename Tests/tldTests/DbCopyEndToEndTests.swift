@@ -4,7 +4,7 @@ import Logging
 import TestSupport
 import Testing
 
-/// `tld db copy` (issue 15): a SQLite lab's readout tables into an empty PostgreSQL database on the
+/// `tld db copy` (issue 15): a SQLite lab's readout and calibration tables into an empty PostgreSQL database on the
 /// tests' private cluster, ids kept, verified; refusals that copy nothing.
 @Suite("tld db copy: SQLite to PostgreSQL", .serialized, .enabled(if: PostgresTestLab.enabled, PostgresTestLab.skipReason))
 struct DbCopyEndToEndTests {
@@ -48,6 +48,11 @@ struct DbCopyEndToEndTests {
             }
             if b == 1 { _ = try store.finishBatch(id: id) }
         }
+        // A reader calibration entered by hand (no dose yet: a SQLite dose brings its audit trail,
+        // which PostgreSQL does not hold yet).
+        _ = try store.saveCalibration(CalibrationRecord(
+            kind: CalibrationKind(rawValue: "countsPerMilliSievert/deep"), subject: "TL00901", value: 1234.5, unit: "counts/mSv",
+            validFrom: Date(timeIntervalSince1970: 1_796_000_000.25), source: "certificate DK-17 (test)"))
     }
 
     @Test("a readout lab copied into an empty PostgreSQL database: same rows and ids, every curve's SHA-256 equal, sequences past the ids; a second copy is refused")
@@ -60,12 +65,16 @@ struct DbCopyEndToEndTests {
 
         let r = try await tld.run(["db", "copy", "--from", "lab.sqlite", "--to", lab.url], in: dir.url)
         #expect(r.status == 0, "stderr: \(r.stderr)")
-        #expect(r.stdout.contains("readoutBatch     SQLite 2 rows, PostgreSQL 2 rows"), "\(r.stdout)")
-        #expect(r.stdout.contains("batchCard        SQLite 7 rows, PostgreSQL 7 rows"))
-        #expect(r.stdout.contains("readerQC         SQLite 2 rows, PostgreSQL 2 rows"))
-        #expect(r.stdout.contains("elementReading   SQLite 28 rows, PostgreSQL 28 rows"))
-        #expect(r.stdout.contains("raw curves       26 in SQLite, 26 in PostgreSQL; SHA-256 of counts and temperatures equal for every curve"))
+        #expect(r.stdout.contains("readoutBatch       SQLite 2 rows, PostgreSQL 2 rows"), "\(r.stdout)")
+        #expect(r.stdout.contains("batchCard          SQLite 7 rows, PostgreSQL 7 rows"))
+        #expect(r.stdout.contains("readerQC           SQLite 2 rows, PostgreSQL 2 rows"))
+        #expect(r.stdout.contains("elementReading     SQLite 28 rows, PostgreSQL 28 rows"))
+        #expect(r.stdout.contains("raw curves         26 in SQLite, 26 in PostgreSQL; SHA-256 of counts and temperatures equal for every curve"))
+        #expect(r.stdout.contains("calibrationRecord  SQLite 1 rows, PostgreSQL 1 rows"))
+        #expect(r.stdout.contains("doses              0 versions of 0 cards; every version equal"))
         #expect(r.stdout.contains("Verified"))
+        #expect(try await lab.lines("SELECT kind || '|' || subject || '|' || value || '|' || floor(extract(epoch FROM validFrom) * 1000)::bigint FROM calibrationRecord")
+                == ["countsPerMilliSievert/deep|TL00901|1234.5|1796000000250"])
 
         // The same rows, ids, curves and times on both sides.
         let sqlite = try await SQLiteQuery.lines(dir.path("lab.sqlite"), """
@@ -107,7 +116,7 @@ struct DbCopyEndToEndTests {
 
         let r = try await tld.run(["db", "copy", "--from", "lab.sqlite", "--to", lab.url], in: dir.url)
         #expect(r.status == 65, "stderr: \(r.stderr)")
-        #expect(r.stderr.contains("holds data in tables PostgreSQL does not have yet"))
+        #expect(r.stderr.contains("holds data in tables the copy does not take yet"))
         #expect(r.stderr.contains("customer"), "\(r.stderr)")
         #expect(r.stderr.contains("nothing was copied"))
         #expect(r.stderr.split(whereSeparator: \.isNewline).count == 1)

@@ -79,6 +79,7 @@ struct PostgresBackupEndToEndTests {
         let migrations = try await lab.int("SELECT count(*) FROM tld_schema_migrations")
         #expect(migrations >= 6)
         #expect(counted["tld_schema_migrations"] == migrations)
+        #expect(counted["doseresult"] == 0 && counted["calibrationrecord"] == 0)
 
         // The source verifies against its own manifest.
         let verifySource = try await tld.run(["verify", manifestPath, "--database", lab.url], in: dir.url)

@@ -20,7 +20,9 @@ struct PostgresReadoutEndToEndTests {
         #expect(known >= 6)
         #expect(empty.stdout.contains("0 migrations applied, \(known) pending"))
         #expect(empty.stdout.contains("pending  pg1-readout"))
+        #expect(empty.stdout.contains("pending  v15-pgdose15"))
         #expect(empty.stdout.contains("pending  v15-pgschema15-portal"))
+        #expect(!empty.stdout.contains("Holds"))
 
         let r = try await tld.run(["readout", "--simulate", "--speed-ms", "0", "--database", lab.url], in: dir.url)
         #expect(r.status == 0, "stderr: \(r.stderr)")
@@ -58,12 +60,14 @@ struct PostgresReadoutEndToEndTests {
 
         let status = try await tld.run(["db", "status", "--database", lab.url], in: dir.url)
         #expect(status.stdout.contains("\(known) migrations applied, 0 pending"))
+        #expect(status.stdout.contains("Holds 1 readout batches (0 open), element readings: 199 stored, "), "\(status.stdout)")
+        #expect(status.stdout.contains("; 0 dose versions (0 current, 0 released); 0 calibration records."))
 
         // A command that needs a role PostgreSQL lacks: one line, exit 69, no SQLite file created.
         let review = try await tld.run(["review", "--database", lab.url], in: dir.url)
         #expect(review.status == 69)
         #expect(review.stderr.contains("PostgreSQL backend"))
-        #expect(review.stderr.contains("readout role only"))
+        #expect(review.stderr.contains("readout, dose and calibration roles only"))
         #expect(review.stderr.split(whereSeparator: \.isNewline).count == 1)
         let viaEnvironment = try await tld.run(["review"], in: dir.url, environment: ["TLD_DATABASE": lab.url])
         #expect(viaEnvironment.status == 69, "stderr: \(viaEnvironment.stderr)")

@@ -37,11 +37,11 @@ public struct ReadoutJob: Sendable {
         self.evaluator = BatchEvaluator(store: store, logger: logger, now: now)
     }
 
-    /// A job on a store that implements only the readout role: it reads and stores every curve, and
-    /// evaluates nothing (`evaluatesDoses` is false; the batch stays pending for an evaluation where
-    /// the store has the evaluation role).
+    /// A job on a store without the evaluation role (``EvaluationStore``; the PostgreSQL store so far):
+    /// it reads and stores every curve, and evaluates nothing (`evaluatesDoses` is false; the batch
+    /// stays pending for an evaluation where the store has the evaluation role).
     public init(readoutStore: any ReadoutStore, logger: Logger, now: @escaping @Sendable () -> Date = { Date() }) {
-        if let full = readoutStore as? any LabStore {
+        if let full = readoutStore as? any LabStore, full is any EvaluationStore {
             self = ReadoutJob(store: full, logger: logger, now: now)
         } else {
             self.store = readoutStore

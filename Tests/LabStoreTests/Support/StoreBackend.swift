@@ -13,7 +13,7 @@ enum StoreBackend: String, CaseIterable, CustomStringConvertible, Sendable {
     case sqliteFile
     /// A SQLite in-memory database (DatabaseQueue): no file, cannot be reopened.
     case sqliteInMemory
-    /// PostgreSQL: a new database on the test cluster (the readout role only, so far).
+    /// PostgreSQL: a new database on the test cluster (the readout role and the rest of ``LabStore``, so far).
     case postgres
 
     /// The backends with the whole store contract.
