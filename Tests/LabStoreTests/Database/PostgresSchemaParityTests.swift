@@ -478,6 +478,69 @@ struct PostgresSchemaParityTests {
         ("INSERT INTO portalSession (keyHash, value, updatedAt) VALUES ({x:0102}, {x:7B7D}, '2026-10-01 00:00:00.000')", .constraint),
         ("INSERT INTO portalSession (keyHash, value, updatedAt) VALUES (\(lookup), {x:7B7D}, '2026-10-01 00:00:00.000')", .ok),
         ("DELETE FROM portalSession", .ok),
+        // Prices, evaluation records, levels, the registry log, annual reviews, the outbox, the readout tables.
+        ("INSERT INTO cardPrice (dosimeterType, validFrom, priceMinorUnits, currency) VALUES ('wholeBody', '2026-01-01', 12000, 'DKK')", .ok),
+        ("INSERT INTO cardPrice (dosimeterType, validFrom, priceMinorUnits, currency) VALUES ('wholeBody', '2026-01-01', 13000, 'DKK')", .constraint),
+        ("INSERT INTO cardPrice (dosimeterType, validFrom, priceMinorUnits, currency) VALUES ('ring', '2026-01-01', 1, 'DKK')", .constraint),
+        ("INSERT INTO compensationPrice (dosimeterType, validFrom, amountMinorUnits, currency) VALUES ('finger', '2026-01-01', -1, 'DKK')", .constraint),
+        ("INSERT INTO cardNotEvaluated (batchID, cardID, reason, detail, recordedAt) VALUES (1, 'C-2', 'no-calibration', '', '2026-11-01 00:00:00.000')", .ok),
+        ("INSERT INTO cardNotEvaluated (batchID, cardID, reason, detail, recordedAt) VALUES (1, 'C-3', 'tired', '', '2026-11-01 00:00:00.000')", .constraint),
+        ("INSERT INTO doseReviewReason (doseID, reason, detail) VALUES (1, 'above-review-level', '0.4 mSv')", .ok),
+        ("UPDATE doseReviewReason SET detail = 'x'", .refused("doseReviewReason rows are append-only")),
+        ("DELETE FROM doseReviewReason", .refused("doseReviewReason rows are never deleted")),
+        ("INSERT INTO customerLevels (customerID, validFrom, reviewMilliSievert, reportMilliSievert, setAt) VALUES ('K-1', '2027-01-01', 20000, 0.1, '2026-11-01 00:00:00.000')", .constraint),
+        ("INSERT INTO doseLevelCheck (doseID, checkedAt) VALUES (1, '2026-11-01 00:00:00.000')", .ok),
+        ("INSERT INTO doseLevelCheck (doseID, checkedAt) VALUES (99, '2026-11-01 00:00:00.000')", .constraint),
+        ("INSERT INTO registryExport (id, createdAt, fromDay, toDay, fileName, recordCount, sha256) VALUES (1, '2026-11-01 00:00:00.000', '2026-01-01', '2026-12-31', 'r.xml', 2, 'ab')", .ok),
+        ("INSERT INTO registryExport (id, createdAt, fromDay, toDay, fileName, recordCount, sha256) VALUES (2, '2026-11-01 00:00:00.000', '2026-12-31', '2026-01-01', 'r.xml', 0, 'ab')", .constraint),
+        ("""
+         INSERT INTO registryRecord (id, exportID, issueID, personLookup, kind, status, hp10MilliSievert, content)
+         VALUES (1, 1, 1, \(lookup), 'original', 'measured', 0.4, '<r/>')
+         """, .ok),
+        ("""
+         INSERT INTO registryRecord (id, exportID, issueID, personLookup, kind, status, hp10MilliSievert, content, correctsID)
+         VALUES (2, 1, 1, \(lookup), 'original', 'measured', 0.4, '<r/>', 1)
+         """, .constraint),
+        ("""
+         INSERT INTO registryRecord (id, exportID, issueID, personLookup, kind, status, hp10MilliSievert, content, correctsID)
+         VALUES (3, 1, 1, \(lookup), 'correction', 'measured', 0.5, '<r/>', 1)
+         """, .ok),
+        ("""
+         INSERT INTO registryRecord (id, exportID, issueID, personLookup, kind, status, hp10MilliSievert, content, correctsID)
+         VALUES (4, 1, 1, \(lookup), 'correction', 'measured', 0.6, '<r/>', 1)
+         """, .constraint),
+        ("UPDATE registryRecord SET content = 'x'", .refused("a registry record sent is never changed: send a correction")),
+        ("DELETE FROM registryRecord", .refused("registry records sent are never deleted")),
+        ("UPDATE registryExport SET fileName = 'x'", .refused("the registry export log is append-only")),
+        ("DELETE FROM registryExport", .refused("the registry export log is never deleted")),
+        ("INSERT INTO annualReview (customerID, year, writtenAt, writtenBy) VALUES ('K-1', 2026, '2026-11-01 00:00:00.000', 'rpe')", .ok),
+        ("INSERT INTO annualReview (customerID, year, writtenAt, writtenBy) VALUES ('K-1', 2026, '2026-11-01 00:00:00.000', 'rpe')", .constraint),
+        ("INSERT INTO portalOutbox (id, at, recipient, subject, body, submissionID) VALUES (1, '2026-11-01 00:00:00.000', 'a@example.dk', 's', 'b', 1)", .ok),
+        ("INSERT INTO portalOutbox (id, at, recipient, subject, body, submissionID) VALUES (2, '2026-11-01 00:00:00.000', 'a@example.dk', 's', 'b', 99)", .constraint),
+        ("INSERT INTO elementReading (batchID, cardID, element, status, readAt) VALUES (1, 'C-1', 1, 'absent', '2026-11-01 00:00:00.000')", .ok),
+        ("INSERT INTO elementReading (batchID, cardID, element, status, lostReason, readAt) VALUES (1, 'C-1', 2, 'lost', '  ', '2026-11-01 00:00:00.000')", .constraint),
+        ("UPDATE elementReading SET element = 2", .refused("element readings are immutable")),
+        ("DELETE FROM elementReading", .refused("element readings are never deleted")),
+        ("INSERT INTO batchCard (batchID, cardID, role, issueID) VALUES (1, 'C-1', 'worker', 1)", .ok),
+        ("INSERT INTO batchCard (batchID, cardID, role, issueID) VALUES (1, 'C-9', 'worker', 99)", .constraint),
+        ("INSERT INTO batchCard (batchID, cardID, role) VALUES (1, 'C-8', 'calibration')", .constraint),
+        ("UPDATE batchCard SET role = 'control'", .refused("batch manifest rows are immutable")),
+        ("""
+         INSERT INTO calibrationRecord (kind, subject, value, unit, validFrom, source, createdAt)
+         VALUES ('readerFactor', 'TL00042/deep', 52000, 'counts/mSv', '2026-11-01 00:00:00.000', 'certificate', '2026-11-01 00:00:00.000')
+         """, .ok),
+        ("UPDATE calibrationRecord SET value = 1", .refused("calibration records are immutable: add a new one")),
+        ("DELETE FROM calibrationRecord", .refused("calibration records are never deleted")),
+        ("""
+         INSERT INTO readoutBatch (id, groupID, createdAt, readerModel, readerSerial, readerFirmware, elementsPerCard,
+             timeTemperatureProfile, source, state)
+         VALUES (2, 'G2', '2026-11-01 00:00:00.000', 'm', 's', 'f', 4, '{}', 'reader:B', 'open')
+         """, .ok),
+        ("""
+         INSERT INTO readoutBatch (id, groupID, createdAt, readerModel, readerSerial, readerFirmware, elementsPerCard,
+             timeTemperatureProfile, source, state)
+         VALUES (3, 'G3', '2026-11-01 00:00:00.000', 'm', 's', 'f', 4, '{}', 'reader:B', 'open')
+         """, .constraint),
         // Every insert into wearer and enrolment bumped the customer's overview counter (2 of them succeeded).
         ("SELECT CAST(version AS TEXT) FROM portalOverviewVersion WHERE customerID = 'K-1'", .value("2")),
         ("UPDATE enrolment SET endDate = '2027-12-31' WHERE id = 1", .ok),
