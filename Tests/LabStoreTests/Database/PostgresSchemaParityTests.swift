@@ -219,10 +219,16 @@ struct PostgresSchemaParityTests {
 
     enum Dialect { case sqlite, postgres }
 
-    /// `{t}`/`{f}` booleans, `{x:HEX}` a blob, in each dialect.
+    /// `{t}`/`{f}` booleans, `{x:HEX}` a blob, `{addYears:DAY:N}` SQLite's `date(DAY, '+N years')`,
+    /// in each dialect.
     static func render(_ sql: String, _ dialect: Dialect) -> String {
         var out = sql.replacingOccurrences(of: "{t}", with: dialect == .sqlite ? "1" : "true")
             .replacingOccurrences(of: "{f}", with: dialect == .sqlite ? "0" : "false")
+        while let match = out.firstMatch(of: /\{addYears:([0-9-]+):([0-9]+)\}/) {
+            let (day, years) = (String(match.1), String(match.2))
+            out.replaceSubrange(match.range, with: dialect == .sqlite ? "date('\(day)', '+\(years) years')"
+                                                                      : "tld_sqliteAddYears('\(day)', \(years))::text")
+        }
         while let match = out.firstMatch(of: /\{x:([0-9A-F]+)\}/) {
             let hex = String(match.1)
             out.replaceSubrange(match.range, with: dialect == .sqlite ? "X'\(hex)'" : "'\\x\(hex)'::bytea")
@@ -546,6 +552,17 @@ struct PostgresSchemaParityTests {
         ("UPDATE enrolment SET endDate = '2027-12-31' WHERE id = 1", .ok),
         ("SELECT CAST(version AS TEXT) FROM portalOverviewVersion WHERE customerID = 'K-1'", .value("4")),
         ("SELECT state FROM card WHERE id = 'C-1'", .value("available")),
+        // Retention: someone born 1900 with no monitored period may go (the overview counter moves on
+        // each insert and delete); someone without a birth date is kept.
+        ("INSERT INTO wearer (id, customerID, name, nationalIDSealed, nationalIDLookup, birthDate) VALUES (4, 'K-1', 'Old', \(sealed), {x:\(String(repeating: "EF", count: 32))}, '1900-01-01')", .ok),
+        ("DELETE FROM wearer WHERE id = 4", .ok),
+        ("INSERT INTO wearer (id, customerID, name, nationalIDSealed, nationalIDLookup) VALUES (5, 'K-1', 'Undated', \(sealed), {x:\(String(repeating: "EE", count: 32))})", .ok),
+        ("DELETE FROM wearer WHERE id = 5", .refused(PostgresDoseRecordsMigration.retentionMessage)),
+        ("SELECT CAST(version AS TEXT) FROM portalOverviewVersion WHERE customerID = 'K-1'", .value("7")),
+        // Years added as SQLite's date(d, '+N years') adds them.
+        ("SELECT {addYears:2000-02-29:75}", .value("2075-03-01")),
+        ("SELECT {addYears:1996-02-29:4}", .value("2000-02-29")),
+        ("SELECT {addYears:2001-01-31:30}", .value("2031-01-31")),
     ]
 
     @Test("the same raw SQL on SQLite and PostgreSQL: a card's cycle and the lab's other interlocks, accepted or refused alike, with the same messages")
