@@ -80,9 +80,9 @@ struct DbStatus: ParsableCommand, PostgresGate.Supported {
             database = "SQLite \(store.path)"
             known = LabDatabase.knownMigrations
             applied = try LabDatabase.recordedMigrations(path: store.path)
-            // Opening an up-to-date file migrates nothing: it stays unchanged.
+            // Read-only, like the migrations: status never writes to the file.
             if Set(known).subtracting(applied).isEmpty && Set(applied).subtracting(known).isEmpty {
-                holdings = try SQLiteLabStore.open(path: store.path, logger: logger).counts()
+                holdings = try SQLiteLabStore.counts(readOnlyPath: store.path)
             }
         }
         let pending = known.filter { !applied.contains($0) }

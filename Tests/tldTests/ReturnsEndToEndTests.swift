@@ -189,18 +189,17 @@ struct ReturnsEndToEndTests {
         let review = try await tld.run(["review", "--no-curves"] + common, in: dir.url)
         #expect(review.stdout.contains("6 card(s) without a dose"))
 
-        // The reader's calibration is entered (here through the store, as a calibration certificate would be).
+        // The reader's calibration is entered from a certificate with `tld calibration add`, one factor per element role.
         let store = try SQLiteLabStore.open(path: db, logger: Self.logger)
         let batch = try #require(try store.batches().last { $0.groupID == "R-NOCAL" })
-        // The typed kinds (LabWorkflow's factory); the element roles are named by implicit member
-        // (this target does not import Dosimetry, whose ElementRole they are).
-        let kinds: [CalibrationKind] = [.countsPerMilliSievert(.shallow), .countsPerMilliSievert(.deep),
-                                        .countsPerMilliSievert(.filteredLight), .countsPerMilliSievert(.filteredHeavy)]
-        for kind in kinds {
-            _ = try store.saveCalibration(CalibrationRecord(
-                kind: kind, subject: batch.readerSerial, value: 7.0e4,
-                unit: "counts/mSv", validFrom: batch.createdAt.addingTimeInterval(-86_400), source: "calibration certificate (test)"))
+        let validFrom = CalendarDay(utcDayOf: batch.createdAt.addingTimeInterval(-86_400)).description
+        for role in ["shallow", "deep", "filteredLight", "filteredHeavy"] {
+            let added = try await tld.run(["calibration", "add", "--reader", batch.readerSerial, "--role", role, "--counts-per-msv", "70000",
+                                           "--valid-from", validFrom, "--source", "calibration certificate (test)"] + common, in: dir.url)
+            #expect(added.status == 0, "stderr: \(added.stderr)")
         }
+        let listed = try await tld.run(["calibration", "list", "--reader", batch.readerSerial] + common, in: dir.url)
+        #expect(listed.stdout.contains("4 records; * = in force on"), "\(listed.stdout)")
         let again = try await tld.run(["evaluate", "--batch", "R-NOCAL"] + common, in: dir.url)
         #expect(again.status == 0, "stdout: \(again.stdout) stderr: \(again.stderr)")
         #expect(again.stdout.contains("Batch R-NOCAL: 6 card(s) with a dose, 0 without"))

@@ -116,7 +116,7 @@ extension DatabaseWriter {
 
 @Suite("Store contract: one element's reading")
 struct SingleReadingContractTests {
-    @Test("reading(batch:card:element:) finds exactly that row", arguments: StoreBackend.allCases)
+    @Test("reading(batch:card:element:) finds exactly that row", arguments: StoreBackend.labStoreRole)
     func singleReading(backend: StoreBackend) throws {
         let store = try backend.makeFixture().open()
         let batch = try #require(try store.openSampleBatch().id)
@@ -132,7 +132,7 @@ struct SingleReadingContractTests {
 
 @Suite("Store contract: one card's manifest row")
 struct ManifestCardContractTests {
-    @Test("manifestCard(batch:card:) finds that card's row only", arguments: StoreBackend.allCases)
+    @Test("manifestCard(batch:card:) finds that card's row only", arguments: StoreBackend.labStoreRole)
     func manifestCard(backend: StoreBackend) throws {
         let store = try backend.makeFixture().open()
         let batch = try #require(try store.openSampleBatch().id)
