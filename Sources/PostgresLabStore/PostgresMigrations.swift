@@ -10,6 +10,10 @@ public enum PostgresMigrations {
     static let all: [(name: String, statements: [String])] = [
         (PostgresReadoutMigration.name, PostgresReadoutMigration.statements),
         (PostgresDoseMigration.name, PostgresDoseMigration.statements),
+        (PostgresLabRecordsMigration.name, PostgresLabRecordsMigration.statements),
+        (PostgresDoseRecordsMigration.name, PostgresDoseRecordsMigration.statements),
+        (PostgresCasesMigration.name, PostgresCasesMigration.statements),
+        (PostgresPortalMigration.name, PostgresPortalMigration.statements),
     ]
 
     public static var names: [String] { all.map(\.name) }

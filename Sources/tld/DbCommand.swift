@@ -12,10 +12,13 @@ struct DbCommand: ParsableCommand, PostgresGate.Supported {
         discussion: """
             --database FILE (or TLD_DATABASE) names a SQLite file, the default ./tld.sqlite; \
             --database postgres://user@host/db a PostgreSQL database (unix socket: \
-            postgres://user@/db?host=/socket/directory). On PostgreSQL the schema so far holds the \
-            readout role's tables (readout batches, their manifest, reader QC, element readings), the \
-            dose versions and the calibration history, with the same constraints and interlock \
-            triggers as SQLite; migrations are recorded in the table tld_schema_migrations.
+            postgres://user@/db?host=/socket/directory). On PostgreSQL `tld db migrate` creates the whole \
+            lab schema — every table of SQLite's, with the same columns, constraints, indexes and \
+            interlock triggers (no card zeroed or reissued before its dose is released, released doses, \
+            raw readings and audit trails immutable, one open batch per reader). The store methods on \
+            PostgreSQL so far are the readout's, the dose versions' and the calibration history's; \
+            commands that need another role refuse a postgres:// database. Migrations are recorded in \
+            the table tld_schema_migrations.
             """,
         subcommands: [DbMigrate.self, DbStatus.self, DbCopy.self])
 }

@@ -10,9 +10,9 @@ struct DbCopy: ParsableCommand, PostgresGate.Supported {
         commandName: "copy",
         abstract: "Copy a lab from a SQLite file into an empty PostgreSQL database, then verify it (row counts, every dose, a checksum of every raw curve).",
         discussion: """
-            PostgreSQL holds the readout, dose and calibration tables so far: readoutBatch, batchCard, \
-            readerQC, elementReading, doseResult and calibrationRecord. A SQLite lab with data in any \
-            other table (the dose audit trail, evaluation records, cards, customers, …) is refused with one line naming those tables (exit 65) and nothing is copied: \
+            PostgreSQL has every table of the lab (tld db migrate), but the copy takes the readout, dose \
+            and calibration tables so far: readoutBatch, batchCard, readerQC, elementReading, doseResult \
+            and calibrationRecord. A SQLite lab with data in any other table (the dose audit trail, evaluation records, cards, customers, …) is refused with one line naming those tables (exit 65) and nothing is copied: \
             never a partial copy that looks whole. A target database whose tables already hold rows is \
             refused too (exit 65).
 
@@ -58,9 +58,9 @@ struct DbCopy: ParsableCommand, PostgresGate.Supported {
         }.sorted()
         guard others.isEmpty else {
             throw CommandFailure(
-                "tld db copy: \(from) holds data in tables PostgreSQL does not have yet: "
+                "tld db copy: \(from) holds data in tables the copy does not take yet: "
                     + others.map { "\($0) (\(counts[$0] ?? 0) rows)" }.joined(separator: ", ")
-                    + "; nothing was copied (PostgreSQL has only these tables so far: \(copied.joined(separator: ", ")))",
+                    + "; nothing was copied (it takes only these tables so far: \(copied.joined(separator: ", ")))",
                 status: .dataError)
         }
         let target = try PostgresLabStore.open(url: url, logger: logger)
