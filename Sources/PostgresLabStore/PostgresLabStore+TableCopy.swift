@@ -2,13 +2,13 @@ import Foundation
 import LabStore
 import PostgresNIO
 
-/// Taking a lab's rows from another backend (`tld db copy`): the readout, dose and calibration
-/// tables, into an empty PostgreSQL lab, in one transaction, keeping every id.
+/// Taking a lab's rows from another backend (`tld db copy`): the readout, dose (with its audit trail)
+/// and calibration tables, into an empty PostgreSQL lab, in one transaction, keeping every id.
 extension PostgresLabStore {
-    /// The tables this backend holds so far, in the order they are filled (parents first), by their
-    /// SQLite names.
+    /// The tables the copy takes so far, in the order they are filled (parents first: `doseAudit`
+    /// refers to `doseResult`), by their SQLite names.
     public static let copiedTables = ["readoutBatch", "batchCard", "readerQC", "elementReading",
-                                      "doseResult", "calibrationRecord"]
+                                      "doseResult", "doseAudit", "calibrationRecord"]
 
     /// Inserts `tables` (from ``copiedTables``) in one transaction with their ids, then moves each
     /// identity sequence past the largest id. Each value is sent as text and cast to the column's
