@@ -5,10 +5,8 @@ import PostgresNIO
 /// Dose versions on PostgreSQL (the SQLite twin: SQLiteLabStore+Doses.swift): the same checks in the
 /// same order and the same ``LabStoreError`` cases; the `v15-pgdose15` triggers enforce immutability in
 /// the database as SQLite's do. Each write is one transaction, committed (synchronous_commit on)
-/// before it returns.
-///
-/// Not yet here: SQLite also writes a `doseAudit` row with each change; that table belongs to the
-/// lab-records role, which is not on PostgreSQL yet.
+/// before it returns. Every version saved and every state change writes its `doseAudit` row in the
+/// same transaction, as SQLite does (PostgresLabStore+DoseAudit.swift).
 extension PostgresLabStore {
     static let doseColumns = """
         id, batchID, cardID, version, hp10MilliSievert, hp007MilliSievert, detectionLimitMilliSievert,
@@ -16,10 +14,22 @@ extension PostgresLabStore {
         """
 
     public func saveDose(_ evaluation: DoseEvaluation) throws(LabStoreError) -> DoseResult {
+        try saveDose(evaluation, audit: .automatic, action: .evaluated)
+    }
+
+    /// Saves a new version of the card's dose in its batch (superseding the current one) and its
+    /// `doseAudit` row, in one transaction (SQLite's twin: ``SQLiteLabStore/saveDose(_:audit:action:)``).
+    ///
+    /// - Throws: ``LabStoreError/invalidRecord(_:)`` without who or why (nothing is written), and the
+    ///   errors of ``saveDose(_:)``.
+    public func saveDose(
+        _ evaluation: DoseEvaluation, audit: DoseAudit, action: DoseAuditEntry.Action
+    ) throws(LabStoreError) -> DoseResult {
         try StoreValidation.cardID(evaluation.cardID)
         try StoreValidation.finite(evaluation.hp10MilliSievert, field: "hp10MilliSievert")
         try StoreValidation.finite(evaluation.hp007MilliSievert, field: "hp007MilliSievert")
         try StoreValidation.finite(evaluation.detectionLimitMilliSievert, field: "detectionLimitMilliSievert")
+        try audit.validate()
         let flags = try Self.flagsJSON(evaluation.flags)
         let supersededAt = storedTime(now())
         let dose = try transaction("save dose") { session -> DoseResult in
@@ -53,17 +63,32 @@ extension PostgresLabStore {
                 VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8, $9, $10, $11, $12)
                 RETURNING \(Self.doseColumns)
                 """, b).first else { throw LabStoreError.unexpected(operation: "save dose", message: "no row returned") }
-            return try Self.decodeDose(row)
+            let saved = try Self.decodeDose(row)
+            try Self.audit(saved, action: action, audit: audit, at: supersededAt, in: session)
+            return saved
         }
         logger.info("saved dose", metadata: [
             "batch": "\(evaluation.batchID)", "card": "\(evaluation.cardID)", "version": "\(dose.version)",
-            "state": "\(dose.state.rawValue)",
+            "state": "\(dose.state.rawValue)", "who": "\(audit.who)",
         ])
         return dose
     }
 
     public func setDoseState(id: DoseResult.ID, to state: DoseState) throws(LabStoreError) -> DoseResult {
-        try transaction("change dose state") { session -> DoseResult in
+        try setDoseState(id: id, to: state, audit: DoseAudit(who: "system", why: "state change"), action: .stateChanged)
+    }
+
+    /// Moves the dose's review state and writes its `doseAudit` row, in one transaction (SQLite's twin:
+    /// ``SQLiteLabStore/setDoseState(id:to:audit:action:)``).
+    ///
+    /// - Throws: ``LabStoreError/invalidRecord(_:)`` without who or why (nothing is written), and the
+    ///   errors of ``setDoseState(id:to:)``.
+    public func setDoseState(
+        id: DoseResult.ID, to state: DoseState, audit: DoseAudit, action: DoseAuditEntry.Action
+    ) throws(LabStoreError) -> DoseResult {
+        try audit.validate()
+        let stamp = storedTime(now())
+        return try transaction("change dose state") { session -> DoseResult in
             var b = PostgresBindings()
             b.append(id.rawValue)
             // FOR UPDATE: a concurrent re-evaluation (which supersedes this row) waits, or is waited for.
@@ -81,7 +106,9 @@ extension PostgresLabStore {
                 "UPDATE doseResult SET state = $2 WHERE id = $1 RETURNING \(Self.doseColumns)", b).first else {
                 throw LabStoreError.doseNotFound(id)
             }
-            return try Self.decodeDose(updated)
+            let saved = try Self.decodeDose(updated)
+            try Self.audit(saved, action: action, audit: audit, at: stamp, in: session)
+            return saved
         }
     }
 

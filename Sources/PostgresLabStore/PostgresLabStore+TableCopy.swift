@@ -2,13 +2,14 @@ import Foundation
 import LabStore
 import PostgresNIO
 
-/// Taking a lab's rows from another backend (`tld db copy`): the readout, dose and calibration
-/// tables, into an empty PostgreSQL lab, in one transaction, keeping every id.
+/// Taking a lab's rows from another backend (`tld db copy`): the readout, dose (with its audit trail)
+/// and calibration tables, into an empty PostgreSQL lab, in one transaction, keeping every id.
 extension PostgresLabStore {
-    /// The tables this backend holds so far, in the order they are filled (parents first), by their
-    /// SQLite names.
+    /// The tables the copy takes so far, in the order they are filled (parents first: `doseAudit` and
+    /// `doseReviewReason`, the reasons the evaluation routed a dose to review, refer to `doseResult`),
+    /// by their SQLite names.
     public static let copiedTables = ["readoutBatch", "batchCard", "readerQC", "elementReading",
-                                      "doseResult", "calibrationRecord"]
+                                      "doseResult", "doseAudit", "doseReviewReason", "calibrationRecord"]
 
     /// Inserts `tables` (from ``copiedTables``) in one transaction with their ids, then moves each
     /// identity sequence past the largest id. Each value is sent as text and cast to the column's
@@ -55,6 +56,22 @@ extension PostgresLabStore {
                     try session.execute("SELECT setval(pg_get_serial_sequence('\(name)', 'id'), coalesce(max(id), 1), max(id) IS NOT NULL) FROM \(name)")
                 }
             }
+        }
+    }
+
+    /// Every review reason of every dose version (the copy's verification; the evaluation role's
+    /// `reviewReasons(dose:)` is not on PostgreSQL yet).
+    public func allReviewReasons() throws(LabStoreError) -> Set<DoseReviewReason> {
+        try withSession("read the review reasons") { session in
+            var reasons = Set<DoseReviewReason>()
+            for row in try session.query("SELECT doseID, reason, detail FROM doseReviewReason") {
+                let (doseID, reasonText, detail) = try row.decode((Int64, String, String).self)
+                guard let reason = ReviewReason(rawValue: reasonText) else {
+                    throw LabStoreError.corruptRow(table: "doseReviewReason", reason: "unknown reason \(reasonText)")
+                }
+                reasons.insert(DoseReviewReason(doseID: DoseResult.ID(rawValue: doseID), reason: reason, detail: detail))
+            }
+            return reasons
         }
     }
 

@@ -8,17 +8,18 @@ import PostgresLabStore
 struct DbCopy: ParsableCommand, PostgresGate.Supported {
     static let configuration = CommandConfiguration(
         commandName: "copy",
-        abstract: "Copy a lab from a SQLite file into an empty PostgreSQL database, then verify it (row counts, every dose, a checksum of every raw curve).",
+        abstract: "Copy a lab from a SQLite file into an empty PostgreSQL database, then verify it (row counts, every dose and its audit trail, a checksum of every raw curve).",
         discussion: """
             PostgreSQL has every table of the lab (tld db migrate), but the copy takes the readout, dose \
-            and calibration tables so far: readoutBatch, batchCard, readerQC, elementReading, doseResult \
-            and calibrationRecord. A SQLite lab with data in any other table (the dose audit trail, evaluation records, cards, customers, …) is refused with one line naming those tables (exit 65) and nothing is copied: \
+            and calibration tables so far: readoutBatch, batchCard, readerQC, elementReading, doseResult, \
+            doseAudit (the dose audit trail), doseReviewReason (why a dose went to review) and calibrationRecord. A SQLite lab with data in any other table (evaluation records, cards, customers, …) is refused with one line naming those tables (exit 65) and nothing is copied: \
             never a partial copy that looks whole. A target database whose tables already hold rows is \
             refused too (exit 65).
 
             The copy runs in one transaction and keeps every id (the identity sequences are moved past \
             the largest id after). Then both sides are compared: the rows of each table, every dose version \
-            of every card (values, flags, state, times) read back through the store, and the SHA-256 \
+            of every card (values, flags, state, times) and every row of its audit trail (who, why, action, \
+            state, time) and review reason read back through the store, and the SHA-256 \
             over the raw counts and temperatures of every stored curve (computed by tld on the SQLite \
             side and by the PostgreSQL server on the other). The verification is printed; a difference \
             ends the command with exit 70.
@@ -94,9 +95,24 @@ struct DbCopy: ParsableCommand, PostgresGate.Supported {
         print("  doses              \(versions) versions of \(cards.count) cards; "
               + (unequalDoses.isEmpty ? "every version equal" : "DIFFERENT for \(unequalDoses.count) cards"))
         if !unequalDoses.isEmpty { differences.append("the doses of \(unequalDoses.count) cards differ (\(unequalDoses.prefix(5).joined(separator: ", "))…)") }
+        // Every audit row (each refers to a dose version, so to one of these cards), as each store reads it back.
+        let unequalAudits = try cards.sorted().filter { try source.doseAudit(cardID: $0) != target.doseAudit(cardID: $0) }
+        let auditRows = counts["doseAudit"] ?? 0
+        print("  dose audit         \(auditRows) rows; "
+              + (unequalAudits.isEmpty ? "every row equal (dose, version, action, state, who, why, time)" : "DIFFERENT for \(unequalAudits.count) cards"))
+        if !unequalAudits.isEmpty { differences.append("the dose audit trail of \(unequalAudits.count) cards differs (\(unequalAudits.prefix(5).joined(separator: ", "))…)") }
+        // Every review reason of every dose version.
+        var sqliteReasons = Set<DoseReviewReason>()
+        for card in cards.sorted() {
+            for dose in try source.doseHistory(card: card) { if let id = dose.id { sqliteReasons.formUnion(try source.reviewReasons(dose: id)) } }
+        }
+        let postgresReasons = try target.allReviewReasons()
+        print("  review reasons     \(sqliteReasons.count) in SQLite, \(postgresReasons.count) in PostgreSQL; "
+              + (sqliteReasons == postgresReasons ? "every reason equal" : "DIFFERENT"))
+        if sqliteReasons != postgresReasons { differences.append("the review reasons differ") }
         guard differences.isEmpty else {
             throw CommandFailure("tld db copy: the copy does not match its source: \(differences.joined(separator: "; "))", status: .software)
         }
-        print("Verified: every row, every dose and every raw curve is in PostgreSQL as in SQLite.")
+        print("Verified: every row, every dose with its audit trail and review reasons, and every raw curve is in PostgreSQL as in SQLite.")
     }
 }

@@ -4,7 +4,7 @@ import Logging
 import TestSupport
 import Testing
 
-/// `tld db copy` (issue 15): a SQLite lab's readout and calibration tables into an empty PostgreSQL database on the
+/// `tld db copy` (issue 15): a SQLite lab's readout, dose (with its audit trail) and calibration tables into an empty PostgreSQL database on the
 /// tests' private cluster, ids kept, verified; refusals that copy nothing.
 @Suite("tld db copy: SQLite to PostgreSQL", .serialized, .enabled(if: PostgresTestLab.enabled, PostgresTestLab.skipReason))
 struct DbCopyEndToEndTests {
@@ -48,8 +48,7 @@ struct DbCopyEndToEndTests {
             }
             if b == 1 { _ = try store.finishBatch(id: id) }
         }
-        // A reader calibration entered by hand (no dose yet: a SQLite dose brings its audit trail,
-        // which PostgreSQL does not hold yet).
+        // A reader calibration entered by hand.
         _ = try store.saveCalibration(CalibrationRecord(
             kind: CalibrationKind(rawValue: "countsPerMilliSievert/deep"), subject: "TL00901", value: 1234.5, unit: "counts/mSv",
             validFrom: Date(timeIntervalSince1970: 1_796_000_000.25), source: "certificate DK-17 (test)"))
@@ -102,6 +101,89 @@ struct DbCopyEndToEndTests {
         #expect(again.status == 65, "stderr: \(again.stderr)")
         #expect(again.stderr.contains("already holds"))
         #expect(try await lab.int("SELECT count(*) FROM elementReading") == 28)
+    }
+
+    /// The readout lab with evaluated doses in batch 1: every card evaluated, one re-evaluated, one
+    /// released by a physicist, one sent to review by the system; each change leaves its audit row.
+    static func evaluatedLab(at path: String) throws {
+        try readoutLab(at: path)
+        let store = try SQLiteLabStore.open(path: path, logger: quiet)
+        let batch = ReadoutBatch.ID(rawValue: 1)
+        let cards = (0..<5).map { PostgresReadoutEndToEndTests.luhn(String(format: "51%05d", $0)) }
+        var doses: [DoseResult] = []
+        for (c, card) in cards.enumerated() {
+            doses.append(try store.saveDose(DoseEvaluation(
+                batchID: batch, cardID: card, hp10MilliSievert: 0.1 * Double(c + 1), hp007MilliSievert: 0.12 * Double(c + 1),
+                flags: c == 3 ? ["glow-spike"] : [], algorithmID: "four-element-v1", calibrationID: "cal-test",
+                evaluatedAt: Date(timeIntervalSince1970: 1_796_000_100.5))))
+        }
+        let corrected = try store.saveDose(DoseEvaluation(
+            batchID: batch, cardID: cards[1], hp10MilliSievert: 0.25, hp007MilliSievert: 0.3, remarks: "fading corrected",
+            algorithmID: "four-element-v1", calibrationID: "cal-test", evaluatedAt: Date(timeIntervalSince1970: 1_796_000_200)),
+            audit: DoseAudit(who: "anna", why: "fading corrected"), action: .corrected)
+        guard let correctedID = corrected.id, let reviewID = doses[2].id else {
+            throw PostgresTestLab.QueryFailed(sql: "save dose", stderr: "no id")
+        }
+        _ = try store.setDoseState(id: correctedID, to: .released, audit: DoseAudit(who: "anna", why: "checked"), action: .accepted)
+        _ = try store.setDoseState(id: reviewID, to: .needsReview)
+    }
+
+    @Test("a lab with readouts, evaluated doses and calibrations copies with its dose audit trail, row by row")
+    func copyWithAuditTrail() async throws {
+        let lab = try await PostgresTestLab.create()
+        let dir = try TemporaryDirectory("tld-db-copy-audit")
+        defer { dir.cleanup() }
+        let tld = try ProductRunner(product: "tld")
+        try Self.evaluatedLab(at: dir.path("lab.sqlite"))
+
+        let r = try await tld.run(["db", "copy", "--from", "lab.sqlite", "--to", lab.url], in: dir.url)
+        #expect(r.status == 0, "stderr: \(r.stderr)")
+        #expect(r.stdout.contains("doseResult         SQLite 6 rows, PostgreSQL 6 rows"), "\(r.stdout)")
+        #expect(r.stdout.contains("doseAudit          SQLite 8 rows, PostgreSQL 8 rows"), "\(r.stdout)")
+        #expect(r.stdout.contains("doses              6 versions of 5 cards; every version equal"), "\(r.stdout)")
+        #expect(r.stdout.contains("dose audit         8 rows; every row equal"), "\(r.stdout)")
+        #expect(r.stdout.contains("Verified"))
+
+        // The same audit rows, ids and times (to the millisecond) on both sides.
+        let sqlite = try await SQLiteQuery.lines(dir.path("lab.sqlite"), """
+            SELECT id || '|' || doseID || '|' || cardID || '|' || version || '|' || action || '|' || state || '|' || who
+                   || '|' || why || '|' || at FROM doseAudit ORDER BY id
+            """)
+        let postgres = try await lab.lines("""
+            SELECT id || '|' || doseID || '|' || cardID || '|' || version || '|' || action || '|' || state || '|' || who
+                   || '|' || why || '|' || to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS.MS') FROM doseAudit ORDER BY id
+            """)
+        #expect(sqlite.count == 8)
+        #expect(postgres == sqlite)
+        #expect(sqlite.filter { $0.contains("|corrected|evaluated|anna|fading corrected|") }.count == 1)
+        #expect(sqlite.filter { $0.contains("|accepted|released|anna|checked|") }.count == 1)
+        #expect(sqlite.filter { $0.contains("|stateChanged|needsReview|system|state change|") }.count == 1)
+        // New audit rows get ids after the copied ones.
+        #expect(try await lab.int("SELECT nextval(pg_get_serial_sequence('doseaudit', 'id'))") == 9)
+    }
+
+    @Test("a lab read and evaluated by `tld readout --simulate` (doses, audit trail, review reasons) copies and verifies")
+    func copySimulatedReadout() async throws {
+        let lab = try await PostgresTestLab.create()
+        let dir = try TemporaryDirectory("tld-db-copy-readout")
+        defer { dir.cleanup() }
+        let tld = try ProductRunner(product: "tld")
+        let readout = try await tld.run(["readout", "--simulate", "--database", "lab.sqlite"], in: dir.url)
+        #expect(readout.status == 0, "stderr: \(readout.stderr)")
+        let path = dir.path("lab.sqlite")
+        let doses = try await SQLiteQuery.lines(path, "SELECT count(*) FROM doseResult")
+        let audits = try await SQLiteQuery.lines(path, "SELECT count(*) FROM doseAudit")
+        let reasons = try await SQLiteQuery.lines(path, "SELECT count(*) FROM doseReviewReason")
+        #expect(doses != ["0"] && audits != ["0"] && reasons != ["0"], "the simulated day evaluates doses and routes some to review")
+
+        let r = try await tld.run(["db", "copy", "--from", "lab.sqlite", "--to", lab.url], in: dir.url)
+        #expect(r.status == 0, "stderr: \(r.stderr)")
+        #expect(r.stdout.contains("doseAudit          SQLite \(audits.joined()) rows, PostgreSQL \(audits.joined()) rows"), "\(r.stdout)")
+        #expect(r.stdout.contains("doseReviewReason   SQLite \(reasons.joined()) rows, PostgreSQL \(reasons.joined()) rows"), "\(r.stdout)")
+        #expect(r.stdout.contains("review reasons     \(reasons.joined()) in SQLite, \(reasons.joined()) in PostgreSQL; every reason equal"), "\(r.stdout)")
+        #expect(r.stdout.contains("Verified"))
+        #expect(try await lab.lines("SELECT doseID || '|' || reason || '|' || detail FROM doseReviewReason ORDER BY doseID, reason COLLATE \"C\"")
+                == SQLiteQuery.lines(path, "SELECT doseID || '|' || reason || '|' || detail FROM doseReviewReason ORDER BY doseID, reason"))
     }
 
     @Test("a lab with data PostgreSQL cannot take yet (master data): refused with the tables named, nothing copied")

@@ -106,10 +106,7 @@ extension SQLiteLabStore {
     }
 
     static func validate(_ audit: DoseAudit) throws(LabStoreError) {
-        guard !audit.who.trimmingCharacters(in: .whitespaces).isEmpty,
-              !audit.why.trimmingCharacters(in: .whitespaces).isEmpty else {
-            throw .invalidRecord("a dose change needs who and why")
-        }
+        try audit.validate()
     }
 
     static func audit(_ dose: DoseResult, action: DoseAuditEntry.Action, audit: DoseAudit, at date: Date, in db: Database) throws {

@@ -5,8 +5,7 @@ import Testing
 
 /// `tld db copy`'s store part for the dose and calibration tables: a SQLite lab's rows (flags as JSON
 /// text, times as GRDB text, released and superseded versions) into PostgreSQL, read back equal
-/// through the store. (End to end, a SQLite lab with doses is refused for its `doseAudit` rows until
-/// that table is on PostgreSQL: DbCopyEndToEndTests.)
+/// through the store, with the dose audit trail (end to end: DbCopyEndToEndTests).
 @Suite("PostgreSQL copy-in: doses and calibrations", .serialized,
        .enabled(if: PostgresTestServer.url != nil || PostgresTestServer.isCI, "TLD_TEST_POSTGRES_URL is not set (make test starts a cluster)"))
 struct PostgresDoseCopyTests {
@@ -27,7 +26,11 @@ struct PostgresDoseCopyTests {
         let target = try PostgresLabStore.open(url: try #require(fixture.postgresURL), logger: StoreFixture.logger, now: fixture.clock.now)
         try target.copyIn(try PostgresLabStore.copiedTables.map { try source.tableRows($0) })
 
-        for card in ["C-1", "C-2"] { #expect(try target.doseHistory(card: card) == source.doseHistory(card: card), "\(card)") }
+        for card in ["C-1", "C-2"] {
+            #expect(try target.doseHistory(card: card) == source.doseHistory(card: card), "\(card)")
+            #expect(try target.doseAudit(cardID: card) == source.doseAudit(cardID: card), "\(card)")
+        }
+        #expect(try target.doseAudit(cardID: "C-1").map(\.action) == [.evaluated, .stateChanged, .evaluated])
         #expect(try target.currentDoses(batch: batchID) == source.currentDoses(batch: batchID))
         let reader = CalibrationContractTests.reader
         #expect(try target.calibrations(kind: .readerCalibrationFactor, subject: reader)
