@@ -173,7 +173,7 @@ struct MasterDataContractTests {
         #expect(throws: LabStoreError.invalidRecord("an enrolment to change needs its id")) { try store.updateEnrolment(noID) }
         var missing = saved
         missing.id = Enrolment.ID(rawValue: 404)
-        #expect(throws: LabStoreError.enrolmentNotFound("404")) { try store.updateEnrolment(missing) }
+        #expect(throws: LabStoreError.enrolmentNotFound("#404")) { try store.updateEnrolment(missing) }
     }
 
     @Test("retiring a card: from stock, with the reason, once; cards listed by number", arguments: StoreBackend.masterDataRole)
