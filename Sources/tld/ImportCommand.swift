@@ -45,6 +45,7 @@ struct Import: ParsableCommand {
         case let .success(r): rows = r
         case let .failure(rejected): throw LabImport.Failure.rejected(rejected)
         }
+        try key.requireNamedKey(database: store.path)
         let logger = makeLogger(verbose: logging.verbose)
         let labStore = try store.openMasterData(logger: logger, create: true)
         let protector = try key.protector(store: labStore, database: store.path)

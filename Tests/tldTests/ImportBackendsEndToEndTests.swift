@@ -65,7 +65,8 @@ struct ImportBackendsEndToEndTests {
         let unnamed = try await tld.run(["import", example, "--database", lab.url], in: dir.url, environment: Self.noKey)
         #expect(unnamed.status == 64, "stderr: \(unnamed.stderr)")
         #expect(unnamed.stderr.contains("a PostgreSQL lab needs its national-ID key named"))
-        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.url.path).isEmpty)
+        let left = try FileManager.default.contentsOfDirectory(atPath: dir.url.path)
+        #expect(left.isEmpty, "\(left)")
 
         try await importAndReadBack(database: lab.url, in: dir)
         #expect(try await lab.int("SELECT count(*) FROM customer") == 3)

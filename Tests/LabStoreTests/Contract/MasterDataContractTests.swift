@@ -70,8 +70,8 @@ struct MasterDataContractTests {
           arguments: StoreBackend.masterDataRole)
     func wearers(backend: StoreBackend) throws {
         let store = try backend.makeFixture().openMasterData()
-        _ = try store.addCustomer(Customer(id: "K-2", name: "Two"))
-        _ = try store.addCustomer(Customer(id: "K-10", name: "Ten"))
+        _ = try store.addCustomer(Customer(id: "K-2", name: "Two", deliveryAddress: "Vej 2"))
+        _ = try store.addCustomer(Customer(id: "K-10", name: "Ten", deliveryAddress: "Vej 10"))
         let anna = try Self.protector.protect("0101801001")
         let a = try store.addWearer(customerID: "K-2", name: "anna", nationalID: anna, birthDate: try Self.day("1980-01-01"))
         let b = try store.addWearer(customerID: "K-2", name: "Bo", nationalID: try Self.protector.protect("0202811002"), birthDate: nil)

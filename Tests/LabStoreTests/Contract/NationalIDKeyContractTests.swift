@@ -27,7 +27,7 @@ struct NationalIDKeyContractTests {
         let store = try backend.makeFixture().openMasterData()
         let key = NationalIDProtector.newMasterKey()
         let protector = try NationalIDProtector(masterKey: key)
-        _ = try store.addCustomer(Customer(id: "K-1", name: "Klinik"))
+        _ = try store.addCustomer(Customer(id: "K-1", name: "Klinik", deliveryAddress: "Vej 1"))
         let first = try protector.protect("010190-1234")
         _ = try store.addWearer(customerID: "K-1", name: "Anna", nationalID: first, birthDate: nil)
         _ = try store.addWearer(customerID: "K-1", name: "Bo", nationalID: try protector.protect("020290-2345"), birthDate: nil)
@@ -48,7 +48,7 @@ struct NationalIDKeyContractTests {
         let old = try NationalIDProtector(masterKey: NationalIDProtector.newMasterKey())
         let new = try NationalIDProtector(masterKey: NationalIDProtector.newMasterKey())
         _ = try store.recordNationalIDKeyCheck(old.keyCheckValue)
-        _ = try store.addCustomer(Customer(id: "K-1", name: "Klinik"))
+        _ = try store.addCustomer(Customer(id: "K-1", name: "Klinik", deliveryAddress: "Vej 1"))
         let ids = ["010190-1234", "020290-2345", "030390-3456"]
         for (i, id) in ids.enumerated() {
             _ = try store.addWearer(customerID: "K-1", name: "W\(i)", nationalID: try old.protect(id), birthDate: nil)
