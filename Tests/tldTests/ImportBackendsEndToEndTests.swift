@@ -66,7 +66,10 @@ struct ImportBackendsEndToEndTests {
         #expect(unnamed.status == 64, "stderr: \(unnamed.stderr)")
         #expect(unnamed.stderr.contains("a PostgreSQL lab needs its national-ID key named"))
         let left = try FileManager.default.contentsOfDirectory(atPath: dir.url.path)
+            .filter { !$0.hasPrefix("stdout-") && !$0.hasPrefix("stderr-") }  // the runner's own capture files
         #expect(left.isEmpty, "\(left)")
+        #expect(try await lab.int("SELECT count(*) FROM information_schema.tables WHERE table_schema = '\(lab.schema)'") == 0,
+                "refused before the database is touched")
 
         try await importAndReadBack(database: lab.url, in: dir)
         #expect(try await lab.int("SELECT count(*) FROM customer") == 3)
