@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Testing
 @testable import LabStore
 
@@ -177,6 +178,33 @@ struct MasterDataContractTests {
         var missing = saved
         missing.id = Enrolment.ID(rawValue: 404)
         #expect(throws: LabStoreError.enrolmentNotFound("#404")) { try store.updateEnrolment(missing) }
+    }
+
+    @Test("two desks at once: auto-numbered customers and imported enrolments never share a number",
+          arguments: StoreBackend.masterDataRole.filter(\.persists))
+    func twoDesks(backend: StoreBackend) throws {
+        let fixture = try backend.makeFixture()
+        let desks = [try fixture.openMasterData(), try fixture.openMasterData()]
+        let failures = Mutex<[String]>([])
+        DispatchQueue.concurrentPerform(iterations: 2) { desk in
+            do {
+                for i in 0..<8 {
+                    _ = try desks[desk].addCustomer(Customer(id: "", name: "Desk \(desk) #\(i)", deliveryAddress: "Vej \(i)"))
+                    let digits = String(format: "0101%02d%d%03d", 60 + i, desk + 1, i)
+                    _ = try desks[desk].importMasterData(MasterDataImport(
+                        rows: [try Self.row(2, customer: "X-\(desk)", wearer: "W\(desk)-\(i)", id: digits)],
+                        orderedOn: try Self.day("2026-12-01")))
+                }
+            } catch {
+                failures.withLock { $0.append("desk \(desk): \(error)") }
+            }
+        }
+        #expect(failures.withLock { $0 }.isEmpty, "\(failures.withLock { $0 })")
+        let check = try fixture.openMasterData()
+        let numbers = try check.allEnrolments().map(\.number)
+        #expect(numbers == (1...16).map { Enrolment.number(sequence: $0) })
+        #expect(try check.allWearers().count == 16)
+        #expect(try check.addCustomer(Customer(id: "", name: "after", deliveryAddress: "x")).id == "K-1017", "16 numbers taken, each once")
     }
 
     @Test("retiring a card: from stock, with the reason, once; cards listed by number", arguments: StoreBackend.masterDataRole)
