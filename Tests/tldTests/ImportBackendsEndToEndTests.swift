@@ -34,6 +34,11 @@ struct ImportBackendsEndToEndTests {
         let check = try await tld.run(["key", "show-check", "--database", database, "--key-file", "lab.key"], in: dir.url, environment: Self.noKey)
         #expect(check.status == 0 && check.stdout.contains("The key belongs to \(database)."), "\(check.stdout) \(check.stderr)")
 
+        let backup = try await tld.run(["key", "backup", "--out", "lab-copy.key", "--database", database, "--key-file", "lab.key"],
+                                       in: dir.url, environment: Self.noKey)
+        #expect(backup.status == 0, "stderr: \(backup.stderr)")
+        #expect(try Data(contentsOf: dir.url.appendingPathComponent("lab-copy.key")) == Data(contentsOf: dir.url.appendingPathComponent("lab.key")))
+
         let rotate = try await tld.run(["key", "rotate", "--new-key-file", "new.key", "--database", database, "--key-file", "lab.key"],
                                        in: dir.url, environment: Self.noKey)
         #expect(rotate.status == 0 && rotate.stdout.contains("Re-sealed 19 national IDs"), "\(rotate.stdout) \(rotate.stderr)")
