@@ -52,7 +52,7 @@ extension PostgresLabStore {
                     }
                     try session.execute(insert, binds)
                 }
-                if types["id"] != nil {
+                if types["id"] == "bigint" {  // identity ids (not the text ids of card, customer)
                     try session.execute("SELECT setval(pg_get_serial_sequence('\(name)', 'id'), coalesce(max(id), 1), max(id) IS NOT NULL) FROM \(name)")
                 }
             }

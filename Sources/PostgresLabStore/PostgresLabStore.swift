@@ -8,7 +8,9 @@ import PostgresNIO
 /// The lab store on PostgreSQL: several benches write into one database at once. So far it
 /// implements ``LabStore``: the readout role (``ReadoutStore``: batches, manifest, reader QC, element
 /// readings and the readout's curve path), dose versions, the calibration history and the counts;
-/// the other roles (lab records, cases, portal, …) stay on SQLite until they are ported.
+/// and the master data (``MasterDataStore``: customers, wearers, enrolment changes, cards, retirements,
+/// the import) with the national-ID key (``NationalIDKeyStore``). The other roles (lab records,
+/// cases, portal, …) stay on SQLite until they are ported.
 ///
 /// **Blocking bridge (why it cannot deadlock).** The store contract is synchronous (a method returns
 /// after its transaction committed). postgres-nio runs the wire protocol on a SwiftNIO event loop;

@@ -20,6 +20,9 @@ struct Import: ParsableCommand {
             wearers by national ID (its keyed hash), enrolments by customer, wearer, type, period and start \
             date. Creates the lab database when there is none.
 
+            Runs on PostgreSQL too (--database postgres://…, schema created when empty); there the \
+            national-ID key must be named with --key-file or $TLD_NATIONAL_ID_KEY.
+
             Example:
               tld import examples/lab-import.csv
             """)
@@ -42,8 +45,9 @@ struct Import: ParsableCommand {
         case let .success(r): rows = r
         case let .failure(rejected): throw LabImport.Failure.rejected(rejected)
         }
+        try key.requireNamedKey(database: store.path)
         let logger = makeLogger(verbose: logging.verbose)
-        let labStore = try store.openOrCreate(logger: logger)
+        let labStore = try store.openMasterData(logger: logger, create: true)
         let protector = try key.protector(store: labStore, database: store.path)
         let s = try LabImport(store: labStore, protector: protector, logger: logger).run(rows: rows, orderedOn: ordered ?? today())
         if s.changedNothing {

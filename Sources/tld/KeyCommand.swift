@@ -12,7 +12,8 @@ struct Key: ParsableCommand {
             $TLD_NATIONAL_ID_KEY or the key file (--key-file, default: the database path + .key). The \
             database keeps the key's check value: a command given another key refuses to run ("this key \
             does not belong to this database"). Without the key, no sealed ID can ever be read again: back \
-            it up, and keep the backup apart from the database backups.
+            it up, and keep the backup apart from the database backups. On PostgreSQL \
+            (--database postgres://…) name the key with --key-file or $TLD_NATIONAL_ID_KEY.
             """,
         subcommands: [ShowCheck.self, Backup.self, Rotate.self])
 
@@ -25,7 +26,8 @@ struct Key: ParsableCommand {
         @OptionGroup var key: NationalIDKeyOptions
 
         func run() throws {
-            let labStore = try store.openExisting(logger: makeLogger(verbose: false))
+            let labStore = try store.openMasterData(logger: makeLogger(verbose: false), create: false)
+            try key.requireNamedKey(database: store.path)
             let stored = try labStore.nationalIDKeyCheck()
             let isNewLab = try stored == nil && labStore.sealedNationalIDCount() == 0
             // Never creates a key: show-check only reads.
@@ -57,7 +59,7 @@ struct Key: ParsableCommand {
         @OptionGroup var key: NationalIDKeyOptions
 
         func run() throws {
-            let labStore = try store.openExisting(logger: makeLogger(verbose: false))
+            let labStore = try store.openMasterData(logger: makeLogger(verbose: false), create: false)
             let protector = try key.protector(store: labStore, database: store.path)
             // The checked key's own bytes, from the same place the protector came from.
             let bytes: Data
@@ -93,24 +95,35 @@ struct Key: ParsableCommand {
         @OptionGroup var key: NationalIDKeyOptions
 
         func run() throws {
-            let lock = try WriterLock.acquire(for: store.path, holder: "tld key rotate")
-            defer { lock.release() }
-            let labStore = try store.openExisting(logger: makeLogger(verbose: false))
+            // On SQLite the file's writer lock; on PostgreSQL the re-sealing transaction locks the
+            // wearer table itself.
+            var lock: WriterLock?
+            if !store.isPostgres { lock = try WriterLock.acquire(for: store.path, holder: "tld key rotate") }
+            defer { lock?.release() }
+            let labStore = try store.openMasterData(logger: makeLogger(verbose: false), create: false)
             let current = try key.protector(store: labStore, database: store.path)
-            let newKey: Data
-            do {
-                newKey = try NationalIDKeyFile.read(path: newKeyFile)
-            } catch .keyMissing {
-                newKey = NationalIDProtector.newMasterKey()
-                try NationalIDKeyFile.create(path: newKeyFile, key: newKey)
-            }
+            let newKey = try Self.newKey(in: newKeyFile)
             let new = try NationalIDProtector(masterKey: newKey)
             guard new.keyCheckValue != current.keyCheckValue else {
                 throw CommandFailure("\(newKeyFile) holds the key in use: give a new key file")
             }
             let count = try NationalIDKeyring.rotate(from: current, to: new, store: labStore)
             print("Re-sealed \(count) national IDs with the key in \(newKeyFile) (check value \(NationalIDKeyring.displayCheckValue(new.keyCheckValue))).")
-            print("Only that key opens \(store.path) now: move it to \(key.path(database: store.path)) (or give --key-file), back it up, and destroy the old key's copies.")
+            let place = store.isPostgres && key.keyFile == nil
+                ? "put it in $\(NationalIDProtector.environmentVariable) (or give --key-file)"
+                : "move it to \(key.path(database: store.path)) (or give --key-file)"
+            print("Only that key opens \(store.path) now: \(place), back it up, and destroy the old key's copies.")
+        }
+
+        /// The key in `path`, or a new one written there (mode 0600, durable) when the file is missing.
+        static func newKey(in path: String) throws(NationalIDError) -> Data {
+            do {
+                return try NationalIDKeyFile.read(path: path)
+            } catch .keyMissing {
+                let key = NationalIDProtector.newMasterKey()
+                try NationalIDKeyFile.create(path: path, key: key)
+                return key
+            }
         }
     }
 }

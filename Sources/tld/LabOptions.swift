@@ -13,8 +13,9 @@ struct NationalIDKeyOptions: ParsableArguments {
     func path(database: String) -> String { keyFile ?? database + ".key" }
 
     /// The key, checked against `store`'s check value; a new lab gets a new key file.
-    func protector(store: SQLiteLabStore, database: String) throws -> NationalIDProtector {
-        try NationalIDKeyring.protector(environment: ProcessInfo.processInfo.environment, keyFile: path(database: database), store: store)
+    func protector(store: some NationalIDKeyStore, database: String) throws -> NationalIDProtector {
+        try requireNamedKey(database: database)
+        return try NationalIDKeyring.protector(environment: ProcessInfo.processInfo.environment, keyFile: path(database: database), store: store)
     }
 }
 

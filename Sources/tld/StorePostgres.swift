@@ -5,8 +5,8 @@ import Logging
 import PostgresLabStore
 
 /// The PostgreSQL side of ``StoreOptions``. So far the PostgreSQL backend implements ``LabStore``
-/// (readout, doses, calibration, counts): `tld readout`, `tld db`, `tld calibration`, `tld backup`,
-/// `tld verify` run on it; every other command refuses a
+/// (readout, doses, calibration, counts), ``MasterDataStore`` and ``NationalIDKeyStore``: `tld readout`,
+/// `tld db`, `tld calibration`, `tld backup`, `tld verify`, `tld import`, `tld key` run on it; every other command refuses a
 /// postgres:// database with one line naming the backend and the role it lacks (exit 69), never
 /// falling back to a SQLite file.
 extension StoreOptions {
@@ -46,7 +46,7 @@ extension StoreOptions {
 enum PostgresUnsupported {
     static func message(command: String, role: String, database: String) -> String {
         "tld \(command.isEmpty ? "(this command)" : command) is not available on the PostgreSQL backend yet (\(database)): "
-            + "it has the readout, dose and calibration roles only, not \(role); use a SQLite file with --database FILE"
+            + "it has the readout, dose, calibration, master-data and national-ID key roles only, not \(role); use a SQLite file with --database FILE"
     }
 }
 

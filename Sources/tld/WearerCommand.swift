@@ -55,7 +55,9 @@ struct WearerCommand: ParsableCommand {
     }
 
     struct List: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List the wearers (of one customer, or all).")
+        static let configuration = CommandConfiguration(
+            abstract: "List the wearers (of one customer, or all).",
+            discussion: "On PostgreSQL (--database postgres://…, key named with --key-file or $TLD_NATIONAL_ID_KEY) all wearers are listed; --customer needs a SQLite file so far.")
         @Option(help: "Only this customer's wearers.") var customer: String?
         @Option(help: "table, csv or json.") var format: ListFormat = .table
         @OptionGroup var store: StoreOptions
@@ -63,13 +65,18 @@ struct WearerCommand: ParsableCommand {
         @OptionGroup var logging: LoggingOptions
 
         func run() throws {
-            let labStore = try store.openExisting(logger: makeLogger(verbose: logging.verbose))
-            let protector = try key.protector(store: labStore, database: store.path)
+            let protector: NationalIDProtector
             let wearers: [Wearer]
             if let customer {
+                // A customer's wearers: the lab records role (SQLite only so far; refused on PostgreSQL).
+                let labStore = try store.openExisting(logger: makeLogger(verbose: logging.verbose))
+                protector = try key.protector(store: labStore, database: store.path)
                 guard try labStore.customer(id: customer) != nil else { throw ToolError.refused("no customer \(customer)") }
                 wearers = try labStore.wearers(customerID: customer)
             } else {
+                // Every wearer: the master-data role, on SQLite or PostgreSQL.
+                let labStore = try store.openMasterData(logger: makeLogger(verbose: logging.verbose), create: false)
+                protector = try key.protector(store: labStore, database: store.path)
                 wearers = try labStore.allWearers()
             }
             // Danish alphabetical order of the names (Æ, Ø, Å after Z; "Aa" as Å), then by customer and number.

@@ -34,6 +34,10 @@ enum StoreBackend: String, CaseIterable, CustomStringConvertible, Sendable {
     /// backends with every role (lab records, cases, …): SQLite only, so far.
     static var labStoreRole: [StoreBackend] { readoutRole }
 
+    /// The backends of the master-data and national-ID key roles (``MasterDataStore``,
+    /// ``NationalIDKeyStore``): PostgreSQL implements them too since issue 15.
+    static var masterDataRole: [StoreBackend] { readoutRole }
+
     var description: String { rawValue }
 
     /// Whether a second ``StoreFixture/open()`` sees what the first one wrote.
@@ -103,6 +107,29 @@ final class StoreFixture {
             return try PostgresLabStore.open(url: postgresURL, logger: Self.logger, now: clock.now)
         }
         return try openSQLite()
+    }
+
+    /// Opens the store (again) for the master-data and national-ID key roles: any backend.
+    func openMasterData() throws -> any MasterDataStore & NationalIDKeyStore {
+        if let postgresURL {
+            return try PostgresLabStore.open(url: postgresURL, logger: Self.logger, now: clock.now)
+        }
+        return try openSQLite()
+    }
+
+    /// Puts cards into the stock (the lab records role on SQLite; a raw copy on PostgreSQL, which
+    /// has no card-stock method yet), for tests of the roles that use cards.
+    func addCards(_ cards: [Card]) throws {
+        if let postgresURL {
+            let store = try PostgresLabStore.open(url: postgresURL, logger: Self.logger, now: clock.now)
+            let stamp = "2026-01-01 00:00:00.000"
+            try store.copyIn([LabTableRows(
+                table: "card", columns: ["id", "dosimeterType", "elementCount", "state", "stateChangedAt", "lastBatchID", "currentIssueID"],
+                rows: cards.map { [.text($0.id), .text($0.dosimeterType.rawValue), .integer(Int64($0.elementCount)),
+                                   .text($0.state.rawValue), .text(stamp), .null, .null] })])
+            return
+        }
+        try openSQLite().addCards(cards)
     }
 
     /// Opens the store (again) as the concrete SQLite store, for SQLite-only tests.
