@@ -95,6 +95,7 @@ public struct MemoryLink: Sendable {
 
     /// Returns once `end` is in `state` (at once when it already is): how a test on a manual clock
     /// knows, before it lets time pass, that the driver is waiting for a reply or that a late frame came.
+    /// Cancelling the waiting task ends the wait at once.
     public func waitUntil(_ state: EndState, at end: End) async {
         await core.waitUntil(state, side: end == .host ? .host : .device)
     }
@@ -184,7 +185,14 @@ actor MemoryLinkCore {
     private var hostSide = SideState()
     private var deviceSide = SideState()
     /// Tests waiting for a side to reach a state (``MemoryLink/waitUntil(_:at:)``).
-    private var stateWatchers: [(side: MemoryTransport.Side, state: MemoryLink.EndState, continuation: CheckedContinuation<Void, Never>)] = []
+    private var stateWatchers: [StateWatcher] = []
+    private var nextWatcherID: UInt64 = 0
+    private struct StateWatcher {
+        let id: UInt64
+        let side: MemoryTransport.Side
+        let state: MemoryLink.EndState
+        let continuation: CheckedContinuation<Void, Never>
+    }
 
     private func isIn(_ state: MemoryLink.EndState, _ side: MemoryTransport.Side) -> Bool {
         withSide(side) { s in
@@ -195,15 +203,33 @@ actor MemoryLinkCore {
         }
     }
 
+    /// Cancelling the waiting task ends the wait at once (a test's time limit must not hang on it).
     func waitUntil(_ state: MemoryLink.EndState, side: MemoryTransport.Side) async {
         if isIn(state, side) { return }
-        await withCheckedContinuation { stateWatchers.append((side, state, $0)) }
+        nextWatcherID += 1
+        let id = nextWatcherID
+        await withTaskCancellationHandler {
+            await withCheckedContinuation { c in
+                if Task.isCancelled || closed {
+                    c.resume()
+                } else {
+                    stateWatchers.append(StateWatcher(id: id, side: side, state: state, continuation: c))
+                }
+            }
+        } onCancel: {
+            Task { [weak self] in await self?.endWatch(id) }
+        }
+    }
+
+    private func endWatch(_ id: UInt64) {
+        guard let i = stateWatchers.firstIndex(where: { $0.id == id }) else { return }
+        stateWatchers.remove(at: i).continuation.resume()
     }
 
     /// Wakes the watchers whose state was reached.
     private func notifyWatchers() {
         guard !stateWatchers.isEmpty else { return }
-        var waiting: [(side: MemoryTransport.Side, state: MemoryLink.EndState, continuation: CheckedContinuation<Void, Never>)] = []
+        var waiting: [StateWatcher] = []
         for w in stateWatchers {
             if isIn(w.state, w.side) { w.continuation.resume() } else { waiting.append(w) }
         }

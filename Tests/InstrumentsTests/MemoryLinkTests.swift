@@ -130,4 +130,22 @@ struct MemoryLinkTests {
         await link.cut()
         await #expect(throws: TransportError.closed) { try await waiting.value }
     }
+
+    @Test(.timeLimit(.minutes(1))) func cancellingAWaitForAStateThatNeverComesEndsTheWait() async throws {
+        let link = MemoryLink(clock: ManualClock())
+        let watch = Task { await link.waitUntil(.input, at: .host) }  // nobody writes to the host
+        watch.cancel()
+        await watch.value
+        // The link still works, and a new wait for a state that comes returns.
+        let arrived = Task { await link.waitUntil(.input, at: .host) }
+        try await link.device.write(a)
+        await arrived.value
+        #expect(try await link.host.read(maxCount: 4096, timeout: .seconds(1)) == a)
+    }
+
+    @Test func aWaitOnACutLinkReturns() async throws {
+        let link = MemoryLink(clock: ManualClock())
+        await link.cut()
+        await link.waitUntil(.input, at: .host)
+    }
 }

@@ -31,6 +31,7 @@ public final class ManualClock: Clock {
         let continuation: CheckedContinuation<Void, any Error>
     }
     private struct Watcher {
+        let id: UInt64
         let deadline: Instant
         let continuation: CheckedContinuation<Void, Never>
     }
@@ -38,7 +39,7 @@ public final class ManualClock: Clock {
         var now = Instant(offset: .zero)
         var nextID: UInt64 = 0
         var sleepers: [Sleeper] = []
-        /// Sleeps cancelled before they were registered.
+        /// Sleeps and watches cancelled before they were registered.
         var cancelled: Set<UInt64> = []
         var watchers: [Watcher] = []
     }
@@ -48,11 +49,15 @@ public final class ManualClock: Clock {
 
     deinit {
         // Nothing can sleep on a clock that is gone; end what is left rather than leak it.
-        let left = state.withLock { s in
-            defer { s.sleepers = [] }
-            return s.sleepers
+        let (left, watching) = state.withLock { s in
+            defer {
+                s.sleepers = []
+                s.watchers = []
+            }
+            return (s.sleepers, s.watchers)
         }
         for sleeper in left { sleeper.continuation.resume(throwing: CancellationError()) }
+        for watcher in watching { watcher.continuation.resume() }
     }
 
     public var now: Instant { state.withLock { $0.now } }
@@ -112,16 +117,40 @@ public final class ManualClock: Clock {
 
     /// Returns once something sleeps until exactly `deadline` (at once when something already does).
     /// Time does not pass while waiting: this is how a test knows the code reached its wait.
+    ///
+    /// Cancelling the waiting task ends the wait at once (the test's `.timeLimit` then reports a test
+    /// whose code never reached the sleep, rather than the whole run hanging); check
+    /// `Task.isCancelled` when that matters.
     public func waitForSleeper(until deadline: Instant) async {
-        await withCheckedContinuation { (c: CheckedContinuation<Void, Never>) in
-            let already = state.withLock { s in
-                if s.sleepers.contains(where: { $0.deadline == deadline }) { return true }
-                s.watchers.append(Watcher(deadline: deadline, continuation: c))
-                return false
-            }
-            if already { c.resume() }
+        let id = state.withLock { s in
+            s.nextID += 1
+            return s.nextID
         }
+        await withTaskCancellationHandler {
+            await withCheckedContinuation { (c: CheckedContinuation<Void, Never>) in
+                let registered = state.withLock { s in
+                    if s.cancelled.remove(id) != nil { return false }
+                    if s.sleepers.contains(where: { $0.deadline == deadline }) { return false }
+                    s.watchers.append(Watcher(id: id, deadline: deadline, continuation: c))
+                    return true
+                }
+                if !registered { c.resume() }
+            }
+        } onCancel: {
+            let watcher: Watcher? = state.withLock { s in
+                guard let i = s.watchers.firstIndex(where: { $0.id == id }) else {
+                    s.cancelled.insert(id)
+                    return nil
+                }
+                return s.watchers.remove(at: i)
+            }
+            watcher?.continuation.resume()
+        }
+        state.withLock { _ = $0.cancelled.remove(id) }
     }
+
+    /// Watches in progress (``waitForSleeper(until:)`` calls that have not returned), for tests of the clock.
+    public var watcherCount: Int { state.withLock { $0.watchers.count } }
 
     /// ``waitForSleeper(until:)`` for `now + delay`.
     public func waitForSleeper(after delay: Duration) async {
