@@ -95,9 +95,10 @@ public struct MemoryLink: Sendable {
 
     /// Returns once `end` is in `state` (at once when it already is): how a test on a manual clock
     /// knows, before it lets time pass, that the driver is waiting for a reply or that a late frame came.
-    /// Cancelling the waiting task ends the wait at once.
-    public func waitUntil(_ state: EndState, at end: End) async {
-        await core.waitUntil(state, side: end == .host ? .host : .device)
+    /// - Throws: `CancellationError` at once when the waiting task is cancelled (a test's time limit
+    ///   stops the test there instead of hanging on it).
+    public func waitUntil(_ state: EndState, at end: End) async throws {
+        try await core.waitUntil(state, side: end == .host ? .host : .device)
     }
 }
 
@@ -191,7 +192,7 @@ actor MemoryLinkCore {
         let id: UInt64
         let side: MemoryTransport.Side
         let state: MemoryLink.EndState
-        let continuation: CheckedContinuation<Void, Never>
+        let continuation: CheckedContinuation<Void, any Error>
     }
 
     private func isIn(_ state: MemoryLink.EndState, _ side: MemoryTransport.Side) -> Bool {
@@ -203,14 +204,15 @@ actor MemoryLinkCore {
         }
     }
 
-    /// Cancelling the waiting task ends the wait at once (a test's time limit must not hang on it).
-    func waitUntil(_ state: MemoryLink.EndState, side: MemoryTransport.Side) async {
+    func waitUntil(_ state: MemoryLink.EndState, side: MemoryTransport.Side) async throws {
         if isIn(state, side) { return }
         nextWatcherID += 1
         let id = nextWatcherID
-        await withTaskCancellationHandler {
-            await withCheckedContinuation { c in
-                if Task.isCancelled || closed {
+        try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { (c: CheckedContinuation<Void, any Error>) in
+                if Task.isCancelled {
+                    c.resume(throwing: CancellationError())
+                } else if closed {
                     c.resume()
                 } else {
                     stateWatchers.append(StateWatcher(id: id, side: side, state: state, continuation: c))
@@ -223,7 +225,7 @@ actor MemoryLinkCore {
 
     private func endWatch(_ id: UInt64) {
         guard let i = stateWatchers.firstIndex(where: { $0.id == id }) else { return }
-        stateWatchers.remove(at: i).continuation.resume()
+        stateWatchers.remove(at: i).continuation.resume(throwing: CancellationError())
     }
 
     /// Wakes the watchers whose state was reached.

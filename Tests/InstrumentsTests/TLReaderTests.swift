@@ -3,7 +3,7 @@ import ReaderProtocol
 import TestSupport
 import Testing
 
-@Suite("TLReader session", .timeLimit(.minutes(2)))
+@Suite("TLReader session", .timeLimit(.minutes(10)))
 struct TLReaderTests {
     @Test func connectNegotiatesAndIdentifies() async throws {
         let fake = FakeReader(magazine: threeCards())
@@ -144,7 +144,7 @@ struct TLReaderTests {
             let reader = h.reader
             let reading = Task { try await reader.readElement(1) }
             // The driver polls the heating element: it waits T_poll between polls.
-            await clock.waitForSleeper(after: fastConfiguration.pollInterval)
+            try await clock.waitForSleeper(after: fastConfiguration.pollInterval)
             // A second caller on the same actor: ABORT while the first waits between polls.
             #expect(try await reader.abort() == .cardLoaded)
             clock.advance(by: fastConfiguration.pollInterval)
@@ -204,8 +204,8 @@ struct TLReaderTests {
             let loading = Task { try await reader.loadNext() }
             // The reply is dropped and the driver waits for it: T_reply passes, LOAD_NEXT is sent again
             // and answered from the reader's cache; then the load's polls pass.
-            await faultsFired(h.link)
-            await h.link.waitUntil(.reading, at: .host)
+            try await faultsFired(h.link)
+            try await h.link.waitUntil(.reading, at: .host)
             clock.advance(by: fastConfiguration.link.replyTimeout)
             let load = try await whilePolling(clock) { try await loading.value }
             guard case .loaded("C0001", _) = load else { Issue.record("expected C0001"); return }
@@ -231,19 +231,19 @@ struct TLReaderTests {
             let reading = Task { try await reader.readElement(2) }
             // 0 ms: nothing acquired yet, the driver polls; 2 ms: the first chunk (50 channels) comes,
             // then the driver polls again; 4 ms: the second chunk's reply is held back (`late`).
-            await clock.waitForSleeper(after: poll)
+            try await clock.waitForSleeper(after: poll)
             clock.advance(by: poll)
-            await clock.waitForSleeper(after: poll)
+            try await clock.waitForSleeper(after: poll)
             clock.advance(by: poll)
-            await clock.waitForSleeper(after: late)
-            await h.link.waitUntil(.reading, at: .host)
+            try await clock.waitForSleeper(after: late)
+            try await h.link.waitUntil(.reading, at: .host)
             // T_reply passes: the request is sent again and answered from the reader's cache.
             clock.advance(by: fastConfiguration.link.replyTimeout)
             guard case let .read(r) = try await reading.value else { Issue.record("expected a reading"); return }
             #expect(r.channels == trueCurve("C2", 2))
             // The late chunk reply arrives while later requests wait.
             clock.advance(by: late - fastConfiguration.link.replyTimeout)
-            await h.link.waitUntil(.input, at: .host)
+            try await h.link.waitUntil(.input, at: .host)
             try await h.reader.release(element: 2)
             #expect(try await h.reader.status().elementStates[1] == .released)
             let c = await h.reader.linkCounters()
@@ -277,8 +277,8 @@ struct TLReaderTests {
             let reader = h.reader
             let qc = Task { try await reader.qc() }
             for attempt in 1...4 {  // each reply is dropped; T_reply passes four times
-                await faultsFired(h.link, leaving: 4 - attempt)
-                await h.link.waitUntil(.reading, at: .host)
+                try await faultsFired(h.link, leaving: 4 - attempt)
+                try await h.link.waitUntil(.reading, at: .host)
                 clock.advance(by: fastConfiguration.link.replyTimeout)
             }
             await #expect(throws: TLReaderError.link(.linkLost(request: .qc, attempts: 4, lastProblem: .noReply))) {

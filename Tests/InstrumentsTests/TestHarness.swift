@@ -67,9 +67,8 @@ func withHarness<T>(_ fake: FakeReader, configuration: TLReaderConfiguration = f
 func whilePolling<T>(_ clock: ManualClock, every step: Duration = fastConfiguration.pollInterval,
                      _ body: () async throws -> T) async rethrows -> T {
     let ticker = Task {
-        while !Task.isCancelled {
-            await clock.waitForSleeper(after: step)
-            if Task.isCancelled { return }
+        while true {
+            do { try await clock.waitForSleeper(after: step) } catch { return }  // cancelled: body is done
             clock.advance(by: step)
         }
     }
@@ -78,8 +77,11 @@ func whilePolling<T>(_ clock: ManualClock, every step: Duration = fastConfigurat
 }
 
 /// Returns once every injected fault of `link` has fired (the dropped reply was dropped); no time passes.
-func faultsFired(_ link: MemoryLink, leaving left: Int = 0) async {
-    while await link.pendingFaults() > left { await Task.yield() }
+func faultsFired(_ link: MemoryLink, leaving left: Int = 0) async throws {
+    while await link.pendingFaults() > left {
+        try Task.checkCancellation()
+        await Task.yield()
+    }
 }
 
 /// Three cards of four unread elements each.

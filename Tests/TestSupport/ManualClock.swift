@@ -8,7 +8,7 @@ import Synchronization
 /// ```swift
 /// let clock = ManualClock()
 /// let read = Task { try await link.host.read(maxCount: 10, timeout: .milliseconds(40)) }
-/// await clock.waitForSleeper(until: clock.now.advanced(by: .milliseconds(40)))
+/// try await clock.waitForSleeper(until: clock.now.advanced(by: .milliseconds(40)))
 /// clock.advance(by: .milliseconds(40))
 /// #expect(try await read.value.isEmpty)
 /// ```
@@ -33,7 +33,7 @@ public final class ManualClock: Clock {
     private struct Watcher {
         let id: UInt64
         let deadline: Instant
-        let continuation: CheckedContinuation<Void, Never>
+        let continuation: CheckedContinuation<Void, any Error>
     }
     private struct State {
         var now = Instant(offset: .zero)
@@ -57,7 +57,7 @@ public final class ManualClock: Clock {
             return (s.sleepers, s.watchers)
         }
         for sleeper in left { sleeper.continuation.resume(throwing: CancellationError()) }
-        for watcher in watching { watcher.continuation.resume() }
+        for watcher in watching { watcher.continuation.resume(throwing: CancellationError()) }
     }
 
     public var now: Instant { state.withLock { $0.now } }
@@ -118,23 +118,29 @@ public final class ManualClock: Clock {
     /// Returns once something sleeps until exactly `deadline` (at once when something already does).
     /// Time does not pass while waiting: this is how a test knows the code reached its wait.
     ///
-    /// Cancelling the waiting task ends the wait at once (the test's `.timeLimit` then reports a test
-    /// whose code never reached the sleep, rather than the whole run hanging); check
-    /// `Task.isCancelled` when that matters.
-    public func waitForSleeper(until deadline: Instant) async {
+    /// - Throws: `CancellationError` at once when the waiting task is cancelled (by the test's
+    ///   `.timeLimit`, say): the test stops there, instead of the whole run hanging on a sleep its code
+    ///   never reached, or going on to advance a clock its code is not waiting on.
+    public func waitForSleeper(until deadline: Instant) async throws {
         let id = state.withLock { s in
             s.nextID += 1
             return s.nextID
         }
-        await withTaskCancellationHandler {
-            await withCheckedContinuation { (c: CheckedContinuation<Void, Never>) in
-                let registered = state.withLock { s in
-                    if s.cancelled.remove(id) != nil { return false }
-                    if s.sleepers.contains(where: { $0.deadline == deadline }) { return false }
+        try Task.checkCancellation()
+        try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { (c: CheckedContinuation<Void, any Error>) in
+                enum Now { case wait, found, cancel }
+                let now: Now = state.withLock { s in
+                    if s.cancelled.remove(id) != nil { return .cancel }
+                    if s.sleepers.contains(where: { $0.deadline == deadline }) { return .found }
                     s.watchers.append(Watcher(id: id, deadline: deadline, continuation: c))
-                    return true
+                    return .wait
                 }
-                if !registered { c.resume() }
+                switch now {
+                case .wait: break
+                case .found: c.resume()
+                case .cancel: c.resume(throwing: CancellationError())
+                }
             }
         } onCancel: {
             let watcher: Watcher? = state.withLock { s in
@@ -144,7 +150,7 @@ public final class ManualClock: Clock {
                 }
                 return s.watchers.remove(at: i)
             }
-            watcher?.continuation.resume()
+            watcher?.continuation.resume(throwing: CancellationError())
         }
         state.withLock { _ = $0.cancelled.remove(id) }
     }
@@ -153,8 +159,8 @@ public final class ManualClock: Clock {
     public var watcherCount: Int { state.withLock { $0.watchers.count } }
 
     /// ``waitForSleeper(until:)`` for `now + delay`.
-    public func waitForSleeper(after delay: Duration) async {
-        await waitForSleeper(until: now.advanced(by: delay))
+    public func waitForSleeper(after delay: Duration) async throws {
+        try await waitForSleeper(until: now.advanced(by: delay))
     }
 }
 
