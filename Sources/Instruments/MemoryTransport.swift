@@ -95,8 +95,10 @@ public struct MemoryLink: Sendable {
 
     /// Returns once `end` is in `state` (at once when it already is): how a test on a manual clock
     /// knows, before it lets time pass, that the driver is waiting for a reply or that a late frame came.
-    public func waitUntil(_ state: EndState, at end: End) async {
-        await core.waitUntil(state, side: end == .host ? .host : .device)
+    /// - Throws: `CancellationError` at once when the waiting task is cancelled (a test's time limit
+    ///   stops the test there instead of hanging on it).
+    public func waitUntil(_ state: EndState, at end: End) async throws {
+        try await core.waitUntil(state, side: end == .host ? .host : .device)
     }
 }
 
@@ -184,7 +186,14 @@ actor MemoryLinkCore {
     private var hostSide = SideState()
     private var deviceSide = SideState()
     /// Tests waiting for a side to reach a state (``MemoryLink/waitUntil(_:at:)``).
-    private var stateWatchers: [(side: MemoryTransport.Side, state: MemoryLink.EndState, continuation: CheckedContinuation<Void, Never>)] = []
+    private var stateWatchers: [StateWatcher] = []
+    private var nextWatcherID: UInt64 = 0
+    private struct StateWatcher {
+        let id: UInt64
+        let side: MemoryTransport.Side
+        let state: MemoryLink.EndState
+        let continuation: CheckedContinuation<Void, any Error>
+    }
 
     private func isIn(_ state: MemoryLink.EndState, _ side: MemoryTransport.Side) -> Bool {
         withSide(side) { s in
@@ -195,15 +204,34 @@ actor MemoryLinkCore {
         }
     }
 
-    func waitUntil(_ state: MemoryLink.EndState, side: MemoryTransport.Side) async {
+    func waitUntil(_ state: MemoryLink.EndState, side: MemoryTransport.Side) async throws {
         if isIn(state, side) { return }
-        await withCheckedContinuation { stateWatchers.append((side, state, $0)) }
+        nextWatcherID += 1
+        let id = nextWatcherID
+        try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { (c: CheckedContinuation<Void, any Error>) in
+                if Task.isCancelled {
+                    c.resume(throwing: CancellationError())
+                } else if closed {
+                    c.resume()
+                } else {
+                    stateWatchers.append(StateWatcher(id: id, side: side, state: state, continuation: c))
+                }
+            }
+        } onCancel: {
+            Task { [weak self] in await self?.endWatch(id) }
+        }
+    }
+
+    private func endWatch(_ id: UInt64) {
+        guard let i = stateWatchers.firstIndex(where: { $0.id == id }) else { return }
+        stateWatchers.remove(at: i).continuation.resume(throwing: CancellationError())
     }
 
     /// Wakes the watchers whose state was reached.
     private func notifyWatchers() {
         guard !stateWatchers.isEmpty else { return }
-        var waiting: [(side: MemoryTransport.Side, state: MemoryLink.EndState, continuation: CheckedContinuation<Void, Never>)] = []
+        var waiting: [StateWatcher] = []
         for w in stateWatchers {
             if isIn(w.state, w.side) { w.continuation.resume() } else { waiting.append(w) }
         }

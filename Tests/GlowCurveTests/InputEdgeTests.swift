@@ -1,3 +1,4 @@
+import TestSupport
 import Testing
 @testable import GlowCurve
 
@@ -43,10 +44,11 @@ import Testing
     }
 
     /// 100 000 rows: read, sorted and screened in linear time; the fit refuses with a message
-    /// instead of running for minutes.
+    /// instead of running for minutes. The bound is on the thread's CPU time (the work is synchronous):
+    /// on the wall clock it failed when the suite ran in parallel on a loaded machine (32 s, mostly
+    /// waiting for a core; docs/testing.md).
     @Test func oneHundredThousandRowsAreBoundedQuickly() throws {
-        let clock = ContinuousClock()
-        let start = clock.now
+        let start = threadCPUTime()
         let n = 100_000
         var text = "temperature_K,intensity\n"
         text.reserveCapacity(n * 16)
@@ -60,7 +62,7 @@ import Testing
         _ = CurveFeatures(curve).candidates()
         _ = GlowQuality.screen(curve)
         #expect(throws: GlowFitError.tooManyChannels(channels: n, limit: 20_000)) { try AutomaticFitter.fit(curve) }
-        let elapsed = clock.now - start
-        #expect(elapsed < .seconds(30), "took \(elapsed)")
+        let used = threadCPUTime() - start
+        #expect(used < .seconds(30), "took \(used) of CPU time")
     }
 }

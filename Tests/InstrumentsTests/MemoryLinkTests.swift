@@ -31,7 +31,7 @@ struct MemoryLinkTests {
         let link = MemoryLink(clock: clock)
         let host = link.host
         let read = Task { try await host.read(maxCount: 10, timeout: .milliseconds(40)) }
-        await clock.waitForSleeper(after: .milliseconds(40))
+        try await clock.waitForSleeper(after: .milliseconds(40))
         clock.advance(by: .milliseconds(39))
         #expect(clock.sleepingUntil == [.init(offset: .milliseconds(40))], "still waiting 1 ms before the deadline")
         clock.advance(by: .milliseconds(1))
@@ -45,17 +45,17 @@ struct MemoryLinkTests {
         let link = MemoryLink(clock: clock)
         let host = link.host
         let long = Task { try await host.read(maxCount: 4, timeout: .seconds(5)) }
-        await clock.waitForSleeper(after: .seconds(5))
+        try await clock.waitForSleeper(after: .seconds(5))
         try await link.device.write(a)
         #expect(try await long.value == Array(a.prefix(4)))
         let rest = try await host.read(maxCount: 4096, timeout: .milliseconds(40))
         #expect(rest == Array(a.dropFirst(4)))
         let short = Task { try await host.read(maxCount: 10, timeout: .milliseconds(40)) }
-        await clock.waitForSleeper(after: .milliseconds(40))  // its own timer, not the 5 s one
+        try await clock.waitForSleeper(after: .milliseconds(40))  // its own timer, not the 5 s one
         clock.advance(by: .milliseconds(40))
         #expect(try await short.value.isEmpty)
         let next = Task { try await host.read(maxCount: 4096, timeout: .milliseconds(300)) }
-        await clock.waitForSleeper(after: .milliseconds(300))
+        try await clock.waitForSleeper(after: .milliseconds(300))
         clock.advance(by: .milliseconds(100))
         try await link.device.write(b)
         #expect(try await next.value == b)
@@ -103,12 +103,12 @@ struct MemoryLinkTests {
         #expect(try await host.read(maxCount: 4096, timeout: .milliseconds(30)) == b)
         // Nothing more within 30 ms…
         let early = Task { try await host.read(maxCount: 4096, timeout: .milliseconds(30)) }
-        await clock.waitForSleeper(after: .milliseconds(30))
+        try await clock.waitForSleeper(after: .milliseconds(30))
         clock.advance(by: .milliseconds(30))
         #expect(try await early.value.isEmpty)
         // …and the held-back frame at 60 ms.
         let late = Task { try await host.read(maxCount: 4096, timeout: .milliseconds(200)) }
-        await clock.waitForSleeper(after: .milliseconds(200))
+        try await clock.waitForSleeper(after: .milliseconds(200))
         clock.advance(by: .milliseconds(30))
         #expect(try await late.value == a)
     }
@@ -126,8 +126,26 @@ struct MemoryLinkTests {
         let link = MemoryLink(clock: clock)
         let host = link.host
         let waiting = Task { try await host.read(maxCount: 10, timeout: .seconds(5)) }
-        await clock.waitForSleeper(after: .seconds(5))
+        try await clock.waitForSleeper(after: .seconds(5))
         await link.cut()
         await #expect(throws: TransportError.closed) { try await waiting.value }
+    }
+
+    @Test(.timeLimit(.minutes(10))) func cancellingAWaitForAStateThatNeverComesEndsTheWait() async throws {
+        let link = MemoryLink(clock: ManualClock())
+        let watch = Task { try await link.waitUntil(.input, at: .host) }  // nobody writes to the host
+        watch.cancel()
+        await #expect(throws: CancellationError.self) { try await watch.value }
+        // The link still works, and a new wait for a state that comes returns.
+        let arrived = Task { try await link.waitUntil(.input, at: .host) }
+        try await link.device.write(a)
+        try await arrived.value
+        #expect(try await link.host.read(maxCount: 4096, timeout: .seconds(1)) == a)
+    }
+
+    @Test func aWaitOnACutLinkReturns() async throws {
+        let link = MemoryLink(clock: ManualClock())
+        await link.cut()
+        try await link.waitUntil(.input, at: .host)
     }
 }

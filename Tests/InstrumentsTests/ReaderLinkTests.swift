@@ -3,12 +3,16 @@ import ReaderProtocol
 import TestSupport
 import Testing
 
-@Suite("ReaderLink: retransmission, NAK, stale and damaged replies")
+/// Every test runs on a manual clock: T_reply passes only when the test advances it, so a test that
+/// asserts that no retransmission happened cannot see one because the machine was loaded (it failed
+/// that way with a real 3 s T_reply in a parallel run, docs/testing.md), and a test that needs
+/// T_reply to pass does not wait for it.
+@Suite("ReaderLink: retransmission, NAK, stale and damaged replies", .timeLimit(.minutes(10)))
 struct ReaderLinkTests {
     let config = LinkConfiguration(replyTimeout: .milliseconds(100))
 
-    func readerWith(_ link: MemoryLink) -> ReaderLink {
-        ReaderLink(transport: link.host, configuration: config, logger: quietLogger)
+    func readerWith(_ link: MemoryLink, clock: ManualClock) -> ReaderLink {
+        ReaderLink(transport: link.host, configuration: config, clock: clock, logger: quietLogger)
     }
 
     @Test func replyThatNeverComesGivesLinkLostAfterFourAttempts() async throws {
@@ -17,7 +21,7 @@ struct ReaderLinkTests {
         let link = ReaderLink(transport: mem.host, configuration: config, clock: clock, logger: quietLogger)
         let exchange = Task { try await link.exchange(.status) }
         for attempt in 1...4 {  // T_reply passes four times
-            await clock.waitForSleeper(after: config.replyTimeout)
+            try await clock.waitForSleeper(after: config.replyTimeout)
             #expect(await mem.frameCount(.hostToDevice) == attempt)
             clock.advance(by: config.replyTimeout)
         }
@@ -32,27 +36,34 @@ struct ReaderLinkTests {
     }
 
     @Test func retransmissionIsTheIdenticalFrame() async throws {
-        let mem = MemoryLink()
-        let link = readerWith(mem)
-        _ = try? await link.exchange(.getChunk(element: 2, firstChannel: 128, maxChannels: 72))
-        var wire: [UInt8] = []
-        while true {
-            let b = try await mem.device.read(maxCount: 4096, timeout: .milliseconds(20))
-            if b.isEmpty { break }
-            wire += b
+        let clock = ManualClock()
+        let mem = MemoryLink(clock: clock)  // nobody serves the device end
+        let link = readerWith(mem, clock: clock)
+        let exchange = Task { try await link.exchange(.getChunk(element: 2, firstChannel: 128, maxChannels: 72)) }
+        for _ in 1...4 {
+            try await clock.waitForSleeper(after: config.replyTimeout)
+            clock.advance(by: config.replyTimeout)
         }
+        _ = try? await exchange.value
+        // Every attempt is in the device's inbox: read until the four frames are decoded.
         var decoder = FrameDecoder()
-        let frames = decoder.feed(wire).compactMap { if case let .frame(f) = $0 { f } else { nil } }
+        var frames: [Frame] = []
+        while frames.count < 4 {
+            let b = try await mem.device.read(maxCount: 4096, timeout: .seconds(1))
+            frames += decoder.feed(b).compactMap { if case let .frame(f) = $0 { f } else { nil } }
+        }
         #expect(frames.count == 4)
+        #expect(await mem.frameCount(.hostToDevice) == 4)
         #expect(Set(frames).count == 1)
     }
 
     @Test func sequenceNumbersAdvanceAndWrap() async throws {
-        let fake = FakeReader(magazine: [])
-        let mem = MemoryLink()
+        let clock = ManualClock()  // never advanced: no T_reply can pass, so a replay could only be the link's fault
+        let fake = FakeReader(magazine: [], clock: clock)
+        let mem = MemoryLink(clock: clock)
         let serving = Task { await fake.serve(mem.device) }
-        let link = ReaderLink(transport: mem.host, configuration: LinkConfiguration(replyTimeout: .seconds(3), initialSequence: 254),  // no replay asserted: a generous T_reply
-                              logger: quietLogger)
+        let link = ReaderLink(transport: mem.host, configuration: LinkConfiguration(replyTimeout: config.replyTimeout, initialSequence: 254),
+                              clock: clock, logger: quietLogger)
         _ = try await link.exchange(.hello(minVersion: 1, maxVersion: 1))
         for _ in 0..<3 {
             guard case .status = try await link.exchange(.status) else { Issue.record("expected STATUS"); break }
@@ -65,11 +76,11 @@ struct ReaderLinkTests {
     }
 
     @Test func concurrentCallersGetOneOutstandingRequestAtATime() async throws {
-        let fake = FakeReader(magazine: threeCards())
-        let mem = MemoryLink()
+        let clock = ManualClock()  // never advanced: no retransmission can come from a loaded machine
+        let fake = FakeReader(magazine: threeCards(), clock: clock)
+        let mem = MemoryLink(clock: clock)
         let serving = Task { await fake.serve(mem.device) }
-        // No retransmission asserted: a generous T_reply, which a loaded machine cannot exceed.
-        let link = ReaderLink(transport: mem.host, configuration: LinkConfiguration(replyTimeout: .seconds(3)), logger: quietLogger)
+        let link = readerWith(mem, clock: clock)
         _ = try await link.exchange(.hello(minVersion: 1, maxVersion: 1))
         let replies = try await withThrowingTaskGroup(of: Reply.self) { group in
             for _ in 0..<20 { group.addTask { try await link.exchange(.status) } }
@@ -85,11 +96,11 @@ struct ReaderLinkTests {
     }
 
     @Test func staleReplyWithOldSeqIsIgnored() async throws {
-        let mem = MemoryLink()
-        // A generous T_reply: this test asserts that no retransmission happens, which a busy CI machine
-        // must not turn into a timeout.
-        let link = ReaderLink(transport: mem.host, configuration: LinkConfiguration(replyTimeout: .seconds(3)),
-                              logger: quietLogger)
+        // The clock is never advanced: this test asserts that no retransmission happens, which a busy
+        // machine must not turn into a timeout.
+        let clock = ManualClock()
+        let mem = MemoryLink(clock: clock)
+        let link = readerWith(mem, clock: clock)
         // A reader that first sends a reply with the wrong seq, then the right one.
         let device = mem.device
         let responder = Task {
@@ -116,8 +127,10 @@ struct ReaderLinkTests {
     }
 
     @Test func garbageStreamEndsInLinkLostWithoutCrashing() async throws {
-        let mem = MemoryLink()
-        let link = readerWith(mem)
+        // The clock is never advanced: each damaged reply is retransmitted at once, without T_reply.
+        let clock = ManualClock()
+        let mem = MemoryLink(clock: clock)
+        let link = readerWith(mem, clock: clock)
         let device = mem.device
         // A "reader" that answers every request with line noise (including 0x00 delimiters).
         let noise = Task {
@@ -137,13 +150,15 @@ struct ReaderLinkTests {
             if case .damagedReply = problem {} else { Issue.record("last problem should be a damaged reply, was \(problem)") }
         }
         #expect(await link.counters.damagedFrames >= 4)
+        #expect(await link.counters.timeouts == 0)
         await mem.cut()
         await noise.value
     }
 
     @Test func cutConnectionIsATransportError() async throws {
-        let mem = MemoryLink()
-        let link = readerWith(mem)
+        let clock = ManualClock()
+        let mem = MemoryLink(clock: clock)
+        let link = readerWith(mem, clock: clock)
         await mem.cut()
         await #expect(throws: ReaderLinkError.transport("\(TransportError.closed)")) { try await link.exchange(.status) }
     }

@@ -3,7 +3,7 @@ import ReaderProtocol
 import TestSupport
 import Testing
 
-@Suite("TLReader session")
+@Suite("TLReader session", .timeLimit(.minutes(10)))
 struct TLReaderTests {
     @Test func connectNegotiatesAndIdentifies() async throws {
         let fake = FakeReader(magazine: threeCards())
@@ -144,7 +144,7 @@ struct TLReaderTests {
             let reader = h.reader
             let reading = Task { try await reader.readElement(1) }
             // The driver polls the heating element: it waits T_poll between polls.
-            await clock.waitForSleeper(after: fastConfiguration.pollInterval)
+            try await clock.waitForSleeper(after: fastConfiguration.pollInterval)
             // A second caller on the same actor: ABORT while the first waits between polls.
             #expect(try await reader.abort() == .cardLoaded)
             clock.advance(by: fastConfiguration.pollInterval)
@@ -155,32 +155,37 @@ struct TLReaderTests {
     }
 
     @Test func corruptedReplyIsRetransmittedAndAnsweredFromTheReadersCache() async throws {
-        let fake = FakeReader(magazine: [], loaded: FakeReader.Card("C1"))
-        try await withHarness(fake) { h in
+        // A manual clock that moves only by the driver's polls: T_reply never passes, so the one
+        // retransmission counted is the damaged reply's, not a loaded machine's.
+        let clock = ManualClock()
+        let fake = FakeReader(magazine: [], loaded: FakeReader.Card("C1"), clock: clock)
+        try await withHarness(fake, clock: clock) { h in
             try await h.reader.connect()
             await h.link.inject(.corrupt(offset: 4, mask: 0x01), direction: .deviceToHost,
                                 on: .type(MessageType.readElement.replyType))
-            guard case let .read(r) = try await h.reader.readElement(1) else { Issue.record("expected a reading"); return }
+            let reader = h.reader
+            let outcome = try await whilePolling(clock) { try await reader.readElement(1) }
+            guard case let .read(r) = outcome else { Issue.record("expected a reading"); return }
             #expect(r.channels == trueCurve("C1", 1))
             let counters = await h.reader.linkCounters()
             #expect(counters.damagedFrames == 1)
             #expect(counters.retransmissions == 1)
+            #expect(counters.timeouts == 0)
             #expect(await fake.replays == 1)
             #expect(await fake.heats[FakeReader.Key(card: "C1", element: 1)] == 1)
         }
     }
 
     @Test func nakTriggersImmediateRetransmission() async throws {
-        let fake = FakeReader(magazine: [])
-        let slowTimeout = TLReaderConfiguration(link: LinkConfiguration(replyTimeout: .seconds(3)), pollInterval: .milliseconds(2))
-        try await withHarness(fake, configuration: slowTimeout) { h in
+        // A manual clock that never moves: the exchange can only end without waiting for T_reply.
+        let clock = ManualClock()
+        let fake = FakeReader(magazine: [], clock: clock)
+        try await withHarness(fake, clock: clock) { h in
             try await h.reader.connect()
             await h.link.inject(.corrupt(offset: 2, mask: 0x20), direction: .hostToDevice, on: .type(MessageType.qc.rawValue))
-            let clock = ContinuousClock()
-            let start = clock.now
             let q = try await h.reader.qc()
             #expect(q.highVoltageVolts == 800)
-            #expect(start.duration(to: clock.now) < .seconds(1))  // did not wait for T_reply
+            #expect(clock.now == .init(offset: .zero))  // did not wait for T_reply
             #expect(await fake.naksSent == 1)
             let c = await h.reader.linkCounters()
             #expect(c.naks == 1)
@@ -190,11 +195,20 @@ struct TLReaderTests {
     }
 
     @Test func lostLoadReplyDoesNotLoadTwoCards() async throws {
-        let fake = FakeReader(magazine: threeCards())
-        try await withHarness(fake) { h in
+        let clock = ManualClock()
+        let fake = FakeReader(magazine: threeCards(), clock: clock)
+        try await withHarness(fake, clock: clock) { h in
             try await h.reader.connect()
             await h.link.inject(.drop, direction: .deviceToHost, on: .type(MessageType.loadNext.replyType))
-            guard case .loaded("C0001", _) = try await h.reader.loadNext() else { Issue.record("expected C0001"); return }
+            let reader = h.reader
+            let loading = Task { try await reader.loadNext() }
+            // The reply is dropped and the driver waits for it: T_reply passes, LOAD_NEXT is sent again
+            // and answered from the reader's cache; then the load's polls pass.
+            try await faultsFired(h.link)
+            try await h.link.waitUntil(.reading, at: .host)
+            clock.advance(by: fastConfiguration.link.replyTimeout)
+            let load = try await whilePolling(clock) { try await loading.value }
+            guard case .loaded("C0001", _) = load else { Issue.record("expected C0001"); return }
             #expect(await fake.magazine.count == 2)
             #expect(await fake.replays == 1)
             #expect(await h.reader.linkCounters().timeouts == 1)
@@ -217,19 +231,19 @@ struct TLReaderTests {
             let reading = Task { try await reader.readElement(2) }
             // 0 ms: nothing acquired yet, the driver polls; 2 ms: the first chunk (50 channels) comes,
             // then the driver polls again; 4 ms: the second chunk's reply is held back (`late`).
-            await clock.waitForSleeper(after: poll)
+            try await clock.waitForSleeper(after: poll)
             clock.advance(by: poll)
-            await clock.waitForSleeper(after: poll)
+            try await clock.waitForSleeper(after: poll)
             clock.advance(by: poll)
-            await clock.waitForSleeper(after: late)
-            await h.link.waitUntil(.reading, at: .host)
+            try await clock.waitForSleeper(after: late)
+            try await h.link.waitUntil(.reading, at: .host)
             // T_reply passes: the request is sent again and answered from the reader's cache.
             clock.advance(by: fastConfiguration.link.replyTimeout)
             guard case let .read(r) = try await reading.value else { Issue.record("expected a reading"); return }
             #expect(r.channels == trueCurve("C2", 2))
             // The late chunk reply arrives while later requests wait.
             clock.advance(by: late - fastConfiguration.link.replyTimeout)
-            await h.link.waitUntil(.input, at: .host)
+            try await h.link.waitUntil(.input, at: .host)
             try await h.reader.release(element: 2)
             #expect(try await h.reader.status().elementStates[1] == .released)
             let c = await h.reader.linkCounters()
@@ -253,15 +267,24 @@ struct TLReaderTests {
     }
 
     @Test func lostLinkIsReportedAndTheNextRequestWorks() async throws {
-        let fake = FakeReader(magazine: threeCards())
-        try await withHarness(fake) { h in
+        let clock = ManualClock()
+        let fake = FakeReader(magazine: threeCards(), clock: clock)
+        try await withHarness(fake, clock: clock) { h in
             try await h.reader.connect()
             for n in 1...4 {
                 await h.link.inject(.drop, direction: .deviceToHost, on: .type(MessageType.qc.replyType, occurrence: n))
             }
-            await #expect(throws: TLReaderError.link(.linkLost(request: .qc, attempts: 4, lastProblem: .noReply))) {
-                try await h.reader.qc()
+            let reader = h.reader
+            let qc = Task { try await reader.qc() }
+            for attempt in 1...4 {  // each reply is dropped; T_reply passes four times
+                try await faultsFired(h.link, leaving: 4 - attempt)
+                try await h.link.waitUntil(.reading, at: .host)
+                clock.advance(by: fastConfiguration.link.replyTimeout)
             }
+            await #expect(throws: TLReaderError.link(.linkLost(request: .qc, attempts: 4, lastProblem: .noReply))) {
+                try await qc.value
+            }
+            #expect(clock.now == .init(offset: fastConfiguration.link.replyTimeout * 4))
             #expect(try await h.reader.status().magazineRemaining == 3)
         }
     }

@@ -2,6 +2,7 @@ import Instruments
 import Logging
 import ReaderProtocol
 import Synchronization
+import TestSupport
 
 /// Fast timings for tests: T_reply 1 s, T_poll 2 ms. The suite runs in parallel: on a 2-core machine
 /// with the other core loaded, CPU-heavy tests beside these can hold Swift's cooperative pool for a
@@ -57,6 +58,29 @@ func withHarness<T>(_ fake: FakeReader, configuration: TLReaderConfiguration = f
     } catch {
         await h.finish()
         throw error
+    }
+}
+
+/// Runs `body` while the driver's polls pass on `clock`: whenever something sleeps until exactly
+/// `now + step` (the driver between two polls), time moves on by `step`. Nothing else moves time, so a
+/// reply timeout (T_reply, much longer than a poll) passes only when the test advances it itself.
+func whilePolling<T>(_ clock: ManualClock, every step: Duration = fastConfiguration.pollInterval,
+                     _ body: () async throws -> T) async rethrows -> T {
+    let ticker = Task {
+        while true {
+            do { try await clock.waitForSleeper(after: step) } catch { return }  // cancelled: body is done
+            clock.advance(by: step)
+        }
+    }
+    defer { ticker.cancel() }
+    return try await body()
+}
+
+/// Returns once every injected fault of `link` has fired (the dropped reply was dropped); no time passes.
+func faultsFired(_ link: MemoryLink, leaving left: Int = 0) async throws {
+    while await link.pendingFaults() > left {
+        try Task.checkCancellation()
+        await Task.yield()
     }
 }
 

@@ -180,9 +180,9 @@ struct DatabaseOutageReadoutTests {
         }
 
         /// Lets each pause pass once the readout sleeps it.
-        func pass(_ pauses: [Duration]) async {
+        func pass(_ pauses: [Duration]) async throws {
             for pause in pauses {
-                await clock.waitForSleeper(after: pause)
+                try await clock.waitForSleeper(after: pause)
                 clock.advance(by: pause)
             }
         }
@@ -198,7 +198,7 @@ struct DatabaseOutageReadoutTests {
             try await bench.readout.run(manifest: FaultBench.manifest(bench.scenario), groupID: "OUTAGE", notify: { notices.record($0) })
         }
         // The failed save, then three failed tries of the database; the fourth answers.
-        await bench.pass([.milliseconds(250), .milliseconds(500), .seconds(1), .seconds(2)])
+        try await bench.pass([.milliseconds(250), .milliseconds(500), .seconds(1), .seconds(2)])
         let outcome = try await run.value
 
         let held = FaultBench.cardID(2)  // the 6th curve: card 2, element 2
@@ -263,7 +263,7 @@ struct DatabaseOutageReadoutTests {
             try await bench.readout.run(manifest: FaultBench.manifest(bench.scenario), groupID: "GONE", notify: { notices.record($0) })
         }
         // 0.25 s, 0.5 s, then the last 0.25 s of the second: the wait ends at exactly 1 s.
-        await bench.pass([.milliseconds(250), .milliseconds(500), .milliseconds(250)])
+        try await bench.pass([.milliseconds(250), .milliseconds(500), .milliseconds(250)])
         let held = FaultBench.cardID(1)
         await #expect(throws: ResilientReadoutError.databaseDidNotReturn(
             waited: .seconds(1), lastProblem: "find open batch (test outage)", held: .curve(cardID: held, element: 3))) {

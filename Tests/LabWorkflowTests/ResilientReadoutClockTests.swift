@@ -62,7 +62,7 @@ struct ResilientReadoutClockTests {
         }
         // Ten retry intervals pass: the reader is looked for at 0 s, 1 s, … 9 s, and at 10 s the wait ends.
         for _ in 1...10 {
-            await clock.waitForSleeper(after: .seconds(1))
+            try await clock.waitForSleeper(after: .seconds(1))
             clock.advance(by: .seconds(1))
         }
         await #expect(throws: ResilientReadoutError.readerDidNotReturn(
@@ -73,6 +73,41 @@ struct ResilientReadoutClockTests {
         #expect(reopenedWith.withLock { $0 } == Array(repeating: "TL00042", count: 10))
         #expect(notices.entries == [.disconnected(serial: "TL00042", reason: "the port hung up", waitingUpTo: .seconds(10))])
         // The batch was opened and stays open for the next run to resume.
+        #expect(try store.findOpenBatch(source: "reader:TL00042") != nil)
+    }
+
+    @Test("--reconnect-timeout 0: a lost line ends the run at once, no time passes, the reader is not looked for",
+          .timeLimit(.minutes(10)))
+    func zeroReconnectTimeoutGivesUpAtOnce() async throws {
+        let clock = ManualClock()  // never advanced: the run can only end without waiting
+        let scenario = FaultBench.scenario(cards: 2, elementMilliseconds: 2)
+        let link = MemoryLink(clock: clock)
+        let model = try SimulatedFacility.reader(scenario)
+        let serving = Task { await model.serve(on: link.device) }
+        defer { serving.cancel() }
+        let pulled = Shared(false)
+        let reopenedWith = Shared<[String?]>([])
+        let opener = ResilientReadout.Opener { serial in
+            guard let serial else { return PullableCable(inner: link.host, pulled: pulled) }
+            reopenedWith.withLock { $0.append(serial) }
+            throw NothingAtThePath()
+        }
+        let store = try SQLiteLabStore.inMemory(logger: FaultBench.quiet)
+        let readout = ResilientReadout(
+            job: ReadoutJob(store: store, logger: FaultBench.quiet), opener: opener,
+            policy: .init(reconnectTimeout: .zero, retryInterval: .seconds(1), readerConfiguration: FaultBench.readerConfiguration),
+            clock: clock, logger: FaultBench.quiet)
+        let notices = NoticeLog()
+        await #expect {
+            _ = try await readout.run(manifest: FaultBench.manifest(scenario), groupID: "IMPATIENT", progress: { p in
+                if p.step == .loadingCard { pulled.withLock { $0 = true } }
+            }, notify: { notices.record($0) })
+        } throws: { error in
+            ReaderRecovery(error).isConnectionLoss
+        }
+        #expect(clock.now == .init(offset: .zero))
+        #expect(reopenedWith.withLock { $0 }.isEmpty)
+        #expect(notices.entries.isEmpty)
         #expect(try store.findOpenBatch(source: "reader:TL00042") != nil)
     }
 }

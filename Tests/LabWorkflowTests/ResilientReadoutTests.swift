@@ -108,14 +108,14 @@ struct ResilientReadoutTests {
         let job = ReadoutJob(store: store, logger: FaultBench.quiet)
         let manifest = FaultBench.manifest(scenario)
         let impatient = ResilientReadout(job: job, opener: FaultBench.opener(path: link), policy: Self.policy(.zero), logger: FaultBench.quiet)
-        let clock = ContinuousClock()
-        let start = clock.now
+        // That it gives up without waiting for the reader is shown on a manual clock
+        // (ResilientReadoutClockTests.zeroReconnectTimeoutGivesUpAtOnce); a wall-clock bound here failed
+        // on a loaded machine (docs/testing.md).
         await #expect {
             _ = try await impatient.run(manifest: manifest)
         } throws: { error in
             ReaderRecovery(error).isConnectionLoss
         }
-        #expect(clock.now - start < .seconds(5), "gave up without waiting for the reader")
         let batch = try #require(try store.findOpenBatch(source: "reader:TL00042"))
         let before = try FaultBench.rows(store, batch: try #require(batch.id))
         #expect(before.count >= 4, "card 1 is stored")

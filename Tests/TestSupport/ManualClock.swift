@@ -8,7 +8,7 @@ import Synchronization
 /// ```swift
 /// let clock = ManualClock()
 /// let read = Task { try await link.host.read(maxCount: 10, timeout: .milliseconds(40)) }
-/// await clock.waitForSleeper(until: clock.now.advanced(by: .milliseconds(40)))
+/// try await clock.waitForSleeper(until: clock.now.advanced(by: .milliseconds(40)))
 /// clock.advance(by: .milliseconds(40))
 /// #expect(try await read.value.isEmpty)
 /// ```
@@ -31,14 +31,15 @@ public final class ManualClock: Clock {
         let continuation: CheckedContinuation<Void, any Error>
     }
     private struct Watcher {
+        let id: UInt64
         let deadline: Instant
-        let continuation: CheckedContinuation<Void, Never>
+        let continuation: CheckedContinuation<Void, any Error>
     }
     private struct State {
         var now = Instant(offset: .zero)
         var nextID: UInt64 = 0
         var sleepers: [Sleeper] = []
-        /// Sleeps cancelled before they were registered.
+        /// Sleeps and watches cancelled before they were registered.
         var cancelled: Set<UInt64> = []
         var watchers: [Watcher] = []
     }
@@ -48,11 +49,15 @@ public final class ManualClock: Clock {
 
     deinit {
         // Nothing can sleep on a clock that is gone; end what is left rather than leak it.
-        let left = state.withLock { s in
-            defer { s.sleepers = [] }
-            return s.sleepers
+        let (left, watching) = state.withLock { s in
+            defer {
+                s.sleepers = []
+                s.watchers = []
+            }
+            return (s.sleepers, s.watchers)
         }
         for sleeper in left { sleeper.continuation.resume(throwing: CancellationError()) }
+        for watcher in watching { watcher.continuation.resume(throwing: CancellationError()) }
     }
 
     public var now: Instant { state.withLock { $0.now } }
@@ -112,20 +117,50 @@ public final class ManualClock: Clock {
 
     /// Returns once something sleeps until exactly `deadline` (at once when something already does).
     /// Time does not pass while waiting: this is how a test knows the code reached its wait.
-    public func waitForSleeper(until deadline: Instant) async {
-        await withCheckedContinuation { (c: CheckedContinuation<Void, Never>) in
-            let already = state.withLock { s in
-                if s.sleepers.contains(where: { $0.deadline == deadline }) { return true }
-                s.watchers.append(Watcher(deadline: deadline, continuation: c))
-                return false
-            }
-            if already { c.resume() }
+    ///
+    /// - Throws: `CancellationError` at once when the waiting task is cancelled (by the test's
+    ///   `.timeLimit`, say): the test stops there, instead of the whole run hanging on a sleep its code
+    ///   never reached, or going on to advance a clock its code is not waiting on.
+    public func waitForSleeper(until deadline: Instant) async throws {
+        let id = state.withLock { s in
+            s.nextID += 1
+            return s.nextID
         }
+        try Task.checkCancellation()
+        try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { (c: CheckedContinuation<Void, any Error>) in
+                enum Now { case wait, found, cancel }
+                let now: Now = state.withLock { s in
+                    if s.cancelled.remove(id) != nil { return .cancel }
+                    if s.sleepers.contains(where: { $0.deadline == deadline }) { return .found }
+                    s.watchers.append(Watcher(id: id, deadline: deadline, continuation: c))
+                    return .wait
+                }
+                switch now {
+                case .wait: break
+                case .found: c.resume()
+                case .cancel: c.resume(throwing: CancellationError())
+                }
+            }
+        } onCancel: {
+            let watcher: Watcher? = state.withLock { s in
+                guard let i = s.watchers.firstIndex(where: { $0.id == id }) else {
+                    s.cancelled.insert(id)
+                    return nil
+                }
+                return s.watchers.remove(at: i)
+            }
+            watcher?.continuation.resume(throwing: CancellationError())
+        }
+        state.withLock { _ = $0.cancelled.remove(id) }
     }
 
+    /// Watches in progress (``waitForSleeper(until:)`` calls that have not returned), for tests of the clock.
+    public var watcherCount: Int { state.withLock { $0.watchers.count } }
+
     /// ``waitForSleeper(until:)`` for `now + delay`.
-    public func waitForSleeper(after delay: Duration) async {
-        await waitForSleeper(until: now.advanced(by: delay))
+    public func waitForSleeper(after delay: Duration) async throws {
+        try await waitForSleeper(until: now.advanced(by: delay))
     }
 }
 
