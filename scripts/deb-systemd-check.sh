@@ -140,6 +140,8 @@ done
 # A command in the container: every namespace of its PID 1, a clean environment.
 inside() { nsenter -t "$leader" -a -- env -i PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
     LANG=C.UTF-8 HOME=/root DEBIAN_FRONTEND=noninteractive "$@"; }
+# systemctl answers once PID 1 has its private socket; then wait for the boot to finish.
+for _ in $(seq 1 120); do inside test -S /run/systemd/private 2>/dev/null && break; sleep 0.5; done
 state="$(inside timeout 120 systemctl is-system-running --wait 2>&1)"
 [ "$(inside readlink /proc/1/exe)" = /usr/lib/systemd/systemd ] && [ "$state" = running ] \
     && pass "container booted: PID 1 is systemd ($(inside systemctl --version | head -1)), system $state" \
@@ -151,11 +153,12 @@ rm -f "$host_tmp_marker"
 
 # 3. Install, as on a fresh machine: apt install ./tld_….deb, its Depends from the mirror.
 t0=$(date +%s)
-if inside apt-get update > "$WORK/apt.log" 2>&1 && inside sh -c "cd /root && apt install -y ./$(basename "$DEB")" >> "$WORK/apt.log" 2>&1; then
+if inside apt-get update --error-on=any > "$WORK/apt.log" 2>&1 && inside sh -c "cd /root && apt install -y ./$(basename "$DEB")" >> "$WORK/apt.log" 2>&1; then
     pass "apt install -y ./$(basename "$DEB") ($(( $(date +%s) - t0 )) s; $(sed -n 's/^\([0-9]* upgraded, [0-9]* newly installed\).*/\1/p' "$WORK/apt.log" | tail -1))"
 else
     fail "apt install (log: $WORK/apt.log)"; tail -20 "$WORK/apt.log"; exit 1
 fi
+note "apt installed: $(sed -n '/NEW packages will be installed/,/^[0-9]* upgraded/p' "$WORK/apt.log" | sed '1d;$d' | tr -s ' \n' ' ')"
 grep -q 'W: \|E: ' "$WORK/apt.log" && note "apt said: $(grep 'W: \|E: ' "$WORK/apt.log" | grep -v 'stable CLI' | head -3 | tr '\n' ' ')"
 v="$(inside tld --version 2>&1)"
 [ "$v" = "$VERSION" ] && pass "tld --version: $v" || fail "tld --version printed \"$v\", the package is $VERSION"
@@ -258,7 +261,7 @@ for t in backup dispatch overdue; do
     inside systemctl start "tld-$t.service" >/dev/null 2>&1
     r="$(inside systemctl show -p Result --value "tld-$t.service")"
     x="$(inside systemctl show -p ExecMainStatus --value "tld-$t.service")"
-    last="$(inside journalctl -u "tld-$t.service" --no-pager -o cat -n 40 | grep -v '^tld-\|Deactivated\|Finished\|Starting\|Consumed' | tail -1)"
+    last="$(inside journalctl -u "tld-$t.service" --no-pager -o cat -n 40 | grep -v '^tld-\|Deactivated\|Finished\|Starting\|Consumed\|loopback network device' | tail -1)"
     [ "$r" = success ] && [ "$x" = 0 ] && pass "systemctl start tld-$t.service: $r, exit $x: $last" \
         || fail "tld-$t.service: $r, exit $x: $(inside journalctl -u "tld-$t.service" --no-pager -o cat -n 6 | tr '\n' ' ')"
 done
@@ -273,8 +276,12 @@ failed_units="$(inside systemctl --failed --no-legend --plain --no-pager | awk '
 [ -z "$failed_units" ] && pass "systemctl --failed: none" || fail "failed units: $failed_units"
 
 # 6. apt remove keeps the lab's data; apt purge removes the settings and still keeps it.
-sum="$(inside sha256sum /var/lib/tld/tld.sqlite | cut -d' ' -f1)"
-keysum="$(inside sh -c 'sha256sum /var/lib/tld/*.key 2>/dev/null' | sort)"
+# The lab's content, compared as SQL (sqlite3 .dump, read-only): the portal's stop on remove checkpoints
+# its WAL into the file, so the file's bytes may change while its content must not.
+inside apt-get install -y sqlite3 > "$WORK/apt-sqlite3.log" 2>&1 || fail "apt-get install sqlite3 (for the comparison)"
+dump() { inside sh -c 'sqlite3 -readonly /var/lib/tld/tld.sqlite .dump | sha256sum | cut -d" " -f1; sha256sum /var/lib/tld/*.key' 2>&1; }
+rows="$(inside sqlite3 -readonly /var/lib/tld/tld.sqlite "select count(*) from sqlite_master where type='table'; select count(*) from portalAccount;" 2>&1 | tr '\n' ' ')"
+sum="$(dump)"
 inside apt remove -y tld > "$WORK/apt-remove.log" 2>&1 && pass "apt remove -y tld" || fail "apt remove (log $WORK/apt-remove.log)"
 s="$(inside systemctl is-active tld-portal.service)"; [ "$s" != active ] && pass "after remove: tld-portal stopped ($s)" || fail "after remove: tld-portal still $s"
 for t in backup dispatch overdue; do
@@ -283,14 +290,16 @@ for t in backup dispatch overdue; do
     [ "$a" != active ] && [ -z "$n" ] && pass "after remove: tld-$t.timer $a, nothing scheduled ($e)" || fail "after remove: tld-$t.timer $a, next \"$n\""
 done
 inside test ! -e /usr/bin/tld && pass "after remove: /usr/bin/tld gone" || fail "after remove: /usr/bin/tld still there"
-[ -n "$sum" ] && [ "$(inside sha256sum /var/lib/tld/tld.sqlite | cut -d' ' -f1)" = "$sum" ] \
-    && [ "$(inside sh -c 'sha256sum /var/lib/tld/*.key 2>/dev/null' | sort)" = "$keysum" ] \
-    && pass "after remove: /var/lib/tld/tld.sqlite (and key) in place, unchanged" || fail "after remove: the database changed or is gone"
+after="$(dump)"
+[ -n "$sum" ] && [ "$after" = "$sum" ] \
+    && pass "after remove: /var/lib/tld/tld.sqlite and its key in place, content unchanged (tables, accounts: $rows)" \
+    || fail "after remove: the database or key changed or is gone: $after"
+bytes="$(inside sha256sum /var/lib/tld/tld.sqlite | cut -d' ' -f1)"
 inside test -n "$(inside ls -A /var/backups/tld)" && pass "after remove: /var/backups/tld kept" || fail "after remove: /var/backups/tld empty or gone"
 inside test -f /etc/tld/tld.env && pass "after remove: /etc/tld/tld.env kept (conffile)" || fail "after remove: /etc/tld/tld.env gone"
 inside apt purge -y tld > "$WORK/apt-purge.log" 2>&1 && pass "apt purge -y tld" || fail "apt purge (log $WORK/apt-purge.log)"
 inside test ! -e /etc/tld/tld.env && pass "after purge: /etc/tld/tld.env removed" || fail "after purge: /etc/tld/tld.env still there"
-[ -n "$sum" ] && [ "$(inside sha256sum /var/lib/tld/tld.sqlite | cut -d' ' -f1)" = "$sum" ] \
+[ -n "$bytes" ] && [ "$(inside sha256sum /var/lib/tld/tld.sqlite | cut -d' ' -f1)" = "$bytes" ] && [ "$(dump)" = "$sum" ] \
     && pass "after purge: /var/lib/tld/tld.sqlite still in place (documented: purge never deletes dose records)" || fail "after purge: database gone"
 left="$(inside sh -c 'find /etc/systemd/system -name "tld-*"' 2>/dev/null | tr '\n' ' ')"
 [ -z "$left" ] && pass "after purge: no tld unit link left in /etc/systemd/system" || fail "after purge: left behind: $left"
