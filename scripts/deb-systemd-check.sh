@@ -248,6 +248,16 @@ journal="$(inside journalctl -u tld-portal.service --no-pager -o cat -n 200)"
 grep -q 'portal listening on' <<<"$journal" && pass "journal of tld-portal: $(grep 'portal listening on' <<<"$journal" | tail -1)" \
     || fail "journal of tld-portal has no 'portal listening on': $(tail -3 <<<"$journal")"
 
+# An upgrade (here a reinstall of the same version): postinst restarts the running portal on the new program.
+before="$(inside systemctl show -p MainPID --value tld-portal.service)"
+inside sh -c "cd /root && apt install --reinstall -y ./$(basename "$DEB")" > "$WORK/apt-reinstall.log" 2>&1 || fail "apt install --reinstall (log $WORK/apt-reinstall.log)"
+for _ in $(seq 1 60); do inside curl -s -o /dev/null --max-time 2 "$url/signin" && break; sleep 0.5; done
+after="$(inside systemctl show -p MainPID --value tld-portal.service)"
+code="$(inside curl -sS -o /dev/null -w '%{http_code}' -b "$jar" "$url/lab/queue")"
+[ "$(inside systemctl is-active tld-portal.service)" = active ] && [ "$after" != "$before" ] && [ "$code" = 200 ] \
+    && pass "apt install --reinstall: portal restarted by postinst (MainPID $before -> $after), still signed in" \
+    || fail "after reinstall: MainPID $before -> $after, /lab/queue $code"
+
 # 5. The timers, and each of their services once.
 inside systemctl enable --now tld-backup.timer tld-dispatch.timer tld-overdue.timer >/dev/null 2>&1 \
     && pass "systemctl enable --now tld-backup.timer tld-dispatch.timer tld-overdue.timer" || fail "enabling the timers"
