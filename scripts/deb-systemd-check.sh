@@ -210,6 +210,7 @@ loc="$(inside curl -sS -o /dev/null -w '%{http_code} %{redirect_url}' -c "$jar" 
 case "$loc" in 303*/lab/queue) pass "sign-in as labcheck: $loc" ;; *) fail "sign-in as labcheck: \"$loc\" (csrf \"$csrf\")" ;; esac
 code="$(inside curl -sS -o /dev/null -w '%{http_code}' -b "$jar" "$url/lab/queue")"
 [ "$code" = 200 ] && pass "GET /lab/queue signed in: 200" || fail "GET /lab/queue signed in: $code"
+note "systemd-analyze security tld-portal.service: $(inside systemd-analyze security --no-pager tld-portal.service 2>&1 | tail -1 | sed 's/^→ //')"
 # The hardening, on the running process.
 main="$(inside systemctl show -p MainPID --value tld-portal.service)"
 if [ -z "$main" ] || [ "$main" = 0 ]; then
