@@ -7,7 +7,7 @@
 #
 # What it does, printing one ok / FAIL line per check:
 #   1. A Debian 12 root filesystem: debootstrap (minbase + systemd-sysv, dbus, curl) once into
-#      $TLD_SYSD_DIR/base (default .build-sysd/base, ~5 min, from the Debian mirror), then a fresh
+#      $TLD_SYSD_DIR/base (default .build-sysd/base, ~3.5 min, from the Debian mirror), then a fresh
 #      copy of it for every run ($TLD_SYSD_DIR/root, deleted at the end; TLD_SYSD_KEEP=1 keeps it).
 #   2. systemd-nspawn --boot of that copy: its own PID namespace (systemd is PID 1 in it), its own
 #      mount namespace with its own /tmp (a tmpfs); no host folder is bound into it. It shares the
@@ -17,7 +17,8 @@
 #      tld --version, tld devices, the udev rules, user, folders, systemd-analyze verify of the
 #      installed units; systemctl start tld-portal: active, its sign-in page and a lab account's
 #      sign-in over curl, the hardening in force on the running process (user, NoNewPrivs, seccomp,
-#      no capabilities, /usr read-only, a private /tmp), the database tld's and 0600, restart;
+#      no capabilities, /usr read-only, a private /tmp), the database tld's and 0600, restart,
+#      apt install --reinstall restarting the running portal;
 #      the three timers enabled and listed by systemctl list-timers, each of their services run once
 #      (a backup in /var/backups/tld, the dispatch, the overdue CSV); apt remove (services stopped,
 #      the data unchanged), apt purge (tld.env gone, the data still there, no tld unit left).
@@ -26,7 +27,7 @@
 #
 # Never runs systemd on the host's root filesystem (its boot-time tmpfiles would empty the host's
 # /tmp). Needs root, debootstrap and systemd-container (apt-get install debootstrap systemd-container),
-# the Debian mirror, a host kernel with cgroups; about 3 min after the first debootstrap. Not part of
+# the Debian mirror, a host kernel with cgroups; about 70 s after the first debootstrap. Not part of
 # `make test` or .ci/run: it needs the release build of `make deb`, debootstrap and a container.
 #
 # TLD_SYSD_NSPAWN_OPTIONS: more systemd-nspawn options, e.g. --bind-ro=/opt/swift/usr/lib/swift/linux
