@@ -106,7 +106,8 @@ done
 chmod 0644 "$STAGE/usr/share/doc/tld/changelog.gz"
 
 # Depends: the libraries the programs load (ldd), each the Debian package that ships it (dpkg -S),
-# plus systemd (sysusers, tmpfiles, the units) and udev (the rules).
+# plus systemd (sysusers, tmpfiles, the units), udev (the rules) and init-system-helpers
+# (deb-systemd-helper and deb-systemd-invoke of the maintainer scripts).
 libs="$(ldd "$BIN_DIR/tld" "$BIN_DIR/tl-reader-sim" | awk '/=> \//{print $3}' | sort -u)"
 pkgs=""
 for lib in $libs; do
@@ -122,7 +123,7 @@ for lib in $libs; do
     fi
 done
 glibc="$(dpkg-query -W -f='${Version}' libc6 | sed 's/-.*//')"
-DEPENDS="$(for p in $pkgs libusb-1.0-0 libudev1 libsqlite3-0 systemd udev; do echo "$p"; done | sort -u \
+DEPENDS="$(for p in $pkgs libusb-1.0-0 libudev1 libsqlite3-0 systemd udev init-system-helpers; do echo "$p"; done | sort -u \
     | sed "s/^libc6\$/libc6 (>= $glibc)/" | paste -sd, | sed 's/,/, /g')"
 
 install -d -m 0755 "$STAGE/DEBIAN"
