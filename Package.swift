@@ -170,6 +170,7 @@ let package = Package(
         .testTarget(name: "LabStoreTests", dependencies: ["LabStore", "PostgresLabStore", "TestSupport",
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "Logging", package: "swift-log"),
+            .product(name: "PostgresNIO", package: "postgres-nio"),
             .product(name: "PropertyBased", package: "swift-property-based")], swiftSettings: swift6),
         .testTarget(name: "LabWorkflowTests", dependencies: ["LabWorkflow", "GlowCurve", "TLSimulator", "SimulatedFacility", "TestSupport", "DeviceIO", "CUmockdev",
             "Dosimetry", "Instruments", "LabReports", "LabStore", "ReaderProtocol", .product(name: "Logging", package: "swift-log")],
