@@ -71,7 +71,7 @@ struct DbStatus: ParsableCommand, PostgresGate.Supported {
             let pg = try PostgresLabStore.open(url: try store.postgresURL(), logger: logger, migrate: false)
             defer { pg.close() }
             let status = try pg.migrationStatus()
-            database = "PostgreSQL \(pg.url) (roles: readout, doses, calibration)"
+            database = "PostgreSQL \(pg.url) (\(PostgresUnsupported.roles))"
             known = PostgresMigrations.names
             applied = status.applied + status.unknown
             if status.pending.isEmpty && status.unknown.isEmpty { holdings = try pg.counts() }

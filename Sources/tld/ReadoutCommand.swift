@@ -234,8 +234,8 @@ extension DoseTableFormat: ExpressibleByArgument {}
 extension Readout: PostgresGate.Supported {
     /// What a readout into PostgreSQL does not do yet (the store there has no evaluation role).
     static func notEvaluatedOnPostgres(_ groupID: String) -> String {
-        "Batch \(groupID) is stored in PostgreSQL but not evaluated: the PostgreSQL backend has the readout, dose and calibration "
-            + "roles so far, not the evaluation role; the batch stays pending, no dose is reported."
+        "Batch \(groupID) is stored in PostgreSQL but not evaluated: the PostgreSQL backend has \(PostgresUnsupported.roles) "
+            + "so far, not the evaluation role; the batch stays pending, no dose is reported."
     }
 }
 

@@ -44,9 +44,12 @@ extension StoreOptions {
 
 /// The one-line refusal of a command the PostgreSQL backend does not support yet.
 enum PostgresUnsupported {
+    /// The store roles PostgresLabStore implements so far, as the messages name them.
+    static let roles = "the readout, dose, calibration, master-data and national-ID key roles"
+
     static func message(command: String, role: String, database: String) -> String {
         "tld \(command.isEmpty ? "(this command)" : command) is not available on the PostgreSQL backend yet (\(database)): "
-            + "it has the readout, dose, calibration, master-data and national-ID key roles only, not \(role); use a SQLite file with --database FILE"
+            + "it has \(roles) only, not \(role); use a SQLite file with --database FILE"
     }
 }
 
