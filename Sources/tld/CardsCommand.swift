@@ -44,7 +44,7 @@ struct CardsCommand: ParsableCommand {
                 if let card = CardID(id) { numbers.append(card) }
             }
             if let range { numbers += try Self.expand(range) }
-            let labStore = try store.openOrCreate(logger: makeLogger(verbose: logging.verbose))
+            let labStore = try store.openLabRecords(logger: makeLogger(verbose: logging.verbose), create: true)
             let before = Set(try labStore.allCards().map(\.id))
             let new = numbers.filter { !before.contains($0.rawValue) }
             let known = numbers.count - new.count
@@ -78,7 +78,7 @@ struct CardsCommand: ParsableCommand {
         @OptionGroup var logging: LoggingOptions
 
         func run() throws {
-            let labStore = try store.openExisting(logger: makeLogger(verbose: logging.verbose))
+            let labStore = try store.openLabRecords(logger: makeLogger(verbose: logging.verbose))
             let cards = try state.map { try labStore.cards(state: $0.value) } ?? labStore.allCards()
             let listing = RecordListing(
                 columns: ["card", "type", "elements", "state", "since"],
@@ -106,7 +106,7 @@ struct CardsCommand: ParsableCommand {
         @OptionGroup var logging: LoggingOptions
 
         func run() throws {
-            let labStore = try store.openExisting(logger: makeLogger(verbose: logging.verbose))
+            let labStore = try store.openLabRecords(logger: makeLogger(verbose: logging.verbose))
             let r = try labStore.retireCard(id: id, why: why)
             print("card \(r.cardID) retired (was \(r.fromState.rawValue)): \(r.why)")
         }

@@ -72,7 +72,7 @@ struct CustomerCommand: ParsableCommand {
         }
 
         func run() throws {
-            let labStore = try store.openOrCreate(logger: makeLogger(verbose: logging.verbose))
+            let labStore = try store.openLabRecords(logger: makeLogger(verbose: logging.verbose), create: true)
             var c = Customer(id: number ?? "", name: "")
             fields.apply(to: &c)
             let saved = try labStore.addCustomer(c)
@@ -87,7 +87,7 @@ struct CustomerCommand: ParsableCommand {
         @OptionGroup var logging: LoggingOptions
 
         func run() throws {
-            let labStore = try store.openExisting(logger: makeLogger(verbose: logging.verbose))
+            let labStore = try store.openLabRecords(logger: makeLogger(verbose: logging.verbose))
             var listing = CustomerCommand.listing(try labStore.customers())
             if format == .table { listing = RecordListing(columns: Array(listing.columns.prefix(3)) + ["contact_name", "invoice_channel"],
                                                           rows: listing.rows.map { Array($0.prefix(3)) + [$0[6], $0[8]] }) }
@@ -103,7 +103,7 @@ struct CustomerCommand: ParsableCommand {
         @OptionGroup var logging: LoggingOptions
 
         func run() throws {
-            let labStore = try store.openExisting(logger: makeLogger(verbose: logging.verbose))
+            let labStore = try store.openLabRecords(logger: makeLogger(verbose: logging.verbose))
             guard let c = try labStore.customer(id: number) else { throw ToolError.refused("no customer \(number)") }
             var listing = CustomerCommand.listing([c])
             let enrolments = try labStore.enrolments(customerID: c.id)
@@ -122,7 +122,7 @@ struct CustomerCommand: ParsableCommand {
         @OptionGroup var logging: LoggingOptions
 
         func run() throws {
-            let labStore = try store.openExisting(logger: makeLogger(verbose: logging.verbose))
+            let labStore = try store.openLabRecords(logger: makeLogger(verbose: logging.verbose))
             guard var c = try labStore.customer(id: number) else { throw ToolError.refused("no customer \(number)") }
             fields.apply(to: &c)
             let saved = try labStore.updateCustomer(c)

@@ -75,8 +75,8 @@ struct Intake: AsyncParsableCommand {
             if lines.last == "" { lines.removeLast() }
             fileLines = lines
         }
-        let labStore = try store.openExisting(logger: logger)
-        guard let c = try labStore.customer(id: customer) else { throw ToolError.refused("no customer \(customer) in \(store.path) (see tld customer list)") }
+        let labStore = try store.openLabRecords(logger: logger)
+        guard let c = try labStore.customer(id: customer) else { throw ToolError.refused("no customer \(customer) in \(store.databaseDisplayName) (see tld customer list)") }
         // A handover may enrol a person: the key is checked before anything is written.
         let protector = try key.protector(store: labStore, database: store.path)
         var station = try IntakeStation.open(store: labStore, customerID: customer, arrivedOn: arrived ?? today(), logger: logger)

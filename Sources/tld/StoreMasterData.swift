@@ -29,7 +29,7 @@ extension NationalIDKeyOptions {
 }
 
 extension Import: PostgresGate.Supported {}
-/// Every wearer on PostgreSQL too; `--customer` needs the lab records role (refused there).
+/// Every wearer, or one customer's (the lab records role), on PostgreSQL too.
 extension WearerCommand.List: PostgresGate.Supported {}
 extension Key: PostgresGate.Supported {}
 extension Key.ShowCheck: PostgresGate.Supported {}

@@ -5,8 +5,9 @@ import Logging
 import PostgresLabStore
 
 /// The PostgreSQL side of ``StoreOptions``. So far the PostgreSQL backend implements ``LabStore``
-/// (readout, doses, calibration, counts), ``MasterDataStore`` and ``NationalIDKeyStore``: `tld readout`,
-/// `tld db`, `tld calibration`, `tld backup`, `tld verify`, `tld import`, `tld key` run on it; every other command refuses a
+/// (readout, doses, calibration, counts), ``MasterDataStore``, ``NationalIDKeyStore`` and ``LabRecordStore``: `tld readout`,
+/// `tld db`, `tld calibration`, `tld backup`, `tld verify`, `tld import`, `tld key` and the lab-records commands
+/// (StoreLabRecords.swift) run on it; every other command refuses a
 /// postgres:// database with one line naming the backend and the role it lacks (exit 69), never
 /// falling back to a SQLite file.
 extension StoreOptions {
@@ -34,7 +35,7 @@ extension StoreOptions {
     }
 
     /// Refuses a PostgreSQL database for a command that needs the whole lab store (SQLite only so far).
-    func refusePostgres(role: String = "the lab records and evaluation roles") throws {
+    func refusePostgres(role: String = "the evaluation, charges, cases and portal roles") throws {
         guard isPostgres else { return }
         let command = CommandLine.arguments.dropFirst().prefix { !$0.hasPrefix("-") }.joined(separator: " ")
         throw CommandFailure(PostgresUnsupported.message(command: command, role: role, database: (try? postgresURL())?.description ?? "postgres://…"),
@@ -45,7 +46,7 @@ extension StoreOptions {
 /// The one-line refusal of a command the PostgreSQL backend does not support yet.
 enum PostgresUnsupported {
     /// The store roles PostgresLabStore implements so far, as the messages name them.
-    static let roles = "the readout, dose, calibration, master-data and national-ID key roles"
+    static let roles = "the readout, dose, calibration, master-data, national-ID key and lab-records roles"
 
     static func message(command: String, role: String, database: String) -> String {
         "tld \(command.isEmpty ? "(this command)" : command) is not available on the PostgreSQL backend yet (\(database)): "

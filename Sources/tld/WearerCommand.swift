@@ -57,7 +57,7 @@ struct WearerCommand: ParsableCommand {
     struct List: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "List the wearers (of one customer, or all).",
-            discussion: "On PostgreSQL (--database postgres://…, key named with --key-file or $TLD_NATIONAL_ID_KEY) all wearers are listed; --customer needs a SQLite file so far.")
+            discussion: "On PostgreSQL (--database postgres://…) the key is named with --key-file or $TLD_NATIONAL_ID_KEY.")
         @Option(help: "Only this customer's wearers.") var customer: String?
         @Option(help: "table, csv or json.") var format: ListFormat = .table
         @OptionGroup var store: StoreOptions
@@ -68,8 +68,8 @@ struct WearerCommand: ParsableCommand {
             let protector: NationalIDProtector
             let wearers: [Wearer]
             if let customer {
-                // A customer's wearers: the lab records role (SQLite only so far; refused on PostgreSQL).
-                let labStore = try store.openExisting(logger: makeLogger(verbose: logging.verbose))
+                // A customer's wearers: the lab records role, on SQLite or PostgreSQL.
+                let labStore = try store.openLabRecords(logger: makeLogger(verbose: logging.verbose))
                 protector = try key.protector(store: labStore, database: store.path)
                 guard try labStore.customer(id: customer) != nil else { throw ToolError.refused("no customer \(customer)") }
                 wearers = try labStore.wearers(customerID: customer)

@@ -7,14 +7,14 @@ import Testing
 struct CardCycleInterlockTests {
     /// A card issued, returned, inspected fit and read in a batch with a stored dose (not released).
     struct ReadCard {
-        var store: SQLiteLabStore
+        var store: any LabRecordStore
         var cardID: String
         var batchID: ReadoutBatch.ID
         var dose: DoseResult
     }
 
     static func readCard(backend: StoreBackend, fixture: StoreFixture) throws -> ReadCard {
-        let store = try fixture.openSQLite()
+        let store = try fixture.openLabRecords()
         let setup = try RecordSamples.setUp(store, cards: 1)
         let cardID = setup.cardIDs[0]
         _ = try store.issueCards([IssueRequest(cardID: cardID, enrolmentID: try #require(setup.enrolment.id),
@@ -37,7 +37,7 @@ struct CardCycleInterlockTests {
     }
 
     @Test("the whole cycle: read → released → annealed → zeroed → inspected → available → issued again",
-          arguments: StoreBackend.allCases)
+          arguments: StoreBackend.labRecordRole)
     func wholeCycle(backend: StoreBackend) throws {
         let fixture = try backend.makeFixture()
         let r = try Self.readCard(backend: backend, fixture: fixture)
@@ -83,7 +83,7 @@ struct CardCycleInterlockTests {
         #expect(try store.card(id: r.cardID)?.state == .issued)
     }
 
-    @Test("zeroing before release is refused in code", arguments: StoreBackend.allCases)
+    @Test("zeroing before release is refused in code", arguments: StoreBackend.labRecordRole)
     func zeroBeforeReleaseInCode(backend: StoreBackend) throws {
         let r = try Self.readCard(backend: backend, fixture: try backend.makeFixture())
         #expect(throws: LabStoreError.doseNotReleased(cardID: r.cardID)) { try r.store.zeroCards([r.cardID]) }
@@ -99,7 +99,7 @@ struct CardCycleInterlockTests {
     func triggersHold() throws {
         let fixture = try StoreFixture(backend: .sqliteFile)
         let r = try Self.readCard(backend: .sqliteFile, fixture: fixture)
-        let writer = r.store.database.writer
+        let writer = try #require(r.store as? SQLiteLabStore).database.writer
         func refused(_ sql: String, _ args: StatementArguments = []) -> Bool {
             do { try writer.write { db in try db.execute(sql: sql, arguments: args) }; return false } catch { return true }
         }
@@ -124,9 +124,10 @@ struct CardCycleInterlockTests {
         #expect(try r.store.card(id: r.cardID)?.state == .released)
     }
 
-    @Test("inspections: manual QA needs a remark; retire takes a card out; damage elements must exist")
-    func inspections() throws {
-        let store = try StoreFixture(backend: .sqliteInMemory).openSQLite()
+    @Test("inspections: manual QA needs a remark; retire takes a card out; damage elements must exist",
+          arguments: StoreBackend.labRecordRole)
+    func inspections(backend: StoreBackend) throws {
+        let store = try backend.makeFixture().openLabRecords()
         let setup = try RecordSamples.setUp(store, cards: 2)
         let enrolment = try #require(setup.enrolment.id)
         _ = try store.issueCards(setup.cardIDs.enumerated().map { i, id in

@@ -34,9 +34,10 @@ struct LabRecordTests {
         #expect(!NationalIDError.malformed.description.contains("321299"))
     }
 
-    @Test("enrolment numbers are TILM- and 8 digits, unique; type and period length must be offered")
-    func enrolmentNumbers() throws {
-        let store = try StoreFixture(backend: .sqliteInMemory).openSQLite()
+    @Test("enrolment numbers are TILM- and 8 digits, unique; type and period length must be offered",
+          arguments: StoreBackend.labRecordRole)
+    func enrolmentNumbers(backend: StoreBackend) throws {
+        let store = try backend.makeFixture().openLabRecords()
         let setup = try RecordSamples.setUp(store)
         #expect(setup.enrolment.number == "TILM-00000001")
         #expect(Enrolment.isValidNumber(setup.enrolment.number))
@@ -53,9 +54,9 @@ struct LabRecordTests {
         #expect(!Enrolment.isValidNumber("TILM-1234567X"))
     }
 
-    @Test("issue, intake: a card goes out once, comes back once, only to its customer")
-    func issueAndReturn() throws {
-        let store = try StoreFixture(backend: .sqliteFile).openSQLite()
+    @Test("issue, intake: a card goes out once, comes back once, only to its customer", arguments: StoreBackend.labRecordRole)
+    func issueAndReturn(backend: StoreBackend) throws {
+        let store = try backend.makeFixture().openLabRecords()
         let setup = try RecordSamples.setUp(store)
         let enrolmentID = try #require(setup.enrolment.id)
         let request = IssueRequest(cardID: setup.cardIDs[0], enrolmentID: enrolmentID,
@@ -92,9 +93,9 @@ struct LabRecordTests {
         }
     }
 
-    @Test("a card of the wrong type cannot be issued for an enrolment")
-    func typeMismatch() throws {
-        let store = try StoreFixture(backend: .sqliteInMemory).openSQLite()
+    @Test("a card of the wrong type cannot be issued for an enrolment", arguments: StoreBackend.labRecordRole)
+    func typeMismatch(backend: StoreBackend) throws {
+        let store = try backend.makeFixture().openLabRecords()
         let setup = try RecordSamples.setUp(store)
         try store.addCards([Card(id: "F-1", dosimeterType: .finger, stateChangedAt: Date())])
         #expect(throws: LabStoreError.cardTypeMismatch(cardID: "F-1", card: .finger, enrolment: .wholeBody)) {

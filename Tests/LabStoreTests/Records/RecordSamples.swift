@@ -20,7 +20,7 @@ enum RecordSamples {
         var cardIDs: [String]
     }
 
-    static func setUp(_ store: SQLiteLabStore, customerID: String = "K-1001", cards: Int = 2,
+    static func setUp(_ store: any LabRecordStore, customerID: String = "K-1001", cards: Int = 2,
                       nationalID: String = "010190-0000") throws -> Setup {
         let customer = try store.saveCustomer(Customer(id: customerID, name: "Testklinik \(customerID)"))
         let wearer = try store.addWearer(customerID: customerID, name: "Anna Andersen",

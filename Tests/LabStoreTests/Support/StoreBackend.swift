@@ -31,12 +31,16 @@ enum StoreBackend: String, CaseIterable, CustomStringConvertible, Sendable {
 
     /// The backends of the ``LabStore`` contract (readout, doses, calibrations, counts): since issue 15
     /// PostgreSQL implements it too, so the same list as ``readoutRole``. `allCases` stays the list of
-    /// backends with every role (lab records, cases, …): SQLite only, so far.
+    /// backends with every role (evaluation, dispatch, cases, …): SQLite only, so far.
     static var labStoreRole: [StoreBackend] { readoutRole }
 
     /// The backends of the master-data and national-ID key roles (``MasterDataStore``,
     /// ``NationalIDKeyStore``): PostgreSQL implements them too since issue 15.
     static var masterDataRole: [StoreBackend] { readoutRole }
+
+    /// The backends of the lab-records role (``LabRecordStore``: customers to zeroing): PostgreSQL
+    /// implements it too since issue 15.
+    static var labRecordRole: [StoreBackend] { readoutRole }
 
     var description: String { rawValue }
 
@@ -111,6 +115,14 @@ final class StoreFixture {
 
     /// Opens the store (again) for the master-data and national-ID key roles: any backend.
     func openMasterData() throws -> any MasterDataStore & NationalIDKeyStore {
+        if let postgresURL {
+            return try PostgresLabStore.open(url: postgresURL, logger: Self.logger, now: clock.now)
+        }
+        return try openSQLite()
+    }
+
+    /// Opens the store (again) for the lab-records role: any backend.
+    func openLabRecords() throws -> any LabRecordStore {
         if let postgresURL {
             return try PostgresLabStore.open(url: postgresURL, logger: Self.logger, now: clock.now)
         }

@@ -1,0 +1,35 @@
+import ArgumentParser
+import Foundation
+import LabStore
+import Logging
+import PostgresLabStore
+
+/// Opening the lab for the commands that need only the lab-records role (``LabRecordStore``) with the
+/// master-data and national-ID key roles: `tld intake`, `tld inspect`, `tld zero`, `tld cards`,
+/// `tld customer`. Both backends have these roles (PostgreSQL since issue 15), so these commands run
+/// on a PostgreSQL database as on a SQLite file.
+extension StoreOptions {
+    /// The lab's records: PostgreSQL (schema brought up to date, created when empty) or the SQLite
+    /// file — created when `create` (`tld cards add`, `tld customer add` may start a lab), else it
+    /// must exist (exit 66).
+    func openLabRecords(logger: Logger, create: Bool = false) throws -> any LabRecordStore & MasterDataStore & NationalIDKeyStore {
+        if isPostgres { return try openPostgres(logger: logger) }
+        return create ? try openOrCreate(logger: logger) : try openExisting(logger: logger)
+    }
+
+    /// The database as messages name it: the file, or the PostgreSQL URL without its password.
+    var databaseDisplayName: String {
+        isPostgres ? ((try? postgresURL())?.description ?? "postgres://…") : path
+    }
+}
+
+extension Intake: PostgresGate.Supported {}
+extension InspectCommand: PostgresGate.Supported {}
+extension ZeroCommand: PostgresGate.Supported {}
+extension CardsCommand.Add: PostgresGate.Supported {}
+extension CardsCommand.List: PostgresGate.Supported {}
+extension CardsCommand.Retire: PostgresGate.Supported {}
+extension CustomerCommand.Add: PostgresGate.Supported {}
+extension CustomerCommand.List: PostgresGate.Supported {}
+extension CustomerCommand.Show: PostgresGate.Supported {}
+extension CustomerCommand.Change: PostgresGate.Supported {}
