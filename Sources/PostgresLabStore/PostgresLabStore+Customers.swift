@@ -60,7 +60,7 @@ extension PostgresLabStore {
         guard !name.trimmingCharacters(in: .whitespaces).isEmpty else { throw LabStoreError.invalidRecord("a wearer needs a name") }
         var c = PostgresBindings()
         c.append(customerID)
-        guard try !session.query("SELECT 1 FROM customer WHERE id = $1 FOR UPDATE", c).isEmpty else {
+        guard try !session.query("SELECT 1 FROM customer WHERE id = $1 FOR NO KEY UPDATE", c).isEmpty else {
             throw LabStoreError.customerNotFound(customerID)
         }
         if let existing = try wearer(customerID: customerID, lookup: nationalID.lookup, in: session) { return existing }

@@ -131,7 +131,7 @@ extension PostgresLabStore {
             var c = PostgresBindings()
             c.append(customerID)
             // The customer's row lock: two desks opening at once find one return, not two.
-            guard try !session.query("SELECT 1 FROM customer WHERE id = $1 FOR UPDATE", c).isEmpty else {
+            guard try !session.query("SELECT 1 FROM customer WHERE id = $1 FOR NO KEY UPDATE", c).isEmpty else {
                 throw LabStoreError.customerNotFound(customerID)
             }
             if let open = try session.query("""

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Testing
 @testable import LabStore
 
@@ -223,5 +224,80 @@ struct LabRecordContractTests {
         #expect(runs.first?.endedAt == TestClock.start.addingTimeInterval(60))
         #expect(try store.card(id: r.cardID)?.state == .annealed)
         #expect(throws: LabStoreError.cardNotFound("nope")) { try store.zeroCards(["nope"]) }
+    }
+
+    /// What one desk got in ``twoDesks(backend:)``.
+    struct Desk: Sendable {
+        var wearers: [Wearer.ID?] = []
+        var returns: [CustomerReturn.ID?] = []
+        var issued: [String] = []
+        var refused: [String] = []
+    }
+
+    /// One desk's work: for each of 8 people, add them, enrol them, open the customer's return and
+    /// issue card `i` to them (the other desk tries the same card).
+    static func deskWork(_ store: any LabRecordStore, desk: Int, cards: [String]) throws -> Desk {
+        var mine = Desk()
+        for i in 0..<8 {
+            let person = String(format: "0101%02d-%04d", 60 + i, 1000 + i)
+            let wearer = try store.addWearer(customerID: "K-1001", name: "Person \(i)", nationalID: try RecordSamples.protector.protect(person))
+            mine.wearers.append(wearer.id)
+            let enrolment = try store.enrol(Enrolment(
+                wearerID: try RecordSamples.requireID(wearer.id), customerID: "K-1001", dosimeterType: .wholeBody,
+                periodLength: .threeMonths, startDate: day(desk == 0 ? "2026-07-15" : "2026-08-15"), orderedOn: day("2026-07-01")))
+            mine.returns.append(try store.openReturn(customerID: "K-1001", arrivedOn: day("2026-10-20")).id)
+            let request = IssueRequest(cardID: cards[i], enrolmentID: try RecordSamples.requireID(enrolment.id),
+                                       periodStart: enrolment.startDate, periodEnd: day("2026-12-31"))
+            let lost = LabStoreError.cardInWrongState(cardID: cards[i], state: .issued, step: "be issued")
+            do {
+                _ = try store.issueCards([request], customerID: "K-1001", dispatchedOn: day("2026-07-08"))
+                mine.issued.append(cards[i])
+            } catch {
+                guard error == lost else { throw error }
+                mine.refused.append(cards[i])
+            }
+        }
+        return mine
+    }
+
+    @Test("two desks at once: the same person is one wearer, every TILM- number once, one open return, each card issued once",
+          arguments: StoreBackend.labRecordRole)
+    func twoDesks(backend: StoreBackend) throws {
+        let fixture = try backend.makeFixture()
+        let setup = try RecordSamples.setUp(try fixture.openLabRecords(), cards: 8)
+        let desks = [try fixture.openLabRecords(), try fixture.openLabRecords()]
+        let cards = setup.cardIDs
+        let results = Mutex<[Int: Desk]>([:])
+        let failures = Mutex<[String]>([])
+        DispatchQueue.concurrentPerform(iterations: 2) { desk in
+            do {
+                let mine = try Self.deskWork(desks[desk], desk: desk, cards: cards)
+                results.withLock { $0[desk] = mine }
+            } catch {
+                failures.withLock { $0.append("desk \(desk): \(error)") }
+            }
+        }
+        let problems: [String] = failures.withLock { $0 }
+        #expect(problems.isEmpty, "\(problems)")
+        let r: [Int: Desk] = results.withLock { $0 }
+        let a: Desk = try #require(r[0])
+        let b: Desk = try #require(r[1])
+        #expect(a.wearers == b.wearers, "the same person found by both desks")
+        let distinctWearers: Set<Wearer.ID?> = Set(a.wearers)
+        #expect(distinctWearers.count == 8)
+        let distinctReturns: Set<CustomerReturn.ID?> = Set(a.returns + b.returns)
+        #expect(distinctReturns.count == 1, "one open return for the customer")
+        let issued: [String] = (a.issued + b.issued).sorted()
+        let refused: [String] = (a.refused + b.refused).sorted()
+        #expect(issued == cards, "each card issued once")
+        #expect(refused == cards, "and refused to the other desk")
+        let check = try fixture.openLabRecords()
+        var expected: [String] = []
+        for n in 1...17 { expected.append(Enrolment.number(sequence: n)) }
+        let numbers: [String] = try check.enrolments(customerID: "K-1001").map { $0.number }
+        #expect(numbers == expected)
+        #expect(try check.wearers(customerID: "K-1001").count == 9)
+        #expect(try check.issues(customerID: "K-1001").count == 8)
+        #expect(try check.cards(state: .issued).count == 8)
     }
 }
