@@ -142,15 +142,10 @@ extension PostgresLabStore: MasterDataStore {
     /// Refuses to move an enrolment's periods once cards were issued for them: the issued periods
     /// would no longer be periods of its schedule. Only the end date may change then.
     static func refuseScheduleChange(from old: Enrolment, to new: Enrolment, in session: PostgresSession) throws {
-        let same = old.dosimeterType == new.dosimeterType && old.periodLength == new.periodLength
-            && old.changeDay == new.changeDay && old.cycleMonth == new.cycleMonth && old.startDate == new.startDate
-        guard !same, let id = old.id else { return }
+        guard old.movesSchedule(to: new), let id = old.id else { return }
         var b = PostgresBindings()
         b.append(id.rawValue)
-        if try !session.query("SELECT 1 FROM cardIssue WHERE enrolmentID = $1 LIMIT 1", b).isEmpty {
-            throw LabStoreError.invalidRecord(
-                "\(old.number) already has cards issued: only its end date can change (enrol the wearer anew for another type, period or cycle)")
-        }
+        if try !session.query("SELECT 1 FROM cardIssue WHERE enrolmentID = $1 LIMIT 1", b).isEmpty { throw old.scheduleChangeRefusal }
     }
 
     // MARK: Cards

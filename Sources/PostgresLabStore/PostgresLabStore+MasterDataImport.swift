@@ -16,14 +16,11 @@ extension PostgresLabStore {
             var wearers: [String: [Data: Wearer]] = [:]
             var enrolments: [String: [String: Enrolment]] = [:]
             var nextSequence = try session.query("SELECT COALESCE(MAX(id), 0) + 1 FROM enrolment").first?.decode(Int64.self) ?? 1
-            func key(_ wearer: Wearer.ID, _ type: DosimeterType, _ length: PeriodLength, _ start: CalendarDay) -> String {
-                "\(wearer.rawValue)|\(type.rawValue)|\(length.rawValue)|\(start)"
-            }
             for row in data.rows {
                 let customerID = row.customer.id
                 if wearers[customerID] == nil {
                     if let old = try Self.customer(customerID, in: session) {
-                        let merged = Self.merging(row.customer, into: old)
+                        let merged = old.merging(imported: row.customer)
                         if merged != old { try Self.updateCustomer(merged, in: session); summary.customersUpdated += 1 }
                     } else {
                         try Self.insertCustomer(row.customer, in: session)
@@ -38,16 +35,15 @@ extension PostgresLabStore {
                     wearers[customerID] = known
                     var enrolled: [String: Enrolment] = [:]
                     for e in try session.query("SELECT \(Self.enrolmentColumns) FROM enrolment WHERE customerID = $1", b).map(Self.decodeEnrolment) {
-                        enrolled[key(e.wearerID, e.dosimeterType, e.periodLength, e.startDate)] = e
+                        enrolled[MasterDataImport.enrolmentKey(e)] = e
                     }
                     enrolments[customerID] = enrolled
                 }
                 var wearer: Wearer
                 if let existing = wearers[customerID]?[row.nationalID.lookup] {
                     wearer = existing
-                    if wearer.name != row.wearerName || (row.birthDate != nil && wearer.birthDate != row.birthDate) {
-                        wearer.name = row.wearerName
-                        wearer.birthDate = row.birthDate ?? wearer.birthDate
+                    if let updated = row.updating(existing) {
+                        wearer = updated
                         guard let id = wearer.id else { throw LabStoreError.wearerNotFound(0) }
                         try Self.updateWearer(wearer, id: id, in: session)
                         summary.wearersUpdated += 1
@@ -60,13 +56,9 @@ extension PostgresLabStore {
                 }
                 wearers[customerID, default: [:]][row.nationalID.lookup] = wearer
                 guard let wearerID = wearer.id else { throw LabStoreError.wearerNotFound(0) }
-                let k = key(wearerID, row.dosimeterType, row.periodLength, row.startDate)
-                if var existing = enrolments[customerID]?[k] {
-                    let changeDay = row.periodLength == .twoWeeks ? 1 : row.changeDay
-                    if existing.endDate != row.endDate || existing.changeDay != changeDay {
-                        let before = existing
-                        existing.endDate = row.endDate
-                        existing.changeDay = changeDay
+                let k = row.enrolmentKey(wearer: wearerID)
+                if let before = enrolments[customerID]?[k] {
+                    if let existing = row.updating(before) {
                         do { try Self.refuseScheduleChange(from: before, to: existing, in: session) } catch let error as LabStoreError {
                             throw LabStoreError.invalidRecord("line \(row.line): \(error)")
                         }
@@ -81,11 +73,7 @@ extension PostgresLabStore {
                         summary.unchangedRows += 1
                     }
                 } else {
-                    let e = Enrolment(
-                        number: Enrolment.number(sequence: Int(nextSequence)), wearerID: wearerID, customerID: customerID,
-                        dosimeterType: row.dosimeterType, periodLength: row.periodLength, startDate: row.startDate,
-                        endDate: row.endDate, orderedOn: data.orderedOn, changeDay: row.changeDay, cycleMonth: row.cycleMonth
-                    ).normalisedSchedule
+                    let e = row.newEnrolment(wearer: wearerID, sequence: Int(nextSequence), orderedOn: data.orderedOn)
                     if let problem = MasterDataValidation.enrolmentProblem(e) {
                         throw LabStoreError.invalidRecord("line \(row.line): \(problem)")
                     }
@@ -103,17 +91,5 @@ extension PostgresLabStore {
             "wearersAdded": "\(summary.wearersAdded)", "enrolmentsAdded": "\(summary.enrolmentsAdded)",
         ])
         return summary
-    }
-
-    /// The stored customer with the fields an import file carries (name, company ID, delivery
-    /// address, contact name and e-mail) taken from the file; the rest stays as the lab keeps it.
-    static func merging(_ imported: Customer, into old: Customer) -> Customer {
-        var c = old
-        c.name = imported.name
-        c.companyID = imported.companyID
-        c.deliveryAddress = imported.deliveryAddress
-        c.contactName = imported.contactName
-        c.contactEmail = imported.contactEmail
-        return c
     }
 }

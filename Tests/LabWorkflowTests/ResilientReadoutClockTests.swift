@@ -30,29 +30,46 @@ struct NothingAtThePath: Error, CustomStringConvertible {
     var description: String { "no reader at the path (test)" }
 }
 
-@Suite("Resilient readout on an injected clock")
-struct ResilientReadoutClockTests {
-    @Test("a reader that does not come back: tried every retry interval, given up at the reconnect timeout",
-          .timeLimit(.minutes(1)))
-    func readerThatDoesNotComeBack() async throws {
-        let clock = ManualClock()
-        let scenario = FaultBench.scenario(cards: 2, elementMilliseconds: 2)
+/// A simulated reader on a memory link with the manual clock, whose cable the test pulls; after a
+/// disconnect the opener finds nothing at the path (and notes the serial it looked for). The readout
+/// retries every second up to `reconnectTimeout`.
+struct PulledCableBench {
+    let clock = ManualClock()
+    let scenario = FaultBench.scenario(cards: 2, elementMilliseconds: 2)
+    let pulled = Shared(false)
+    let reopenedWith = Shared<[String?]>([])
+    let store: SQLiteLabStore
+    let readout: ResilientReadout
+    /// The simulated reader serving the link: cancel it when the test ends.
+    let serving: Task<Void, Never>
+
+    init(reconnectTimeout: Duration) throws {
         let link = MemoryLink(clock: clock)
         let model = try SimulatedFacility.reader(scenario)
-        let serving = Task { await model.serve(on: link.device) }
-        defer { serving.cancel() }
-        let pulled = Shared(false)
-        let reopenedWith = Shared<[String?]>([])
+        serving = Task { await model.serve(on: link.device) }
+        let (pulled, reopenedWith) = (self.pulled, self.reopenedWith)
         let opener = ResilientReadout.Opener { serial in
             guard let serial else { return PullableCable(inner: link.host, pulled: pulled) }
             reopenedWith.withLock { $0.append(serial) }
             throw NothingAtThePath()
         }
-        let store = try SQLiteLabStore.inMemory(logger: FaultBench.quiet)
-        let readout = ResilientReadout(
+        store = try SQLiteLabStore.inMemory(logger: FaultBench.quiet)
+        readout = ResilientReadout(
             job: ReadoutJob(store: store, logger: FaultBench.quiet), opener: opener,
-            policy: .init(reconnectTimeout: .seconds(10), retryInterval: .seconds(1), readerConfiguration: FaultBench.readerConfiguration),
+            policy: .init(reconnectTimeout: reconnectTimeout, retryInterval: .seconds(1), readerConfiguration: FaultBench.readerConfiguration),
             clock: clock, logger: FaultBench.quiet)
+    }
+}
+
+@Suite("Resilient readout on an injected clock")
+struct ResilientReadoutClockTests {
+    @Test("a reader that does not come back: tried every retry interval, given up at the reconnect timeout",
+          .timeLimit(.minutes(1)))
+    func readerThatDoesNotComeBack() async throws {
+        let bench = try PulledCableBench(reconnectTimeout: .seconds(10))
+        defer { bench.serving.cancel() }
+        let (clock, scenario, pulled, reopenedWith, store, readout) =
+            (bench.clock, bench.scenario, bench.pulled, bench.reopenedWith, bench.store, bench.readout)
         let notices = NoticeLog()
         let run = Task {
             try await readout.run(manifest: FaultBench.manifest(scenario), groupID: "GONE", progress: { p in
@@ -79,24 +96,10 @@ struct ResilientReadoutClockTests {
     @Test("--reconnect-timeout 0: a lost line ends the run at once, no time passes, the reader is not looked for",
           .timeLimit(.minutes(10)))
     func zeroReconnectTimeoutGivesUpAtOnce() async throws {
-        let clock = ManualClock()  // never advanced: the run can only end without waiting
-        let scenario = FaultBench.scenario(cards: 2, elementMilliseconds: 2)
-        let link = MemoryLink(clock: clock)
-        let model = try SimulatedFacility.reader(scenario)
-        let serving = Task { await model.serve(on: link.device) }
-        defer { serving.cancel() }
-        let pulled = Shared(false)
-        let reopenedWith = Shared<[String?]>([])
-        let opener = ResilientReadout.Opener { serial in
-            guard let serial else { return PullableCable(inner: link.host, pulled: pulled) }
-            reopenedWith.withLock { $0.append(serial) }
-            throw NothingAtThePath()
-        }
-        let store = try SQLiteLabStore.inMemory(logger: FaultBench.quiet)
-        let readout = ResilientReadout(
-            job: ReadoutJob(store: store, logger: FaultBench.quiet), opener: opener,
-            policy: .init(reconnectTimeout: .zero, retryInterval: .seconds(1), readerConfiguration: FaultBench.readerConfiguration),
-            clock: clock, logger: FaultBench.quiet)
+        let bench = try PulledCableBench(reconnectTimeout: .zero)  // its clock is never advanced: the run can only end without waiting
+        defer { bench.serving.cancel() }
+        let (clock, scenario, pulled, reopenedWith, store, readout) =
+            (bench.clock, bench.scenario, bench.pulled, bench.reopenedWith, bench.store, bench.readout)
         let notices = NoticeLog()
         await #expect {
             _ = try await readout.run(manifest: FaultBench.manifest(scenario), groupID: "IMPATIENT", progress: { p in

@@ -144,15 +144,12 @@ extension SQLiteLabStore: MasterDataStore {
             var wearers: [String: [Data: Wearer]] = [:]
             var enrolments: [String: [String: Enrolment]] = [:]
             var nextSequence = try Int.fetchOne(db, sql: "SELECT COALESCE(MAX(id), 0) + 1 FROM enrolment") ?? 1
-            func key(_ wearer: Wearer.ID, _ type: DosimeterType, _ length: PeriodLength, _ start: CalendarDay) -> String {
-                "\(wearer.rawValue)|\(type.rawValue)|\(length.rawValue)|\(start)"
-            }
             for row in data.rows {
                 let customerID = row.customer.id
                 // Customers by number: added, or changed to the file's record.
                 if wearers[customerID] == nil {
                     if let old = try Customer.fetchOne(db, key: customerID) {
-                        let merged = Self.merging(row.customer, into: old)
+                        let merged = old.merging(imported: row.customer)
                         if merged != old { try merged.update(db); summary.customersUpdated += 1 }
                     } else {
                         try row.customer.insert(db)
@@ -162,18 +159,15 @@ extension SQLiteLabStore: MasterDataStore {
                     for w in try Wearer.filter(Column("customerID") == customerID).fetchAll(db) { known[w.nationalIDLookup] = w }
                     wearers[customerID] = known
                     var enrolled: [String: Enrolment] = [:]
-                    for e in try Enrolment.filter(Column("customerID") == customerID).fetchAll(db) {
-                        enrolled[key(e.wearerID, e.dosimeterType, e.periodLength, e.startDate)] = e
-                    }
+                    for e in try Enrolment.filter(Column("customerID") == customerID).fetchAll(db) { enrolled[MasterDataImport.enrolmentKey(e)] = e }
                     enrolments[customerID] = enrolled
                 }
                 // Wearers by the national ID's look-up hash within the customer.
                 var wearer: Wearer
                 if let existing = wearers[customerID]?[row.nationalID.lookup] {
                     wearer = existing
-                    if wearer.name != row.wearerName || (row.birthDate != nil && wearer.birthDate != row.birthDate) {
-                        wearer.name = row.wearerName
-                        wearer.birthDate = row.birthDate ?? wearer.birthDate
+                    if let updated = row.updating(existing) {
+                        wearer = updated
                         try wearer.update(db)
                         summary.wearersUpdated += 1
                     }
@@ -185,13 +179,9 @@ extension SQLiteLabStore: MasterDataStore {
                 wearers[customerID, default: [:]][row.nationalID.lookup] = wearer
                 guard let wearerID = wearer.id else { throw LabStoreError.wearerNotFound(0) }
                 // Enrolments by customer, wearer, type, period length and start date.
-                let k = key(wearerID, row.dosimeterType, row.periodLength, row.startDate)
-                if var existing = enrolments[customerID]?[k] {
-                    let changeDay = row.periodLength == .twoWeeks ? 1 : row.changeDay
-                    if existing.endDate != row.endDate || existing.changeDay != changeDay {
-                        let before = existing
-                        existing.endDate = row.endDate
-                        existing.changeDay = changeDay
+                let k = row.enrolmentKey(wearer: wearerID)
+                if let before = enrolments[customerID]?[k] {
+                    if let existing = row.updating(before) {
                         do { try Self.refuseScheduleChange(from: before, to: existing, in: db) } catch let error as LabStoreError {
                             throw LabStoreError.invalidRecord("line \(row.line): \(error)")
                         }
@@ -205,11 +195,7 @@ extension SQLiteLabStore: MasterDataStore {
                         summary.unchangedRows += 1
                     }
                 } else {
-                    var e = Enrolment(
-                        number: Enrolment.number(sequence: nextSequence), wearerID: wearerID, customerID: customerID,
-                        dosimeterType: row.dosimeterType, periodLength: row.periodLength, startDate: row.startDate,
-                        endDate: row.endDate, orderedOn: data.orderedOn, changeDay: row.changeDay, cycleMonth: row.cycleMonth
-                    ).normalisedSchedule
+                    var e = row.newEnrolment(wearer: wearerID, sequence: nextSequence, orderedOn: data.orderedOn)
                     if let problem = MasterDataValidation.enrolmentProblem(e) {
                         throw LabStoreError.invalidRecord("line \(row.line): \(problem)")
                     }
@@ -232,24 +218,7 @@ extension SQLiteLabStore: MasterDataStore {
     /// Refuses to move an enrolment's periods once cards were issued for them: the issued periods
     /// would no longer be periods of its schedule. Only the end date may change then.
     static func refuseScheduleChange(from old: Enrolment, to new: Enrolment, in db: Database) throws {
-        let same = old.dosimeterType == new.dosimeterType && old.periodLength == new.periodLength
-            && old.changeDay == new.changeDay && old.cycleMonth == new.cycleMonth && old.startDate == new.startDate
-        guard !same, let id = old.id else { return }
-        if try CardIssue.filter(Column("enrolmentID") == id.rawValue).fetchCount(db) > 0 {
-            throw LabStoreError.invalidRecord(
-                "\(old.number) already has cards issued: only its end date can change (enrol the wearer anew for another type, period or cycle)")
-        }
-    }
-
-    /// The stored customer with the fields an import file carries (name, company ID, delivery
-    /// address, contact name and e-mail) taken from the file; the rest stays as the lab keeps it.
-    static func merging(_ imported: Customer, into old: Customer) -> Customer {
-        var c = old
-        c.name = imported.name
-        c.companyID = imported.companyID
-        c.deliveryAddress = imported.deliveryAddress
-        c.contactName = imported.contactName
-        c.contactEmail = imported.contactEmail
-        return c
+        guard old.movesSchedule(to: new), let id = old.id else { return }
+        if try CardIssue.filter(Column("enrolmentID") == id.rawValue).fetchCount(db) > 0 { throw old.scheduleChangeRefusal }
     }
 }
