@@ -20,12 +20,14 @@ run: deps
 # declared dependencies (and theirs) fails the build (SwiftPM's native build system; the check does
 # not see an import of a dependency's dependency: scripts/check-imports.py checks the direct declaration).
 # scripts/check-format.sh: the rules of .swift-format (swift format lint; layout is counted, not enforced).
+# scripts/swift-test-passes.sh: the suite in parallel, then the few suites that hold a machine-wide
+# resource (ptys, umockdev, wall-clock device timing) one at a time.
 # The PostgreSQL backend's tests run against a private cluster in a temporary directory, started
 # before and stopped after the suite, also when it fails (scripts/pg-test-cluster.sh).
 test: deps
 	./scripts/check-imports.py
 	./scripts/check-format.sh
-	./scripts/pg-test-cluster.sh run -- $(SWIFT) test --disable-xctest --no-parallel --explicit-target-dependency-import-check error
+	SWIFT=$(SWIFT) ./scripts/pg-test-cluster.sh run -- ./scripts/swift-test-passes.sh
 	./scripts/browser-test.sh
 
 # The customer portal in headless Chromium (Selenium in a venv under .build); screenshots in .build/artefacts/browser.

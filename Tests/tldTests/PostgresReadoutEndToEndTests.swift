@@ -90,9 +90,9 @@ struct PostgresReadoutEndToEndTests {
     }
 
     /// Waits (polling the other processes' writes, at most 30 s) until the lab holds `count` element
-    /// readings, then crashes the test cluster (`pg_ctl stop -m immediate`) and starts it again.
+    /// readings, then crashes the test's own cluster (`pg_ctl stop -m immediate`) and starts it again.
     /// Returns the count seen just before the crash.
-    static func crashAndRestart(_ lab: PostgresTestLab, afterReadings count: Int) async throws -> Int {
+    static func crashAndRestart(_ lab: PostgresTestLab, cluster: PostgresTestLab.PrivateCluster, afterReadings count: Int) async throws -> Int {
         var stored = 0
         var failures: [String] = []
         for _ in 0..<600 where stored < count {
@@ -105,9 +105,9 @@ struct PostgresReadoutEndToEndTests {
             try await Task.sleep(for: .milliseconds(50))
         }
         if stored < count || stored >= 1_200 { print("crashAndRestart: polled \(stored) readings; poll failures: \(failures)") }
-        let crash = try await PostgresTestLab.cluster("crash")
+        let crash = try await cluster.run("crash")
         #expect(crash.status == 0, "crash: \(crash.stderr)")
-        let restart = try await PostgresTestLab.cluster("restart")
+        let restart = try await cluster.run("restart")
         #expect(restart.status == 0, "restart: \(restart.stderr)")
         return stored
     }
@@ -130,7 +130,11 @@ struct PostgresReadoutEndToEndTests {
 
     @Test("three benches × 100 cards into one PostgreSQL at once, the server stopped abruptly mid-run and started again: the same three processes finish, 1 200 readings, each stored once, none lost")
     func threeBenchesAndACrash() async throws {
-        let lab = try await PostgresTestLab.create()
+        try await PostgresTestLab.PrivateCluster.with { try await threeBenchesAndACrash(on: $0) }
+    }
+
+    func threeBenchesAndACrash(on cluster: PostgresTestLab.PrivateCluster) async throws {
+        let lab = try await PostgresTestLab.create(on: cluster.url)
         let tld = try ProductRunner(product: "tld")
         let benches = try (1...3).map { bench -> TemporaryDirectory in
             let dir = try TemporaryDirectory("tld-pg-bench\(bench)")
@@ -146,7 +150,7 @@ struct PostgresReadoutEndToEndTests {
         var crashedAt = 0
         let firstRound = try await withThrowingTaskGroup(of: ProductRunner.Result.self) { group in
             for bench in benches { group.addTask { try await tld.run(arguments, in: bench.url) } }
-            let stored = try await Self.crashAndRestart(lab, afterReadings: 300)
+            let stored = try await Self.crashAndRestart(lab, cluster: cluster, afterReadings: 300)
             crashedAt = stored
             var results: [ProductRunner.Result] = []
             for try await r in group { results.append(r) }
@@ -178,7 +182,11 @@ struct PostgresReadoutEndToEndTests {
 
     @Test("--database-retry-seconds 0: a bench that loses PostgreSQL stops at once (exit 75) with the curve held; the same command resumes the batch, every reading once")
     func noRetryStopsAndResumes() async throws {
-        let lab = try await PostgresTestLab.create()
+        try await PostgresTestLab.PrivateCluster.with { try await noRetryStopsAndResumes(on: $0) }
+    }
+
+    func noRetryStopsAndResumes(on cluster: PostgresTestLab.PrivateCluster) async throws {
+        let lab = try await PostgresTestLab.create(on: cluster.url)
         let tld = try ProductRunner(product: "tld")
         let dir = try TemporaryDirectory("tld-pg-noretry")
         defer { dir.cleanup() }
@@ -187,7 +195,7 @@ struct PostgresReadoutEndToEndTests {
                          "--database-retry-seconds", "0"]
         let first = try await withThrowingTaskGroup(of: ProductRunner.Result.self) { group in
             group.addTask { try await tld.run(arguments, in: dir.url) }
-            _ = try await Self.crashAndRestart(lab, afterReadings: 40)
+            _ = try await Self.crashAndRestart(lab, cluster: cluster, afterReadings: 40)
             var results: [ProductRunner.Result] = []
             for try await r in group { results.append(r) }
             return results[0]

@@ -28,6 +28,11 @@ struct PostgresTestLab {
 
     static func create() async throws -> PostgresTestLab {
         guard let server = serverURL else { throw Missing() }
+        return try await create(on: server)
+    }
+
+    /// A lab on `server` (the tests' shared cluster, or a ``PrivateCluster`` of a test that crashes it).
+    static func create(on server: String) async throws -> PostgresTestLab {
         let schema = "e2e_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
         let r = try await psql(server, "CREATE SCHEMA \(schema)")
         guard r.status == 0 else { throw QueryFailed(sql: "CREATE SCHEMA", stderr: r.stderr) }
@@ -56,9 +61,51 @@ struct PostgresTestLab {
         try await runInScratch(URL(fileURLWithPath: "/usr/bin/psql"), ["-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1", url, "-c", sql])
     }
 
-    /// scripts/pg-test-cluster.sh on the tests' cluster (`crash`, `restart`).
-    static func cluster(_ command: String) async throws -> ProductRunner.Result {
-        try await runInScratch(RepoPaths.root.appendingPathComponent("scripts/pg-test-cluster.sh"), [command])
+    /// A PostgreSQL cluster of one test's own (scripts/pg-test-cluster.sh start), for a test that
+    /// crashes its server: the shared cluster of the other tests, which may run at the same time
+    /// (`swift test --parallel`), is never stopped.
+    struct PrivateCluster {
+        let directory: String
+        let url: String
+
+        static func start() async throws -> PrivateCluster {
+            guard PostgresTestLab.enabled else { throw Missing() }
+            let r = try await PostgresTestLab.script(["start"])
+            guard r.status == 0 else { throw QueryFailed(sql: "pg-test-cluster.sh start", stderr: r.stderr) }
+            var values: [String: String] = [:]
+            for line in r.stdout.split(whereSeparator: \.isNewline) where line.hasPrefix("export ") {
+                let pair = line.dropFirst("export ".count).split(separator: "=", maxSplits: 1)
+                guard pair.count == 2 else { continue }
+                values[String(pair[0])] = String(pair[1]).trimmingCharacters(in: CharacterSet(charactersIn: "'"))
+            }
+            guard let directory = values["TLD_TEST_PG_DIR"], let url = values["TLD_TEST_POSTGRES_URL"] else {
+                throw QueryFailed(sql: "pg-test-cluster.sh start", stderr: "no cluster in its output: \(r.stdout)")
+            }
+            return PrivateCluster(directory: directory, url: url)
+        }
+
+        /// Runs `body` on a cluster of its own and stops it (removing its directory) after, also when
+        /// `body` throws.
+        static func with<T>(_ body: (PrivateCluster) async throws -> T) async throws -> T {
+            let cluster = try await start()
+            do {
+                let result = try await body(cluster)
+                _ = try? await cluster.run("stop")
+                return result
+            } catch {
+                _ = try? await cluster.run("stop")
+                throw error
+            }
+        }
+
+        /// `crash` (pg_ctl stop -m immediate), `restart` or `stop` (which removes the directory).
+        func run(_ command: String) async throws -> ProductRunner.Result {
+            try await PostgresTestLab.script([command, directory])
+        }
+    }
+
+    static func script(_ arguments: [String]) async throws -> ProductRunner.Result {
+        try await runInScratch(RepoPaths.root.appendingPathComponent("scripts/pg-test-cluster.sh"), arguments)
     }
 
     /// Runs in a directory of its own, removed after (ProductRunner leaves its output files there).
