@@ -14,8 +14,8 @@ SWIFT="${SWIFT:-swift}"
 # One regular expression over test IDs (Target.Suite/test). Keep it in step with the suites'
 # comments: each of these suites says why it cannot share the machine.
 serial='DeviceIOTests\.(SerialPort[A-Za-z]*Tests|UmockdevTestbedTests|SyscallFaultInjectionTests|DedicatedThreadExecutorTests)'
-serial+='|LabWorkflowTests\.(UmockdevReplugTests|ResilientReadoutTests)'
-serial+='|ScannerTests\.(IntakeThreeScannersTests|ScannerConnectionUmockdevTests|ScannerHubUmockdevTests)'
+serial+='|LabWorkflowTests\.(UmockdevReplugTests|ResilientReadoutTests|StoreReadoutSinkOffPoolTests)'
+serial+='|ScannerTests\.([A-Za-z]*UmockdevTests|IntakeThreeScannersTests|SerialScannerTests)'
 serial+='|TLSimulatorTests\.PtyServerTests'
 serial+='|tldTests\.(DemoKillTests|DeviceReadoutTests|MasterDataEndToEndTests|LockedDatabaseTests|ReconnectReadoutTests|RestoreDrillTests|SafetyEndToEndTests)'
 
