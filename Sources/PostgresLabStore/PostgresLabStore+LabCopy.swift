@@ -21,7 +21,10 @@ import PostgresNIO
 /// Setting it needs a superuser or `GRANT SET ON PARAMETER session_replication_role` (PostgreSQL 15+):
 /// ``copyPermission()`` says so before anything is written. Before COMMIT the role is set back to
 /// `origin` and every foreign key is checked by a query (no row may refer to a missing one), so the
-/// copied lab keeps referential integrity; after COMMIT every interlock applies again.
+/// copied lab keeps referential integrity; after COMMIT every interlock applies again. (PostgreSQL
+/// manual, `session_replication_role`: replica fires no ordinary trigger and, "since foreign keys are
+/// implemented as triggers", no foreign-key check; superusers or a SET privilege only:
+/// https://www.postgresql.org/docs/15/runtime-config-client.html.)
 extension PostgresLabStore {
     /// The lab's tables on PostgreSQL (lower-case names; the migrations' bookkeeping left out) with
     /// each column's `data_type`.

@@ -197,7 +197,7 @@ struct DbCopyEndToEndTests {
         #expect(r.status == 0, "stderr: \(r.stderr)")
         for table in ["customer", "wearer", "enrolment", "nationalIDKeyCheck"] {
             let n = try await SQLiteQuery.lines(path, "SELECT count(*) FROM \(table)").joined()
-            #expect(n != "0", table)
+            #expect(n != "0", "\(table)")
             #expect(r.stdout.contains("\(table.padding(toLength: 22, withPad: " ", startingAt: 0)) SQLite \(n) rows, PostgreSQL \(n) rows; checksum equal"), "\(r.stdout)")
         }
         #expect(try await lab.lines("SELECT id || '|' || name || '|' || upper(encode(nationalIDSealed, 'hex')) FROM wearer ORDER BY id")
