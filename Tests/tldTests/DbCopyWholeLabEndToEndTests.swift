@@ -73,11 +73,11 @@ struct DbCopyWholeLabEndToEndTests {
         let customer = try await tld.run(["customer", "add", "--name", "After Copy Clinic", "--delivery-address", "Vej 9", "--database", lab.url], in: dir.url)
         #expect(customer.status == 0, "stderr: \(customer.stderr)")
         #expect(customer.stdout.contains("K-1004"), "\(customer.stdout)")
-        let cards = try await tld.run(["cards", "add", "--type", "whole-body", "--elements", "4", "--range", "30000012-30000020", "--database", lab.url], in: dir.url)
+        let cards = try await tld.run(["cards", "add", "--type", "whole-body", "--elements", "4", "--range", "50000017-50000025", "--database", lab.url], in: dir.url)
         #expect(cards.status == 0, "stderr: \(cards.stderr)")
-        let retired = try await tld.run(["cards", "retire", "30000012", "--why", "cracked after the copy", "--database", lab.url], in: dir.url)
+        let retired = try await tld.run(["cards", "retire", "50000017", "--why", "cracked after the copy", "--database", lab.url], in: dir.url)
         #expect(retired.status == 0, "stderr: \(retired.stderr)")
-        #expect(try await lab.int("SELECT count(*) FROM cardRetirement WHERE cardID = '30000012'") == 1)
+        #expect(try await lab.int("SELECT count(*) FROM cardRetirement WHERE cardID = '50000017'") == 1)
 
         // The interlocks apply again after the copy: an issued card is neither zeroed nor issued again,
         // by tld or by raw SQL, and nothing changes.
