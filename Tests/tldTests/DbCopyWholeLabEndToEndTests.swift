@@ -11,8 +11,26 @@ import Testing
 struct DbCopyWholeLabEndToEndTests {
     /// The lab of README's "A day at the lab", built by `tld demo` in `dir`/lab.sqlite.
     static func demoLab(in dir: TemporaryDirectory) async throws {
-        let demo = try await ProductRunner(product: "tld").run(["demo", "--out", "demo", "--database", "lab.sqlite"], in: dir.url)
+        let tld = try ProductRunner(product: "tld")
+        let demo = try await tld.run(["demo", "--out", "demo", "--database", "lab.sqlite"], in: dir.url)
         #expect(demo.status == 0, "stderr: \(demo.stderr)")
+    }
+
+    /// The demo lab, plus what the demo leaves empty: portal accounts (a customer's and a wearer's,
+    /// with their audit rows), a registry export, a dose assigned for a card lost in the post, a
+    /// customer's own levels and a case investigation.
+    static func fullLab(in dir: TemporaryDirectory) async throws {
+        try await demoLab(in: dir)
+        let tld = try ProductRunner(product: "tld")
+        for step in [["account", "add", "--user", "demo", "--customer", "K-1001"],
+                     ["account", "add", "--user", "hans", "--wearer", "1"],
+                     ["registry", "export", "--from", "2026-01-01", "--to", "2027-12-31", "--out", "registry.txt"],
+                     ["assign", "--issue", "6", "--notional-mSv", "0.2", "--who", "anna", "--why", "card lost in the post", "--on", "2027-02-10"],
+                     ["levels", "set", "--customer", "K-1002", "--review-mSv", "0.5", "--who", "anna", "--valid-from", "2027-03-01"],
+                     ["cases", "investigate", "1", "--who", "anna", "--causes", "mask left in the beam", "--actions", "instructed"]] {
+            let r = try await tld.run(step + ["--database", "lab.sqlite"], in: dir.url)
+            #expect(r.status == 0, "tld \(step.joined(separator: " ")): \(r.stderr)")
+        }
     }
 
     /// psql on the lab's schema, where a failure is the expected answer.
@@ -24,7 +42,7 @@ struct DbCopyWholeLabEndToEndTests {
     func wholeLab() async throws {
         let dir = try TemporaryDirectory("tld-db-copy-lab")
         defer { dir.cleanup() }
-        try await Self.demoLab(in: dir)
+        try await Self.fullLab(in: dir)
         let path = dir.path("lab.sqlite")
         let lab = try await PostgresTestLab.create()
         let tld = try ProductRunner(product: "tld")
@@ -49,10 +67,11 @@ struct DbCopyWholeLabEndToEndTests {
         // The demo fills master data, lab records, the cycle, doses, cases and charges.
         for table in ["customer", "wearer", "enrolment", "card", "cardElement", "shipment", "cardIssue", "customerReturn", "returnScan",
                       "cardInspection", "annealRecord", "annealCheck", "charge", "cardPrice", "elementReading", "doseResult", "doseAudit",
-                      "levelCase", "nationalIDKeyCheck", "portalOverviewVersion"] {
+                      "levelCase", "nationalIDKeyCheck", "portalOverviewVersion", "portalAccount", "portalAudit", "registryExport",
+                      "registryRecord", "assignedDose", "customerLevels", "caseInvestigation"] {
             #expect(try await lab.int("SELECT count(*) FROM \(table)") > 0, "\(table) is empty: the demo lab was meant to fill it")
         }
-        #expect(withRows >= 25)
+        #expect(withRows >= 32)
 
         // Content outside tld: the sealed national IDs byte for byte, times to the millisecond, JSON flags, curves.
         #expect(try await lab.lines("SELECT id || '|' || upper(encode(nationalIDSealed, 'hex')) || '|' || upper(encode(nationalIDLookup, 'hex')) FROM wearer ORDER BY id")
