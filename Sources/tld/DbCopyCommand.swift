@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import LabStore
+import LabWorkflow
 import Logging
 import PostgresLabStore
 
@@ -36,7 +37,12 @@ struct DbCopy: ParsableCommand, PostgresGate.Supported {
             as UTC milliseconds, JSON with sorted keys, blobs as hex; each row hashed, the sorted row \
             hashes hashed), and the SHA-256 over the raw counts and temperatures of every stored curve \
             (computed by tld on the SQLite side and by the PostgreSQL server on the other). A difference \
-            names the table and ends the command with exit 70.
+            names the table and ends the command with exit 70; the PostgreSQL database then holds the \
+            copy as it was made: find the cause, empty the database (drop and create it) and copy again.
+
+            Stop the lab's work on the SQLite file during the copy: a running tld readout holds the \
+            file's writer lock, and the copy then stops at once (exit 75); a change another command makes \
+            meanwhile shows up in the verification.
 
             The national IDs are copied sealed, as they are: run tld on PostgreSQL with the same key \
             (--key-file <the SQLite file>.key, or $TLD_NATIONAL_ID_KEY).
@@ -78,6 +84,9 @@ struct DbCopy: ParsableCommand, PostgresGate.Supported {
         guard FileManager.default.fileExists(atPath: from) else { throw ToolError.noDatabase(path: from) }
         let url: PostgresURL
         do { url = try PostgresURL(parsing: to) } catch { throw CommandFailure("--to: \(error)", status: .usage) }
+        // No bench reads into the SQLite lab while it is copied (exit 75 when a `tld readout` runs).
+        let lock = try WriterLock.acquire(for: from, holder: "tld db copy")
+        defer { lock.release() }
         let source = try SQLiteLabStore.open(path: from, logger: logger)
         let tables = try source.tableNames()
         let counts = try source.tableRowCounts()

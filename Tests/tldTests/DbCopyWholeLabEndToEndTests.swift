@@ -1,4 +1,5 @@
 import Foundation
+import LabWorkflow
 import TestSupport
 import Testing
 
@@ -38,7 +39,7 @@ struct DbCopyWholeLabEndToEndTests {
         try await PostgresTestLab.psql(lab.serverURL, "SET search_path TO \(lab.schema); \(sql)")
     }
 
-    @Test("the demo lab copies whole: every table's row count and content equal (sqlite3 against psql), the sealed national IDs as they are; new rows follow the copied ids; the interlocks apply again")
+    @Test("the demo lab (plus portal accounts, a registry export, an assigned dose, levels, a case investigation) copies whole: every table's row count and content equal (sqlite3 against psql), the sealed national IDs as they are; new rows follow the copied ids; the interlocks apply again")
     func wholeLab() async throws {
         let dir = try TemporaryDirectory("tld-db-copy-lab")
         defer { dir.cleanup() }
@@ -123,7 +124,7 @@ struct DbCopyWholeLabEndToEndTests {
         #expect(try await lab.int("SELECT count(*) FROM wearer") == wearers)
     }
 
-    @Test("a target holding one row of lab data (a partial copy) is refused with the table named, nothing written; a login that may not switch the triggers off gets exit 77")
+    @Test("a target holding one row of lab data (a partial copy) is refused with the table named, nothing written; a login that may not switch the triggers off gets exit 77; a running bench's writer lock exit 75")
     func partialTargetRefused() async throws {
         let dir = try TemporaryDirectory("tld-db-copy-partial")
         defer { dir.cleanup() }
@@ -151,6 +152,14 @@ struct DbCopyWholeLabEndToEndTests {
         let denied = try await tld.run(["db", "copy", "--from", "lab.sqlite", "--to", url], in: dir.url)
         #expect(denied.status == 77, "stderr: \(denied.stderr)")
         #expect(denied.stderr.contains("session_replication_role") && denied.stderr.contains("nothing was copied"), "\(denied.stderr)")
+        #expect(try await fresh.int("SELECT count(*) FROM customer") == 0)
+
+        // A bench reading into the SQLite lab (its writer lock held): the copy stops at once, nothing written.
+        let lock = try WriterLock.acquire(for: dir.path("lab.sqlite"), holder: "tld readout")
+        defer { lock.release() }
+        let busy = try await tld.run(["db", "copy", "--from", "lab.sqlite", "--to", fresh.url], in: dir.url)
+        #expect(busy.status == 75, "stderr: \(busy.stderr)")
+        #expect(busy.stderr.contains("tld readout"), "\(busy.stderr)")
         #expect(try await fresh.int("SELECT count(*) FROM customer") == 0)
     }
 }
