@@ -67,12 +67,15 @@ extension PostgresLabStore {
     /// (rows every new lab has, e.g. the allowed card transitions) whose rows equal the source's —,
     /// when a source table with rows has no PostgreSQL table or other columns; then inserts every row
     /// with its ids, `pageSize` rows per statement, with the triggers off (see the type's note),
-    /// moves every identity sequence past the largest id, checks every foreign key and commits.
+    /// moves every identity sequence past the largest id, checks every foreign key, compares every
+    /// table's ``LabTableChecksum`` with the source's, and commits.
     ///
     /// - Returns: the rows inserted per table (source names; the reference tables left as they were
     ///   are not in it).
-    /// - Throws: ``LabStoreError/invalidRecord(_:)`` for the refusals above (nothing is copied), a
-    ///   foreign key without its row, or the database's own refusals.
+    /// - Throws: ``LabStoreError/invalidRecord(_:)`` for the refusals above (nothing is copied) or a
+    ///   foreign key without its row; ``LabStoreError/unexpected(operation:message:)`` with
+    ///   ``verifyOperation`` naming the tables whose checksum differs (rolled back); the database's
+    ///   own refusals.
     @discardableResult
     public func copyLab(
         from source: any LabTableSource, tables: [String], referenceTables: Set<String>, pageSize: Int = 200
@@ -157,9 +160,29 @@ extension PostgresLabStore {
                     throw LabStoreError.invalidRecord("\(orphans) rows of \(child) refer to \(parent) rows that are not there (\(from) → \(to))")
                 }
             }
+            // 4. Verified before COMMIT: a difference rolls the whole copy back.
+            var differences: [String] = []
+            for table in tables {
+                let name = table.lowercased()
+                guard let columnTypes = types[name] else { continue }
+                let kinds = columnTypes.mapValues { LabColumnKind(postgresType: $0) ?? .text }
+                let mine = try source.tableChecksum(table, kinds: kinds)
+                let theirs = try Self.checksum(session, table: name, columns: try source.tableColumns(table).map { $0.lowercased() }, kinds: kinds)
+                if mine.rows != theirs.rows {
+                    differences.append("\(table): \(mine.rows) rows in the source, \(theirs.rows) in PostgreSQL")
+                } else if mine != theirs {
+                    differences.append("\(table): the checksums of its content differ")
+                }
+            }
+            if !differences.isEmpty {
+                throw LabStoreError.unexpected(operation: Self.verifyOperation, message: differences.joined(separator: "; "))
+            }
             return inserted
         }
     }
+
+    /// The operation a verification difference inside ``copyLab(from:tables:referenceTables:pageSize:)`` names.
+    public static let verifyOperation = "verify the copy"
 
     /// Every foreign key of the lab's schema: child table, parent table, their columns (comma-separated, in order).
     static let foreignKeysSQL = """

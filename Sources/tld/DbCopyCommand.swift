@@ -37,8 +37,8 @@ struct DbCopy: ParsableCommand, PostgresGate.Supported {
             as UTC milliseconds, JSON with sorted keys, blobs as hex; each row hashed, the sorted row \
             hashes hashed), and the SHA-256 over the raw counts and temperatures of every stored curve \
             (computed by tld on the SQLite side and by the PostgreSQL server on the other). A difference \
-            names the table and ends the command with exit 70; the PostgreSQL database then holds the \
-            copy as it was made: find the cause, empty the database (drop and create it) and copy again.
+            names the table and ends the command with exit 70. The same comparison runs inside the copy's \
+            transaction before COMMIT, so a copy that differs is rolled back: nothing written.
 
             Stop the lab's work on the SQLite file during the copy: a running tld readout holds the \
             file's writer lock, and the copy then stops at once (exit 75); a change another command makes \
@@ -75,6 +75,9 @@ struct DbCopy: ParsableCommand, PostgresGate.Supported {
         }
         if case let .invalidRecord(reason) = error {
             throw CommandFailure("tld db copy: \(reason); nothing was copied", status: .dataError)
+        }
+        if case let .unexpected(operation, differences) = error, operation == PostgresLabStore.verifyOperation {
+            throw CommandFailure("tld db copy: the copy does not match its source: \(differences); nothing was copied", status: .software)
         }
         throw error
     }
