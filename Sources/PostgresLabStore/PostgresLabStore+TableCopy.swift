@@ -2,16 +2,10 @@ import Foundation
 import LabStore
 import PostgresNIO
 
-/// Taking a lab's rows from another backend (`tld db copy`): the readout, dose (with its audit trail)
-/// and calibration tables, into an empty PostgreSQL lab, in one transaction, keeping every id.
+/// Raw rows into PostgreSQL (tests that need rows no store method writes yet) and the copy's
+/// verification: row counts and the raw curves' SHA-256 (the whole-lab copy: PostgresLabStore+LabCopy.swift).
 extension PostgresLabStore {
-    /// The tables the copy takes so far, in the order they are filled (parents first: `doseAudit` and
-    /// `doseReviewReason`, the reasons the evaluation routed a dose to review, refer to `doseResult`),
-    /// by their SQLite names.
-    public static let copiedTables = ["readoutBatch", "batchCard", "readerQC", "elementReading",
-                                      "doseResult", "doseAudit", "doseReviewReason", "calibrationRecord"]
-
-    /// Inserts `tables` (from ``copiedTables``) in one transaction with their ids, then moves each
+    /// Inserts `tables` (parents first) in one transaction with their ids, then moves each
     /// identity sequence past the largest id. Each value is sent as text and cast to the column's
     /// type by the server (integers, booleans 0/1, `timestamptz` from SQLite's UTC
     /// "yyyy-MM-dd HH:mm:ss.SSS", `jsonb`, `double precision`); blobs go as `bytea`.
@@ -59,28 +53,12 @@ extension PostgresLabStore {
         }
     }
 
-    /// Every review reason of every dose version (the copy's verification; the evaluation role's
-    /// `reviewReasons(dose:)` is not on PostgreSQL yet).
-    public func allReviewReasons() throws(LabStoreError) -> Set<DoseReviewReason> {
-        try withSession("read the review reasons") { session in
-            var reasons = Set<DoseReviewReason>()
-            for row in try session.query("SELECT doseID, reason, detail FROM doseReviewReason") {
-                let (doseID, reasonText, detail) = try row.decode((Int64, String, String).self)
-                guard let reason = ReviewReason(rawValue: reasonText) else {
-                    throw LabStoreError.corruptRow(table: "doseReviewReason", reason: "unknown reason \(reasonText)")
-                }
-                reasons.insert(DoseReviewReason(doseID: DoseResult.ID(rawValue: doseID), reason: reason, detail: detail))
-            }
-            return reasons
-        }
-    }
-
-    /// Rows per table of ``copiedTables``, by their SQLite names.
+    /// Rows per table of the lab (every table but the migrations' bookkeeping), by lower-case name.
     public func tableRowCounts() throws(LabStoreError) -> [String: Int] {
         try withSession("count the tables") { session in
             var counts: [String: Int] = [:]
-            for table in Self.copiedTables {
-                counts[table] = Int(try session.query("SELECT count(*) FROM \(table.lowercased())").first?.decode(Int64.self) ?? 0)
+            for table in try Self.labColumnTypes(session).keys {
+                counts[table] = Int(try session.query("SELECT count(*) FROM \(table)").first?.decode(Int64.self) ?? 0)
             }
             return counts
         }

@@ -4,13 +4,25 @@ import GRDB
 
 /// The SQLite lab as plain rows (``LabTableSource``), read in one read transaction each.
 extension SQLiteLabStore: LabTableSource {
+    public func tableNames() throws(LabStoreError) -> [String] {
+        try read("list the lab's tables") { db in try Self.labTables(db) }
+    }
+
+    public func tableColumns(_ table: String) throws(LabStoreError) -> [String] {
+        try read("read the columns of \(table)", table: table) { db in try db.columns(in: table).map(\.name) }
+    }
+
+    static func labTables(_ db: Database) throws -> [String] {
+        try String.fetchAll(db, sql: """
+            SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name <> 'grdb_migrations'
+            ORDER BY name
+            """)
+    }
+
     public func tableRowCounts() throws(LabStoreError) -> [String: Int] {
         try read("count the lab's tables") { db in
-            let names = try String.fetchAll(db, sql: """
-                SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name <> 'grdb_migrations'
-                """)
             var counts: [String: Int] = [:]
-            for name in names {
+            for name in try Self.labTables(db) {
                 let n = try Int.fetchOne(db, sql: "SELECT count(*) FROM \(name.quotedDatabaseIdentifier)") ?? 0
                 if n > 0 { counts[name] = n }
             }
@@ -19,25 +31,58 @@ extension SQLiteLabStore: LabTableSource {
     }
 
     public func tableRows(_ table: String) throws(LabStoreError) -> LabTableRows {
+        var all = LabTableRows(table: table, columns: [], rows: [])
+        try forEachRowPage(table, pageSize: 10_000) { page in
+            all.columns = page.columns
+            all.rows += page.rows
+        }
+        return all
+    }
+
+    public func forEachRowPage(_ table: String, pageSize: Int, _ body: (LabTableRows) throws -> Void) throws(LabStoreError) {
         try read("read table \(table)", table: table) { db in
             let columns = try db.columns(in: table).map(\.name)
             let order = try db.primaryKey(table).columns.map(\.quotedDatabaseIdentifier).joined(separator: ", ")
-            let rows = try Row.fetchAll(db, sql: "SELECT * FROM \(table.quotedDatabaseIdentifier) ORDER BY \(order)").map { row in
-                (0..<row.count).map { i -> LabTableValue in
-                    switch row[i] as DatabaseValue {
-                    case let v where v.isNull: .null
-                    case let v:
-                        switch v.storage {
-                        case let .int64(x): .integer(x)
-                        case let .double(x): .real(x)
-                        case let .string(x): .text(x)
-                        case let .blob(x): .blob([UInt8](x))
-                        case .null: .null
-                        }
-                    }
+            let cursor = try Row.fetchCursor(db, sql: "SELECT * FROM \(table.quotedDatabaseIdentifier) ORDER BY \(order)")
+            var page = LabTableRows(table: table, columns: columns, rows: [])
+            page.rows.reserveCapacity(pageSize)
+            while let row = try cursor.next() {
+                page.rows.append((0..<row.count).map { Self.tableValue(row[$0]) })
+                if page.rows.count >= pageSize {
+                    try body(page)
+                    page.rows.removeAll(keepingCapacity: true)
                 }
             }
-            return LabTableRows(table: table, columns: columns, rows: rows)
+            if !page.rows.isEmpty { try body(page) }
+        }
+    }
+
+    static func tableValue(_ value: DatabaseValue) -> LabTableValue {
+        switch value.storage {
+        case let .int64(x): .integer(x)
+        case let .double(x): .real(x)
+        case let .string(x): .text(x)
+        case let .blob(x): .blob([UInt8](x))
+        case .null: .null
+        }
+    }
+
+    public func tableChecksum(_ table: String, kinds: [String: LabColumnKind]) throws(LabStoreError) -> LabTableChecksum {
+        try read("checksum table \(table)", table: table) { db in
+            let columns = try db.columns(in: table).map(\.name)
+            let columnKinds = columns.map { kinds[$0.lowercased()] ?? .text }
+            // Time stamps in their canonical text (LabTableChecksum): SQLite renders them.
+            let selected = zip(columns, columnKinds).map { column, kind in
+                kind == .timestamp
+                    ? "strftime('%Y-%m-%d %H:%M:%f', \(column.quotedDatabaseIdentifier))"
+                    : column.quotedDatabaseIdentifier
+            }
+            var accumulator = LabTableChecksum.Accumulator(kinds: columnKinds)
+            let cursor = try Row.fetchCursor(db, sql: "SELECT \(selected.joined(separator: ", ")) FROM \(table.quotedDatabaseIdentifier)")
+            while let row = try cursor.next() {
+                accumulator.add((0..<row.count).map { Self.tableValue(row[$0]) })
+            }
+            return accumulator.finish()
         }
     }
 
@@ -49,10 +94,7 @@ extension SQLiteLabStore: LabTableSource {
                 var hash = SHA256()
                 hash.update(data: row["counts"] as Data? ?? Data())
                 hash.update(data: row["temperatures"] as Data? ?? Data())
-                digests[row["id"]] = hash.finalize().map { byte in
-                    let s = String(byte, radix: 16)
-                    return s.count == 1 ? "0" + s : s
-                }.joined()
+                digests[row["id"]] = LabTableChecksum.hex(Array(hash.finalize()))
             }
             return digests
         }

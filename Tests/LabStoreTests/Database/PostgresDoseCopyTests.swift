@@ -24,7 +24,7 @@ struct PostgresDoseCopyTests {
 
         let fixture = try StoreBackend.postgres.makeFixture()
         let target = try PostgresLabStore.open(url: try #require(fixture.postgresURL), logger: StoreFixture.logger, now: fixture.clock.now)
-        try target.copyIn(try PostgresLabStore.copiedTables.map { try source.tableRows($0) })
+        try target.copyLab(from: source, tables: try source.tableNames(), referenceTables: ["cardtransition"])
 
         for card in ["C-1", "C-2"] {
             #expect(try target.doseHistory(card: card) == source.doseHistory(card: card), "\(card)")
