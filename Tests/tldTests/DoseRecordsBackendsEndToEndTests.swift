@@ -15,7 +15,7 @@ import Testing
 struct DoseRecordsBackendsEndToEndTests {
     /// The outputs of one run of the commands, in order (status, stdout, stderr), with the files they
     /// wrote, for comparing backends; run in `work` with the lab's key in its parent folder.
-    func run(database: String, issue: String, in work: URL) async throws -> (outputs: [String], files: [String: String]) {
+    func run(database: String, issue: String, wearer: String, in work: URL) async throws -> (outputs: [String], files: [String: String]) {
         let tld = try ProductRunner(product: "tld")
         var outputs: [String] = []
         let common = ["--database", database, "--key-file", "../lab.sqlite.key"]
@@ -31,7 +31,8 @@ struct DoseRecordsBackendsEndToEndTests {
         try await step(["assign", "--issue", issue, "--notional-mSv", "0.25", "--who", "Dr. P", "--why", "card lost"] + on, key: false)
         // A second dose for the same period: refused, nothing stored.
         try await step(["assign", "--issue", issue, "--notional-mSv", "0.5", "--who", "Dr. Q", "--why", "again"] + on, status: 65, key: false)
-        try await step(["history", "--national-id", "010180-1001", "--format", "csv"] + on)
+        // The person of the assigned dose (Gustav Gram, the K-1001 shoulder card that never came back).
+        try await step(["history", "--wearer", wearer, "--format", "csv"] + on)
         let range = ["--from", "2026-12-01", "--to", "2027-01-31"]
         try await step(["registry", "export"] + range + ["--out", "reg1.csv"] + on)
         try await step(["registry", "export"] + range + ["--out", "reg2.csv"] + on)
@@ -70,14 +71,16 @@ struct DoseRecordsBackendsEndToEndTests {
         try #require(migrate.status == 0, "stderr: \(migrate.stderr)")
         try await PostgresLabLoader.load(sqlite: dir.path("lab.sqlite"), into: lab, scratch: dir.url)
 
-        // The K-1001 shoulder card that never came back: a period a dose is assigned to.
+        // The K-1001 shoulder card that never came back: a period a dose is assigned to, and its wearer.
         let issue = try #require(try await LabDatabaseQuery.lines(
             dir.path("lab.sqlite"), "SELECT id FROM cardIssue WHERE cardID = '40000010' AND returnID IS NULL").first)
+        let wearer = try #require(try await LabDatabaseQuery.lines(
+            dir.path("lab.sqlite"), "SELECT e.wearerID FROM cardIssue i JOIN enrolment e ON e.id = i.enrolmentID WHERE i.id = \(issue)").first)
         for name in ["s", "p"] {
             try FileManager.default.createDirectory(at: dir.url.appendingPathComponent(name), withIntermediateDirectories: true)
         }
-        let sqlite = try await run(database: "../lab.sqlite", issue: issue, in: dir.url.appendingPathComponent("s"))
-        let postgres = try await run(database: lab.url, issue: issue, in: dir.url.appendingPathComponent("p"))
+        let sqlite = try await run(database: "../lab.sqlite", issue: issue, wearer: wearer, in: dir.url.appendingPathComponent("s"))
+        let postgres = try await run(database: lab.url, issue: issue, wearer: wearer, in: dir.url.appendingPathComponent("p"))
 
         #expect(postgres.outputs.count == sqlite.outputs.count)
         for (n, (p, s)) in zip(postgres.outputs, sqlite.outputs).enumerated() {
@@ -85,7 +88,7 @@ struct DoseRecordsBackendsEndToEndTests {
         }
         #expect(postgres.files.mapValues(Self.withoutTimes) == sqlite.files.mapValues(Self.withoutTimes))
         // The runs did something: Anna's record, the assigned dose, an export with her full ID.
-        #expect(sqlite.outputs[0].contains("K-1001") && sqlite.outputs[5].contains("assigned"), "\(sqlite.outputs[5])")
+        #expect(sqlite.outputs[0].contains("K-1001") && sqlite.outputs[5].contains(",assigned,"), "\(sqlite.outputs[5])")
         #expect(sqlite.outputs[3].contains("assigned dose") && sqlite.outputs[4].contains("already has an assigned dose"), "\(sqlite.outputs[4])")
         #expect(sqlite.outputs[6].contains("record(s)") && sqlite.outputs[7].contains("Nothing to export"), "\(sqlite.outputs[6])")
         #expect(sqlite.outputs[9].contains("identical field by field"), "\(sqlite.outputs[9])")
