@@ -41,6 +41,8 @@ struct DoseRecordsBackendsEndToEndTests {
         try await step(["registry", "log", "--format", "csv"], key: false)
         try await step(["retention", "report", "--format", "csv"] + on)
         try await step(["retention", "archive", "--out", "archive", "--national-id", "010180-1001"] + on)
+        // The person's extract as documents (PDF, text, HTML), from the same record.
+        try await step(["history", "--national-id", "010180-1001", "--out", "docs"] + on)
         var files: [String: String] = [:]
         let archived = try FileManager.default.contentsOfDirectory(atPath: work.appendingPathComponent("archive").path).map { "archive/" + $0 }
         #expect(archived.count == 1)
@@ -48,6 +50,11 @@ struct DoseRecordsBackendsEndToEndTests {
             files[name] = try String(contentsOf: work.appendingPathComponent(name), encoding: .utf8)
         }
         #expect(!FileManager.default.fileExists(atPath: work.appendingPathComponent("reg2.csv").path))
+        let documents = try FileManager.default.contentsOfDirectory(atPath: work.appendingPathComponent("docs").path)
+        #expect(documents.contains { $0.hasSuffix(".pdf") } && documents.contains { $0.hasSuffix(".txt") }, "\(documents)")
+        for name in documents where name.hasSuffix(".txt") {
+            files["docs/" + name] = try String(contentsOf: work.appendingPathComponent("docs").appendingPathComponent(name), encoding: .utf8)
+        }
         return (outputs.map { $0.replacingOccurrences(of: database, with: "DATABASE") }, files)
     }
 
