@@ -108,6 +108,50 @@ struct DoseRecordsBackendsEndToEndTests {
         #expect(try await lab.int("SELECT count(*) FROM registryRecord") == Int(records ?? "") && records != "0")
         #expect(try await lab.int("SELECT count(*) FROM registryRecord WHERE content LIKE '%0101801001%' OR content LIKE '%Andersen%'") == 0)
     }
+
+    @Test("two desks on one PostgreSQL lab at once: one assigned dose per period, every registry record sent once",
+          .enabled(if: PostgresTestLab.enabled, PostgresTestLab.skipReason))
+    func twoDesks() async throws {
+        let dir = try TemporaryDirectory("tld-doserecords-desks")
+        defer { dir.cleanup() }
+        let tld = try ProductRunner(product: "tld")
+        let demo = try await tld.run(["demo", "--out", "out", "--database", "lab.sqlite"], in: dir.url)
+        try #require(demo.status == 0, "stderr: \(demo.stderr)")
+        let lab = try await PostgresTestLab.create()
+        let migrate = try await tld.run(["db", "migrate", "--database", lab.url], in: dir.url)
+        try #require(migrate.status == 0, "stderr: \(migrate.stderr)")
+        try await PostgresLabLoader.load(sqlite: dir.path("lab.sqlite"), into: lab, scratch: dir.url)
+        let issue = try #require(try await LabDatabaseQuery.lines(
+            dir.path("lab.sqlite"), "SELECT id FROM cardIssue WHERE cardID = '40000010' AND returnID IS NULL").first)
+
+        let db = ["--database", lab.url]
+        let assign = ["assign", "--issue", issue, "--who", "Dr. P", "--why", "card lost", "--on", "2027-05-10"] + db
+        async let a = tld.run(assign + ["--notional-mSv", "0.25"], in: dir.url)
+        async let b = tld.run(assign + ["--notional-mSv", "0.5"], in: dir.url)
+        let assigned = try await [a, b]
+        #expect(assigned.map(\.status).sorted() == [0, 65], "\(assigned.map(\.stderr))")
+        #expect(assigned.contains { $0.stderr.contains("this period already has an assigned dose") })
+        #expect(try await lab.int("SELECT count(*) FROM assignedDose") == 1)
+
+        let export = ["registry", "export", "--from", "2026-12-01", "--to", "2027-01-31", "--on", "2027-05-10", "--key-file", "lab.sqlite.key"] + db
+        async let e1 = tld.run(export + ["--out", "desk1.csv"], in: dir.url)
+        async let e2 = tld.run(export + ["--out", "desk2.csv"], in: dir.url)
+        let exported = try await [e1, e2]
+        // One desk sends; the other finds nothing left to send, or is refused (exit 65) and leaves no file.
+        #expect(exported.filter { $0.status == 0 && $0.stdout.contains("written to") }.count == 1, "\(exported.map(\.stdout))")
+        for r in exported where !(r.status == 0 && r.stdout.contains("written to")) {
+            #expect((r.status == 0 && r.stdout.contains("Nothing to export")) || (r.status == 65 && r.stderr.contains("run the export again")),
+                    "\(r.stdout) \(r.stderr)")
+        }
+        let files = ["desk1.csv", "desk2.csv"].filter { FileManager.default.fileExists(atPath: dir.path($0)) }
+        #expect(files.count == 1)
+        #expect(try await lab.int("SELECT count(*) FROM registryExport") == 1)
+        let sent = try await lab.int("SELECT count(*) FROM registryRecord")
+        let distinct = try await lab.int("SELECT count(DISTINCT (issueID, personLookup)) FROM registryRecord")
+        #expect(sent > 0 && sent == distinct)
+        let again = try await tld.run(export + ["--out", "desk3.csv"], in: dir.url)
+        #expect(again.status == 0 && again.stdout.contains("Nothing to export"), "\(again.stdout) \(again.stderr)")
+    }
 }
 
 /// Puts a SQLite lab's rows into a migrated PostgreSQL lab as they are (ids kept), for tests of
