@@ -32,7 +32,9 @@ struct RegistryCommand: ParsableCommand {
                 cards not returned three months after their period. The file is created with mode 0600 \
                 and never written over; it holds full national IDs: send it only over the registry's \
                 secure channel and delete the copy afterwards. The export log keeps what went out \
-                (record numbers, file name, SHA-256), never the IDs. Nothing of the file is logged.
+                (record numbers, file name, SHA-256), never the IDs. Nothing of the file is logged. Two \
+                desks exporting the same periods at once: one sends; the other finds nothing left, or is \
+                refused (exit 65, its file removed) and runs the export again: no record is sent twice.
                 """)
         @Option(help: ArgumentHelp("First period end included.", valueName: "YYYY-MM-DD")) var from: CalendarDay
         @Option(help: ArgumentHelp("Last period end included.", valueName: "YYYY-MM-DD")) var to: CalendarDay

@@ -12,8 +12,8 @@ struct RetentionCommand: ParsableCommand {
             A person's monitoring records are kept until they are (or would be) 75 years old, and at \
             least 30 years after their last monitored period (the Czech monitoring programme, §9; \
             docs/dose-records.md). A person without a birth date has no retention date: kept. The \
-            database refuses to delete a wearer or an enrolment before the retention date (SQLite \
-            triggers), and never deletes issues, doses or assigned doses.
+            database refuses to delete a wearer or an enrolment before the retention date (triggers, \
+            on a SQLite file and on PostgreSQL), and never deletes issues, doses or assigned doses.
 
             Examples:
               tld retention report [--on 2027-01-01] [--format csv]
