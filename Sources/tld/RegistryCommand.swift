@@ -32,7 +32,9 @@ struct RegistryCommand: ParsableCommand {
                 cards not returned three months after their period. The file is created with mode 0600 \
                 and never written over; it holds full national IDs: send it only over the registry's \
                 secure channel and delete the copy afterwards. The export log keeps what went out \
-                (record numbers, file name, SHA-256), never the IDs. Nothing of the file is logged.
+                (record numbers, file name, SHA-256), never the IDs. Nothing of the file is logged. Two \
+                desks exporting the same periods at once: one sends; the other finds nothing left, or is \
+                refused (exit 65, its file removed) and runs the export again: no record is sent twice.
                 """)
         @Option(help: ArgumentHelp("First period end included.", valueName: "YYYY-MM-DD")) var from: CalendarDay
         @Option(help: ArgumentHelp("Last period end included.", valueName: "YYYY-MM-DD")) var to: CalendarDay
@@ -48,7 +50,7 @@ struct RegistryCommand: ParsableCommand {
         }
 
         func run() throws {
-            let labStore = try store.openExisting(logger: makeLogger(verbose: logging.verbose))
+            let labStore = try store.openDoseRecords(logger: makeLogger(verbose: logging.verbose))
             let protector = try key.protector(store: labStore, database: store.path)
             if FileManager.default.fileExists(atPath: out) {
                 throw runFailure("\(out) already exists: an export file is never written over", exit: .cantCreate)
@@ -109,7 +111,7 @@ struct RegistryCommand: ParsableCommand {
                 print("\(file): valid \(RegistryFile.formatName) version \(RegistryFile.formatVersion), export \(header.exportNumber), "
                       + "periods ending \(header.from)–\(header.to): \(records.count) record(s), \(corrections) correction(s).")
                 guard compare else { return }
-                let labStore = try store.openExisting(logger: makeLogger(verbose: logging.verbose))
+                let labStore = try store.openDoseRecords(logger: makeLogger(verbose: logging.verbose))
                 let protector = try key.protector(store: labStore, database: store.path)
                 let outcome = try RegistryReimport(store: labStore, protector: protector).compare(header: header, records: records)
                 for p in outcome.problems { FileHandle.standardError.write(Data("\(file): \(p)\n".utf8)) }
@@ -132,7 +134,7 @@ struct RegistryCommand: ParsableCommand {
         @OptionGroup var logging: LoggingOptions
 
         func run() throws {
-            let labStore = try store.openExisting(logger: makeLogger(verbose: logging.verbose))
+            let labStore = try store.openDoseRecords(logger: makeLogger(verbose: logging.verbose))
             let listing = RecordListing(
                 columns: ["export", "created", "from", "to", "file", "records", "sha256"],
                 rows: try labStore.registryExports().map {
