@@ -58,9 +58,10 @@ extension PostgresLabStore: PortalStore {
         try withSession("read portal account") { session in try Self.account(id: id, in: session) }
     }
 
+    /// By user name as SQLite orders its `COLLATE NOCASE` column: A–Z folded, then byte order.
     public func accounts() throws(LabStoreError) -> [PortalAccount] {
         try withSession("list portal accounts") { session in
-            try session.query("SELECT \(Self.accountColumns) FROM portalAccount ORDER BY userName COLLATE \"C\"").map(Self.decodeAccount)
+            try session.query("SELECT \(Self.accountColumns) FROM portalAccount ORDER BY tld_nocase(userName) COLLATE \"C\"").map(Self.decodeAccount)
         }
     }
 

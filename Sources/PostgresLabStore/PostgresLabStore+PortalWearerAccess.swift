@@ -11,7 +11,7 @@ extension PostgresLabStore: PortalWearerAccessStore {
             var b = PostgresBindings()
             b.append(PortalRole.wearer.rawValue); b.append(customerID)
             return try session.query("""
-                SELECT \(Self.accountColumns) FROM portalAccount WHERE role = $1 AND customerID = $2 ORDER BY userName COLLATE "C"
+                SELECT \(Self.accountColumns) FROM portalAccount WHERE role = $1 AND customerID = $2 ORDER BY tld_nocase(userName) COLLATE "C"
                 """, b).map(Self.decodeAccount)
         }
     }
