@@ -43,9 +43,11 @@ struct PortalBackendsEndToEndTests {
         let keyFile = dir.url.appendingPathComponent("lab.key")
         try Data(Self.keyBase64.utf8).write(to: keyFile)
         let page = Box()
-        let directory = dir.url
+        // A directory of its own: the only stdout file in it is this server's.
+        let directory = dir.url.appendingPathComponent("serve-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let (result, reached) = try await tld.run(
-            ["serve", "--port", "0", "--database", database, "--key-file", keyFile.path, "--on", "2027-01-20"], in: dir.url,
+            ["serve", "--port", "0", "--database", database, "--key-file", keyFile.path, "--on", "2027-01-20"], in: directory,
             killWhen: {
                 // The port the server printed (its stdout file in the test's own directory).
                 let files = (try? FileManager.default.contentsOfDirectory(at: directory, includingPropertiesForKeys: nil)) ?? []
@@ -62,7 +64,7 @@ struct PortalBackendsEndToEndTests {
                     """
                 let outcome = try await ChildProcess.run(["/bin/sh", "-c", script])
                 page.value = "\(outcome.status)\n\(outcome.output)"
-                return true
+                return outcome.status != 7  // 7: not listening yet, try again
             }, delay: .zero)
         #expect(reached, "tld serve did not start: \(result.stderr)")
         #expect(result.stdout.contains("portal listening on http://127.0.0.1:"), "\(result.stdout)")
@@ -84,7 +86,7 @@ struct PortalBackendsEndToEndTests {
         #expect(try await lab.int("SELECT count(*) FROM portalAccount") == 2)
         #expect(try await lab.int("SELECT count(*) FROM portalAudit WHERE action = 'account disabled'") == 1)
 
-        for (database, password) in [("lab.sqlite", sqlite.password), (lab.url, postgres.password)] {
+        for (database, password) in [(dir.path("lab.sqlite"), sqlite.password), (lab.url, postgres.password)] {
             let overview = try await overviewThroughServe(database: database, password: password, in: dir)
             #expect(overview.hasPrefix("0\n"), "\(database): \(overview.prefix(300))")
             #expect(overview.contains("Overview – K-1001"), "\(database): \(overview.prefix(600))")
