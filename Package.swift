@@ -177,7 +177,7 @@ let package = Package(
             swiftSettings: swift6),
         .testTarget(name: "TLSimulatorTests", dependencies: ["TLSimulator", "ReaderProtocol", "TestSupport"], swiftSettings: swift6),
         .testTarget(name: "LabReportsTests", dependencies: ["LabReports", "TestSupport"], swiftSettings: swift6),
-        .testTarget(name: "PortalTests", dependencies: ["Portal", "LabStore", "LabWorkflow", "TestSupport",
+        .testTarget(name: "PortalTests", dependencies: ["Portal", "LabStore", "LabWorkflow", "TestSupport", "PostgresLabStore",
             .product(name: "HummingbirdTesting", package: "hummingbird"),
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "NIOCore", package: "swift-nio"),

@@ -10,4 +10,7 @@ if [ ! -x "$venv/bin/python" ] || ! "$venv/bin/python" -c "import selenium" 2>/d
   "$venv/bin/pip" install -q "selenium>=4.20,<5"
 fi
 swift build --product tld
-"$venv/bin/python" Tests/browser/portal_flow.py "$(swift build --show-bin-path)/tld"
+tld="$(swift build --show-bin-path)/tld"
+"$venv/bin/python" Tests/browser/portal_flow.py "$tld"
+# The same flow once more on PostgreSQL (issue 16), in a private cluster started and stopped here.
+scripts/pg-test-cluster.sh run -- sh -c '"$0" Tests/browser/portal_flow.py "$1" --postgres "$TLD_TEST_POSTGRES_URL"' "$venv/bin/python" "$tld"

@@ -50,7 +50,10 @@ extension PortalApp {
         // Result lists by month of the wear periods' ends, once a period of the month is over.
         let resultMonths = Set(issues.filter { $0.periodEnd < today }.map(\.periodEnd.firstOfMonth)).sorted(by: >)
         let chargeMonths = Set(charges.map(\.dueOn.firstOfMonth)).sorted(by: >)
-        let results: [[String: Any]] = resultMonths.map { ["month": Self.monthText($0)] }
+        // A store without the roles a result list or the charges need says so (PortalApp+StoreRoles.swift).
+        let results: [[String: Any]] = has(.resultLists) ? resultMonths.map { ["month": Self.monthText($0)] } : []
+        let notice = [StorePart.resultLists, .charges].filter { !has($0) }
+            .map { PortalTexts.text("unavailable." + $0.rawValue, language) }.joined(separator: " ")
         let slips: [[String: Any]] = shipments.sorted { ($0.dispatchedOn, $0.id?.rawValue ?? 0) > ($1.dispatchedOn, $1.id?.rawValue ?? 0) }
             .compactMap { s in s.id.map { ["id": $0.rawValue, "number": "S-\($0.rawValue)", "dispatchedOn": s.dispatchedOn.description] } }
         let chargeRows: [[String: Any]] = chargeMonths.map { ["month": Self.monthText($0)] }
@@ -58,7 +61,7 @@ extension PortalApp {
             "hasResults": !results.isEmpty, "results": results,
             "hasSlips": !slips.isEmpty, "slips": slips,
             "hasCharges": !chargeRows.isEmpty, "charges": chargeRows,
-        ], context: context, request: request, account: account)
+        ], context: context, request: request, account: account, notice: notice)
     }
 
     /// `GET /documents/results/2027-01.pdf|csv`: the result list of the wear periods that ended in
@@ -69,6 +72,10 @@ extension PortalApp {
         let language = self.language(request, context)
         guard let (month, format) = Self.monthFile(context.parameters.get("file")) else {
             throw HTTPError(.notFound, message: PortalTexts.text("notFound", language))
+        }
+        guard has(.resultLists) else {
+            return unavailable(.resultLists, title: PortalTexts.text("resultList", language) + " " + Self.monthText(month),
+                               request: request, context: context, account: account)
         }
         let today = self.today
         let issuedOn = today.description
@@ -119,9 +126,11 @@ extension PortalApp {
         ensureSession(request, context)
         let (account, customerID) = try await customerAccount(context)
         let language = self.language(request, context)
-        guard let (month, format) = Self.monthFile(context.parameters.get("file")),
-              let dispatch = store.store as? any DispatchStore else {
+        guard let (month, format) = Self.monthFile(context.parameters.get("file")) else {
             throw HTTPError(.notFound, message: PortalTexts.text("notFound", language))
+        }
+        guard let dispatch = store.store as? any DispatchStore else {
+            return unavailable(.charges, title: PortalTexts.text("documents", language), request: request, context: context, account: account)
         }
         let today = self.today
         let number = "CH-\(customerID)-\(Self.monthText(month).replacingOccurrences(of: "-", with: ""))"

@@ -30,6 +30,9 @@ extension PortalApp {
                 "text": PortalTexts.text("noAccessYet", language), "hasLink": false,
             ], context: context, request: request, account: account, status: .forbidden)
         }
+        guard has(.doseRecord) else {
+            return unavailable(.doseRecord, title: PortalTexts.text("myRecord", language), request: request, context: context, account: account)
+        }
         let found = try await store.run { store -> (Wearer, [DoseRecordPeriod])? in
             guard let wearer = try store.wearer(id: Wearer.ID(rawValue: wearerID)), wearer.customerID == customerID,
                   let records = store as? any DoseRecordStore else { return nil }

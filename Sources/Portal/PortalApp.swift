@@ -36,6 +36,9 @@ public struct PortalApp: Sendable {
         self.agreementLimit = FormRateLimit(limit: configuration.agreementLimit, window: configuration.agreementWindow)
         self.logger = logger
         self.base = BaseURL(configuration.baseURL)
+        if !unavailableParts.isEmpty {
+            logger.warning("portal: not available on this store yet: \(unavailableParts.map(\.rawValue).joined(separator: ", ")) (their pages say so)")
+        }
     }
 
     /// Where resume links point (set once the port is known when the server picked a free one).

@@ -19,6 +19,8 @@ struct AccountCommand: ParsableCommand {
             is made and printed once. Accounts are never deleted (the audit trail names them): disable \
             them.
 
+            On a SQLite file or a PostgreSQL database (--database postgres://…), as tld serve.
+
             Examples:
               tld account add --user mette --customer K-1001
               tld account add --user hans --wearer 7
@@ -49,7 +51,7 @@ struct AccountCommand: ParsableCommand {
         }
 
         func run() throws {
-            let labStore = try store.openExisting(logger: makeLogger(verbose: logging.verbose))
+            let labStore = try store.openPortal(logger: makeLogger(verbose: logging.verbose))
             let password: String
             if passwordStdin {
                 guard let line = readLine(strippingNewline: true), line.count >= 10 else {
@@ -83,7 +85,7 @@ struct AccountCommand: ParsableCommand {
         @OptionGroup var logging: LoggingOptions
 
         func run() throws {
-            let labStore = try store.openExisting(logger: makeLogger(verbose: logging.verbose))
+            let labStore = try store.openPortal(logger: makeLogger(verbose: logging.verbose))
             let listing = RecordListing(
                 columns: ["user", "role", "customer", "name", "disabled", "created", "wearer", "access"],
                 rows: try labStore.accounts().map {
@@ -102,7 +104,7 @@ struct AccountCommand: ParsableCommand {
         @OptionGroup var logging: LoggingOptions
 
         func run() throws {
-            let labStore = try store.openExisting(logger: makeLogger(verbose: logging.verbose))
+            let labStore = try store.openPortal(logger: makeLogger(verbose: logging.verbose))
             guard try labStore.account(userName: user) != nil else { throw ToolError.refused("no account \(user)") }
             let account = try labStore.setAccountDisabled(userName: user, disabled: true)
             print("account \(account.userName) disabled.")
@@ -116,7 +118,7 @@ struct AccountCommand: ParsableCommand {
         @OptionGroup var logging: LoggingOptions
 
         func run() throws {
-            let labStore = try store.openExisting(logger: makeLogger(verbose: logging.verbose))
+            let labStore = try store.openPortal(logger: makeLogger(verbose: logging.verbose))
             guard try labStore.account(userName: user) != nil else { throw ToolError.refused("no account \(user)") }
             let account = try labStore.setAccountDisabled(userName: user, disabled: false)
             print("account \(account.userName) enabled.")

@@ -31,8 +31,15 @@ struct Serve: AsyncParsableCommand {
             sessions) counts from that day, as --on does for tld review, release and cases. For \
             trying a lab whose periods are not over yet, e.g. the one tld demo makes.
 
+            The lab may be a SQLite file or a PostgreSQL database (--database postgres://…, the \
+            national-ID key named with --key-file or $TLD_NATIONAL_ID_KEY): sessions, forms and the \
+            lab's queue are in the database, so several portal processes may serve one lab. On \
+            PostgreSQL, result lists, charges and a wearer's own record are not served yet (their pages \
+            say so, 501) until the evaluation, dose-record and dispatch roles are ported there.
+
             Examples:
               tld serve                                 http://127.0.0.1:8080 on ./tld.sqlite
+              tld serve --database postgres://lab@dbhost/tld --key-file lab.key   the lab on PostgreSQL
               tld serve --on 2027-02-05 --database demo.sqlite   the tld demo lab, the day after its release
               tld serve --host 0.0.0.0 --port 8443 --tls-cert portal.crt --tls-key portal.key
             """)
@@ -55,7 +62,7 @@ struct Serve: AsyncParsableCommand {
 
     func run() async throws {
         let logger = makeLogger(verbose: logging.verbose)
-        let labStore = try store.openExisting(logger: logger)
+        let labStore = try store.openPortal(logger: logger)
         let protector = try key.protector(store: labStore, database: store.path)
         let tls = tlsCert.flatMap { cert in tlsKey.map { PortalServer.TLSFiles(certificate: cert, key: $0) } }
         for path in [tlsCert, tlsKey].compactMap({ $0 }) where !FileManager.default.isReadableFile(atPath: path) {

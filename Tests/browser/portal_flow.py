@@ -11,7 +11,12 @@ kept on its field), SENDs it and the lab's accept creates the customer; on a sec
 downloads January's final result list, a packing slip and a charges statement (PDF) from /documents.
 Screenshots go to .build/artefacts/browser/.
 
-Usage: portal_flow.py PATH/TO/tld   (scripts/browser-test.sh builds tld and runs this in its venv)
+With `--postgres URL` (scripts/browser-test.sh, inside scripts/pg-test-cluster.sh) the same flow up
+to the agreement form runs once more on a lab in that PostgreSQL database (`tld import`, `tld account`
+and `tld serve --database postgres://… --key-file …`); its screenshots are named `pg-…`. The downloads
+need `tld demo`, which makes a SQLite lab only.
+
+Usage: portal_flow.py PATH/TO/tld [--postgres URL]   (scripts/browser-test.sh builds tld and runs this in its venv)
 """
 import pathlib
 import re
@@ -41,23 +46,29 @@ def tld(binary, *args, stdin=None):
 
 def main():
     binary = sys.argv[1]
+    postgres = sys.argv[3] if len(sys.argv) > 3 and sys.argv[2] == "--postgres" else None
     ARTEFACTS.mkdir(parents=True, exist_ok=True)
     work = pathlib.Path(tempfile.mkdtemp(prefix="tld-portal-browser-"))
-    db = str(work / "lab.sqlite")
-    tld(binary, "import", str(ROOT / "examples" / "lab-import.csv"), "--database", db)
+    db = postgres or str(work / "lab.sqlite")
+    # A PostgreSQL lab has no database file to keep its national-ID key beside: it is named.
+    key = ["--key-file", str(work / "lab.key")] if postgres else []
+    tld(binary, "import", str(ROOT / "examples" / "lab-import.csv"), "--database", db, *key)
     tld(binary, "account", "add", "--user", "kunde", "--customer", "K-1001", "--password-stdin", "--database", db, stdin=PASSWORD + "\n")
     tld(binary, "account", "add", "--user", "lab", "--role", "lab", "--password-stdin", "--database", db, stdin=PASSWORD + "\n")
-    server = subprocess.Popen([binary, "serve", "--port", "0", "--database", db], stdout=subprocess.PIPE, text=True)
+    server = subprocess.Popen([binary, "serve", "--port", "0", "--database", db, *key], stdout=subprocess.PIPE, text=True)
     try:
         line = server.stdout.readline()
         match = re.search(r"http://127\.0\.0\.1:(\d+)", line)
         if not match:
             sys.exit(f"tld serve did not say where it listens: {line!r}")
         base = f"http://127.0.0.1:{match.group(1)}"
-        run_browser(base)
+        run_browser(base, prefix="pg-" if postgres else "")
     finally:
         server.terminate()
         server.wait(timeout=10)
+    if postgres:
+        print("browser test on PostgreSQL passed; screenshots in", ARTEFACTS, "(pg-…)")
+        return
     # Downloads need shipments and charges: a second lab, the whole demo day (tld demo).
     demo = str(work / "demo.sqlite")
     tld(binary, "demo", "--database", demo, "--out", str(work / "demo"))
@@ -128,13 +139,13 @@ def run_downloads(base):
         driver.quit()
 
 
-def run_browser(base):
+def run_browser(base, prefix=""):
     driver = new_driver()
     step = [0]
 
     def shot(name):
         step[0] += 1
-        driver.save_screenshot(str(ARTEFACTS / f"{step[0]:02d}-{name}.png"))
+        driver.save_screenshot(str(ARTEFACTS / f"{prefix}{step[0]:02d}-{name}.png"))
 
     def fill(name, value):
         field = driver.find_element(By.ID, "f-" + name)
