@@ -46,7 +46,7 @@ struct ChargesCommand: ParsableCommand {
 
     func run() throws {
         try reportingFailures {
-            let labStore = try store.openExisting(logger: makeLogger(verbose: logging.verbose))
+            let labStore = try store.openDispatch(logger: makeLogger(verbose: logging.verbose))
             let day = on ?? today()
             let ledger = ChargesLedger(store: labStore)
             let recorded = try ledger.recordDue(on: day)

@@ -59,7 +59,7 @@ struct DispatchCommand: ParsableCommand {
     func run() throws {
         try reportingFailures {
             let logger = makeLogger(verbose: logging.verbose)
-            let labStore = try store.openExisting(logger: logger)
+            let labStore = try store.openDispatch(logger: logger)
             let protector = try key.protector(store: labStore, database: store.path)
             let day = on ?? today()
             let policy = DispatchPolicy(leadWorkingDays: leadDays, forecastDays: forecastDays, freeShortFirstCard: freeShortFirstCard)

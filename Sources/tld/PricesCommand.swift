@@ -51,7 +51,7 @@ struct PricesCommand: ParsableCommand {
 
         func run() throws {
             try reportingFailures {
-                let labStore = try store.openExisting(logger: makeLogger(verbose: logging.verbose))
+                let labStore = try store.openDispatch(logger: makeLogger(verbose: logging.verbose))
                 if let card {
                     let amount = try MoneyAmount.minorUnits(parsing: card)
                     try labStore.savePrice(CardPrice(dosimeterType: type.type, validFrom: from, priceMinorUnits: amount))
@@ -85,7 +85,7 @@ struct PricesCommand: ParsableCommand {
 
         func run() throws {
             try reportingFailures {
-                let labStore = try store.openExisting(logger: makeLogger(verbose: logging.verbose))
+                let labStore = try store.openDispatch(logger: makeLogger(verbose: logging.verbose))
                 let entries = try labStore.cardPrices().map {
                     Entry(type: DispatchDocuments.typeCode($0.dosimeterType), kind: "card", validFrom: $0.validFrom.description,
                           amount: ReportFormatting.money(minorUnits: $0.priceMinorUnits), currency: $0.currency)

@@ -67,7 +67,7 @@ struct PostgresReadoutEndToEndTests {
         let review = try await tld.run(["review", "--database", lab.url], in: dir.url)
         #expect(review.status == 69)
         #expect(review.stderr.contains("PostgreSQL backend"))
-        #expect(review.stderr.contains("readout, dose, calibration, master-data, national-ID key and lab-records roles only"))
+        #expect(review.stderr.contains("readout, dose, calibration, master-data, national-ID key, lab-records and dispatch-and-charges roles only"))
         #expect(review.stderr.split(whereSeparator: \.isNewline).count == 1)
         let viaEnvironment = try await tld.run(["review"], in: dir.url, environment: ["TLD_DATABASE": lab.url])
         #expect(viaEnvironment.status == 69, "stderr: \(viaEnvironment.stderr)")
