@@ -1,0 +1,112 @@
+import Foundation
+import TestSupport
+import Testing
+
+/// `tld prices`, `tld dispatch` and `tld charges` (the dispatch role, issue 15) on a SQLite file and on
+/// PostgreSQL, from an empty lab: the example import, cards, prices, two dispatch days (the first run
+/// twice), the charges ledger with the compensations due; the same answers and the same packing
+/// slips and label sheets, byte for byte, on both backends.
+@Suite("tld prices, dispatch and charges on SQLite and PostgreSQL, end to end", .serialized)
+struct DispatchBackendsEndToEndTests {
+    /// The key only from the lab's key file (never from the tests' own environment).
+    static let noKey = ["TLD_NATIONAL_ID_KEY": ""]
+
+    struct Run {
+        /// (status, stdout, stderr) of each step, in order.
+        var outputs: [String] = []
+        /// Every file the dispatch runs wrote, by name.
+        var documents: [String: Data] = [:]
+    }
+
+    /// Runs the lab's steps on `database` in `folder` (its own key file and document folder).
+    func run(database: String, in folder: URL) async throws -> Run {
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let tld = try ProductRunner(product: "tld")
+        var result = Run()
+        func step(_ arguments: [String], status: Int32 = 0) async throws {
+            let r = try await tld.run(arguments + ["--database", database], in: folder, environment: Self.noKey)
+            #expect(r.status == status, "tld \(arguments.joined(separator: " ")) on \(database): \(r.stderr)")
+            result.outputs.append("\(r.status)\n\(r.stdout)\n\(r.stderr)")
+        }
+        let example = RepoPaths.file("examples/lab-import.csv").path
+        try await step(["import", example, "--ordered", "2026-12-14", "--key-file", "lab.key"])
+        try await step(["cards", "add", "--type", "whole-body", "--elements", "4", "--range", "10000016-10000990"])
+        try await step(["cards", "add", "--type", "finger", "--elements", "2", "--range", "20000014-20000204"])
+        try await step(["cards", "add", "--type", "neutron", "--elements", "4", "--range", "40000010-40000101"])
+        // No price for a type that is to be sent: nothing is sent, one line, exit 65.
+        try await step(["dispatch", "--on", "2026-12-21", "--out", "out", "--key-file", "lab.key"], status: 65)
+        for (type, card) in [("whole-body", "125.00"), ("finger", "99,50"), ("neutron", "210"), ("shoulder", "140.00")] {
+            try await step(["prices", "set", "--type", type, "--from", "2026-01-01", "--card", card, "--compensation", "450.00"])
+        }
+        try await step(["prices", "set", "--type", "whole-body", "--from", "2027-01-15", "--card", "130.00"])
+        try await step(["prices", "set", "--type", "whole-body", "--from", "2027-01-15", "--card", "-1"], status: 64)
+        try await step(["prices", "list", "--format", "csv"])
+        try await step(["prices", "list"])
+        try await step(["dispatch", "--on", "2026-12-21", "--out", "out", "--key-file", "lab.key"])
+        // Again the same day: nothing is sent twice, the documents are kept.
+        try await step(["dispatch", "--on", "2026-12-21", "--out", "out", "--key-file", "lab.key"])
+        try await step(["dispatch", "--on", "2027-01-25", "--out", "out", "--key-file", "lab.key", "--lead-days", "10"])
+        // Compensations fall due for the cards not returned three months after their period.
+        try await step(["charges", "--on", "2027-06-30"])
+        try await step(["charges", "--on", "2027-06-30", "--format", "csv"])
+        try await step(["charges", "--on", "2027-06-30", "--format", "json", "--customer", "K-1003", "--from", "2027-01-01"])
+        try await step(["charges", "--customer", "K-404", "--on", "2027-06-30"], status: 65)
+        let out = folder.appendingPathComponent("out")
+        for name in try FileManager.default.contentsOfDirectory(atPath: out.path) {
+            result.documents[name] = try Data(contentsOf: out.appendingPathComponent(name))
+        }
+        result.outputs = result.outputs.map { $0.replacingOccurrences(of: database, with: "DATABASE") }
+        return result
+    }
+
+    /// Log lines carry the time they were written: left out.
+    static func withoutTimes(_ output: String) -> String {
+        output.replacingOccurrences(of: #"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d{4}"#, with: "TIME", options: .regularExpression)
+    }
+
+    @Test("on PostgreSQL prices, dispatch and charges answer as on a SQLite file, with the same documents; the rows are in PostgreSQL",
+          .enabled(if: PostgresTestLab.enabled, PostgresTestLab.skipReason))
+    func sameAnswers() async throws {
+        let dir = try TemporaryDirectory("tld-dispatch-backends")
+        defer { dir.cleanup() }
+        let sqlite = try await run(database: "lab.sqlite", in: dir.url.appendingPathComponent("sqlite"))
+        let lab = try await PostgresTestLab.create()
+        let postgres = try await run(database: lab.url, in: dir.url.appendingPathComponent("postgres"))
+
+        #expect(postgres.outputs.count == sqlite.outputs.count)
+        for (index, (p, s)) in zip(postgres.outputs, sqlite.outputs).enumerated() {
+            #expect(Self.withoutTimes(p) == Self.withoutTimes(s), "step \(index)")
+        }
+        #expect(postgres.documents.keys.sorted() == sqlite.documents.keys.sorted())
+        for (name, data) in sqlite.documents {
+            #expect(postgres.documents[name] == data, "\(name) differs between the backends")
+        }
+
+        // What the steps said (the same on both, compared above).
+        #expect(sqlite.outputs[4].contains("no card price"), "\(sqlite.outputs[4])")
+        #expect(sqlite.outputs[11].contains("whole-body,card,2027-01-15,130.00,DKK")
+                && sqlite.outputs[11].contains("finger,card,2026-01-01,99.50,DKK"), "\(sqlite.outputs[11])")
+        let first = sqlite.outputs[13]
+        #expect(first.contains("cards in 3 new shipments") && first.contains("NOT SENT:") && first.contains("no shoulder card in stock"), "\(first)")
+        #expect(sqlite.outputs[14].contains("0 cards in 0 new shipments (3 sent earlier today)"), "\(sqlite.outputs[14])")
+        #expect(sqlite.outputs[15].contains("new shipment"), "\(sqlite.outputs[15])")
+        #expect(sqlite.outputs[16].contains("Recorded") && sqlite.outputs[16].contains("compensation charges due by 2027-06-30"), "\(sqlite.outputs[16])")
+        #expect(sqlite.outputs[17].split(separator: "\r\n").count > 10, "\(sqlite.outputs[17])")
+        #expect(sqlite.outputs[19].contains("K-404"), "\(sqlite.outputs[19])")
+        #expect(sqlite.documents.keys.contains("packing-slip-K-1001-2026-12-21-S1.pdf"), "\(sqlite.documents.keys.sorted())")
+        #expect(sqlite.documents.keys.contains("labels-K-1003-2026-12-21-S3.pdf"))
+        #expect(sqlite.documents.count >= 15)
+
+        // The rows are in PostgreSQL, as many as in the SQLite file; each issue charged once when sent.
+        let file = dir.url.appendingPathComponent("sqlite/lab.sqlite").path
+        for table in ["shipment", "cardIssue", "charge", "cardPrice", "compensationPrice"] {
+            let inFile = try await LabDatabaseQuery.lines(file, "SELECT count(*) FROM \(table)")
+            #expect(try await lab.lines("SELECT count(*) FROM \(table)") == inFile, "\(table)")
+        }
+        let issues = try await lab.int("SELECT count(*) FROM cardIssue")
+        #expect(issues > 15)
+        #expect(try await lab.int("SELECT count(*) FROM charge WHERE kind = 'cardSent'") == issues)
+        #expect(try await lab.int("SELECT count(*) FROM charge WHERE kind = 'notReturned'") > 0)
+        #expect(try await lab.int("SELECT count(*) FROM card WHERE state = 'issued'") == issues)
+    }
+}
