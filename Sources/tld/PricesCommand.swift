@@ -11,7 +11,8 @@ struct PricesCommand: ParsableCommand {
         discussion: """
             A card is charged at the price in force on its dispatch day; a compensation (a card not \
             returned three months after its period, or damaged by the customer) at the amount in force \
-            on the card's last on-time return date. Amounts are in DKK excluding VAT, with øre.
+            on the card's last on-time return date. Amounts are in DKK excluding VAT, with øre. Runs on a \
+            SQLite file or on PostgreSQL (--database postgres://…).
 
             Examples:
               tld prices set --type whole-body --from 2027-01-01 --card 125.00 --compensation 450.00

@@ -109,4 +109,74 @@ struct DispatchBackendsEndToEndTests {
         #expect(try await lab.int("SELECT count(*) FROM charge WHERE kind = 'notReturned'") > 0)
         #expect(try await lab.int("SELECT count(*) FROM card WHERE state = 'issued'") == issues)
     }
+
+    /// The lab of ``run(database:in:)`` up to its prices, on `database` in `folder`.
+    func seed(_ tld: ProductRunner, database: String, in folder: URL) async throws {
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let example = RepoPaths.file("examples/lab-import.csv").path
+        for arguments in [["import", example, "--ordered", "2026-12-14", "--key-file", "lab.key"],
+                          ["cards", "add", "--type", "whole-body", "--elements", "4", "--range", "10000016-10000990"],
+                          ["cards", "add", "--type", "finger", "--elements", "2", "--range", "20000014-20000204"],
+                          ["prices", "set", "--type", "whole-body", "--from", "2026-01-01", "--card", "125.00"],
+                          ["prices", "set", "--type", "finger", "--from", "2026-01-01", "--card", "99.50"],
+                          ["prices", "set", "--type", "neutron", "--from", "2026-01-01", "--card", "210.00"],
+                          ["prices", "set", "--type", "shoulder", "--from", "2026-01-01", "--card", "140.00"]] {
+            let r = try await tld.run(arguments + ["--database", database], in: folder, environment: Self.noKey)
+            #expect(r.status == 0, "tld \(arguments.joined(separator: " ")): \(r.stderr)")
+        }
+    }
+
+    @Test("two desks run tld dispatch on one PostgreSQL lab at once: every card and period sent once, one charge each, as one desk on SQLite",
+          .enabled(if: PostgresTestLab.enabled, PostgresTestLab.skipReason))
+    func twoDesksAtOnce() async throws {
+        let dir = try TemporaryDirectory("tld-dispatch-desks")
+        defer { dir.cleanup() }
+        let tld = try ProductRunner(product: "tld")
+        let dispatch = ["dispatch", "--on", "2026-12-21", "--key-file", "lab.key"]
+        // One desk on SQLite: what the day sends.
+        let single = dir.url.appendingPathComponent("sqlite")
+        try await seed(tld, database: "lab.sqlite", in: single)
+        let one = try await tld.run(dispatch + ["--out", "out", "--database", "lab.sqlite"], in: single, environment: Self.noKey)
+        #expect(one.status == 0, "\(one.stderr)")
+        let expected = try await LabDatabaseQuery.lines(single.appendingPathComponent("lab.sqlite").path, "SELECT count(*) FROM cardIssue")
+
+        let lab = try await PostgresTestLab.create()
+        let desks = dir.url.appendingPathComponent("postgres")
+        try await seed(tld, database: lab.url, in: desks)
+        async let first = tld.run(dispatch + ["--out", "desk1", "--database", lab.url], in: desks, environment: Self.noKey)
+        async let second = tld.run(dispatch + ["--out", "desk2", "--database", lab.url], in: desks, environment: Self.noKey)
+        let both = try await [first, second]
+        // Each desk made its shipments or was refused whole as a temporary failure (its plan went
+        // stale while the other desk's transaction went first).
+        for r in both {
+            #expect(r.status == 0 || (r.status == 75 && r.stderr.contains("was sent by another desk")), "\(r.status): \(r.stderr)")
+        }
+        #expect(both.contains { $0.status == 0 })
+        // The rerun finishes the day: nothing is left to send, the documents are written.
+        let rerun = try await tld.run(dispatch + ["--out", "out", "--database", lab.url], in: desks, environment: Self.noKey)
+        #expect(rerun.status == 0 && rerun.stdout.contains("0 cards in 0 new shipments"), "\(rerun.stdout) \(rerun.stderr)")
+        #expect(try await lab.lines("SELECT count(*) FROM cardIssue") == expected)
+        let issues = try await lab.int("SELECT count(*) FROM cardIssue")
+        #expect(try await lab.int("SELECT count(DISTINCT cardID) FROM cardIssue") == issues, "no card sent twice")
+        #expect(try await lab.int("SELECT count(*) FROM charge WHERE kind = 'cardSent'") == issues, "one charge per card sent")
+        #expect(try await lab.int("SELECT count(DISTINCT issueID) FROM charge") == issues)
+        #expect(try await lab.int("SELECT count(*) FROM card WHERE state = 'issued'") == issues)
+        let slips = try FileManager.default.contentsOfDirectory(atPath: desks.appendingPathComponent("out").path).filter { $0.hasPrefix("packing-slip-") }
+        #expect(slips.count == 4 * (try await lab.int("SELECT count(*) FROM shipment")), "\(slips)")
+    }
+
+    @Test("a PostgreSQL URL that cannot be used is a usage error (exit 64, one line) for dispatch, charges and prices, never a SQLite file")
+    func unusableURL() async throws {
+        let dir = try TemporaryDirectory("tld-dispatch-url")
+        defer { dir.cleanup() }
+        let tld = try ProductRunner(product: "tld")
+        for arguments in [["dispatch", "--key-file", "lab.key"], ["charges"], ["prices", "list"]] {
+            let r = try await tld.run(arguments + ["--database", "postgres://lab@/tld"], in: dir.url, environment: Self.noKey)
+            #expect(r.status == 64, "tld \(arguments.joined(separator: " ")): \(r.status) \(r.stderr)")
+            #expect(r.stderr.contains("--database: not a usable PostgreSQL URL") && r.stderr.split(whereSeparator: \.isNewline).count == 1,
+                    "\(r.stderr)")
+        }
+        let files = try FileManager.default.contentsOfDirectory(atPath: dir.url.path)
+        #expect(!files.contains { $0.hasSuffix(".sqlite") || $0.hasPrefix("postgres") || $0 == "dispatch" }, "no lab or document folder created: \(files)")
+    }
 }
