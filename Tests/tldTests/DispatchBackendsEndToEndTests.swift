@@ -179,4 +179,76 @@ struct DispatchBackendsEndToEndTests {
         let files = try FileManager.default.contentsOfDirectory(atPath: dir.url.path)
         #expect(!files.contains { $0.hasSuffix(".sqlite") || $0.hasPrefix("postgres") || $0 == "dispatch" }, "no lab or document folder created: \(files)")
     }
+
+    /// 60 customers with 4 new whole-body enrolments each (an import file), 261 cards and a price, on
+    /// `database` in `folder`, through `tld` as a user types it.
+    func seedSixtyCustomers(_ tld: ProductRunner, database: String, in folder: URL) async throws {
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        var rows = ["customer_number,customer_name,company_id,delivery_address,contact_name,contact_email,wearer_name,national_id,"
+                    + "dosimeter_type,period,change_day,start_date,end_date"]
+        for c in 1...60 {
+            for w in 0..<4 {
+                rows.append(String(format: "K-%04d,Klinik %d,,Vej %d,,,Wearer %d-%d,0101%02d-%04d,whole-body,1m,1,2027-04-01,", c, c, c, c, w, 50 + w, c))
+            }
+        }
+        try Data((rows.joined(separator: "\r\n") + "\r\n").utf8).write(to: folder.appendingPathComponent("lab.csv"))
+        for arguments in [["import", "lab.csv", "--ordered", "2027-03-10", "--key-file", "lab.key"],
+                          ["cards", "add", "--type", "whole-body", "--elements", "4", "--range", "10000016-10002616"],
+                          ["prices", "set", "--type", "whole-body", "--from", "2027-01-01", "--card", "125.00"]] {
+            let r = try await tld.run(arguments + ["--database", database], in: folder, environment: Self.noKey)
+            #expect(r.status == 0, "tld \(arguments.joined(separator: " ")): \(r.stderr)")
+        }
+    }
+
+    @Test("tld dispatch on PostgreSQL killed at random moments loses nothing and makes nothing by halves; the rerun gives SQLite's allocation",
+          .enabled(if: PostgresTestLab.enabled, PostgresTestLab.skipReason))
+    func killedOnPostgres() async throws {
+        let dir = try TemporaryDirectory("tld-dispatch-pg-kill")
+        defer { dir.cleanup() }
+        let tld = try ProductRunner(product: "tld")
+        let dispatch = ["dispatch", "--on", "2027-03-10", "--out", "out", "--key-file", "lab.key"]
+        let allocation = "SELECT enrolmentID || ' ' || cardID || ' ' || periodStart FROM cardIssue ORDER BY enrolmentID"
+        let halfMade = """
+            SELECT (SELECT count(*) FROM shipment WHERE id NOT IN (SELECT shipmentID FROM cardIssue))
+                 + (SELECT count(*) FROM cardIssue WHERE id NOT IN (SELECT issueID FROM charge WHERE kind = 'cardSent'))
+                 + (SELECT count(*) FROM card WHERE state = 'issued' AND currentIssueID IS NULL)
+                 + (SELECT count(*) FROM card WHERE state = 'available' AND id IN (SELECT cardID FROM cardIssue))
+            """
+        let reference = dir.url.appendingPathComponent("sqlite")
+        try await seedSixtyCustomers(tld, database: "lab.sqlite", in: reference)
+        let clock = ContinuousClock()
+        let started = clock.now
+        let clean = try await tld.run(dispatch + ["--database", "lab.sqlite"], in: reference, environment: Self.noKey)
+        let took = started.duration(to: clock.now)
+        let window = max(50, Int(took.components.seconds * 1000 + took.components.attoseconds / 1_000_000_000_000_000))
+        #expect(clean.status == 0 && clean.stdout.contains("240 cards in 60 new shipments"), "\(clean.stdout) \(clean.stderr)")
+        let expected = try await LabDatabaseQuery.lines(reference.appendingPathComponent("lab.sqlite").path, allocation)
+        #expect(expected.count == 240)
+
+        let lab = try await PostgresTestLab.create()
+        let folder = dir.url.appendingPathComponent("postgres")
+        try await seedSixtyCustomers(tld, database: lab.url, in: folder)
+        var killed = 0, runs = 0, previous = 0
+        var rng = SystemRandomNumberGenerator()
+        while killed < 6 && runs < 20 {
+            runs += 1
+            let r = try await tld.run(dispatch + ["--database", lab.url], in: folder,
+                                      killAfter: .milliseconds(Int.random(in: 10...max(11, window), using: &rng)), environment: Self.noKey)
+            if r.signal != nil { killed += 1 } else { #expect(r.status == 0, "run \(runs): \(r.stderr)") }
+            #expect(try await lab.lines(halfMade) == ["0"], "run \(runs): a shipment half made")
+            let issued = try await lab.lines(allocation)
+            #expect(issued.count >= previous, "run \(runs): an issue vanished")
+            #expect(Set(issued).isSubset(of: Set(expected)), "run \(runs): a card went to another enrolment than on SQLite")
+            previous = issued.count
+            if r.signal == nil { break }
+        }
+        let finish = try await tld.run(dispatch + ["--database", lab.url], in: folder, environment: Self.noKey)
+        #expect(finish.status == 0, "\(finish.stderr)")
+        #expect(try await lab.lines(allocation) == expected)
+        #expect(try await lab.int("SELECT count(*) FROM shipment") == 60)
+        #expect(try await lab.int("SELECT count(*) FROM charge") == 240)
+        let documents = try FileManager.default.contentsOfDirectory(atPath: folder.appendingPathComponent("out").path)
+        #expect(documents.count == 60 * 5, "every shipment's documents, nothing left over: \(documents.filter { $0.hasPrefix(".") })")
+        #expect(killed > 0, "no run was killed: \(runs) runs")
+    }
 }
