@@ -107,8 +107,8 @@ extension PostgresLabStore: DispatchStore {
     public func dispatch(_ lines: [DispatchLine], customerID: String, dispatchedOn: CalendarDay) throws(LabStoreError) -> Shipment {
         let stamp = storedTime(now())
         let shipment = try transaction("dispatch cards") { session -> Shipment in
-            try Self.lockForDispatch(cards: lines.map(\.request.cardID), in: session)
-            return try Self.insertShipment(lines, customerID: customerID, dispatchedOn: dispatchedOn, stamp: stamp, in: session)
+            var rows = try Self.lockForDispatch(lines, in: session)
+            return try Self.insertShipment(lines, customerID: customerID, dispatchedOn: dispatchedOn, stamp: stamp, rows: &rows, in: session)
         }
         logger.info("cards dispatched", metadata: [
             "customer": "\(customerID)", "cards": "\(lines.count)", "shipment": "\(shipment.id.map(\.description) ?? "?")",
@@ -116,21 +116,40 @@ extension PostgresLabStore: DispatchStore {
         return shipment
     }
 
+    /// The cards (locked) and enrolments of a dispatch transaction, read once for all its lines; a
+    /// card's state follows the moves this transaction makes.
+    struct DispatchRows {
+        var cards: [String: Card]
+        var enrolments: [Enrolment.ID: Enrolment]
+    }
+
     /// The single-writer step of SQLite, inside a dispatch transaction: one shipment-making desk at a
-    /// time (the `shipment` table lock), then the cards to be sent locked in card order, so two desks
-    /// never wait on each other's cards crosswise.
-    static func lockForDispatch(cards: [String], in session: PostgresSession) throws {
+    /// time (the `shipment` table lock), then the cards to be sent locked in card order (two desks
+    /// never wait on each other's cards crosswise) and read with their enrolments in two statements,
+    /// not two per line.
+    static func lockForDispatch(_ lines: [DispatchLine], in session: PostgresSession) throws -> DispatchRows {
         try session.execute("LOCK TABLE shipment IN SHARE ROW EXCLUSIVE MODE")
-        guard !cards.isEmpty else { return }
-        var b = PostgresBindings()
-        b.append(Array(Set(cards)))
-        try session.execute("SELECT id FROM card WHERE id = ANY($1) ORDER BY id COLLATE \"C\" FOR UPDATE", b)
+        var rows = DispatchRows(cards: [:], enrolments: [:])
+        guard !lines.isEmpty else { return rows }
+        var c = PostgresBindings()
+        c.append(Array(Set(lines.map(\.request.cardID))))
+        for card in try session.query("SELECT \(cardColumns) FROM card WHERE id = ANY($1) ORDER BY id COLLATE \"C\" FOR UPDATE", c)
+            .map(decodeCard) {
+            rows.cards[card.id] = card
+        }
+        var e = PostgresBindings()
+        e.append(Array(Set(lines.map(\.request.enrolmentID.rawValue))))
+        for enrolment in try session.query("SELECT \(enrolmentColumns) FROM enrolment WHERE id = ANY($1)", e).map(decodeEnrolment) {
+            if let id = enrolment.id { rows.enrolments[id] = enrolment }
+        }
+        return rows
     }
 
     /// A shipment with its issues, card moves and `cardSent` charges, inside a dispatch transaction
-    /// (SQLiteLabStore.insertShipment: the checks of issueCards, then a negative price).
+    /// after ``lockForDispatch(_:in:)`` (SQLiteLabStore.insertShipment: the checks of issueCards, then
+    /// a negative price, in that order; the triggers check the card's move and state again).
     static func insertShipment(_ lines: [DispatchLine], customerID: String, dispatchedOn: CalendarDay, stamp: Date,
-                               in session: PostgresSession) throws -> Shipment {
+                               rows: inout DispatchRows, in session: PostgresSession) throws -> Shipment {
         var c = PostgresBindings()
         c.append(customerID)
         guard try !session.query("SELECT 1 FROM customer WHERE id = $1 FOR SHARE", c).isEmpty else {
@@ -145,11 +164,11 @@ extension PostgresLabStore: DispatchStore {
         }
         for line in lines {
             let request = line.request
-            let card = try Self.existingCard(request.cardID, in: session)
+            guard var card = rows.cards[request.cardID] else { throw LabStoreError.cardNotFound(request.cardID) }
             guard card.state == .available else {
                 throw LabStoreError.cardInWrongState(cardID: card.id, state: card.state, step: "be issued")
             }
-            guard let enrolment = try Self.enrolment(request.enrolmentID, in: session) else {
+            guard let enrolment = rows.enrolments[request.enrolmentID] else {
                 throw LabStoreError.enrolmentNotFound("\(request.enrolmentID)")
             }
             guard enrolment.customerID == customerID else {
@@ -162,6 +181,9 @@ extension PostgresLabStore: DispatchStore {
                 throw LabStoreError.invalidRecord("period \(request.periodStart)…\(request.periodEnd) ends before it starts")
             }
             guard line.priceMinorUnits >= 0 else { throw LabStoreError.invalidRecord("a negative price for card \(request.cardID)") }
+            guard card.state.canMove(to: .issued) else {
+                throw LabStoreError.cardInWrongState(cardID: card.id, state: card.state, step: "be issued")
+            }
             var i = PostgresBindings()
             i.append(card.id); i.append(request.enrolmentID.rawValue); i.append(customerID)
             i.append(request.periodStart.description); i.append(request.periodEnd.description); i.append(stamp)
@@ -172,15 +194,26 @@ extension PostgresLabStore: DispatchStore {
                 """, i).first?.decode(Int64.self) else {
                 throw LabStoreError.unexpected(operation: "dispatch cards", message: "no issue row returned")
             }
-            try move(card, to: .issued, at: stamp, step: "be issued", in: session, set: [(column: "currentIssueID", value: issueID)])
-            var ch = PostgresBindings()
-            ch.append(customerID); ch.append(issueID); ch.append(card.id); ch.append(card.dosimeterType.rawValue)
-            ch.append(dispatchedOn.description); ch.append(line.priceMinorUnits); ch.append(line.currency); ch.append(line.free)
-            ch.append(line.note); ch.append(stamp)
-            try session.execute("""
+            // The card's move (the interlock triggers check it) and its charge, in one statement: the
+            // charge is inserted from the moved row, so it exists only if the move did.
+            var m = PostgresBindings()
+            m.append(card.id); m.append(stamp); m.append(issueID); m.append(customerID); m.append(card.dosimeterType.rawValue)
+            m.append(dispatchedOn.description); m.append(line.priceMinorUnits); m.append(line.currency); m.append(line.free)
+            m.append(line.note)
+            let charged = try session.query("""
+                WITH moved AS (
+                    UPDATE card SET state = 'issued', stateChangedAt = $2, currentIssueID = $3 WHERE id = $1 RETURNING id
+                )
                 INSERT INTO charge (customerID, kind, issueID, cardID, dosimeterType, dueOn, priceDay, amountMinorUnits, currency, free, note, recordedAt)
-                VALUES ($1, 'cardSent', $2, $3, $4, $5::date, $5::date, $6, $7, $8, $9, $10)
-                """, ch)
+                SELECT $4, 'cardSent', $3, moved.id, $5, $6::date, $6::date, $7, $8, $9, $10, $2 FROM moved RETURNING id
+                """, m)
+            guard charged.count == 1 else {
+                throw LabStoreError.unexpected(operation: "dispatch cards", message: "card \(card.id) was not moved and charged")
+            }
+            card.state = .issued
+            card.stateChangedAt = stamp
+            card.currentIssueID = CardIssue.ID(rawValue: issueID)
+            rows.cards[card.id] = card
         }
         return shipment
     }
