@@ -6,7 +6,8 @@ import PostgresLabStore
 
 /// Opening the lab for the commands that need the dispatch role (``DispatchStore``: price lists,
 /// shipments with their charges, the charges ledger) with the lab records and the national-ID key:
-/// `tld dispatch`, `tld charges`, `tld prices`. Both backends have these roles (PostgreSQL since
+/// `tld dispatch`, `tld charges`, `tld prices`; and `tld overdue` (the chase list of cards to remind
+/// and compensate, the lab-records role only, StoreLabRecords.swift's opener). Both backends have these roles (PostgreSQL since
 /// issue 15), so these commands run on a PostgreSQL database as on a SQLite file, with the same
 /// output and the same documents.
 extension StoreOptions {
@@ -22,3 +23,4 @@ extension DispatchCommand: PostgresGate.Supported {}
 extension ChargesCommand: PostgresGate.Supported {}
 extension PricesCommand.SetPrices: PostgresGate.Supported {}
 extension PricesCommand.ListPrices: PostgresGate.Supported {}
+extension Overdue: PostgresGate.Supported {}

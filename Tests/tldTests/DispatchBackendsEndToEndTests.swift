@@ -2,7 +2,7 @@ import Foundation
 import TestSupport
 import Testing
 
-/// `tld prices`, `tld dispatch` and `tld charges` (the dispatch role, issue 15) on a SQLite file and on
+/// `tld prices`, `tld dispatch`, `tld charges` and `tld overdue` (the dispatch role, issue 15) on a SQLite file and on
 /// PostgreSQL, from an empty lab: the example import, cards, prices, two dispatch days (the first run
 /// twice), the charges ledger with the compensations due; the same answers and the same packing
 /// slips and label sheets, byte for byte, on both backends.
@@ -51,6 +51,9 @@ struct DispatchBackendsEndToEndTests {
         try await step(["charges", "--on", "2027-06-30", "--format", "csv"])
         try await step(["charges", "--on", "2027-06-30", "--format", "json", "--customer", "K-1003", "--from", "2027-01-01"])
         try await step(["charges", "--customer", "K-404", "--on", "2027-06-30"], status: 65)
+        // The chase list of the same cards: reminders and compensation.
+        try await step(["overdue", "--on", "2027-06-30", "--format", "csv"])
+        try await step(["overdue", "--on", "2027-02-28", "--customer", "K-1001"])
         let out = folder.appendingPathComponent("out")
         for name in try FileManager.default.contentsOfDirectory(atPath: out.path) {
             result.documents[name] = try Data(contentsOf: out.appendingPathComponent(name))
@@ -93,6 +96,7 @@ struct DispatchBackendsEndToEndTests {
         #expect(sqlite.outputs[16].contains("Recorded") && sqlite.outputs[16].contains("compensation charges due by 2027-06-30"), "\(sqlite.outputs[16])")
         #expect(sqlite.outputs[17].split(separator: "\r\n").count > 10, "\(sqlite.outputs[17])")
         #expect(sqlite.outputs[19].contains("K-404"), "\(sqlite.outputs[19])")
+        #expect(sqlite.outputs[20].split(separator: "\r\n").count > 10, "\(sqlite.outputs[20])")
         #expect(sqlite.documents.keys.contains("packing-slip-K-1001-2026-12-21-S1.pdf"), "\(sqlite.documents.keys.sorted())")
         #expect(sqlite.documents.keys.contains("labels-K-1003-2026-12-21-S3.pdf"))
         #expect(sqlite.documents.count >= 15)
