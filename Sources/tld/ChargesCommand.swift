@@ -14,7 +14,9 @@ struct ChargesCommand: ParsableCommand {
             ended, and for a card damaged by the customer, at the amount in force on the card's last \
             on-time return date. Each run first records the compensations due on --on (default today) \
             that are not in the ledger yet; a charge once recorded stays, also when the card comes back \
-            later. --from/--to select by the day a charge fell due.
+            later. --from/--to select by the day a charge fell due. Runs on a SQLite file or on \
+            PostgreSQL (--database postgres://…); two desks bringing the ledger up to date at once record \
+            each charge once.
 
             Examples:
               tld charges
@@ -46,7 +48,7 @@ struct ChargesCommand: ParsableCommand {
 
     func run() throws {
         try reportingFailures {
-            let labStore = try store.openExisting(logger: makeLogger(verbose: logging.verbose))
+            let labStore = try store.openDispatch(logger: makeLogger(verbose: logging.verbose))
             let day = on ?? today()
             let ledger = ChargesLedger(store: labStore)
             let recorded = try ledger.recordDue(on: day)

@@ -22,6 +22,7 @@ struct CycleFailure: Error, CustomStringConvertible {
         switch error {
         case let f as CycleFailure: return f
         case let e as ToolError: return CycleFailure(e.description, code: e.status.rawValue)
+        case let e as CommandFailure: return CycleFailure(e.description, code: e.status.rawValue)
         case let e as LabStoreError:
             switch e {
             case .databaseBusy: return CycleFailure("the lab database is busy (another tld is writing): try again; nothing was changed", code: temporary)

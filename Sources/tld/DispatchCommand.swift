@@ -27,6 +27,10 @@ struct DispatchCommand: ParsableCommand {
             missed, and a stock forecast: cards needed in the next --forecast-days days against the cards \
             in stock, per type.
 
+            Runs on a SQLite file or on PostgreSQL (--database postgres://…, the national-ID key named with \
+            --key-file or $TLD_NATIONAL_ID_KEY), with the same shipments and documents; two desks \
+            dispatching at once never send a card or a period twice.
+
             Examples:
               tld dispatch --on 2027-03-22 --out dispatch/
               tld dispatch --on 2027-03-22 --out dispatch/ --lead-days 7 --forecast-days 45
@@ -59,11 +63,20 @@ struct DispatchCommand: ParsableCommand {
     func run() throws {
         try reportingFailures {
             let logger = makeLogger(verbose: logging.verbose)
-            let labStore = try store.openExisting(logger: logger)
+            let labStore = try store.openDispatch(logger: logger)
             let protector = try key.protector(store: labStore, database: store.path)
             let day = on ?? today()
             let policy = DispatchPolicy(leadWorkingDays: leadDays, forecastDays: forecastDays, freeShortFirstCard: freeShortFirstCard)
-            let report = try DispatchRun(store: labStore, policy: policy, logger: logger).run(on: day)
+            let report: DispatchRun.Report
+            do {
+                report = try DispatchRun(store: labStore, policy: policy, logger: logger).run(on: day)
+            } catch LabStoreError.cardInWrongState(let cardID, .issued, "be issued") {
+                // The plan read card X in stock, and it was issued before this run's transaction
+                // locked it: another desk dispatched at the same time (its transaction went first).
+                throw CycleFailure(
+                    "card \(cardID) was sent by another desk while this run planned; this run's last shipments were not made "
+                        + "(those before them are stored): run tld dispatch --on \(day) again to finish the day", code: CycleFailure.temporary)
+            }
             // The documents of every shipment of the day: a rerun after a kill writes those it missed
             // and keeps those already there whole.
             let folder = try DocumentFolder(path: out)

@@ -11,7 +11,8 @@ struct Overdue: ParsableCommand {
             Every card is returned straight after its period. A card still out one month after its period \
             ends goes on the customer's reminder; three months after, compensation is charged. A card \
             retired as damaged on arrival is charged too. A card that comes back late is still read and \
-            reported as usual. The list shows names and enrolment numbers, never national IDs.
+            reported as usual. The list shows names and enrolment numbers, never national IDs. Runs on a \
+            SQLite file or on PostgreSQL (--database postgres://…).
 
             Examples:
               tld overdue
@@ -34,7 +35,7 @@ struct Overdue: ParsableCommand {
 
     func run() throws {
         let logger = makeLogger(verbose: logging.verbose)
-        let labStore = try store.openExisting(logger: logger)
+        let labStore = try store.openLabRecords(logger: logger)
         let list = try OverdueCards(store: labStore).list(on: on ?? today(), customerID: customer)
         print(format == .csv ? list.csv() : list.text(), terminator: "")
     }

@@ -11,7 +11,8 @@ struct PricesCommand: ParsableCommand {
         discussion: """
             A card is charged at the price in force on its dispatch day; a compensation (a card not \
             returned three months after its period, or damaged by the customer) at the amount in force \
-            on the card's last on-time return date. Amounts are in DKK excluding VAT, with øre.
+            on the card's last on-time return date. Amounts are in DKK excluding VAT, with øre. Runs on a \
+            SQLite file or on PostgreSQL (--database postgres://…).
 
             Examples:
               tld prices set --type whole-body --from 2027-01-01 --card 125.00 --compensation 450.00
@@ -51,7 +52,7 @@ struct PricesCommand: ParsableCommand {
 
         func run() throws {
             try reportingFailures {
-                let labStore = try store.openExisting(logger: makeLogger(verbose: logging.verbose))
+                let labStore = try store.openDispatch(logger: makeLogger(verbose: logging.verbose))
                 if let card {
                     let amount = try MoneyAmount.minorUnits(parsing: card)
                     try labStore.savePrice(CardPrice(dosimeterType: type.type, validFrom: from, priceMinorUnits: amount))
@@ -85,7 +86,7 @@ struct PricesCommand: ParsableCommand {
 
         func run() throws {
             try reportingFailures {
-                let labStore = try store.openExisting(logger: makeLogger(verbose: logging.verbose))
+                let labStore = try store.openDispatch(logger: makeLogger(verbose: logging.verbose))
                 let entries = try labStore.cardPrices().map {
                     Entry(type: DispatchDocuments.typeCode($0.dosimeterType), kind: "card", validFrom: $0.validFrom.description,
                           amount: ReportFormatting.money(minorUnits: $0.priceMinorUnits), currency: $0.currency)

@@ -35,7 +35,7 @@ extension StoreOptions {
     }
 
     /// Refuses a PostgreSQL database for a command that needs the whole lab store (SQLite only so far).
-    func refusePostgres(role: String = "the evaluation, charges and cases roles") throws {
+    func refusePostgres(role: String = "the evaluation and cases roles") throws {
         guard isPostgres else { return }
         let command = CommandLine.arguments.dropFirst().prefix { !$0.hasPrefix("-") }.joined(separator: " ")
         throw CommandFailure(PostgresUnsupported.message(command: command, role: role, database: (try? postgresURL())?.description ?? "postgres://…"),
@@ -46,7 +46,7 @@ extension StoreOptions {
 /// The one-line refusal of a command the PostgreSQL backend does not support yet.
 enum PostgresUnsupported {
     /// The store roles PostgresLabStore implements so far, as the messages name them.
-    static let roles = "the readout, dose, calibration, master-data, national-ID key, lab-records, dose-record and portal roles"
+    static let roles = "the readout, dose, calibration, master-data, national-ID key, lab-records, dose-record, dispatch-and-charges and portal roles"
 
     static func message(command: String, role: String, database: String) -> String {
         "tld \(command.isEmpty ? "(this command)" : command) is not available on the PostgreSQL backend yet (\(database)): "

@@ -32,6 +32,8 @@ public struct ChargesLedger: Sendable {
     @discardableResult
     public func recordDue(on day: CalendarDay) throws -> [Charge] {
         var due: [Charge] = []
+        // One read per type and price day, not per card (a round trip each on PostgreSQL).
+        var amounts: [String: CompensationPrice?] = [:]
         for customer in try store.customers() {
             var lookup = EnrolmentLookup(store: store)
             for issue in try store.issues(customerID: customer.id) where issue.periodEnd < day {
@@ -51,7 +53,9 @@ public struct ChargesLedger: Sendable {
                 }
                 guard let kind else { continue }
                 let (enrolment, _) = try lookup.enrolment(issue.enrolmentID)
-                guard let amount = try store.compensationPrice(of: enrolment.dosimeterType, on: lastOnTime) else {
+                let key = "\(enrolment.dosimeterType.rawValue) \(lastOnTime)"
+                if amounts[key] == nil { amounts[key] = .some(try store.compensationPrice(of: enrolment.dosimeterType, on: lastOnTime)) }
+                guard let amount = amounts[key] ?? nil else {
                     throw ChargesError.noCompensationAmount(type: enrolment.dosimeterType, day: lastOnTime, cardID: issue.cardID)
                 }
                 due.append(Charge(customerID: customer.id, kind: kind, issueID: issueID, cardID: issue.cardID,
@@ -80,8 +84,16 @@ public struct ChargesLedger: Sendable {
         var lookup = EnrolmentLookup(store: store)
         var rows: [ChargeStatement.Row] = []
         var currency = "DKK"
+        // Each customer's issues in one read, not one per charge.
+        var issuesOf: [String: [CardIssue.ID: CardIssue]] = [:]
         for c in try store.charges(customerID: customerID, from: from, to: to) {
-            guard let issue = try store.issue(id: c.issueID) else { throw LabStoreError.issueNotFound(c.issueID.rawValue) }
+            if issuesOf[c.customerID] == nil {
+                issuesOf[c.customerID] = Dictionary(try store.issues(customerID: c.customerID).compactMap { i in i.id.map { ($0, i) } },
+                                                    uniquingKeysWith: { a, _ in a })
+            }
+            guard let issue = try issuesOf[c.customerID]?[c.issueID] ?? store.issue(id: c.issueID) else {
+                throw LabStoreError.issueNotFound(c.issueID.rawValue)
+            }
             let (enrolment, wearer) = try lookup.enrolment(issue.enrolmentID)
             currency = c.currency
             rows.append(ChargeStatement.Row(
