@@ -33,6 +33,10 @@ struct Review: ParsableCommand {
             the elements' glow curves with their routine automatic fits side by side (SVG, °C axis, \
             legend, residuals).
 
+            On PostgreSQL (--database postgres://…) the decisions (--accept, --correct, --reject) run; the \
+            list and --page show the person's dose record and need the cases and dose-records roles, which \
+            PostgreSQL does not have yet (exit 69).
+
             Examples:
               tld review
               tld review --page review --batch R-2027-02-03
@@ -89,10 +93,15 @@ struct Review: ParsableCommand {
                 throw runFailure("\(name) \(value) mSv is outside the measuring range 0–10000 mSv (docs/dose-algorithm.md section 3); nothing was stored.", exit: SysExit.dataError)
             }
         }
+        // The list and the pages show each person's earlier periods: the cases and dose-records roles,
+        // which PostgreSQL does not have yet (the decisions run there).
+        if accept == nil && correct == nil && reject == nil {
+            try store.refusePostgresPart(page == nil ? "review" : "review --page", role: Self.listRoles)
+        }
         let logger = makeLogger(verbose: logging.verbose)
-        let labStore = try store.openExisting(logger: logger)
+        let labStore = try store.openEvaluation(logger: logger)
         let review = DoseReview(store: labStore, logger: logger, now: labDay.clock)
-        try LevelCheck(store: labStore, logger: logger, now: labDay.clock).catchUp()
+        try EvaluationLevels.catchUp(labStore, logger: logger, now: labDay.clock)
         let who = self.who ?? ""
         let why = self.why ?? ""
         if let id = accept {
@@ -107,18 +116,29 @@ struct Review: ParsableCommand {
             let d = try review.reject(doseID: DoseResult.ID(rawValue: id), who: who, why: why)
             print("card \(d.cardID): dose rejected; version \(d.version) released without a dose.")
         } else if let page {
-            try writePages(labStore, folder: page)
+            try writePages(try Self.listLab(labStore), folder: page)
             return
         } else {
-            try list(labStore)
+            try list(try Self.listLab(labStore))
             return
         }
-        try printCaseNews(labStore)
+        try EvaluationLevels.news(labStore)
     }
 
-    func list(_ labStore: SQLiteLabStore) throws {
+    /// The roles the list and the review pages need beyond the evaluation role.
+    static let listRoles = "the cases and dose-records roles (the review list shows each person's earlier periods)"
+
+    /// The lab as the list needs it (every SQLite lab; refused on PostgreSQL before it is opened).
+    static func listLab(_ lab: EvaluationLab) throws -> any CaseStore & NationalIDKeyStore {
+        guard let full = lab as? any CaseStore & NationalIDKeyStore else {
+            throw CommandFailure("this database has no \(listRoles)", status: .unavailable)
+        }
+        return full
+    }
+
+    func list(_ labStore: any CaseStore & NationalIDKeyStore) throws {
         // A batch read but not evaluated is evaluated now, so no dose is silently missing from the list.
-        let pending = PendingEvaluations(store: labStore, logger: makeLogger(verbose: logging.verbose), now: labDay.clock)
+        let pending = PendingEvaluations(lab: labStore, logger: makeLogger(verbose: logging.verbose), now: labDay.clock)
         for r in try pending.finish() { print("batch \(r.batch.groupID) was read but not evaluated: evaluated now (\(r.state.rawValue)).") }
         let outstanding = PendingEvaluations.describe(try pending.outstanding())
         if !outstanding.isEmpty {
@@ -166,8 +186,8 @@ struct Review: ParsableCommand {
     }
 
     /// `--page DIR`: one HTML page per batch with doses under review (or the `--batch` given).
-    func writePages(_ labStore: SQLiteLabStore, folder: String) throws {
-        let pending = PendingEvaluations(store: labStore, logger: makeLogger(verbose: logging.verbose))
+    func writePages(_ labStore: any CaseStore & NationalIDKeyStore, folder: String) throws {
+        let pending = PendingEvaluations(lab: labStore, logger: makeLogger(verbose: logging.verbose))
         for r in try pending.finish() { print("batch \(r.batch.groupID) was read but not evaluated: evaluated now (\(r.state.rawValue)).") }
         var wanted: ReadoutBatch?
         if let batch {
