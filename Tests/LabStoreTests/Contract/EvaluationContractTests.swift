@@ -159,7 +159,17 @@ struct EvaluationContractTests {
         let (c0, c1, c2) = (setup.cardIDs[0], setup.cardIDs[1], setup.cardIDs[2])
         let start = Self.day("2026-07-15"), end = Self.day("2026-10-14")
         let enrolment = try #require(setup.enrolment.id)
-        _ = try store.issueCards(setup.cardIDs.map { IssueRequest(cardID: $0, enrolmentID: enrolment, periodStart: start, periodEnd: end) },
+        // One card per wearer (an enrolment has one issue per period).
+        var enrolments = [enrolment]
+        for (i, nationalID) in ["020290-0000", "030390-0000"].enumerated() {
+            let wearer = try store.addWearer(customerID: "K-1001", name: "Wearer \(i + 2)", nationalID: try RecordSamples.protector.protect(nationalID))
+            let wearerID = try #require(wearer.id)
+            let enrolled = try store.enrol(Enrolment(
+                wearerID: wearerID, customerID: "K-1001", dosimeterType: .wholeBody, periodLength: .threeMonths,
+                startDate: start, orderedOn: Self.day("2026-07-01")))
+            enrolments.append(try #require(enrolled.id))
+        }
+        _ = try store.issueCards(zip(setup.cardIDs, enrolments).map { IssueRequest(cardID: $0, enrolmentID: $1, periodStart: start, periodEnd: end) },
                                  customerID: "K-1001", dispatchedOn: Self.day("2026-07-08"))
         #expect(try store.expectedCards().isEmpty, "issued, not returned yet")
         let ret = try #require(try store.openReturn(customerID: "K-1001", arrivedOn: Self.day("2026-10-20")).id)
