@@ -58,7 +58,7 @@ struct EvaluationBackendsEndToEndTests {
 
         #expect(postgres.outputs == sqlite.outputs)
         // The readout's dose table: every card of the magazine has a dose.
-        let table = sqlite.outputs[0].split(separator: "\n")
+        let table = sqlite.outputs[0].split(whereSeparator: \.isNewline)
         #expect(table.count > 50, "\(sqlite.outputs[0])")
         #expect(sqlite.outputs[1].contains("Every read batch is evaluated."))
         #expect(sqlite.outputs[3].contains("Batch E2E-1: ") && sqlite.outputs[3].contains("dose(s) released; "), "\(sqlite.outputs[3])")
