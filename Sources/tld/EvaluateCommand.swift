@@ -40,6 +40,7 @@ struct Evaluate: ParsableCommand {
     func run() throws {
         let logger = makeLogger(verbose: logging.verbose)
         let labStore = try store.openEvaluation(logger: logger)
+        if !(labStore is any CaseStore) { note(EvaluationLevels.notChecked) }
         let pending = PendingEvaluations(lab: labStore, logger: logger, now: labDay.clock)
         var batchID: ReadoutBatch.ID?
         if let batch {
