@@ -3,9 +3,10 @@ import TestSupport
 import Testing
 
 /// The evaluation commands on a SQLite file and on PostgreSQL (issue 15): `tld readout --simulate`
-/// evaluates its batch, `tld evaluate`, `tld release`, `tld review --accept`, `tld results --turnaround`
-/// and `tld levels` give the same answers on both backends; the review list and the result list,
-/// which need roles PostgreSQL does not have yet, refuse it in one line (exit 69).
+/// evaluates its batch, `tld evaluate`, `tld release`, `tld review` (the list, without the person on
+/// PostgreSQL) and `--accept`, `tld results --turnaround`/`--due` and `tld levels` give the same answers
+/// on both backends; the review pages and the result list, which need roles PostgreSQL does not have
+/// yet, refuse it in one line (exit 69).
 @Suite("tld readout, evaluate, review, release and results on SQLite and PostgreSQL, end to end", .serialized)
 struct EvaluationBackendsEndToEndTests {
     struct Run {
@@ -29,6 +30,7 @@ struct EvaluationBackendsEndToEndTests {
         try await step(["evaluate"])
         try await step(["evaluate", "--batch", "E2E-1", "--format", "csv"])
         try await step(["release", "--batch", "E2E-1", "--who", "J. Physicist"])
+        try await step(["review", "--no-curves"])
         let dose = try await reviewDose()
         try await step(["review", "--accept", "\(dose)", "--who", "J. Physicist", "--why", "curve normal, dose plausible"])
         try await step(["review", "--accept", "\(dose)", "--who", "J. Physicist", "--why", "again"], status: 65)
@@ -56,15 +58,25 @@ struct EvaluationBackendsEndToEndTests {
             try await lab.int("SELECT min(id) FROM doseResult WHERE state = 'needsReview'")
         }, in: pgDir)
 
-        #expect(postgres.outputs == sqlite.outputs)
+        // The review list on PostgreSQL says once that it leaves out the person (no dose-records role
+        // yet); on SQLite these simulated cards are on no issue, so each says "wearer: none: …".
+        let postgresReview = postgres.outputs[4].replacingOccurrences(of: #"\(the wearer, the earlier periods[^\n]*\)\n\n"#, with: "",
+                                                                      options: .regularExpression)
+        let sqliteReview = sqlite.outputs[4].replacingOccurrences(of: "  wearer: none: a lab dosimeter or a card on no issue\n", with: "")
+        #expect(postgresReview != postgres.outputs[4] && sqliteReview != sqlite.outputs[4])
+        #expect(postgresReview == sqliteReview)
+        #expect(sqlite.outputs[4].contains("dose(s) need review:") && sqlite.outputs[4].contains("  why: "), "\(sqlite.outputs[4])")
+        var (p, q) = (postgres.outputs, sqlite.outputs)
+        (p[4], q[4]) = ("", "")
+        #expect(p == q)
         // The readout's dose table: every card of the magazine has a dose.
         let table = sqlite.outputs[0].split(whereSeparator: \.isNewline)
         #expect(table.count > 50, "\(sqlite.outputs[0])")
         #expect(sqlite.outputs[1].contains("Every read batch is evaluated."))
         #expect(sqlite.outputs[3].contains("Batch E2E-1: ") && sqlite.outputs[3].contains("dose(s) released; "), "\(sqlite.outputs[3])")
-        #expect(sqlite.outputs[4].contains("accepted and released"), "\(sqlite.outputs[4])")
-        #expect(sqlite.stderrs[5].contains("is released and cannot change"), "\(sqlite.stderrs[5])")
-        #expect(postgres.stderrs[5].contains("is released and cannot change"), "\(postgres.stderrs[5])")
+        #expect(sqlite.outputs[5].contains("accepted and released"), "\(sqlite.outputs[5])")
+        #expect(sqlite.stderrs[6].contains("is released and cannot change"), "\(sqlite.stderrs[6])")
+        #expect(postgres.stderrs[6].contains("is released and cannot change"), "\(postgres.stderrs[6])")
         // PostgreSQL says once per command that the monitoring levels wait for the cases role.
         #expect(postgres.stderrs[0].contains("monitoring levels not checked"))
         #expect(postgres.stderrs[3].contains("monitoring levels not checked"))
@@ -95,7 +107,7 @@ struct EvaluationBackendsEndToEndTests {
 
         // What needs a role PostgreSQL lacks: one line, exit 69, nothing created.
         let tld = try ProductRunner(product: "tld")
-        for arguments in [["review"], ["review", "--page", "pages"], ["results", "--customer", "K-1001", "--out", "out"]] {
+        for arguments in [["review", "--page", "pages"], ["results", "--customer", "K-1001", "--out", "out"]] {
             let r = try await tld.run(arguments + ["--database", lab.url], in: pgDir.url)
             #expect(r.status == 69, "tld \(arguments.joined(separator: " ")): \(r.stderr)")
             #expect(r.stderr.contains("PostgreSQL backend") && r.stderr.split(whereSeparator: \.isNewline).count == 1, "\(r.stderr)")

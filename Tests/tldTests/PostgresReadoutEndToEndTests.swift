@@ -68,12 +68,12 @@ struct PostgresReadoutEndToEndTests {
         #expect(status.stdout.contains("; \(doses) dose versions (\(doses) current, 0 released); "), "\(status.stdout)")
 
         // A command that needs a role PostgreSQL lacks: one line, exit 69, no SQLite file created.
-        let review = try await tld.run(["review", "--database", lab.url], in: dir.url)
+        let review = try await tld.run(["review", "--page", "pages", "--database", lab.url], in: dir.url)
         #expect(review.status == 69)
         #expect(review.stderr.contains("PostgreSQL backend"))
         #expect(review.stderr.contains("roles only, not the cases and dose-records roles"), "\(review.stderr)")
         #expect(review.stderr.split(whereSeparator: \.isNewline).count == 1)
-        let viaEnvironment = try await tld.run(["review"], in: dir.url, environment: ["TLD_DATABASE": lab.url])
+        let viaEnvironment = try await tld.run(["review", "--page", "pages"], in: dir.url, environment: ["TLD_DATABASE": lab.url])
         #expect(viaEnvironment.status == 69, "stderr: \(viaEnvironment.stderr)")
         #expect(!FileManager.default.fileExists(atPath: dir.path("tld.sqlite")))
 
