@@ -9,7 +9,7 @@ import PostgresLabStore
 /// state, doses with their review reasons, levels, attribution) with results turnaround
 /// (``ResultTurnaroundStore``), the master data and the national-ID key. Both backends have these
 /// roles (PostgreSQL since issue 15), so `tld readout` evaluates its batch, and `tld evaluate`,
-/// `tld release`, `tld review --accept/--correct/--reject` and `tld results --due/--turnaround` run
+/// `tld release`, `tld review` (list and decisions), `tld anneal`, `tld levels` and `tld results --due/--turnaround` run
 /// on a PostgreSQL database as on a SQLite file.
 typealias EvaluationLab = any EvaluationStore & ResultTurnaroundStore & MasterDataStore & NationalIDKeyStore
 
