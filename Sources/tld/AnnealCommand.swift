@@ -17,6 +17,8 @@ struct AnnealCommand: AsyncParsableCommand {
             above it stays released: anneal it again. Then zero the annealed cards (tld zero) and \
             inspect them before reissue (tld inspect --stage reissue), which returns them to stock.
 
+            Runs on a SQLite file or on PostgreSQL (--database postgres://…).
+
             Examples:
               tld anneal --all-released --method oven --profile "400 °C 1 h + 100 °C 2 h" --simulate
               tld anneal 10000016 --simulate --residual 10000016=0.5      (a card that kept a signal)
@@ -83,7 +85,7 @@ struct AnnealCommand: AsyncParsableCommand {
     func run() async throws {
         try await reportingFailures {
             let logger = makeLogger(verbose: logging.verbose)
-            let labStore = try store.openExisting(logger: logger)
+            let labStore = try store.openEvaluation(logger: logger)
             let ids = allReleased ? try labStore.cards(state: .released).map(\.id) : cards
             guard !ids.isEmpty else { print("No released card waits for an anneal."); return }
             try Self.checkReleased(ids, store: labStore)
@@ -121,7 +123,7 @@ struct AnnealCommand: AsyncParsableCommand {
     }
 
     /// Every card must be released (and not annealed yet); otherwise nothing is annealed.
-    static func checkReleased(_ ids: [String], store: SQLiteLabStore) throws {
+    static func checkReleased(_ ids: [String], store: any LabRecordStore) throws {
         var problems: [String] = []
         for id in ids {
             guard let card = try store.card(id: id) else { problems.append("card \(id): not in the lab's stock"); continue }
@@ -142,7 +144,7 @@ struct AnnealCommand: AsyncParsableCommand {
     /// The background check on the simulated reader: the lab's three calibration dosimeters (2 mSv
     /// from the reference field, so the batch calibrates itself) and the annealed cards, read at once.
     /// Resumable: the check's group and files are named after the anneal's sequence number.
-    func simulatedCheck(_ ids: [String], store labStore: SQLiteLabStore) async throws -> ReadoutBatch {
+    func simulatedCheck(_ ids: [String], store labStore: any EvaluationStore) async throws -> ReadoutBatch {
         do { try FileManager.default.createDirectory(atPath: work, withIntermediateDirectories: true) } catch {
             throw CycleFailure("cannot create \(work): \(error.localizedDescription)", code: CycleFailure.cantCreate)
         }

@@ -19,6 +19,9 @@ struct Evaluate: ParsableCommand {
             Exit status 0 when every card has a dose; 65 when cards are left without one (each listed \
             with its reason).
 
+            Runs on a SQLite file or on PostgreSQL (--database postgres://…); on PostgreSQL the monitoring \
+            levels are not checked yet (no cases role), and the command says so.
+
             Examples:
               tld evaluate
               tld evaluate --batch B20261123-1530
@@ -36,8 +39,9 @@ struct Evaluate: ParsableCommand {
 
     func run() throws {
         let logger = makeLogger(verbose: logging.verbose)
-        let labStore = try store.openExisting(logger: logger)
-        let pending = PendingEvaluations(store: labStore, logger: logger, now: labDay.clock)
+        let labStore = try store.openEvaluation(logger: logger)
+        if !(labStore is any CaseStore) { note(EvaluationLevels.notChecked) }
+        let pending = PendingEvaluations(lab: labStore, logger: logger, now: labDay.clock)
         var batchID: ReadoutBatch.ID?
         if let batch {
             guard let found = try labStore.batches().last(where: { $0.groupID == batch }), let id = found.id else {

@@ -71,7 +71,7 @@ struct Levels: ParsableCommand {
             for case let (v?, name) in given where !(v.isFinite && v >= 0 && v <= 10_000) {
                 throw runFailure("\(name) \(v) is not a level from 0 to 10000 mSv", exit: SysExit.dataError)
             }
-            let labStore = try store.openExisting(logger: makeLogger(verbose: logging.verbose))
+            let labStore = try store.openEvaluation(logger: makeLogger(verbose: logging.verbose))
             let day = validFrom ?? today()
             // A level not given keeps the value in force on the valid-from day.
             let base = try labStore.levels(customerID: customer, on: day)
@@ -109,7 +109,7 @@ struct Levels: ParsableCommand {
         @OptionGroup var logging: LoggingOptions
 
         func run() throws {
-            let labStore = try store.openExisting(logger: makeLogger(verbose: logging.verbose))
+            let labStore = try store.openEvaluation(logger: makeLogger(verbose: logging.verbose))
             let ids = try customer.map { [$0] } ?? labStore.customers().map(\.id)
             if let customer, try labStore.customer(id: customer) == nil {
                 throw runFailure("no customer \(customer)", exit: SysExit.dataError)

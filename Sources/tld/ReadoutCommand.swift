@@ -56,9 +56,9 @@ struct Readout: AsyncParsableCommand {
             With --database postgres://user@host/db (or TLD_DATABASE=postgres://…), the curves go to a \
             PostgreSQL database that several benches write into at once (one open batch per reader, \
             enforced by the database; a curve is committed with synchronous_commit on before the reader \
-            releases it). The PostgreSQL backend has no evaluation role yet: the batch is read and \
-            stored but not evaluated into doses (it stays pending), and the lab's records are not used \
-            for the manifest. The simulator's state file defaults to ./tld-sim-state.json there.
+            releases it). The batch is evaluated there as on SQLite, with the cards attributed from the \
+            lab's records; the monitoring levels are not checked there yet (no cases role: the command \
+            says so). The simulator's state file defaults to ./tld-sim-state.json there.
             """)
 
     @Flag(help: "Start the simulated reader on a pseudo-terminal and read its magazine.")
@@ -125,19 +125,13 @@ struct Readout: AsyncParsableCommand {
         var stateLock: WriterLock?
         defer { stateLock?.release() }
         let databaseName = onPostgres ? try store.postgresURL().description : store.path
-        // The whole lab store on SQLite; on PostgreSQL the readout role (no evaluation yet).
-        let labStore: SQLiteLabStore?
-        var job: ReadoutJob
-        if onPostgres {
-            labStore = nil
-            job = ReadoutJob(readoutStore: try store.openPostgres(logger: logger), logger: logger)
-        } else {
-            let sqlite = try creates ? store.openOrCreate(logger: logger) : store.openExisting(logger: logger)
-            labStore = sqlite
-            job = ReadoutJob(store: sqlite, logger: logger)
-            // The evaluation's level checks date their cases on the lab day (--on); the readings keep the clock.
-            job.evaluator = BatchEvaluator(store: sqlite, logger: logger, now: labDay.clock)
-        }
+        // The readout and evaluation roles: the whole lab store on SQLite, PostgreSQL's roles there.
+        let labStore: any EvaluationStore = onPostgres ? try store.openPostgres(logger: logger)
+            : try creates ? store.openOrCreate(logger: logger) : store.openExisting(logger: logger)
+        var job = ReadoutJob(store: labStore, logger: logger)
+        // The evaluation's level checks date their cases on the lab day (--on); the readings keep the clock.
+        job.evaluator = BatchEvaluator(store: labStore, logger: logger, now: labDay.clock)
+        if !(labStore is any CaseStore) { note(EvaluationLevels.notChecked) }
         var server: PtyReaderServer?
         defer { server?.stop() }
 
@@ -204,7 +198,6 @@ struct Readout: AsyncParsableCommand {
                 return
             }
             note("The reader #\(identity.serial) has no card to read; its last batch \(last.groupID) is complete.")
-            guard let labStore else { return note(Self.notEvaluatedOnPostgres(last.groupID)) }
             if simulate { note("(Run with --new-shipment to load the simulated shipment again.) Results of \(last.groupID):") }
             try ReadoutEvaluationReport.show(labStore, batch: id, logger: logger)
             print(DoseTable.render(try ResultRows.rows(store: labStore, batch: id), as: format), terminator: "")
@@ -221,7 +214,6 @@ struct Readout: AsyncParsableCommand {
             note("Batch \(outcome.batch.groupID): \(t.cardIDs.count) cards read in this run, \(t.elementsStored) elements stored, "
                  + "\(t.elementsLost) lost; link: \(outcome.link.retransmissions) retransmissions, \(outcome.link.damagedFrames) damaged frames. "
                  + "Database: \(databaseName)")
-            guard let labStore else { return note(Self.notEvaluatedOnPostgres(outcome.batch.groupID)) }
             guard let id = outcome.batch.id else { return }
             try ReadoutEvaluationReport.show(labStore, batch: id, logger: logger)
             print(DoseTable.render(try ResultRows.rows(store: labStore, batch: id), as: format), terminator: "")
@@ -231,13 +223,7 @@ struct Readout: AsyncParsableCommand {
 
 extension DoseTableFormat: ExpressibleByArgument {}
 
-extension Readout: PostgresGate.Supported {
-    /// What a readout into PostgreSQL does not do yet (the store there has no evaluation role).
-    static func notEvaluatedOnPostgres(_ groupID: String) -> String {
-        "Batch \(groupID) is stored in PostgreSQL but not evaluated: the PostgreSQL backend has \(PostgresUnsupported.roles) "
-            + "so far, not the evaluation role; the batch stays pending, no dose is reported."
-    }
-}
+extension Readout: PostgresGate.Supported {}
 
 struct ReadoutFailed: Error, CustomStringConvertible {
     let reason: String

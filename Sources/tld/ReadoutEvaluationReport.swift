@@ -8,8 +8,8 @@ import Logging
 /// for review and why, and every card without a dose with its reason. Batches of earlier runs left
 /// read but not evaluated are evaluated here too.
 enum ReadoutEvaluationReport {
-    static func show(_ labStore: SQLiteLabStore, batch id: ReadoutBatch.ID, logger: Logger) throws {
-        let pending = PendingEvaluations(store: labStore, logger: logger)
+    static func show(_ labStore: any EvaluationStore, batch id: ReadoutBatch.ID, logger: Logger) throws {
+        let pending = PendingEvaluations(lab: labStore, logger: logger)
         for r in try pending.finish() where r.batch.id != id {
             note("Batch \(r.batch.groupID) was read but not evaluated: evaluated now (\(r.state.rawValue)).")
         }

@@ -13,6 +13,10 @@ struct Release: ParsableCommand {
             dose is released move on to `released` (ready for anneal). Doses under review stay as they \
             are and are counted. A batch read but not evaluated yet is evaluated first.
 
+            Runs on a SQLite file or on PostgreSQL (--database postgres://…). On PostgreSQL the monitoring \
+            levels are not checked yet (no cases role; the command says so): the doses released stay marked \
+            unchecked and are checked once PostgreSQL has that role.
+
             Examples:
               tld release --batch B20261123-1530
               tld release                       every evaluated batch
@@ -31,8 +35,8 @@ struct Release: ParsableCommand {
     func run() throws {
         let logger = makeLogger(verbose: logging.verbose)
         guard !who.trimmingCharacters(in: .whitespaces).isEmpty else { throw runFailure("--who must name someone", exit: SysExit.dataError) }
-        let labStore = try store.openExisting(logger: logger)
-        let pending = PendingEvaluations(store: labStore, logger: logger, now: labDay.clock)
+        let labStore = try store.openEvaluation(logger: logger)
+        let pending = PendingEvaluations(lab: labStore, logger: logger, now: labDay.clock)
         try pending.finish()
         var batches: [ReadoutBatch]
         if let batch {
@@ -50,7 +54,7 @@ struct Release: ParsableCommand {
             batches = try labStore.completeBatches(evaluation: .evaluated) + labStore.completeBatches(evaluation: .pending)
         }
         let review = DoseReview(store: labStore, logger: logger, now: labDay.clock)
-        try LevelCheck(store: labStore, logger: logger, now: labDay.clock).catchUp()
+        try EvaluationLevels.catchUp(labStore, logger: logger, now: labDay.clock)
         var released = 0
         for b in batches {
             guard let id = b.id else { continue }
@@ -67,6 +71,6 @@ struct Release: ParsableCommand {
         }
         let cards = try labStore.markReleasedCards()
         print("\(released) dose(s) released; \(cards.count) card(s) marked released.")
-        try printCaseNews(labStore)
+        try EvaluationLevels.news(labStore)
     }
 }

@@ -34,6 +34,9 @@ struct Results: ParsableCommand {
             periods, cards not back, results released (on time), open ones, and the median and longest \
             days from period end to release.
 
+            On PostgreSQL (--database postgres://…) --due and --turnaround run; the result list needs the \
+            dose-records role, which PostgreSQL does not have yet (exit 69).
+
             Examples:
               tld results --customer K-1001 --out results --period-end 2026-10-31
               tld results --customer K-1001 --out results --period-end 2026-10-31 --physicist "J. Physicist" --remark "Card 1234 replaced."
@@ -75,10 +78,13 @@ struct Results: ParsableCommand {
 
     func run() throws {
         let logger = makeLogger(verbose: logging.verbose)
-        let labStore = try store.openExisting(logger: logger)
         if turnaround.due || turnaround.turnaround {
-            return try turnaround.run(store: labStore, customer: customer)
+            return try turnaround.run(store: try store.openEvaluation(logger: logger), customer: customer)
         }
+        // The result list has each person's sums from their dose record: the dose-records role,
+        // which PostgreSQL does not have yet (--due and --turnaround run there).
+        try store.refusePostgresPart("results --customer", role: "the dose-records role (the result list sums each person's dose record)")
+        let labStore = try store.openExisting(logger: logger)
         guard let customer, let out else { return }
         guard try labStore.customer(id: customer) != nil else { throw runFailure("no customer \(customer)", exit: SysExit.dataError) }
         let to = periodEnd ?? today()

@@ -25,7 +25,7 @@ struct ResultsTurnaroundOptions: ParsableArguments {
         if within < 0 { throw ValidationError("--within is a number of days, 0 or more.") }
     }
 
-    func run(store: SQLiteLabStore, customer: String?) throws {
+    func run(store: any ResultTurnaroundStore, customer: String?) throws {
         if let customer, try store.customer(id: customer) == nil { throw ToolError.refused("no customer \(customer)") }
         let day = on ?? today()
         if due {

@@ -18,7 +18,7 @@ enum SimulatedReadout {
     }
 
     static func run(
-        scenarioPath: String, statePath: String, manifest: [ShipmentCard], groupID: String, store: SQLiteLabStore,
+        scenarioPath: String, statePath: String, manifest: [ShipmentCard], groupID: String, store: any EvaluationStore,
         logger: Logger, evaluate: Bool, speedMilliseconds: Double
     ) async throws -> ReadoutBatch {
         let scenario = try Scenario.load(path: scenarioPath)

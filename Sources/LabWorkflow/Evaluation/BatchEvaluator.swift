@@ -103,8 +103,10 @@ public struct BatchEvaluator: Sendable {
             do {
                 try evaluateCard(input, calibration: calibration.value, calibrationID: calibration.id, background: background,
                                  qcFailures: qcFailures, policy: policy, store: records)
-            } catch let error as LabStoreError where (error.sqliteResultCode ?? 19) != 19 {
-                throw error  // the database itself failed (busy, I/O, full): the run stops, the batch stays pending
+            } catch let error as LabStoreError where (error.sqliteResultCode ?? 19) != 19 || DatabaseOutage(error) != nil {
+                // The database itself failed (busy, I/O, full; PostgreSQL out of reach): the run stops,
+                // the batch stays pending — never a card "not evaluated" because the server was away.
+                throw error
             } catch {
                 try notEvaluated(id, .evaluationFailed, "\(error)")
             }
