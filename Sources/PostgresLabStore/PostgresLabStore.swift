@@ -6,7 +6,7 @@ import NIOPosix
 import PostgresNIO
 
 /// The lab store on PostgreSQL: several benches write into one database at once. So far it
-/// implements ``LabStore``: the readout role (``ReadoutStore``: batches, manifest, reader QC, element
+/// implements ``DoseStore``: the readout role (``ReadoutStore``: batches, manifest, reader QC, element
 /// readings and the readout's curve path), dose versions, the calibration history and the counts;
 /// and the master data (``MasterDataStore``: customers, wearers, enrolment changes, cards, retirements,
 /// the import) with the national-ID key (``NationalIDKeyStore``), and the lab records
@@ -29,7 +29,7 @@ import PostgresNIO
 ///
 /// One connection per store, one transaction at a time (a lock); a bench is one process with its
 /// own store. A connection the server dropped is replaced on the next call.
-public final class PostgresLabStore: LabStore, @unchecked Sendable {
+public final class PostgresLabStore: DoseStore, @unchecked Sendable {
     // @unchecked: `connection` is only touched under `lock`; everything else is immutable.
     public let url: PostgresURL
     let logger: Logger

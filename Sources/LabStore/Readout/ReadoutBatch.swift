@@ -5,7 +5,7 @@ import GRDB
 ///
 /// A batch is opened before the first card is loaded and finished when the magazine is empty.
 /// At most one batch per `source` is open at a time; after a crash the workflow finds it again
-/// with ``LabStore/findOpenBatch(source:)`` and resumes it.
+/// with ``ReadoutStore/findOpenBatch(source:)`` and resumes it.
 public struct ReadoutBatch: Sendable, Hashable, Codable {
     public typealias ID = RecordID<ReadoutBatch>
 

@@ -2,7 +2,7 @@ import Foundation
 import GRDB
 import Logging
 
-/// The ``LabStore`` on SQLite, through GRDB.
+/// The ``DoseStore`` on SQLite, through GRDB.
 ///
 /// ```swift
 /// let store = try SQLiteLabStore.open(path: "tld.sqlite", logger: logger)
@@ -13,7 +13,7 @@ import Logging
 /// Each method is one GRDB `write` (one transaction, committed before it returns) or one `read`.
 /// The checks that span rows (is the batch open? is the element already recorded?) run inside the
 /// same transaction as the insert, and GRDB serialises writes, so no other write can slip between.
-public struct SQLiteLabStore: LabStore {
+public struct SQLiteLabStore: DoseStore {
     /// The open, migrated database.
     public let database: LabDatabase
     let now: @Sendable () -> Date

@@ -22,12 +22,12 @@ public struct BatchEvaluator: Sendable {
     /// refused (the batch needs calibration dosimeters or a new calibration); an element correction
     /// coefficient past it is still applied, but the card goes to review with a remark.
     public var validity: CalibrationValidity = .default
-    let store: any LabStore
+    let store: any DoseStore
     let logger: Logger
     let now: @Sendable () -> Date
 
     public init(
-        store: any LabStore, algorithm: DoseAlgorithm = DoseAlgorithm(), signal: SignalEvaluation = .lifMgTiDefault,
+        store: any DoseStore, algorithm: DoseAlgorithm = DoseAlgorithm(), signal: SignalEvaluation = .lifMgTiDefault,
         logger: Logger, now: @escaping @Sendable () -> Date = { Date() }
     ) {
         self.store = store

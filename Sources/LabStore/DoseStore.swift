@@ -1,11 +1,12 @@
 import Foundation
 
-/// The lab's store contract: what the workflow may ask of any backend (SQLite now, PostgreSQL
-/// later). Every method is synchronous; a write returns only after its transaction committed
-/// durably, and either all of it happened or none of it did.
+/// The doses' role in the lab's store contract (readout, doses, calibration, lab records, cycle):
+/// what the evaluation may ask of any backend (SQLite, PostgreSQL). Every method is synchronous; a
+/// write returns only after its transaction committed durably, and either all of it happened or none
+/// of it did. (Until issue 15 this protocol was named `LabStore`, which clashed with its module.)
 ///
 /// ```swift
-/// let store: any LabStore = try SQLiteLabStore.open(path: "tld.sqlite", logger: logger)
+/// let store: any DoseStore = try SQLiteLabStore.open(path: "tld.sqlite", logger: logger)
 /// let batch = try store.findOpenBatch(source: device)
 ///     ?? store.openBatch(groupID: "MAG-07", reader: identity, elementsPerCard: 4,
 ///                        timeTemperatureProfile: profile, source: device)
@@ -15,9 +16,10 @@ import Foundation
 /// ```
 ///
 /// The readout's part of the contract (batches, manifest, reader QC, element readings, the readout's
-/// curve path) is the role protocol ``ReadoutStore``, which this protocol refines: code that only
-/// reads magazines depends on that role, and a backend that so far implements only it (the
-/// PostgreSQL store) can run the readout.
+/// curve path) is the role protocol ``ReadoutStore`` and the calibration values are
+/// ``CalibrationStore``; this protocol refines both, since a dose is evaluated from a batch's
+/// readings with the calibrations in force. Code that only reads magazines depends on
+/// ``ReadoutStore`` alone.
 ///
 /// The store keeps plain values: it knows nothing of glow-curve analysis or dosimetry types.
 ///
@@ -25,7 +27,7 @@ import Foundation
 /// ``LabDatabase/busyTimeoutSeconds`` if another program holds the database lock. Callers on
 /// Swift's cooperative thread pool should keep that in mind (a dedicated thread or executor
 /// for the readout loop avoids starving the pool).
-public protocol LabStore: ReadoutStore {
+public protocol DoseStore: ReadoutStore, CalibrationStore {
     // MARK: Doses
 
     /// Adds the next version of the card's dose in the batch and marks the previous current
@@ -44,19 +46,6 @@ public protocol LabStore: ReadoutStore {
 
     /// Every dose version of a card over all batches, oldest batch first, then by version.
     func doseHistory(card: String) throws(LabStoreError) -> [DoseResult]
-
-    // MARK: Calibration
-
-    /// Appends a calibration value (stamped `createdAt` with the store's clock).
-    func saveCalibration(_ record: CalibrationRecord) throws(LabStoreError) -> CalibrationRecord
-
-    /// The full history of a kind of calibration for a subject, by `validFrom` then `createdAt`.
-    func calibrations(kind: CalibrationKind, subject: String) throws(LabStoreError) -> [CalibrationRecord]
-
-    /// The value in force at `date`: latest `validFrom` not after it, latest `createdAt` on a tie.
-    func calibration(
-        kind: CalibrationKind, subject: String, at date: Date
-    ) throws(LabStoreError) -> CalibrationRecord?
 
     // MARK: Summary
 
