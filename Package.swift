@@ -19,7 +19,7 @@ let package = Package(
         .library(name: "ReaderProtocol", targets: ["ReaderProtocol"]),
         .library(name: "TLSimulator", targets: ["TLSimulator"]),
         .library(name: "LabWorkflow", targets: ["LabWorkflow"]),
-        .library(name: "PostgresLabStore", targets: ["PostgresLabStore"]),  // for Benchmarks/StoreBenchmarks
+        .library(name: "LabStorePostgres", targets: ["LabStorePostgres"]),  // for Benchmarks/StoreBenchmarks
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -84,7 +84,7 @@ let package = Package(
         // The store on PostgreSQL (several benches, one database): beside LabStore's SQLite backend,
         // implementing its role protocols (the readout role so far, see docs/postgresql.md).
         .target(
-            name: "PostgresLabStore",
+            name: "LabStorePostgres",
             dependencies: [
                 "LabStore",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
@@ -124,7 +124,7 @@ let package = Package(
             name: "tld",
             dependencies: [
                 "LabWorkflow", "LabStore", "TLSimulator", "SimulatedFacility", "GlowCurve", "LabReports", "DeviceIO", "Instruments", "Portal",
-                "Dosimetry", "PostgresLabStore",
+                "Dosimetry", "LabStorePostgres",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -167,7 +167,7 @@ let package = Package(
             .product(name: "RealModule", package: "swift-numerics"),
             .product(name: "PropertyBased", package: "swift-property-based")], swiftSettings: swift6),
         .testTarget(name: "DosimetryTests", dependencies: ["Dosimetry", "TLSimulator", "TestSupport"], swiftSettings: swift6),
-        .testTarget(name: "LabStoreTests", dependencies: ["LabStore", "PostgresLabStore", "TestSupport",
+        .testTarget(name: "LabStoreTests", dependencies: ["LabStore", "LabStorePostgres", "TestSupport",
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "PostgresNIO", package: "postgres-nio"),

@@ -81,7 +81,7 @@ let package = Package(
             dependencies: [
                 .product(name: "Benchmark", package: "benchmark"),
                 .product(name: "LabWorkflow", package: "tl-dosimetry"),
-                .product(name: "PostgresLabStore", package: "tl-dosimetry"),
+                .product(name: "LabStorePostgres", package: "tl-dosimetry"),
             ],
             path: "StoreBenchmarks",
             swiftSettings: [.swiftLanguageMode(.v6)],

@@ -1,7 +1,7 @@
 import Foundation
 import LabStore
 import Logging
-import PostgresLabStore
+import LabStorePostgres
 
 /// The stores and threads of the store benchmarks.
 enum StoreBench {

@@ -1,7 +1,7 @@
 import Benchmark
 import Foundation
 import LabStore
-import PostgresLabStore
+import LabStorePostgres
 
 /// Issue 15: the readout's store path per element on PostgreSQL against SQLite, and several benches
 /// writing into one PostgreSQL at once against one.

@@ -2,7 +2,7 @@ import ArgumentParser
 import Foundation
 import LabStore
 import Logging
-import PostgresLabStore
+import LabStorePostgres
 
 /// `tld db`: the lab database's schema, on SQLite or PostgreSQL.
 struct DbCommand: ParsableCommand, PostgresGate.Supported {

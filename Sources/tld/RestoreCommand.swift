@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
 import LabStore
-import PostgresLabStore
+import LabStorePostgres
 
 /// `tld restore`: a backup into a new database file, checked against its manifest.
 struct RestoreCommand: ParsableCommand {

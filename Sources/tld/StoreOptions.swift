@@ -2,7 +2,7 @@ import ArgumentParser
 import Foundation
 import LabStore
 import Logging
-import PostgresLabStore
+import LabStorePostgres
 
 /// Where the lab's store is: a SQLite file (the default) or a PostgreSQL database (postgres://…).
 struct StoreOptions: ParsableArguments {

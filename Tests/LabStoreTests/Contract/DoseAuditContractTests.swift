@@ -2,7 +2,7 @@ import Foundation
 import PostgresNIO
 import Testing
 @testable import LabStore
-@testable import PostgresLabStore
+@testable import LabStorePostgres
 
 /// The dose methods of the lab-records role that PostgreSQL implements ahead of its ``LabRecordStore``
 /// conformance (PostgresLabStore+DoseAudit.swift): the contract tests reach them on every backend.

@@ -1,6 +1,6 @@
 import Foundation
 import Logging
-import PostgresLabStore
+import LabStorePostgres
 @testable import LabStore
 
 /// The backends the store contract runs against.
