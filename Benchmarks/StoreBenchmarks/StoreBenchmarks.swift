@@ -1,6 +1,7 @@
 import Benchmark
 import Foundation
 import LabStore
+import LabStoreSQLite
 import LabStorePostgres
 
 /// Issue 15: the readout's store path per element on PostgreSQL against SQLite, and several benches

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import LabStore
+import LabStoreSQLite
 import LabStorePostgres
 
 /// `tld backup`: an online, consistent copy of the lab's database with its manifest.

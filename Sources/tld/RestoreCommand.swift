@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import LabStore
+import LabStoreSQLite
 import LabStorePostgres
 
 /// `tld restore`: a backup into a new database file, checked against its manifest.

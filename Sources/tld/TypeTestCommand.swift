@@ -3,6 +3,7 @@ import Dosimetry
 import Foundation
 import LabReports
 import LabStore
+import LabStoreSQLite
 import LabWorkflow
 import Logging
 import SimulatedFacility

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import LabStore
+import LabStoreSQLite
 import LabStorePostgres
 
 /// `tld verify`: a database compared with a backup manifest.

@@ -2,6 +2,7 @@ import Foundation
 import PostgresNIO
 import Testing
 @testable import LabStore
+@testable import LabStoreSQLite
 @testable import LabStorePostgres
 
 /// The dose methods of the lab-records role that PostgreSQL implements ahead of its ``LabRecordStore``

@@ -3,6 +3,7 @@ import GRDB
 import PostgresNIO
 import Testing
 @testable import LabStore
+@testable import LabStoreSQLite
 @testable import LabStorePostgres
 
 /// The PostgreSQL schema against SQLite's (issue 15): a freshly migrated SQLite lab and a freshly

@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import LabStorePostgres
 @testable import LabStore
+@testable import LabStoreSQLite
 
 /// The backends the store contract runs against.
 ///
