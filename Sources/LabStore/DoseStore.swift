@@ -24,7 +24,7 @@ import Foundation
 /// The store keeps plain values: it knows nothing of glow-curve analysis or dosimetry types.
 ///
 /// The methods block the calling thread for one transaction: an fsync at commit, and up to
-/// ``LabDatabase/busyTimeoutSeconds`` if another program holds the database lock. Callers on
+/// the backend's busy timeout (SQLite: `LabDatabase.busyTimeoutSeconds`) if another program holds the lock. Callers on
 /// Swift's cooperative thread pool should keep that in mind (a dedicated thread or executor
 /// for the readout loop avoids starving the pool).
 public protocol DoseStore: ReadoutStore, CalibrationStore {
