@@ -52,6 +52,12 @@ enum PostgresErrorMapping {
             return .databaseBusy(operation: operation)
         case let state? where state.hasPrefix("23"):  // integrity constraint violations
             return .constraintViolation(operation: operation, message: reason(error))
+        case "53100":  // disk_full
+            return .storage(operation: operation, failure: .full, message: reason(error))
+        case let state? where state.hasPrefix("58"):  // system error (I/O, undefined file)
+            return .storage(operation: operation, failure: .io, message: reason(error))
+        case "42501", "25006":  // insufficient_privilege, read_only_sql_transaction
+            return .storage(operation: operation, failure: .permission, message: reason(error))
         default:
             return .unexpected(operation: operation, message: reason(error))
         }

@@ -24,7 +24,7 @@ extension LabStoreError {
             case .SQLITE_BUSY, .SQLITE_LOCKED:
                 return .databaseBusy(operation: operation)
             default:
-                return .database(operation: operation, resultCode: error.resultCode.rawValue, message: message)
+                return .storage(operation: operation, failure: storageFailure(error.resultCode), message: message)
             }
         case let error as BlobDecodingError:
             return .corruptRow(table: table, reason: error.description)
@@ -32,6 +32,27 @@ extension LabStoreError {
             return .corruptRow(table: table, reason: "\(error)")
         default:
             return .unexpected(operation: operation, message: "\(error)")
+        }
+    }
+
+    /// The kind of an SQLite primary result code (https://www.sqlite.org/rescode.html).
+    static func storageFailure(_ code: ResultCode) -> StorageFailure {
+        switch code {
+        case .SQLITE_IOERR, .SQLITE_PROTOCOL, .SQLITE_CORRUPT, .SQLITE_NOTADB: .io
+        case .SQLITE_FULL: .full
+        case .SQLITE_CANTOPEN: .cannotOpen
+        case .SQLITE_PERM, .SQLITE_READONLY, .SQLITE_AUTH: .permission
+        default: .other
+        }
+    }
+
+    /// The SQLite primary result code behind the error, when the family has one (19 SQLITE_CONSTRAINT,
+    /// 5 SQLITE_BUSY); for tests and logs of the SQLite backend only.
+    public var sqliteResultCode: Int32? {
+        switch self {
+        case .immutableRow, .constraintViolation: 19
+        case .databaseBusy: 5
+        default: nil
         }
     }
 }

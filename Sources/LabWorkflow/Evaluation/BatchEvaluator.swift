@@ -103,8 +103,8 @@ public struct BatchEvaluator: Sendable {
             do {
                 try evaluateCard(input, calibration: calibration.value, calibrationID: calibration.id, background: background,
                                  qcFailures: qcFailures, policy: policy, store: records)
-            } catch let error as LabStoreError where (error.sqliteResultCode ?? 19) != 19 {
-                throw error  // the database itself failed (busy, I/O, full): the run stops, the batch stays pending
+            } catch let error as LabStoreError where error.isDatabaseFailure {
+                throw error  // the database itself failed (busy, out of reach, I/O, full): the run stops, the batch stays pending
             } catch {
                 try notEvaluated(id, .evaluationFailed, "\(error)")
             }
