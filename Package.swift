@@ -1,6 +1,7 @@
 // swift-tools-version: 6.1
 // The TL dosimetry lab system. Layers (arrows point down only, see docs/ARCHITECTURE.md):
 //   tld → LabWorkflow → Instruments, Dosimetry, LabStore, LabReports
+//   LabStoreSQLite, LabStorePostgres → LabStore (the backends under the store interface)
 //   Instruments → DeviceIO, ReaderProtocol;  Dosimetry → GlowCurve
 // Simulators (simulators/) use ReaderProtocol and the glow-curve physics, never the drivers.
 import PackageDescription
@@ -19,7 +20,8 @@ let package = Package(
         .library(name: "ReaderProtocol", targets: ["ReaderProtocol"]),
         .library(name: "TLSimulator", targets: ["TLSimulator"]),
         .library(name: "LabWorkflow", targets: ["LabWorkflow"]),
-        .library(name: "PostgresLabStore", targets: ["PostgresLabStore"]),  // for Benchmarks/StoreBenchmarks
+        .library(name: "LabStorePostgres", targets: ["LabStorePostgres"]),  // for Benchmarks/StoreBenchmarks
+        .library(name: "LabStoreSQLite", targets: ["LabStoreSQLite"]),  // for Benchmarks
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -75,16 +77,26 @@ let package = Package(
         .target(
             name: "LabStore",
             dependencies: [
-                .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
             ],
             swiftSettings: swift6),
-        // The store on PostgreSQL (several benches, one database): beside LabStore's SQLite backend,
-        // implementing its role protocols (the readout role so far, see docs/postgresql.md).
+        // The store on SQLite (one file, GRDB): the default backend, implementing LabStore's role
+        // protocols; its schema, migrations, triggers and backups (docs/ARCHITECTURE.md).
         .target(
-            name: "PostgresLabStore",
+            name: "LabStoreSQLite",
+            dependencies: [
+                "LabStore",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: swift6),
+        // The store on PostgreSQL (several benches, one database): beside the SQLite backend,
+        // implementing LabStore's role protocols (see docs/postgresql.md).
+        .target(
+            name: "LabStorePostgres",
             dependencies: [
                 "LabStore",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
@@ -97,7 +109,7 @@ let package = Package(
         .target(
             name: "LabWorkflow",
             dependencies: [
-                "Instruments", "Dosimetry", "GlowCurve", "LabStore", "LabReports",
+                "Instruments", "Dosimetry", "GlowCurve", "LabStore", "LabStoreSQLite", "LabReports",
                 "DeviceIO",  // the reconnecting opener finds a reader by its USB serial number
                 "ReaderProtocol",
                 .product(name: "Logging", package: "swift-log"),
@@ -123,8 +135,8 @@ let package = Package(
         .executableTarget(
             name: "tld",
             dependencies: [
-                "LabWorkflow", "LabStore", "TLSimulator", "SimulatedFacility", "GlowCurve", "LabReports", "DeviceIO", "Instruments", "Portal",
-                "Dosimetry", "PostgresLabStore",
+                "LabWorkflow", "LabStore", "LabStoreSQLite", "TLSimulator", "SimulatedFacility", "GlowCurve", "LabReports", "DeviceIO", "Instruments", "Portal",
+                "Dosimetry", "LabStorePostgres",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -167,24 +179,24 @@ let package = Package(
             .product(name: "RealModule", package: "swift-numerics"),
             .product(name: "PropertyBased", package: "swift-property-based")], swiftSettings: swift6),
         .testTarget(name: "DosimetryTests", dependencies: ["Dosimetry", "TLSimulator", "TestSupport"], swiftSettings: swift6),
-        .testTarget(name: "LabStoreTests", dependencies: ["LabStore", "PostgresLabStore", "TestSupport",
+        .testTarget(name: "LabStoreTests", dependencies: ["LabStore", "LabStoreSQLite", "LabStorePostgres", "TestSupport",
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "PostgresNIO", package: "postgres-nio"),
             .product(name: "PropertyBased", package: "swift-property-based")], swiftSettings: swift6),
         .testTarget(name: "LabWorkflowTests", dependencies: ["LabWorkflow", "GlowCurve", "TLSimulator", "SimulatedFacility", "TestSupport", "DeviceIO", "CUmockdev",
-            "Dosimetry", "Instruments", "LabReports", "LabStore", "ReaderProtocol", .product(name: "Logging", package: "swift-log")],
+            "Dosimetry", "Instruments", "LabReports", "LabStore", "LabStoreSQLite", "ReaderProtocol", .product(name: "Logging", package: "swift-log")],
             swiftSettings: swift6),
         .testTarget(name: "TLSimulatorTests", dependencies: ["TLSimulator", "ReaderProtocol", "TestSupport"], swiftSettings: swift6),
         .testTarget(name: "LabReportsTests", dependencies: ["LabReports", "TestSupport"], swiftSettings: swift6),
-        .testTarget(name: "PortalTests", dependencies: ["Portal", "LabStore", "LabWorkflow", "TestSupport", "PostgresLabStore",
+        .testTarget(name: "PortalTests", dependencies: ["Portal", "LabStore", "LabStoreSQLite", "LabStorePostgres", "LabWorkflow", "TestSupport",
             .product(name: "HummingbirdTesting", package: "hummingbird"),
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "Mustache", package: "swift-mustache"),
             .product(name: "Logging", package: "swift-log")], swiftSettings: swift6),
-        .testTarget(name: "tldTests", dependencies: ["tld", "tl-reader-sim", "TestSupport", "LabStore", "LabWorkflow",
+        .testTarget(name: "tldTests", dependencies: ["tld", "tl-reader-sim", "TestSupport", "LabStore", "LabStoreSQLite", "LabWorkflow",
             .product(name: "Logging", package: "swift-log")], swiftSettings: swift6),
     ]
 )

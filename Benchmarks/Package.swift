@@ -30,6 +30,7 @@ let package = Package(
             dependencies: [
                 .product(name: "Benchmark", package: "benchmark"),
                 .product(name: "LabWorkflow", package: "tl-dosimetry"),
+                .product(name: "LabStoreSQLite", package: "tl-dosimetry"),
                 .product(name: "TLSimulator", package: "tl-dosimetry"),
             ],
             path: "LabCycleBenchmarks",
@@ -41,6 +42,7 @@ let package = Package(
             dependencies: [
                 .product(name: "Benchmark", package: "benchmark"),
                 .product(name: "LabWorkflow", package: "tl-dosimetry"),
+                .product(name: "LabStoreSQLite", package: "tl-dosimetry"),
             ],
             path: "MasterDataBenchmarks",
             swiftSettings: [.swiftLanguageMode(.v6)],
@@ -51,6 +53,7 @@ let package = Package(
             dependencies: [
                 .product(name: "Benchmark", package: "benchmark"),
                 .product(name: "LabWorkflow", package: "tl-dosimetry"),
+                .product(name: "LabStoreSQLite", package: "tl-dosimetry"),
             ],
             path: "DispatchBenchmarks",
             swiftSettings: [.swiftLanguageMode(.v6)],
@@ -61,6 +64,7 @@ let package = Package(
             dependencies: [
                 .product(name: "Benchmark", package: "benchmark"),
                 .product(name: "LabWorkflow", package: "tl-dosimetry"),
+                .product(name: "LabStoreSQLite", package: "tl-dosimetry"),
             ],
             path: "ScannerBenchmarks",
             swiftSettings: [.swiftLanguageMode(.v6)],
@@ -71,6 +75,7 @@ let package = Package(
             dependencies: [
                 .product(name: "Benchmark", package: "benchmark"),
                 .product(name: "LabWorkflow", package: "tl-dosimetry"),
+                .product(name: "LabStoreSQLite", package: "tl-dosimetry"),
             ],
             path: "BackupBenchmarks",
             swiftSettings: [.swiftLanguageMode(.v6)],
@@ -81,7 +86,8 @@ let package = Package(
             dependencies: [
                 .product(name: "Benchmark", package: "benchmark"),
                 .product(name: "LabWorkflow", package: "tl-dosimetry"),
-                .product(name: "PostgresLabStore", package: "tl-dosimetry"),
+                .product(name: "LabStoreSQLite", package: "tl-dosimetry"),
+                .product(name: "LabStorePostgres", package: "tl-dosimetry"),
             ],
             path: "StoreBenchmarks",
             swiftSettings: [.swiftLanguageMode(.v6)],
@@ -92,6 +98,7 @@ let package = Package(
             dependencies: [
                 .product(name: "Benchmark", package: "benchmark"),
                 .product(name: "LabWorkflow", package: "tl-dosimetry"),
+                .product(name: "LabStoreSQLite", package: "tl-dosimetry"),
             ],
             path: "DoseRecordBenchmarks",
             swiftSettings: [.swiftLanguageMode(.v6)],

@@ -7,6 +7,10 @@ dependency depends on the module passes it. This script checks the direct declar
 of `swift package dump-package`, the modules its Swift files import must be the target's own declared
 dependencies (targets or products) or modules of the toolchain. Exit 1 with one line per missing
 declaration.
+
+It also keeps the store interface backend-free (issue 15): no Swift file of the `LabStore` target
+imports a database driver or a backend module (GRDB, PostgresNIO, SwiftNIO, LabStoreSQLite,
+LabStorePostgres), and the target declares none of them.
 """
 import json
 import os
@@ -18,6 +22,9 @@ import sys
 TOOLCHAIN = {"Foundation", "FoundationEssentials", "FoundationNetworking", "Glibc", "Musl", "Darwin",
              "Dispatch", "Synchronization", "Testing", "XCTest", "_Concurrency", "_StringProcessing",
              "Observation", "RegexBuilder", "os"}
+# The store interface (LabStore) names no backend: records are plain structs, the backends conform them.
+INTERFACE = "LabStore"
+BACKEND_MODULES = {"GRDB", "PostgresNIO", "NIOCore", "NIOPosix", "LabStoreSQLite", "LabStorePostgres"}
 IMPORT = re.compile(r"^\s*(?:@[\w(). ]+\s+)*import\s+(?:(?:struct|class|enum|protocol|func|var|let|typealias)\s+)?([A-Za-z_]\w*)",
                     re.MULTILINE)
 
@@ -44,6 +51,10 @@ def main() -> int:
                         imported.update(IMPORT.findall(f.read()))
         for module in sorted(imported - declared - TOOLCHAIN - {target["name"]}):
             problems.append(f"{target['name']} imports {module} but does not declare it in Package.swift")
+        if target["name"] == INTERFACE:
+            for module in sorted((imported | declared) & BACKEND_MODULES):
+                problems.append(f"{INTERFACE} (the store interface) imports or depends on the backend module {module}; "
+                                f"put that code in LabStoreSQLite or LabStorePostgres")
     for line in problems:
         print(line)
     return 1 if problems else 0

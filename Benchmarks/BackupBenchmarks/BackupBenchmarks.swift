@@ -1,6 +1,7 @@
 import Benchmark
 import Foundation
 import LabStore
+import LabStoreSQLite
 
 /// `tld backup` and `tld verify` of a 10 000-card lab (issue 18: each < 30 s). The lab is made once
 /// per benchmark (not measured): 40 000 stored element curves, 10 000 dose versions with their audit

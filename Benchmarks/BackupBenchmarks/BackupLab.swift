@@ -1,5 +1,6 @@
 import Foundation
 import LabStore
+import LabStoreSQLite
 import Logging
 
 /// A lab database of `cards` four-element cards read in one batch, each with a dose version and its

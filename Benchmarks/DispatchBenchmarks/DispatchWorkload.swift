@@ -1,6 +1,7 @@
 import Foundation
 import LabReports
 import LabStore
+import LabStoreSQLite
 import LabWorkflow
 import Logging
 

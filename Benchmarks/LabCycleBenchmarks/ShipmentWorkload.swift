@@ -1,6 +1,7 @@
 import Foundation
 import Instruments
 import LabStore
+import LabStoreSQLite
 import LabWorkflow
 import Logging
 import Synchronization

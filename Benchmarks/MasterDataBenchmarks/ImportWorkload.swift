@@ -1,5 +1,6 @@
 import Foundation
 import LabStore
+import LabStoreSQLite
 import LabWorkflow
 import Logging
 

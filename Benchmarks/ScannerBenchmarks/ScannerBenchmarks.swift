@@ -3,6 +3,7 @@ import DeviceIO
 import Foundation
 import Instruments
 import LabStore
+import LabStoreSQLite
 import LabWorkflow
 import Logging
 

@@ -1,7 +1,8 @@
 import Foundation
 import LabStore
+import LabStoreSQLite
 import Logging
-import PostgresLabStore
+import LabStorePostgres
 
 /// The stores and threads of the store benchmarks.
 enum StoreBench {

@@ -1,7 +1,8 @@
 import Benchmark
 import Foundation
 import LabStore
-import PostgresLabStore
+import LabStoreSQLite
+import LabStorePostgres
 
 /// Issue 15: the readout's store path per element on PostgreSQL against SQLite, and several benches
 /// writing into one PostgreSQL at once against one.

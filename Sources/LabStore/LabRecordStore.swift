@@ -25,7 +25,7 @@ public struct IssueRequest: Sendable, Hashable {
 /// let shipment = try store.issueCards([IssueRequest(cardID: "10000016", enrolmentID: e.id!,
 ///     periodStart: start, periodEnd: end)], customerID: "K-1042", dispatchedOn: today)
 /// ```
-public protocol LabRecordStore: LabStore {
+public protocol LabRecordStore: DoseStore {
     // MARK: Customers, wearers, enrolments
 
     /// Inserts or updates a customer.
@@ -118,9 +118,9 @@ public protocol LabRecordStore: LabStore {
 
     // MARK: Audited doses
 
-    /// ``LabStore/saveDose(_:)`` with who and why in the audit trail.
+    /// ``DoseStore/saveDose(_:)`` with who and why in the audit trail.
     func saveDose(_ evaluation: DoseEvaluation, audit: DoseAudit, action: DoseAuditEntry.Action) throws(LabStoreError) -> DoseResult
-    /// ``LabStore/setDoseState(id:to:)`` with who and why in the audit trail.
+    /// ``DoseStore/setDoseState(id:to:)`` with who and why in the audit trail.
     func setDoseState(id: DoseResult.ID, to state: DoseState, audit: DoseAudit, action: DoseAuditEntry.Action) throws(LabStoreError) -> DoseResult
     func doseAudit(cardID: String) throws(LabStoreError) -> [DoseAuditEntry]
     /// Current doses in `needsReview`, over all batches.

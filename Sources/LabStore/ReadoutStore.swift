@@ -2,7 +2,7 @@ import Foundation
 
 /// The readout's role in the lab's store contract: readout batches, their manifest, reader QC, the
 /// element readings and the readout's curve path — everything ``ReadoutJob`` needs to read a magazine
-/// into a batch. ``LabStore`` refines it (doses, calibration, counts and the other roles come on top);
+/// into a batch. ``DoseStore`` refines it (doses, calibration, counts and the other roles come on top);
 /// a backend that implements only this role (``PostgresLabStore`` so far) runs the readout but not
 /// the evaluation.
 ///

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import LabStore
+import LabStoreSQLite
 import LabWorkflow
 import TLSimulator
 

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import LabReports
 import LabStore
+import LabStoreSQLite
 import LabWorkflow
 
 struct AnnualCommand: ParsableCommand {

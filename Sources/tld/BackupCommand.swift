@@ -1,7 +1,8 @@
 import ArgumentParser
 import Foundation
 import LabStore
-import PostgresLabStore
+import LabStoreSQLite
+import LabStorePostgres
 
 /// `tld backup`: an online, consistent copy of the lab's database with its manifest.
 struct BackupCommand: ParsableCommand, PostgresGate.Supported {

@@ -7,7 +7,7 @@ import LabWorkflow
 extension ElementRole: ExpressibleByArgument {}
 
 /// `tld calibration`: the lab's append-only calibration history — list it, or enter a reader's
-/// calibration factor from a certificate or an irradiation by hand. Needs only the ``LabStore`` role,
+/// calibration factor from a certificate or an irradiation by hand. Needs only the ``DoseStore`` role,
 /// so it runs on SQLite and PostgreSQL alike.
 struct CalibrationCommand: ParsableCommand, PostgresGate.Supported {
     static let configuration = CommandConfiguration(

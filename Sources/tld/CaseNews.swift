@@ -1,4 +1,5 @@
 import LabStore
+import LabStoreSQLite
 
 /// After a release or a review decision: the notifications waiting to be sent and the open cases,
 /// so that the physicist learns of them on the day (tld notifications, tld cases).

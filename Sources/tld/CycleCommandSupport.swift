@@ -28,7 +28,7 @@ struct CycleFailure: Error, CustomStringConvertible {
             case .databaseBusy: return CycleFailure("the lab database is busy (another tld is writing): try again; nothing was changed", code: temporary)
             case .databaseUnreachable: return CycleFailure("\(e.description): try again when it is back", code: temporary)
             case .cannotOpen: return CycleFailure(e.description, code: noInput)
-            case .corruptRow, .database, .unexpected, .migrationFailed, .databaseIsNewer: return CycleFailure(e.description, code: software)
+            case .corruptRow, .storage, .unexpected, .migrationFailed, .databaseIsNewer: return CycleFailure(e.description, code: software)
             default: return CycleFailure(e.description, code: dataError)
             }
         case let e as DispatchError: return CycleFailure(e.description, code: dataError)

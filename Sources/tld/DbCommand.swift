@@ -1,8 +1,9 @@
 import ArgumentParser
 import Foundation
 import LabStore
+import LabStoreSQLite
 import Logging
-import PostgresLabStore
+import LabStorePostgres
 
 /// `tld db`: the lab database's schema, on SQLite or PostgreSQL.
 struct DbCommand: ParsableCommand, PostgresGate.Supported {

@@ -1,9 +1,10 @@
 import ArgumentParser
 import Foundation
 import LabStore
+import LabStoreSQLite
 import LabWorkflow
 import Logging
-import PostgresLabStore
+import LabStorePostgres
 
 /// `tld db copy`: moves a lab from a SQLite file into an empty PostgreSQL database and verifies it.
 struct DbCopy: ParsableCommand, PostgresGate.Supported {

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Instruments
 import LabStore
+import LabStoreSQLite
 import LabWorkflow
 
 /// `tld demo` as a script of the lab's own commands: "A day at the lab" of the README, from an empty

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import LabStore
+import LabStoreSQLite
 import LabWorkflow
 
 /// `tld enrolment add|list|show|change`.

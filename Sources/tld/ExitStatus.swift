@@ -105,13 +105,12 @@ enum ExitStatus {
         case .databaseIsNewer: return .config
         case .databaseBusy, .databaseUnreachable: return .tempFail
         case .notALabDatabase: return .dataError
-        case let .database(_, code, _):
-            switch code {
-            case 5, 6: return .tempFail   // SQLITE_BUSY, SQLITE_LOCKED
-            case 10, 13, 15: return .ioError  // SQLITE_IOERR, SQLITE_FULL, SQLITE_PROTOCOL
-            case 14: return .noInput      // SQLITE_CANTOPEN
-            case 3, 8, 23: return .noPermission  // SQLITE_PERM, SQLITE_READONLY, SQLITE_AUTH
-            default: return .software
+        case let .storage(_, failure, _):
+            switch failure {
+            case .io, .full: return .ioError
+            case .cannotOpen: return .noInput
+            case .permission: return .noPermission
+            case .other: return .software
             }
         default: return .dataError
         }

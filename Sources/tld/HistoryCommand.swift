@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import LabReports
 import LabStore
+import LabStoreSQLite
 import LabWorkflow
 
 /// `tld history`: one person's dose record across customers and years, with its sums.

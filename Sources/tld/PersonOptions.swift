@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import LabStore
+import LabStoreSQLite
 
 /// Who a person is, for the commands about one person's records: a wearer number, or the national ID
 /// (looked up by its keyed hash; never printed, shown as its first 4 digits). A person may be a wearer

@@ -4,6 +4,7 @@ import Foundation
 import Instruments
 import LabReports
 import LabStore
+import LabStoreSQLite
 import LabWorkflow
 import Logging
 import TLSimulator

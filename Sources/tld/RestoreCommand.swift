@@ -1,7 +1,8 @@
 import ArgumentParser
 import Foundation
 import LabStore
-import PostgresLabStore
+import LabStoreSQLite
+import LabStorePostgres
 
 /// `tld restore`: a backup into a new database file, checked against its manifest.
 struct RestoreCommand: ParsableCommand {

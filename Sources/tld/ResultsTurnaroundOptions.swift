@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import LabStore
+import LabStoreSQLite
 import LabWorkflow
 
 /// `tld results --due` and `tld results --turnaround --year Y`: which results are late or due soon,

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import LabStore
+import LabStoreSQLite
 import LabWorkflow
 
 /// `tld retention report|archive`: how long each person's records are kept, and an archive of them.

@@ -2,7 +2,7 @@ import ArgumentParser
 import Foundation
 import LabStore
 import Logging
-import PostgresLabStore
+import LabStorePostgres
 
 /// Opening the lab for the commands that need the dispatch role (``DispatchStore``: price lists,
 /// shipments with their charges, the charges ledger) with the lab records and the national-ID key:

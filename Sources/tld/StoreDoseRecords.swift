@@ -2,7 +2,7 @@ import ArgumentParser
 import Foundation
 import LabStore
 import Logging
-import PostgresLabStore
+import LabStorePostgres
 
 /// The store roles of a person's dose record: the record and assigned doses (``DoseRecordStore``),
 /// many records at once (``DoseRecordBatchStore``), the registry export log (``RegistryExportStore``)

@@ -3,7 +3,7 @@ import Foundation
 import LabStore
 import LabWorkflow
 import Logging
-import PostgresLabStore
+import LabStorePostgres
 
 /// The store of the evaluation commands: the evaluation role (``EvaluationStore``: batch evaluation
 /// state, doses with their review reasons, levels, attribution) with results turnaround

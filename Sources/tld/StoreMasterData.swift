@@ -2,7 +2,7 @@ import ArgumentParser
 import Foundation
 import LabStore
 import Logging
-import PostgresLabStore
+import LabStorePostgres
 
 /// Opening the lab for the commands that need only the master-data and national-ID key roles
 /// (``MasterDataStore``, ``NationalIDKeyStore``): `tld import`, `tld key` and `tld wearer list` (all wearers). Both backends have

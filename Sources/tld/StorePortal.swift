@@ -2,7 +2,7 @@ import ArgumentParser
 import Foundation
 import LabStore
 import Logging
-import PostgresLabStore
+import LabStorePostgres
 
 /// Opening the lab for the customer portal: `tld serve` and `tld account …`. The portal's own roles
 /// (``PortalStore``, ``PortalAgreementStore``, ``PortalWearerAccessStore``, ``PortalSessionStore``,

@@ -1,10 +1,11 @@
 import ArgumentParser
 import Foundation
 import LabStore
+import LabStoreSQLite
 import Logging
-import PostgresLabStore
+import LabStorePostgres
 
-/// The PostgreSQL side of ``StoreOptions``. So far the PostgreSQL backend implements ``LabStore``
+/// The PostgreSQL side of ``StoreOptions``. So far the PostgreSQL backend implements ``DoseStore``
 /// (readout, doses, calibration, counts), ``MasterDataStore``, ``NationalIDKeyStore`` and ``LabRecordStore``: `tld readout`,
 /// `tld db`, `tld calibration`, `tld backup`, `tld verify`, `tld import`, `tld key` and the lab-records commands
 /// (StoreLabRecords.swift) run on it; every other command refuses a
@@ -25,10 +26,10 @@ extension StoreOptions {
         try PostgresLabStore.open(url: try postgresURL(), logger: logger)
     }
 
-    /// Opens an existing lab for a command that needs only the ``LabStore`` role (readout, doses,
+    /// Opens an existing lab for a command that needs only the ``DoseStore`` role (readout, doses,
     /// calibration, counts): PostgreSQL (schema brought up to date) or an existing SQLite file (exit 66
     /// when missing).
-    func openLabStore(logger: Logger) throws -> any LabStore {
+    func openLabStore(logger: Logger) throws -> any DoseStore {
         if isPostgres { return try openPostgres(logger: logger) }
         guard FileManager.default.fileExists(atPath: path) else { throw ToolError.noDatabase(path: path) }
         return try SQLiteLabStore.open(path: path, logger: logger)

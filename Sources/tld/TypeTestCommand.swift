@@ -3,6 +3,7 @@ import Dosimetry
 import Foundation
 import LabReports
 import LabStore
+import LabStoreSQLite
 import LabWorkflow
 import Logging
 import SimulatedFacility
@@ -61,7 +62,7 @@ struct TypeTest: AsyncParsableCommand {
         }
         let scenario = try TypeTestIrradiation.scenario(
             fields: TypeTestIrradiation.referenceFields, dosesMilliSievert: doseList, cardsPerPoint: cardsPerPoint, seed: seed)
-        let store: any LabStore = try database.map { path throws(LabStoreError) in try SQLiteLabStore.open(path: path, logger: logger) }
+        let store: any DoseStore = try database.map { path throws(LabStoreError) in try SQLiteLabStore.open(path: path, logger: logger) }
             ?? SQLiteLabStore.inMemory(logger: logger)
         let test = LabWorkflow.TypeTest(curve: TrumpetCurve(factor: factor, lowerDoseLimit: MilliSievert(h0)), logger: logger)
         note("type test: \(scenario.cards.count) cards (\(TypeTestIrradiation.referenceFields.count) fields × \(doseList.count) doses × \(cardsPerPoint))")

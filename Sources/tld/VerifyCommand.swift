@@ -1,7 +1,8 @@
 import ArgumentParser
 import Foundation
 import LabStore
-import PostgresLabStore
+import LabStoreSQLite
+import LabStorePostgres
 
 /// `tld verify`: a database compared with a backup manifest.
 struct VerifyCommand: ParsableCommand, PostgresGate.Supported {

@@ -1,6 +1,7 @@
 import Foundation
 import LabReports
 import LabStore
+import LabStoreSQLite
 import Testing
 @testable import LabWorkflow
 

@@ -4,6 +4,7 @@
 import Foundation
 import Instruments
 import LabStore
+import LabStoreSQLite
 import ReaderProtocol
 import SimulatedFacility
 import Synchronization

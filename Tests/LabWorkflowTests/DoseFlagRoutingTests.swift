@@ -2,6 +2,7 @@ import Dosimetry
 import Foundation
 import GlowCurve
 import LabStore
+import LabStoreSQLite
 import Logging
 import Testing
 @testable import LabWorkflow

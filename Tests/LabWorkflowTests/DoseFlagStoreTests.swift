@@ -1,6 +1,7 @@
 import Dosimetry
 import Foundation
 import LabStore
+import LabStoreSQLite
 import Logging
 import TestSupport
 import Testing

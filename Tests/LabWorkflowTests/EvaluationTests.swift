@@ -2,6 +2,7 @@ import Dosimetry
 import Foundation
 import Instruments
 import LabStore
+import LabStoreSQLite
 import Logging
 import TLSimulator
 import Testing

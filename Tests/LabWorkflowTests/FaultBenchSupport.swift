@@ -77,7 +77,7 @@ enum FaultBench {
     }
 
     /// Every element row of the batch, in insertion order.
-    static func rows(_ store: any LabStore, batch: ReadoutBatch.ID) throws -> [Row] {
+    static func rows(_ store: any DoseStore, batch: ReadoutBatch.ID) throws -> [Row] {
         try store.readings(batch: batch).map { r in
             var reason: String?
             if case let .lost(why) = r.outcome { reason = why }

@@ -1,6 +1,7 @@
 import Dosimetry
 import Foundation
 import LabStore
+import LabStoreSQLite
 import LabWorkflow
 import TLSimulator
 import Testing

@@ -2,6 +2,7 @@
 // after exactly --reconnect-timeout, tried every retry interval, without the test sleeping.
 import Instruments
 import LabStore
+import LabStoreSQLite
 import SimulatedFacility
 import TestSupport
 import Testing

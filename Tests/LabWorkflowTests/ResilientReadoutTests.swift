@@ -3,6 +3,7 @@
 import Foundation
 import Instruments
 import LabStore
+import LabStoreSQLite
 import ReaderProtocol
 import Synchronization
 import TLSimulator

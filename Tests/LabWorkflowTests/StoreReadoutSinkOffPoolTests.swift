@@ -1,6 +1,7 @@
 import Dispatch
 import Foundation
 import LabStore
+import LabStoreSQLite
 import Synchronization
 import Testing
 @testable import LabWorkflow

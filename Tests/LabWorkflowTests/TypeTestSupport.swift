@@ -17,7 +17,7 @@ enum Facility {
 
     /// Reads and evaluates a scenario blind into `store`.
     static func run(
-        _ scenario: Scenario, store: any LabStore, groupID: String = "TYPETEST", physics: ReaderPhysics = ReaderPhysics()
+        _ scenario: Scenario, store: any DoseStore, groupID: String = "TYPETEST", physics: ReaderPhysics = ReaderPhysics()
     ) async throws -> TypeTest.Outcome {
         try await TypeTest(logger: quietLogger).run(reader: reader(scenario, physics: physics), cards: cards(scenario), store: store, groupID: groupID)
     }

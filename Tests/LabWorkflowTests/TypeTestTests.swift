@@ -2,6 +2,7 @@ import Dosimetry
 import Foundation
 import LabReports
 import LabStore
+import LabStoreSQLite
 import LabWorkflow
 import TLSimulator
 import Testing

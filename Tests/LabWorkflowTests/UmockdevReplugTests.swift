@@ -9,6 +9,7 @@ import Foundation
 import Glibc
 import Instruments
 import LabStore
+import LabStoreSQLite
 import Synchronization
 import TLSimulator
 import TestSupport

@@ -3,7 +3,7 @@ import Hummingbird
 import HummingbirdTesting
 import LabStore
 import Logging
-import PostgresLabStore
+import LabStorePostgres
 import Testing
 @testable import Portal
 

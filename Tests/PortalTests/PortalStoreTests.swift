@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import Testing
 @testable import LabStore
+@testable import LabStoreSQLite
 @testable import Portal
 
 /// The `v11-portal` tables' rules, in the database itself.

@@ -2,7 +2,7 @@ import Foundation
 import TestSupport
 import Testing
 
-/// `tld calibration add` / `list` (issue 15: a command that needs only the LabStore role), on a SQLite
+/// `tld calibration add` / `list` (issue 15: a command that needs only the DoseStore role), on a SQLite
 /// file and on PostgreSQL (the tests' private cluster), with the same output.
 @Suite("tld calibration, end to end", .serialized)
 struct CalibrationCommandEndToEndTests {

@@ -5,15 +5,15 @@ import Glibc
 #endif
 
 /// File operations of backups and restores: exclusive creation, durable renames, checksums.
-enum BackupFiles {
-    struct Failure: Error, CustomStringConvertible {
-        let description: String
+package enum BackupFiles {
+    package struct Failure: Error, CustomStringConvertible {
+        package let description: String
         /// The file exists already (EEXIST): nothing is overwritten.
-        var exists = false
+        package var exists = false
     }
 
     /// Creates a new file (O_EXCL, mode 0600) and opens it for writing.
-    static func createExclusive(path: String) throws -> FileHandle {
+    package static func createExclusive(path: String) throws -> FileHandle {
         let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, mode_t(0o600))
         guard fd >= 0 else {
             let code = errno
@@ -23,7 +23,7 @@ enum BackupFiles {
     }
 
     /// The SHA-256 of a file's bytes, read in 1 MiB pieces.
-    static func sha256(path: String) throws -> String {
+    package static func sha256(path: String) throws -> String {
         guard let handle = FileHandle(forReadingAtPath: path) else { throw Failure(description: "cannot read \(path)") }
         defer { try? handle.close() }
         var hasher = SHA256()
@@ -32,7 +32,7 @@ enum BackupFiles {
     }
 
     /// fsync of a file by path.
-    static func sync(path: String) throws {
+    package static func sync(path: String) throws {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { throw Failure(description: "cannot open \(path): \(String(cString: strerror(errno)))") }
         defer { close(fd) }
@@ -40,7 +40,7 @@ enum BackupFiles {
     }
 
     /// fsync of the folder that holds `path`, so that a rename or a new name in it is durable.
-    static func syncFolder(of path: String) {
+    package static func syncFolder(of path: String) {
         let folder = (path as NSString).deletingLastPathComponent
         let fd = open(folder.isEmpty ? "." : folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         guard fd >= 0 else { return }
@@ -50,7 +50,7 @@ enum BackupFiles {
 
     /// Gives the file at `from` the name `to` only if no file has that name (link(2) fails with
     /// EEXIST, atomically), then removes the old name; the folder is synced.
-    static func moveNoReplace(from: String, to: String) throws {
+    package static func moveNoReplace(from: String, to: String) throws {
         guard link(from, to) == 0 else {
             let code = errno
             throw Failure(description: "cannot create \(to): \(String(cString: strerror(code)))", exists: code == EEXIST)
@@ -60,7 +60,7 @@ enum BackupFiles {
     }
 
     /// Writes `data` to `path` through a temporary name and a rename (never a half-written file).
-    static func writeAtomically(_ data: Data, to path: String) throws {
+    package static func writeAtomically(_ data: Data, to path: String) throws {
         let temporary = path + ".partial"
         try? FileManager.default.removeItem(atPath: temporary)
         let handle = try createExclusive(path: temporary)

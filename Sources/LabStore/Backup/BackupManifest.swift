@@ -25,6 +25,19 @@ public struct BackupManifest: Codable, Sendable, Equatable {
     /// absent in the manifests of SQLite backups (``BackupDump``).
     public var dump: BackupDump? = nil
 
+    public init(format: String, createdAt: String, source: String, file: String, fileSHA256: String, fileBytes: Int64,
+                encrypted: Bool, content: BackupContent, dump: BackupDump? = nil) {
+        self.format = format
+        self.createdAt = createdAt
+        self.source = source
+        self.file = file
+        self.fileSHA256 = fileSHA256
+        self.fileBytes = fileBytes
+        self.encrypted = encrypted
+        self.content = content
+        self.dump = dump
+    }
+
     /// The manifest at `path`.
     public static func read(path: String) throws(BackupFailure) -> BackupManifest {
         guard let data = FileManager.default.contents(atPath: path) else { throw .noInput("cannot read the manifest \(path)") }
@@ -34,7 +47,7 @@ public struct BackupManifest: Codable, Sendable, Equatable {
         return manifest
     }
 
-    func encoded() throws -> Data {
+    package func encoded() throws -> Data {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         return try encoder.encode(self)

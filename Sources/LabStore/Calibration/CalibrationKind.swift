@@ -1,10 +1,8 @@
-import GRDB
-
 /// What a calibration value calibrates. Open-ended: a new kind needs no migration. Kinds are named
 /// here (or, for kinds keyed by a dosimetry type the store does not know, by a typed factory beside
 /// that type's user: `CalibrationKind.countsPerMilliSievert(_:)` in LabWorkflow), never spelled as
 /// strings at call sites; ``init(rawValue:)`` is for reading stored values.
-public struct CalibrationKind: RawRepresentable, Sendable, Hashable, Codable, DatabaseValueConvertible,
+public struct CalibrationKind: RawRepresentable, Sendable, Hashable, Codable,
     CustomStringConvertible
 {
     public let rawValue: String

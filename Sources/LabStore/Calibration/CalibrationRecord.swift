@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 
 /// One calibration value in force from a date: the `calibrationRecord` table.
 ///
@@ -35,22 +34,5 @@ public struct CalibrationRecord: Sendable, Hashable, Codable {
         self.validFrom = validFrom
         self.source = source
         self.createdAt = createdAt
-    }
-}
-
-extension CalibrationRecord: FetchableRecord, MutablePersistableRecord {
-    public static let databaseTableName = "calibrationRecord"
-
-    public mutating func didInsert(_ inserted: InsertionSuccess) {
-        id = ID(rawValue: inserted.rowID)
-    }
-
-    /// The table's columns, for requests.
-    public enum Columns {
-        public static let id = Column(CodingKeys.id)
-        public static let kind = Column(CodingKeys.kind)
-        public static let subject = Column(CodingKeys.subject)
-        public static let validFrom = Column(CodingKeys.validFrom)
-        public static let createdAt = Column(CodingKeys.createdAt)
     }
 }

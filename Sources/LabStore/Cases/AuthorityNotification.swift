@@ -1,11 +1,9 @@
 import Foundation
-import GRDB
 
 /// A notification to the authority for a notifiable case (seeds/003 section 8), raised on the day the
 /// dose that crossed the threshold is released, and tracked until marked sent (who, when, how). One per
 /// case (UNIQUE); once sent it never changes (trigger).
-public struct AuthorityNotification: Sendable, Hashable, Codable, FetchableRecord, MutablePersistableRecord {
-    public static let databaseTableName = "authorityNotification"
+public struct AuthorityNotification: Sendable, Hashable, Codable {
     public typealias ID = RecordID<AuthorityNotification>
 
     public var id: ID?
@@ -31,6 +29,4 @@ public struct AuthorityNotification: Sendable, Hashable, Codable, FetchableRecor
     }
 
     public var isSent: Bool { sentAt != nil }
-
-    public mutating func didInsert(_ inserted: InsertionSuccess) { id = ID(rawValue: inserted.rowID) }
 }

@@ -1,13 +1,10 @@
 import Foundation
-import GRDB
 
 /// The investigation of a case (the Czech programme, seeds/003 section 6): was it a personal dose,
 /// was a protective apron worn, the refined effective dose E and how it was refined, the causes, the
 /// actions, and who told the worker when. Each field may be filled in steps; the case closes only when
 /// all are there (``isComplete``, enforced by a trigger on `levelCase`).
-public struct CaseInvestigation: Sendable, Hashable, Codable, FetchableRecord, PersistableRecord {
-    public static let databaseTableName = "caseInvestigation"
-
+public struct CaseInvestigation: Sendable, Hashable, Codable {
     public var caseID: LevelCase.ID
     public var personalDose: Bool?
     public var apronWorn: Bool?

@@ -1,12 +1,10 @@
-import GRDB
-
 /// Which monitoring level a case is about, and over which span the dose is summed.
 ///
 /// Levels per 3 months and per calendar year are the customer's (``CustomerLevels``; defaults from the
 /// Czech monitoring programme, seeds/003 section 5 b). The two notifiable kinds are the regulator's
 /// fixed thresholds (seeds/003 section 8): Hp(10) above 10 mSv in one monitoring period, and above
 /// 15 mSv summed over the periods of a calendar year, "also during the year".
-public enum CaseKind: String, Sendable, Hashable, Codable, CaseIterable, DatabaseValueConvertible, CustomStringConvertible {
+public enum CaseKind: String, Sendable, Hashable, Codable, CaseIterable, CustomStringConvertible {
     case investigationQuarter = "investigation-quarter"
     case interventionQuarter = "intervention-quarter"
     case investigationYear = "investigation-year"

@@ -1,12 +1,10 @@
 import Foundation
-import GRDB
 
 /// A monitoring level crossed by one person in one period, quarter or calendar year: the `levelCase`
 /// table. The person is the national ID's look-up hash (never the name), so a person working for two
 /// customers has one case per level and span. A case closes only when its investigation is complete
 /// (and its authority notification, if any, is marked sent): SQLite triggers enforce both.
-public struct LevelCase: Sendable, Hashable, Codable, FetchableRecord, MutablePersistableRecord {
-    public static let databaseTableName = "levelCase"
+public struct LevelCase: Sendable, Hashable, Codable {
     public typealias ID = RecordID<LevelCase>
 
     public var id: ID?
@@ -48,6 +46,4 @@ public struct LevelCase: Sendable, Hashable, Codable, FetchableRecord, MutablePe
     }
 
     public var isOpen: Bool { closedAt == nil }
-
-    public mutating func didInsert(_ inserted: InsertionSuccess) { id = ID(rawValue: inserted.rowID) }
 }

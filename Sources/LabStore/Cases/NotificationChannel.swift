@@ -1,7 +1,5 @@
-import GRDB
-
 /// How a notification went to the authority.
-public enum NotificationChannel: String, Sendable, Hashable, Codable, CaseIterable, DatabaseValueConvertible {
+public enum NotificationChannel: String, Sendable, Hashable, Codable, CaseIterable {
     case secureEmail = "secure-email"
     case digitalPost = "digital-post"
     case post

@@ -1,7 +1,7 @@
 import Foundation
 
 /// What the dose algorithm concluded for one card in one batch: the input of
-/// ``LabStore/saveDose(_:)``, which turns it into the next ``DoseResult`` version.
+/// ``DoseStore/saveDose(_:)``, which turns it into the next ``DoseResult`` version.
 public struct DoseEvaluation: Sendable, Hashable {
     public var batchID: ReadoutBatch.ID
     public var cardID: String

@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 
 /// One version of the dose of one card in one batch: the `doseResult` table.
 ///
@@ -50,23 +49,4 @@ public struct DoseResult: Sendable, Hashable, Codable {
 
     /// Whether this is the current version of the card's dose in its batch.
     public var isCurrent: Bool { supersededAt == nil }
-}
-
-extension DoseResult: FetchableRecord, MutablePersistableRecord {
-    public static let databaseTableName = "doseResult"
-
-    public mutating func didInsert(_ inserted: InsertionSuccess) {
-        id = ID(rawValue: inserted.rowID)
-    }
-
-    /// The table's columns, for requests.
-    public enum Columns {
-        public static let id = Column(CodingKeys.id)
-        public static let batchID = Column(CodingKeys.batchID)
-        public static let cardID = Column(CodingKeys.cardID)
-        public static let version = Column(CodingKeys.version)
-        public static let supersededAt = Column(CodingKeys.supersededAt)
-        public static let state = Column(CodingKeys.state)
-        public static let evaluatedAt = Column(CodingKeys.evaluatedAt)
-    }
 }

@@ -1,11 +1,9 @@
-import GRDB
-
 /// Where a dose result stands in review.
 ///
 /// Allowed changes: `evaluated → needsReview`, `evaluated → released`, `needsReview → evaluated`,
 /// `needsReview → released`. A released dose never changes again (a trigger enforces it); a
 /// correction is a new version.
-public enum DoseState: String, Sendable, Hashable, Codable, CaseIterable, DatabaseValueConvertible {
+public enum DoseState: String, Sendable, Hashable, Codable, CaseIterable {
     case evaluated
     case needsReview
     case released

@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 
 /// A dose assigned to a period whose dosimeter gave none — lost, not returned, or unreadable — the
 /// `assignedDose` table. Always shown as assigned, with its method, who and why.
@@ -8,11 +7,10 @@ import GRDB
 /// on a named colleague (or the highest of a group) doing the same work at the same workplace in the
 /// same period; `notional` — a value a physicist enters with the reason. Append-only: a correction is a
 /// new row that ``replacesID`` the old one.
-public struct AssignedDose: Sendable, Hashable, Codable, FetchableRecord, MutablePersistableRecord {
-    public static let databaseTableName = "assignedDose"
+public struct AssignedDose: Sendable, Hashable, Codable {
     public typealias ID = RecordID<AssignedDose>
 
-    public enum Method: String, Sendable, Hashable, Codable, CaseIterable, DatabaseValueConvertible {
+    public enum Method: String, Sendable, Hashable, Codable, CaseIterable {
         /// Method (c): the dose of a named colleague or group.
         case colleague
         /// A notional dose entered by a physicist.
@@ -20,7 +18,7 @@ public struct AssignedDose: Sendable, Hashable, Codable, FetchableRecord, Mutabl
     }
 
     /// Why the dosimeter gave no dose.
-    public enum Reason: String, Sendable, Hashable, Codable, CaseIterable, DatabaseValueConvertible {
+    public enum Reason: String, Sendable, Hashable, Codable, CaseIterable {
         /// Reported lost by the customer.
         case lost
         /// Not come back.
@@ -73,6 +71,4 @@ public struct AssignedDose: Sendable, Hashable, Codable, FetchableRecord, Mutabl
             : "notional dose"
         return "ASSIGNED dose (\(how); dosimeter \(reason == .notReturned ? "not returned" : reason.rawValue)) by \(who): \(why)"
     }
-
-    public mutating func didInsert(_ inserted: InsertionSuccess) { id = ID(rawValue: inserted.rowID) }
 }

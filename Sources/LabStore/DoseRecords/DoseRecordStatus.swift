@@ -1,7 +1,5 @@
-import GRDB
-
 /// What a period of a person's dose record holds (docs/dose-records.md).
-public enum DoseRecordStatus: String, Sendable, Hashable, Codable, CaseIterable, DatabaseValueConvertible {
+public enum DoseRecordStatus: String, Sendable, Hashable, Codable, CaseIterable {
     /// A released dose at or above the detection limit.
     case measured
     /// A released dose below the detection limit: shown as "<DL", counted as 0 in the sums.

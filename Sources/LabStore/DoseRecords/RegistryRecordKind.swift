@@ -1,7 +1,5 @@
-import GRDB
-
 /// A registry record is the first report of a person's period, or a correction of one sent before.
-public enum RegistryRecordKind: String, Sendable, Hashable, Codable, CaseIterable, DatabaseValueConvertible {
+public enum RegistryRecordKind: String, Sendable, Hashable, Codable, CaseIterable {
     case original
     case correction
 }

@@ -1,7 +1,8 @@
 /// Everything the lab store can refuse or fail to do. Each case says one thing.
 ///
-/// Database failures keep the SQLite primary result code (https://www.sqlite.org/rescode.html)
-/// so a caller can match a family, e.g. `error.sqliteResultCode == 5` for SQLITE_BUSY.
+/// The errors name no backend: each backend maps its own failures (SQLite result codes in
+/// LabStoreSQLite, PostgreSQL SQLSTATEs in LabStorePostgres) into these cases, and a caller matches a
+/// family (``family``), e.g. `error.family == .busy` to try again later, never a backend's code.
 public enum LabStoreError: Error, Sendable, Equatable, CustomStringConvertible {
     // MARK: Opening
 
@@ -96,18 +97,76 @@ public enum LabStoreError: Error, Sendable, Equatable, CustomStringConvertible {
     case databaseUnreachable(operation: String, reason: String)
     /// A stored row cannot be decoded (e.g. a malformed curve BLOB).
     case corruptRow(table: String, reason: String)
-    /// Any other SQLite failure, with its primary result code.
-    case database(operation: String, resultCode: Int32, message: String)
-    /// A failure that is not an SQLite error (e.g. a value that cannot be encoded).
+    /// Any other failure of the database itself (I/O, a full disk, a file it cannot open, a
+    /// permission), by kind.
+    case storage(operation: String, failure: StorageFailure, message: String)
+    /// A failure that is not the database's (e.g. a value that cannot be encoded).
     case unexpected(operation: String, message: String)
 
-    /// The SQLite primary result code behind the error, when there is one.
-    public var sqliteResultCode: Int32? {
+    /// What kind of failure of the database itself a ``storage(operation:failure:message:)`` is.
+    public enum StorageFailure: String, Sendable, Hashable, CaseIterable {
+        /// Reading or writing the storage failed (an I/O error, a broken file or connection protocol).
+        case io
+        /// The disk (or the database's quota) is full.
+        case full
+        /// The database's file or server cannot be opened.
+        case cannotOpen
+        /// The database refuses this program (read-only, no permission, authorization).
+        case permission
+        /// Anything else.
+        case other
+    }
+
+    /// The families of errors, for callers that decide what to do next (retry, stop, report).
+    public enum Family: Sendable, Hashable, CaseIterable {
+        /// Opening the database or migrating its schema failed.
+        case opening
+        /// The input is malformed (IDs, curves, values).
+        case invalidInput
+        /// The records are not in a state that allows the step (the cycle's interlocks).
+        case state
+        /// A row that must not change, or a constraint, refused the write.
+        case refused
+        /// Locked by another writer: nothing was written, try again.
+        case busy
+        /// The database server is out of reach: nothing was written, try again when it is back.
+        case unreachable
+        /// A stored row cannot be read.
+        case corrupt
+        /// The database itself failed (``StorageFailure``).
+        case storage
+        /// Anything else.
+        case unexpected
+    }
+
+    /// The family of this error.
+    public var family: Family {
         switch self {
-        case .immutableRow, .constraintViolation: 19  // SQLITE_CONSTRAINT
-        case .databaseBusy: 5  // SQLITE_BUSY
-        case let .database(_, resultCode, _): resultCode
-        default: nil
+        case .cannotOpen, .migrationFailed, .databaseIsNewer, .notALabDatabase: .opening
+        case .invalidGroupID, .invalidCardID, .elementOutOfRange, .invalidElementsPerCard, .missingLostReason,
+             .channelCountMismatch, .channelCountOutOfRange, .curveChecksumMismatch, .nonFiniteValue,
+             .invalidInspection, .invalidRecord:
+            .invalidInput
+        case .batchNotFound, .batchNotOpen, .batchAlreadyOpen, .duplicateReading, .noStoredReadings, .doseNotFound,
+             .doseSuperseded, .releasedDoseIsImmutable, .invalidDoseStateChange, .customerNotFound, .wearerNotFound,
+             .enrolmentNotFound, .cardNotFound, .issueNotFound, .returnNotOpen, .cardInWrongState, .cardTypeMismatch,
+             .doseNotReleased:
+            .state
+        case .immutableRow, .constraintViolation: .refused
+        case .databaseBusy: .busy
+        case .databaseUnreachable: .unreachable
+        case .corruptRow: .corrupt
+        case .storage: .storage
+        case .unexpected: .unexpected
+        }
+    }
+
+    /// Whether the database itself failed (busy, out of reach, storage): the write did not happen and
+    /// the work should stop (and may be tried again), rather than be recorded as refused.
+    public var isDatabaseFailure: Bool {
+        switch family {
+        case .busy, .unreachable, .storage: true
+        default: false
         }
     }
 
@@ -181,8 +240,8 @@ public enum LabStoreError: Error, Sendable, Equatable, CustomStringConvertible {
             "\(operation): the database server is out of reach (\(reason)); nothing was written"
         case let .corruptRow(table, reason):
             "a row of \(table) cannot be read: \(reason)"
-        case let .database(operation, resultCode, message):
-            "\(operation): SQLite error \(resultCode): \(message)"
+        case let .storage(operation, failure, message):
+            "\(operation): the database failed (\(failure.rawValue)): \(message)"
         case let .unexpected(operation, message):
             "\(operation): \(message)"
         }

@@ -1,11 +1,8 @@
 import Foundation
-import GRDB
 
 /// A card of a batch without a dose, and why: the `cardNotEvaluated` table (one row per card and
 /// batch, removed in the transaction that stores the card's dose).
-public struct CardNotEvaluated: Sendable, Hashable, Codable, FetchableRecord, PersistableRecord {
-    public static let databaseTableName = "cardNotEvaluated"
-
+public struct CardNotEvaluated: Sendable, Hashable, Codable {
     public var batchID: ReadoutBatch.ID
     public var cardID: String
     public var reason: NotEvaluatedReason

@@ -1,11 +1,8 @@
 import Foundation
-import GRDB
 
 /// A customer's monitoring levels from a day on: the `customerLevels` table (history by `validFrom`;
 /// DOMAIN.md §4: levels are configuration per customer, not constants).
-public struct CustomerLevels: Sendable, Hashable, Codable, FetchableRecord, PersistableRecord {
-    public static let databaseTableName = "customerLevels"
-
+public struct CustomerLevels: Sendable, Hashable, Codable {
     public var customerID: String
     public var validFrom: CalendarDay
     /// A dose above this goes to the physicist for review (mSv per period).

@@ -1,8 +1,6 @@
-import GRDB
-
 /// Why a dose was sent to the physicist instead of straight to `evaluated`. Stored as the stable
 /// code (`rawValue`) with the dose, so `tld review` can say why each dose is there.
-public enum ReviewReason: String, Sendable, Hashable, Codable, CaseIterable, DatabaseValueConvertible {
+public enum ReviewReason: String, Sendable, Hashable, Codable, CaseIterable {
     /// Quality flags of the glow curves or the dose algorithm (lost element, out of pattern, …).
     case qualityFlags = "quality-flags"
     /// The reported dose is above the customer's review level.

@@ -1,5 +1,3 @@
-import GRDB
-
 /// The row id of a stored record, typed by the record it names so that a batch id can never be
 /// passed where a reading id is wanted.
 ///
@@ -34,13 +32,5 @@ extension RecordID: Codable {
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.singleValueContainer()
         try container.encode(rawValue)
-    }
-}
-
-extension RecordID: DatabaseValueConvertible {
-    public var databaseValue: DatabaseValue { rawValue.databaseValue }
-
-    public static func fromDatabaseValue(_ dbValue: DatabaseValue) -> Self? {
-        Int64.fromDatabaseValue(dbValue).map(Self.init(rawValue:))
     }
 }

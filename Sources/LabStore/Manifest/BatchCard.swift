@@ -1,9 +1,8 @@
 import Foundation
-import GRDB
 
 /// What the lab knows of one card of a batch before reading it: the `batchCard` table.
 public struct BatchCard: Sendable, Hashable, Codable {
-    public enum Role: String, Sendable, Hashable, Codable, CaseIterable, DatabaseValueConvertible {
+    public enum Role: String, Sendable, Hashable, Codable, CaseIterable {
         /// Worn by a worker: its dose is to be assessed.
         case worker
         /// Irradiated by the lab to a known dose in the reference field: calibrates the reader.
@@ -47,8 +46,4 @@ public struct BatchCard: Sendable, Hashable, Codable {
         self.deliveredHp007MilliSievert = deliveredHp007MilliSievert
         self.referenceField = referenceField
     }
-}
-
-extension BatchCard: FetchableRecord, PersistableRecord {
-    public static let databaseTableName = "batchCard"
 }

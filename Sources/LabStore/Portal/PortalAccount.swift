@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 
 /// Who an account acts for in the portal.
 public enum PortalRole: String, Sendable, Hashable, Codable, CaseIterable {
@@ -13,8 +12,7 @@ public enum PortalRole: String, Sendable, Hashable, Codable, CaseIterable {
 
 /// A person who signs in to `tld serve` (table `portalAccount`, migration `v11-portal`). Only a
 /// bcrypt hash of the password is stored.
-public struct PortalAccount: Sendable, Hashable, Codable, FetchableRecord, MutablePersistableRecord {
-    public static let databaseTableName = "portalAccount"
+public struct PortalAccount: Sendable, Hashable, Codable {
     public var id: Int64?
     public var userName: String
     public var passwordHash: String
@@ -43,6 +41,4 @@ public struct PortalAccount: Sendable, Hashable, Codable, FetchableRecord, Mutab
         self.wearerID = wearerID
         self.accessGranted = accessGranted
     }
-
-    public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
 }

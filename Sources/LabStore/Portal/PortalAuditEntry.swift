@@ -1,10 +1,8 @@
 import Foundation
-import GRDB
 
 /// One line of the portal's audit trail (table `portalAudit`, never changed or deleted): who, when,
 /// what, for which customer, from which submission. Never a national ID, not even masked.
-public struct PortalAuditEntry: Sendable, Hashable, Codable, FetchableRecord, MutablePersistableRecord {
-    public static let databaseTableName = "portalAudit"
+public struct PortalAuditEntry: Sendable, Hashable, Codable {
     public var id: Int64?
     public var at: Date
     public var accountID: Int64?
@@ -25,13 +23,10 @@ public struct PortalAuditEntry: Sendable, Hashable, Codable, FetchableRecord, Mu
         self.submissionID = submissionID
         self.detail = detail
     }
-
-    public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
 }
 
 /// An e-mail the portal would send (table `portalOutbox`): the lab reads and forwards them.
-public struct PortalOutboxMessage: Sendable, Hashable, Codable, FetchableRecord, MutablePersistableRecord {
-    public static let databaseTableName = "portalOutbox"
+public struct PortalOutboxMessage: Sendable, Hashable, Codable {
     public var id: Int64?
     public var at: Date
     public var recipient: String
@@ -47,8 +42,6 @@ public struct PortalOutboxMessage: Sendable, Hashable, Codable, FetchableRecord,
         self.body = body
         self.submissionID = submissionID
     }
-
-    public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
 }
 
 /// What accepting a submission does to the master data, decided by the workflow layer and applied by

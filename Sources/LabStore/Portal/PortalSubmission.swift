@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 
 /// The changes of the service guide's "submit changes" form (DOMAIN.md §3).
 public enum SubmissionKind: String, Sendable, Hashable, Codable, CaseIterable {

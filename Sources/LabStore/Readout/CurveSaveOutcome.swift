@@ -1,4 +1,4 @@
-/// What ``LabStore/saveReadoutCurve(batch:card:element:readAt:curve:)`` did with a curve the reader
+/// What ``ReadoutStore/saveReadoutCurve(batch:card:element:readAt:curve:)`` did with a curve the reader
 /// handed over.
 public enum CurveSaveOutcome: Sendable, Hashable {
     /// The curve is now stored (its transaction committed durably).

@@ -1,7 +1,5 @@
-import GRDB
-
 /// What became of one element position of a card in a batch.
-public enum ElementStatus: String, Sendable, Hashable, Codable, CaseIterable, DatabaseValueConvertible {
+public enum ElementStatus: String, Sendable, Hashable, Codable, CaseIterable {
     /// The glow curve is in the store; the reader may release it.
     case stored
     /// The signal is gone without a complete curve (e.g. heating interrupted). Never a dose.

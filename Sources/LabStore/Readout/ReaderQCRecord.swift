@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 
 /// The reader's quality check taken before (or during) a batch: the `readerQC` table.
 ///
@@ -31,19 +30,5 @@ public struct ReaderQCRecord: Sendable, Hashable, Codable {
         self.referenceLightCounts = referenceLightCounts
         self.highVoltageVolts = highVoltageVolts
         self.heaterDeciCelsius = heaterDeciCelsius
-    }
-}
-
-extension ReaderQCRecord: FetchableRecord, MutablePersistableRecord {
-    public static let databaseTableName = "readerQC"
-
-    public mutating func didInsert(_ inserted: InsertionSuccess) {
-        id = ID(rawValue: inserted.rowID)
-    }
-
-    /// The table's columns, for requests.
-    public enum Columns {
-        public static let batchID = Column(CodingKeys.batchID)
-        public static let takenAt = Column(CodingKeys.takenAt)
     }
 }

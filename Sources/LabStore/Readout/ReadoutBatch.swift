@@ -1,16 +1,15 @@
 import Foundation
-import GRDB
 
 /// One run of the reader over a magazine of cards: the `readoutBatch` table.
 ///
 /// A batch is opened before the first card is loaded and finished when the magazine is empty.
 /// At most one batch per `source` is open at a time; after a crash the workflow finds it again
-/// with ``LabStore/findOpenBatch(source:)`` and resumes it.
+/// with ``ReadoutStore/findOpenBatch(source:)`` and resumes it.
 public struct ReadoutBatch: Sendable, Hashable, Codable {
     public typealias ID = RecordID<ReadoutBatch>
 
     /// Whether cards may still be read into the batch.
-    public enum State: String, Sendable, Hashable, Codable, DatabaseValueConvertible {
+    public enum State: String, Sendable, Hashable, Codable {
         case open
         case complete
     }
@@ -66,21 +65,5 @@ public struct ReadoutBatch: Sendable, Hashable, Codable {
         guard (1...maximumGroupIDLength).contains(scalars.count) else { return false }
         guard scalars.allSatisfy({ (0x20...0x7E).contains($0.value) }) else { return false }
         return scalars.first != " " && scalars.last != " "
-    }
-}
-
-extension ReadoutBatch: FetchableRecord, MutablePersistableRecord {
-    public static let databaseTableName = "readoutBatch"
-
-    public mutating func didInsert(_ inserted: InsertionSuccess) {
-        id = ID(rawValue: inserted.rowID)
-    }
-
-    /// The table's columns, for requests.
-    public enum Columns {
-        public static let id = Column(CodingKeys.id)
-        public static let source = Column(CodingKeys.source)
-        public static let state = Column(CodingKeys.state)
-        public static let createdAt = Column(CodingKeys.createdAt)
     }
 }

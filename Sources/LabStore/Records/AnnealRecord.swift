@@ -1,8 +1,7 @@
 import Foundation
-import GRDB
 
 /// How cards were annealed.
-public enum AnnealMethod: String, Sendable, Hashable, Codable, DatabaseValueConvertible {
+public enum AnnealMethod: String, Sendable, Hashable, Codable {
     /// The reader's own anneal cycle, right after readout.
     case reader
     /// A batch in the lab oven.
@@ -10,8 +9,7 @@ public enum AnnealMethod: String, Sendable, Hashable, Codable, DatabaseValueConv
 }
 
 /// One anneal run (a reader cycle or an oven batch): the `annealRecord` table.
-public struct AnnealRecord: Sendable, Hashable, Codable, FetchableRecord, MutablePersistableRecord {
-    public static let databaseTableName = "annealRecord"
+public struct AnnealRecord: Sendable, Hashable, Codable {
     public typealias ID = RecordID<AnnealRecord>
 
     public var id: ID?
@@ -28,14 +26,11 @@ public struct AnnealRecord: Sendable, Hashable, Codable, FetchableRecord, Mutabl
         self.startedAt = startedAt
         self.endedAt = endedAt
     }
-
-    public mutating func didInsert(_ inserted: InsertionSuccess) { id = ID(rawValue: inserted.rowID) }
 }
 
 /// A card in an anneal run and its background check: the `annealCheck` table. A card passes when
 /// its read-back after annealing is at most the background level; otherwise it is annealed again.
-public struct AnnealCheck: Sendable, Hashable, Codable, FetchableRecord, MutablePersistableRecord {
-    public static let databaseTableName = "annealCheck"
+public struct AnnealCheck: Sendable, Hashable, Codable {
     public typealias ID = RecordID<AnnealCheck>
 
     public var id: ID?
@@ -60,6 +55,4 @@ public struct AnnealCheck: Sendable, Hashable, Codable, FetchableRecord, Mutable
         self.passed = residualHp10MilliSievert <= backgroundLevelMilliSievert
         self.checkedAt = checkedAt
     }
-
-    public mutating func didInsert(_ inserted: InsertionSuccess) { id = ID(rawValue: inserted.rowID) }
 }

@@ -1,5 +1,3 @@
-import GRDB
-
 /// A date on the lab's calendar (no time, no time zone): wear periods, arrival dates, dispatch dates.
 ///
 /// Stored as ISO 8601 text `YYYY-MM-DD`, so SQL compares days as strings. The arithmetic is integer
@@ -154,13 +152,5 @@ extension CalendarDay: Codable {
     public func encode(to encoder: any Encoder) throws {
         var c = encoder.singleValueContainer()
         try c.encode(description)
-    }
-}
-
-extension CalendarDay: DatabaseValueConvertible {
-    public var databaseValue: DatabaseValue { description.databaseValue }
-
-    public static func fromDatabaseValue(_ dbValue: DatabaseValue) -> CalendarDay? {
-        String.fromDatabaseValue(dbValue).flatMap { try? CalendarDay(parsing: $0) }
     }
 }

@@ -1,10 +1,7 @@
 import Foundation
-import GRDB
 
 /// A reusable TL dosimeter card: the `card` table. Its pellets are rows of `cardElement`.
-public struct Card: Sendable, Hashable, Codable, FetchableRecord, PersistableRecord {
-    public static let databaseTableName = "card"
-
+public struct Card: Sendable, Hashable, Codable {
     /// The card's unique number (its barcode).
     public var id: String
     public var dosimeterType: DosimeterType
@@ -33,9 +30,7 @@ public struct Card: Sendable, Hashable, Codable, FetchableRecord, PersistableRec
 
 /// One pellet position of a card: the `cardElement` table. `zeroedAt` is when its dose was last
 /// cleared in the records (after readout, release and anneal).
-public struct CardElement: Sendable, Hashable, Codable, FetchableRecord, PersistableRecord {
-    public static let databaseTableName = "cardElement"
-
+public struct CardElement: Sendable, Hashable, Codable {
     public var cardID: String
     /// 1…4.
     public var element: Int

@@ -1,9 +1,7 @@
 import Foundation
-import GRDB
 
 /// A card assigned to one wearer (through an enrolment) for one wear period: the `cardIssue` table.
-public struct CardIssue: Sendable, Hashable, Codable, FetchableRecord, MutablePersistableRecord {
-    public static let databaseTableName = "cardIssue"
+public struct CardIssue: Sendable, Hashable, Codable {
     public typealias ID = RecordID<CardIssue>
 
     public var id: ID?
@@ -45,6 +43,4 @@ public struct CardIssue: Sendable, Hashable, Codable, FetchableRecord, MutablePe
 
     /// Days from the period's end to arrival (positive = after the end).
     public var daysLate: Int? { arrivedOn.map { periodEnd.days(to: $0) } }
-
-    public mutating func didInsert(_ inserted: InsertionSuccess) { id = ID(rawValue: inserted.rowID) }
 }

@@ -1,9 +1,7 @@
 import Foundation
-import GRDB
 
 /// Why and when a card left the lab's stock for good: the `cardRetirement` table (append-only).
-public struct CardRetirement: Sendable, Hashable, Codable, FetchableRecord, MutablePersistableRecord {
-    public static let databaseTableName = "cardRetirement"
+public struct CardRetirement: Sendable, Hashable, Codable {
     public typealias ID = RecordID<CardRetirement>
 
     public var id: ID?
@@ -20,6 +18,4 @@ public struct CardRetirement: Sendable, Hashable, Codable, FetchableRecord, Muta
         self.why = why
         self.retiredAt = retiredAt
     }
-
-    public mutating func didInsert(_ inserted: InsertionSuccess) { id = ID(rawValue: inserted.rowID) }
 }

@@ -1,5 +1,3 @@
-import GRDB
-
 /// Where a dosimeter card is in the lab's cycle. The store refuses any other move than those of
 /// ``allowedMoves`` (a trigger checks the `cardTransition` table), and the interlocks below:
 ///
@@ -12,7 +10,7 @@ import GRDB
 /// - `released` needs the card's current dose in its last batch to be released;
 /// - `zeroed` needs the same (a trigger checks it again) and follows a passed anneal check;
 /// - `available` needs a passed inspection after zeroing; only an `available` card can be issued.
-public enum CardState: String, Sendable, Hashable, Codable, CaseIterable, DatabaseValueConvertible {
+public enum CardState: String, Sendable, Hashable, Codable, CaseIterable {
     /// Zeroed and inspected: ready to be issued.
     case available
     /// Assigned to a wearer for a period and sent.

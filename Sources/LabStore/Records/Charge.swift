@@ -1,8 +1,7 @@
 import Foundation
-import GRDB
 
 /// What a ledger row charges for (DOMAIN.md §3).
-public enum ChargeKind: String, Sendable, Hashable, Codable, CaseIterable, DatabaseValueConvertible {
+public enum ChargeKind: String, Sendable, Hashable, Codable, CaseIterable {
     /// A card sent, at the price in force on the dispatch day.
     case cardSent
     /// Compensation for a card not returned three months after its period ended.
@@ -22,8 +21,7 @@ public enum ChargeKind: String, Sendable, Hashable, Codable, CaseIterable, Datab
 /// One row of the charges ledger: the `charge` table. Append-only (a trigger refuses updates and
 /// deletes): a compensation once due stays, also when the card comes back later. At most one row per
 /// issue and kind, so recording the same day twice charges nothing twice.
-public struct Charge: Sendable, Hashable, Codable, FetchableRecord, MutablePersistableRecord {
-    public static let databaseTableName = "charge"
+public struct Charge: Sendable, Hashable, Codable {
     public typealias ID = RecordID<Charge>
 
     public var id: ID?
@@ -64,6 +62,4 @@ public struct Charge: Sendable, Hashable, Codable, FetchableRecord, MutablePersi
         self.note = note
         self.recordedAt = recordedAt
     }
-
-    public mutating func didInsert(_ inserted: InsertionSuccess) { id = ID(rawValue: inserted.rowID) }
 }

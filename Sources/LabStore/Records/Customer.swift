@@ -1,13 +1,10 @@
 import Foundation
-import GRDB
 
 /// A customer of the dosimetry service (a company, hospital or clinic): the `customer` table.
 ///
 /// The customer data of DOMAIN.md §3: delivery and billing address, contact person and e-mail,
 /// the invoice channel (GLN/EAN for public bodies) and the requisition/order number.
-public struct Customer: Sendable, Hashable, Codable, FetchableRecord, PersistableRecord {
-    public static let databaseTableName = "customer"
-
+public struct Customer: Sendable, Hashable, Codable {
     /// The customer number printed on packing slips, e.g. `K-1042`.
     public var id: String
     public var name: String

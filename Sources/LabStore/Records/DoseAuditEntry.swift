@@ -1,14 +1,12 @@
 import Foundation
-import GRDB
 
 /// Who changed a dose record, when and why: the `doseAudit` table (append-only). Every dose
 /// version and every change of its review state has one entry, written in the same transaction.
-public struct DoseAuditEntry: Sendable, Hashable, Codable, FetchableRecord, MutablePersistableRecord {
-    public static let databaseTableName = "doseAudit"
+public struct DoseAuditEntry: Sendable, Hashable, Codable {
     public typealias ID = RecordID<DoseAuditEntry>
 
     /// What happened to the dose.
-    public enum Action: String, Sendable, Hashable, Codable, DatabaseValueConvertible {
+    public enum Action: String, Sendable, Hashable, Codable {
         /// A version was added by the dose algorithm.
         case evaluated
         /// A physicist accepted the dose as it is (released).
@@ -46,8 +44,6 @@ public struct DoseAuditEntry: Sendable, Hashable, Codable, FetchableRecord, Muta
         self.why = why
         self.at = at
     }
-
-    public mutating func didInsert(_ inserted: InsertionSuccess) { id = ID(rawValue: inserted.rowID) }
 }
 
 /// Who does a dose change and why: the input of the audited dose methods.

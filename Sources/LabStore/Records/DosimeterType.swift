@@ -1,7 +1,5 @@
-import GRDB
-
 /// The dosimeter types the lab offers (DOMAIN.md §1), with the period lengths each may have.
-public enum DosimeterType: String, Sendable, Hashable, Codable, CaseIterable, DatabaseValueConvertible {
+public enum DosimeterType: String, Sendable, Hashable, Codable, CaseIterable {
     case wholeBody
     case finger
     case neutron
@@ -28,7 +26,7 @@ public enum DosimeterType: String, Sendable, Hashable, Codable, CaseIterable, Da
 }
 
 /// How long a wear period is (DOMAIN.md §1).
-public enum PeriodLength: String, Sendable, Hashable, Codable, CaseIterable, DatabaseValueConvertible {
+public enum PeriodLength: String, Sendable, Hashable, Codable, CaseIterable {
     /// 1st–14th and 15th–last day of the month (finger dosimeters).
     case twoWeeks
     case oneMonth

@@ -1,10 +1,8 @@
 import Foundation
-import GRDB
 
 /// A subscription of one wearer to one dosimeter type and period length (DOMAIN.md §2): the
 /// `enrolment` table. Its number `TILM-` + 8 digits is unique and printed on packing slips.
-public struct Enrolment: Sendable, Hashable, Codable, FetchableRecord, MutablePersistableRecord {
-    public static let databaseTableName = "enrolment"
+public struct Enrolment: Sendable, Hashable, Codable {
     public typealias ID = RecordID<Enrolment>
 
     public var id: ID?
@@ -83,8 +81,6 @@ public struct Enrolment: Sendable, Hashable, Codable, FetchableRecord, MutablePe
     public func isActive(on day: CalendarDay) -> Bool {
         endDate.map { day <= $0 } ?? true
     }
-
-    public mutating func didInsert(_ inserted: InsertionSuccess) { id = ID(rawValue: inserted.rowID) }
 }
 
 extension Enrolment {

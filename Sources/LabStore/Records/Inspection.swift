@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 
 /// Physical damage found on a card or one of its pellets.
 public enum DamageCode: String, Sendable, Hashable, Codable, CaseIterable {
@@ -35,7 +34,7 @@ public struct Damage: Sendable, Hashable, Codable {
 }
 
 /// What an inspection decided.
-public enum InspectionOutcome: String, Sendable, Hashable, Codable, CaseIterable, DatabaseValueConvertible {
+public enum InspectionOutcome: String, Sendable, Hashable, Codable, CaseIterable {
     /// No damage that matters: read out (or reissue) as usual.
     case fit
     /// Read out, but the result goes through manual QA and carries a remark.
@@ -45,7 +44,7 @@ public enum InspectionOutcome: String, Sendable, Hashable, Codable, CaseIterable
 }
 
 /// When the card was looked at.
-public enum InspectionStage: String, Sendable, Hashable, Codable, CaseIterable, DatabaseValueConvertible {
+public enum InspectionStage: String, Sendable, Hashable, Codable, CaseIterable {
     /// On arrival, before readout.
     case arrival
     /// After anneal and zeroing, before reissue.
@@ -53,8 +52,7 @@ public enum InspectionStage: String, Sendable, Hashable, Codable, CaseIterable, 
 }
 
 /// One inspection of one card: the `cardInspection` table (append-only).
-public struct CardInspection: Sendable, Hashable, Codable, FetchableRecord, MutablePersistableRecord {
-    public static let databaseTableName = "cardInspection"
+public struct CardInspection: Sendable, Hashable, Codable {
     public typealias ID = RecordID<CardInspection>
 
     public var id: ID?
@@ -82,6 +80,4 @@ public struct CardInspection: Sendable, Hashable, Codable, FetchableRecord, Muta
         self.inspectedBy = inspectedBy
         self.inspectedAt = inspectedAt
     }
-
-    public mutating func didInsert(_ inserted: InsertionSuccess) { id = ID(rawValue: inserted.rowID) }
 }

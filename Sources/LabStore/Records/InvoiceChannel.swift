@@ -1,5 +1,3 @@
-import GRDB
-
 /// How a customer wants its invoices (DOMAIN.md §3: "GLN/EAN for public bodies, requisition/order
 /// number, invoice contact").
 ///
@@ -7,7 +5,7 @@ import GRDB
 ///   GS1 check digit), which Danish public bodies require;
 /// - ``email``: a PDF invoice to an e-mail address;
 /// - ``paper``: a letter to the billing address.
-public enum InvoiceChannel: String, Sendable, Hashable, Codable, CaseIterable, DatabaseValueConvertible {
+public enum InvoiceChannel: String, Sendable, Hashable, Codable, CaseIterable {
     case eInvoice = "e-invoice"
     case email
     case paper

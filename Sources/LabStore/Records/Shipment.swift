@@ -1,9 +1,7 @@
 import Foundation
-import GRDB
 
 /// An outgoing delivery of cards to a customer (one packing slip): the `shipment` table.
-public struct Shipment: Sendable, Hashable, Codable, FetchableRecord, MutablePersistableRecord {
-    public static let databaseTableName = "shipment"
+public struct Shipment: Sendable, Hashable, Codable {
     public typealias ID = RecordID<Shipment>
 
     public var id: ID?
@@ -18,13 +16,10 @@ public struct Shipment: Sendable, Hashable, Codable, FetchableRecord, MutablePer
         self.dispatchedOn = dispatchedOn
         self.createdAt = createdAt
     }
-
-    public mutating func didInsert(_ inserted: InsertionSuccess) { id = ID(rawValue: inserted.rowID) }
 }
 
 /// A customer's envelope of returned cards, opened at intake: the `customerReturn` table.
-public struct CustomerReturn: Sendable, Hashable, Codable, FetchableRecord, MutablePersistableRecord {
-    public static let databaseTableName = "customerReturn"
+public struct CustomerReturn: Sendable, Hashable, Codable {
     public typealias ID = RecordID<CustomerReturn>
 
     public var id: ID?
@@ -41,14 +36,11 @@ public struct CustomerReturn: Sendable, Hashable, Codable, FetchableRecord, Muta
         self.openedAt = openedAt
         self.closedAt = closedAt
     }
-
-    public mutating func didInsert(_ inserted: InsertionSuccess) { id = ID(rawValue: inserted.rowID) }
 }
 
 /// One scan at intake and what the lab made of it (accepted or why not): the `returnScan` table.
 /// Append-only: the bench log of every scan, including refused ones.
-public struct ReturnScan: Sendable, Hashable, Codable, FetchableRecord, MutablePersistableRecord {
-    public static let databaseTableName = "returnScan"
+public struct ReturnScan: Sendable, Hashable, Codable {
     public typealias ID = RecordID<ReturnScan>
 
     public var id: ID?
@@ -68,14 +60,10 @@ public struct ReturnScan: Sendable, Hashable, Codable, FetchableRecord, MutableP
         self.message = message
         self.scannedAt = scannedAt
     }
-
-    public mutating func didInsert(_ inserted: InsertionSuccess) { id = ID(rawValue: inserted.rowID) }
 }
 
 /// The price of one card of a type from a date on, in minor currency units (øre), excluding VAT.
-public struct CardPrice: Sendable, Hashable, Codable, FetchableRecord, PersistableRecord {
-    public static let databaseTableName = "cardPrice"
-
+public struct CardPrice: Sendable, Hashable, Codable {
     public var dosimeterType: DosimeterType
     public var validFrom: CalendarDay
     /// Price per card excluding VAT, in minor units (e.g. øre: 12 500 = 125.00 DKK).

@@ -1,11 +1,9 @@
 import Foundation
-import GRDB
 
 /// A person who wears dosimeters: the `wearer` table. The national ID is kept only as AES-GCM
 /// ciphertext and a keyed hash for look-up (see ``NationalIDProtector``); the first four digits are
 /// shown by decrypting, never stored in clear.
-public struct Wearer: Sendable, Hashable, Codable, FetchableRecord, MutablePersistableRecord {
-    public static let databaseTableName = "wearer"
+public struct Wearer: Sendable, Hashable, Codable {
     public typealias ID = RecordID<Wearer>
 
     public var id: ID?
@@ -31,6 +29,4 @@ public struct Wearer: Sendable, Hashable, Codable, FetchableRecord, MutablePersi
     public var protectedID: ProtectedNationalID {
         ProtectedNationalID(sealed: nationalIDSealed, lookup: nationalIDLookup)
     }
-
-    public mutating func didInsert(_ inserted: InsertionSuccess) { id = ID(rawValue: inserted.rowID) }
 }

@@ -3,7 +3,7 @@ import LabStore
 
 /// The result list of a batch: each card's current dose with its role, flags and remarks.
 public enum ResultRows {
-    public static func rows(store: any LabStore, batch: ReadoutBatch.ID) throws -> [DoseRow] {
+    public static func rows(store: any DoseStore, batch: ReadoutBatch.ID) throws -> [DoseRow] {
         let roles = Dictionary(uniqueKeysWithValues: try store.manifest(batch: batch).map { ($0.cardID, $0.role) })
         return try store.currentDoses(batch: batch).sorted { a, b in
             let (ra, rb) = (roles[a.cardID] ?? .worker, roles[b.cardID] ?? .worker)

@@ -22,12 +22,12 @@ public struct BatchEvaluator: Sendable {
     /// refused (the batch needs calibration dosimeters or a new calibration); an element correction
     /// coefficient past it is still applied, but the card goes to review with a remark.
     public var validity: CalibrationValidity = .default
-    let store: any LabStore
+    let store: any DoseStore
     let logger: Logger
     let now: @Sendable () -> Date
 
     public init(
-        store: any LabStore, algorithm: DoseAlgorithm = DoseAlgorithm(), signal: SignalEvaluation = .lifMgTiDefault,
+        store: any DoseStore, algorithm: DoseAlgorithm = DoseAlgorithm(), signal: SignalEvaluation = .lifMgTiDefault,
         logger: Logger, now: @escaping @Sendable () -> Date = { Date() }
     ) {
         self.store = store
@@ -103,10 +103,8 @@ public struct BatchEvaluator: Sendable {
             do {
                 try evaluateCard(input, calibration: calibration.value, calibrationID: calibration.id, background: background,
                                  qcFailures: qcFailures, policy: policy, store: records)
-            } catch let error as LabStoreError where (error.sqliteResultCode ?? 19) != 19 || DatabaseOutage(error) != nil {
-                // The database itself failed (busy, I/O, full; PostgreSQL out of reach): the run stops,
-                // the batch stays pending — never a card "not evaluated" because the server was away.
-                throw error
+            } catch let error as LabStoreError where error.isDatabaseFailure {
+                throw error  // the database itself failed (busy, out of reach, I/O, full): the run stops, the batch stays pending
             } catch {
                 try notEvaluated(id, .evaluationFailed, "\(error)")
             }

@@ -8,11 +8,11 @@ import Logging
 /// (kind `elementCorrection`, subject "card/element", valid from the batch's date). Later evaluations
 /// of those cards apply the ECC in force at their readout (`BatchEvaluator.cardInput`).
 public struct ElementCorrectionRun: Sendable {
-    let store: any LabStore
+    let store: any DoseStore
     let evaluator: BatchEvaluator
     let logger: Logger
 
-    public init(store: any LabStore, algorithm: DoseAlgorithm = DoseAlgorithm(), logger: Logger) {
+    public init(store: any DoseStore, algorithm: DoseAlgorithm = DoseAlgorithm(), logger: Logger) {
         self.store = store
         self.evaluator = BatchEvaluator(store: store, algorithm: algorithm, logger: logger)
         self.logger = logger

@@ -1,5 +1,6 @@
 import Foundation
 import LabStore
+import LabStoreSQLite
 import Logging
 
 /// Batches that are read but not (completely) evaluated, and cards still without a dose: every

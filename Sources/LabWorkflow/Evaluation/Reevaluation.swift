@@ -8,13 +8,13 @@ import Logging
 /// store's calibration records (not the batch's own calibration dosimeters), without the cards. The
 /// old versions stay on record, superseded, each with the calibration it used (`calibrationID`).
 public struct Reevaluation: Sendable {
-    let store: any LabStore
+    let store: any DoseStore
     let evaluator: BatchEvaluator
     let logger: Logger
     let now: @Sendable () -> Date
 
     public init(
-        store: any LabStore, algorithm: DoseAlgorithm = DoseAlgorithm(), logger: Logger,
+        store: any DoseStore, algorithm: DoseAlgorithm = DoseAlgorithm(), logger: Logger,
         now: @escaping @Sendable () -> Date = { Date() }
     ) {
         self.store = store

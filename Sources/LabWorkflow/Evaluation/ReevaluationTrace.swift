@@ -28,7 +28,7 @@ public struct DoseTrace: Sendable {
 
     /// Traces the dose version `version` (nil = current) of `cardID` in its batch.
     public static func trace(
-        cardID: String, version: Int? = nil, store: any LabStore, algorithm: DoseAlgorithm = DoseAlgorithm(),
+        cardID: String, version: Int? = nil, store: any DoseStore, algorithm: DoseAlgorithm = DoseAlgorithm(),
         validity: CalibrationValidity = .default
     ) throws -> DoseTrace {
         let history = try store.doseHistory(card: cardID)

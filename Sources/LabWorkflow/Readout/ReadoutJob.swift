@@ -30,7 +30,7 @@ public struct ReadoutJob: Sendable {
     /// the batch stays pending and is evaluated later.)
     public var backgroundCheck = false
 
-    public init(store: any LabStore, logger: Logger, now: @escaping @Sendable () -> Date = { Date() }) {
+    public init(store: any DoseStore, logger: Logger, now: @escaping @Sendable () -> Date = { Date() }) {
         self.store = store
         self.logger = logger
         self.now = now
@@ -41,7 +41,7 @@ public struct ReadoutJob: Sendable {
     /// it reads and stores every curve, and evaluates nothing (`evaluatesDoses` is false; the batch
     /// stays pending for an evaluation where the store has the evaluation role).
     public init(readoutStore: any ReadoutStore, logger: Logger, now: @escaping @Sendable () -> Date = { Date() }) {
-        if let full = readoutStore as? any LabStore, full is any EvaluationStore {
+        if let full = readoutStore as? any DoseStore, full is any EvaluationStore {
             self = ReadoutJob(store: full, logger: logger, now: now)
         } else {
             self.store = readoutStore

@@ -37,7 +37,7 @@ public struct TypeTest: Sendable {
 
     /// Reads the reader's magazine (the type-test cards) into `store` and judges the results.
     public func run(
-        reader device: InProcessReader, cards: [TypeTestCard], store: any LabStore, groupID: String = "TYPETEST",
+        reader device: InProcessReader, cards: [TypeTestCard], store: any DoseStore, groupID: String = "TYPETEST",
         progress: @escaping @Sendable (ReadoutProgress) -> Void = { _ in }
     ) async throws -> Outcome {
         let link = MemoryLink()
@@ -60,7 +60,7 @@ public struct TypeTest: Sendable {
     }
 
     /// Judges the current doses of a batch already read (also after a re-evaluation).
-    public func judge(batchID: ReadoutBatch.ID, cards: [TypeTestCard], store: any LabStore, evaluator: BatchEvaluator) throws -> Outcome {
+    public func judge(batchID: ReadoutBatch.ID, cards: [TypeTestCard], store: any DoseStore, evaluator: BatchEvaluator) throws -> Outcome {
         guard let batch = try store.batch(id: batchID) else { throw TypeTestError.nothingRead }
         let doses = Dictionary(try store.currentDoses(batch: batchID).map { ($0.cardID, $0) }, uniquingKeysWith: { a, _ in a })
         let manifest = Dictionary(uniqueKeysWithValues: try store.manifest(batch: batchID).map { ($0.cardID, $0) })

@@ -2,6 +2,7 @@ import Foundation
 import TestSupport
 import Testing
 @testable import LabStore
+@testable import LabStoreSQLite
 
 /// Issue 18: the file side of dump backups (PostgreSQL's pg_dump): names, manifest, encryption,
 /// the checks of restoreDump, retention — with a stand-in dump, no server needed.

@@ -2,6 +2,7 @@ import Foundation
 import TestSupport
 import Testing
 @testable import LabStore
+@testable import LabStoreSQLite
 
 /// Issue 18: `tld backup`'s store side — an online snapshot, its manifest, encryption, restore into an
 /// empty place only, verify, retention.

@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import Testing
 @testable import LabStore
+@testable import LabStoreSQLite
 
 /// Cases, investigations and notifications in the store: opened and raised once, closed only when
 /// complete, and the database's own refusals (triggers) whatever the program.

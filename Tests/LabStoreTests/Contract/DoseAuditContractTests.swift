@@ -2,11 +2,12 @@ import Foundation
 import PostgresNIO
 import Testing
 @testable import LabStore
-@testable import PostgresLabStore
+@testable import LabStoreSQLite
+@testable import LabStorePostgres
 
 /// The dose methods of the lab-records role that PostgreSQL implements ahead of its ``LabRecordStore``
 /// conformance (PostgresLabStore+DoseAudit.swift): the contract tests reach them on every backend.
-protocol AuditedDoseStore: LabStore {
+protocol AuditedDoseStore: DoseStore {
     func saveDose(_ evaluation: DoseEvaluation, audit: DoseAudit, action: DoseAuditEntry.Action) throws(LabStoreError) -> DoseResult
     func setDoseState(id: DoseResult.ID, to state: DoseState, audit: DoseAudit, action: DoseAuditEntry.Action) throws(LabStoreError) -> DoseResult
     func doseAudit(cardID: String) throws(LabStoreError) -> [DoseAuditEntry]

@@ -1,5 +1,5 @@
 import Foundation
-import PostgresLabStore
+import LabStorePostgres
 import Synchronization
 import Testing
 @testable import LabStore

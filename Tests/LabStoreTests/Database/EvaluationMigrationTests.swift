@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import Testing
 @testable import LabStore
+@testable import LabStoreSQLite
 
 /// Migration `v7-evaluation` on a database of the previous version: batches already evaluated stay
 /// so; a batch whose evaluation was cut off is pending (and so gets evaluated by the next command).

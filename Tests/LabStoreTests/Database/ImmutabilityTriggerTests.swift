@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import Testing
 @testable import LabStore
+@testable import LabStoreSQLite
 
 /// The database itself refuses what must never happen, even to SQL that bypasses the store.
 @Suite("SQLite database: triggers and CHECK constraints")

@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import Testing
 @testable import LabStore
+@testable import LabStoreSQLite
 
 /// The JSON columns hold plain JSON that SQLite's JSON functions (and any other tool) can read.
 @Suite("SQLite database: JSON columns")

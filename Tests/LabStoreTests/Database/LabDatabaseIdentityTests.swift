@@ -3,6 +3,7 @@ import GRDB
 import TestSupport
 import Testing
 @testable import LabStore
+@testable import LabStoreSQLite
 
 /// Issue 11, findings 4 and 6: a file that is not a lab database is refused and left untouched; a lab
 /// database carries the lab's SQLite application ID; two programs opening a new file at once both

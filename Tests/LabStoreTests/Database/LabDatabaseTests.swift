@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import Testing
 @testable import LabStore
+@testable import LabStoreSQLite
 
 @Suite("SQLite database: opening, settings, migrations")
 struct LabDatabaseTests {

@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 @testable import LabStore
-@testable import PostgresLabStore
+@testable import LabStorePostgres
 
 /// The backend-independent table checksum of `tld db copy` (``LabTableChecksum``): its canonical
 /// text, and on PostgreSQL that a copied table's checksum equals its SQLite source's and changes

@@ -3,6 +3,7 @@ import GRDB
 import Logging
 import Testing
 @testable import LabStore
+@testable import LabStoreSQLite
 
 /// Migration v12-portal2 on a lab database that already has portal accounts (v11-portal): the
 /// accounts are kept, and the program that migrates reads them at once (its reader connection,

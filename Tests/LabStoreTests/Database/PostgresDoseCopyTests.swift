@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 @testable import LabStore
-@testable import PostgresLabStore
+@testable import LabStorePostgres
 
 /// `tld db copy`'s store part for the dose and calibration tables: a SQLite lab's rows (flags as JSON
 /// text, times as GRDB text, released and superseded versions) into PostgreSQL, read back equal

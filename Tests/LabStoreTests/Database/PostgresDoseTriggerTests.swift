@@ -2,7 +2,7 @@ import Foundation
 import PostgresNIO
 import Testing
 @testable import LabStore
-@testable import PostgresLabStore
+@testable import LabStorePostgres
 
 /// The PostgreSQL `v15-pgdose15` triggers refuse what SQLite's `v1-readout` triggers refuse
 /// (ImmutabilityTriggerTests), even to SQL that bypasses the store; and TRUNCATE, which SQLite lacks.

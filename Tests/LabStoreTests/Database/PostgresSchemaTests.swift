@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 @testable import LabStore
-@testable import PostgresLabStore
+@testable import LabStorePostgres
 
 /// The PostgreSQL schema enforces what SQLite's does, in the database itself (issue 15): raw
 /// readings and manifest rows immutable, CHECKs without NULL holes, one open batch per source, the

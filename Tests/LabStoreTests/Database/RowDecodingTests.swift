@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import Testing
 @testable import LabStore
+@testable import LabStoreSQLite
 
 @Suite("SQLite database: decoding damaged rows")
 struct RowDecodingTests {
@@ -48,14 +49,20 @@ struct RowDecodingTests {
         #expect(reading.readAt == Date(timeIntervalSince1970: 1_794_873_600))  // 2026-11-17T00:00:00Z
     }
 
-    @Test("busy and other SQLite errors keep their result-code family")
+    @Test("SQLite errors map into the interface's backend-free families")
     func resultCodeFamilies() {
         let busy = DatabaseError(resultCode: .SQLITE_BUSY, message: "database is locked")
         #expect(LabStoreError.wrapping(busy, operation: "save") == .databaseBusy(operation: "save"))
         #expect(LabStoreError.databaseBusy(operation: "save").sqliteResultCode == 5)
         let full = DatabaseError(resultCode: .SQLITE_FULL, message: "disk full")
         #expect(LabStoreError.wrapping(full, operation: "save")
-                == .database(operation: "save", resultCode: 13, message: "disk full"))
+                == .storage(operation: "save", failure: .full, message: "disk full"))
+        #expect(LabStoreError.wrapping(full, operation: "save").family == .storage)
+        #expect(LabStoreError.wrapping(busy, operation: "save").family == .busy)
+        #expect(LabStoreError.wrapping(busy, operation: "save").isDatabaseFailure)
+        let readOnly = DatabaseError(resultCode: .SQLITE_READONLY, message: "attempt to write a readonly database")
+        #expect(LabStoreError.wrapping(readOnly, operation: "save")
+                == .storage(operation: "save", failure: .permission, message: "attempt to write a readonly database"))
         #expect(LabStoreError.wrapping(LabStoreError.missingLostReason, operation: "save") == .missingLostReason)
     }
 }

@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import Testing
 @testable import LabStore
+@testable import LabStoreSQLite
 
 @Suite("Dose record store: a person across customers, assigned doses, retention")
 struct DoseRecordStoreTests {

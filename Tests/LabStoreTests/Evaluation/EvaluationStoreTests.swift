@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import Testing
 @testable import LabStore
+@testable import LabStoreSQLite
 
 /// The evaluation records of the store: batch evaluation state, cards not evaluated, doses stored with
 /// their review reasons in one transaction, customer levels with history, and their interlocks.

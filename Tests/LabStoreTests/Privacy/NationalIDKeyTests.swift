@@ -2,6 +2,7 @@ import Foundation
 import TestSupport
 import Testing
 @testable import LabStore
+@testable import LabStoreSQLite
 
 /// Issue 11, finding 2: the national-ID key is never created over a file, never replaced, checked
 /// against the database before use, and rotated in one transaction.

@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import Testing
 @testable import LabStore
+@testable import LabStoreSQLite
 
 @Suite("Card cycle: interlocks in code and in the database")
 struct CardCycleInterlockTests {

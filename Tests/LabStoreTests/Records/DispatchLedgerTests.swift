@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import Testing
 @testable import LabStore
+@testable import LabStoreSQLite
 
 @Suite("Dispatch store: shipment with charges in one transaction, price lists, an append-only ledger")
 struct DispatchLedgerTests {

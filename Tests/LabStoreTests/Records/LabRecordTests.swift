@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import Testing
 @testable import LabStore
+@testable import LabStoreSQLite
 
 @Suite("Lab records: customers, wearers, enrolments, issues, returns")
 struct LabRecordTests {

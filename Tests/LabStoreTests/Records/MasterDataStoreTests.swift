@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import Testing
 @testable import LabStore
+@testable import LabStoreSQLite
 
 @Suite("Master data in the store: customers, wearers' birth dates, enrolment cycles, retired cards")
 struct MasterDataStoreTests {

@@ -1,5 +1,5 @@
 import Foundation
-import PostgresLabStore
+import LabStorePostgres
 @testable import LabStore
 
 extension StoreBackend {

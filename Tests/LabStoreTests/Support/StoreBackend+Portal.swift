@@ -1,5 +1,5 @@
 import Foundation
-import PostgresLabStore
+import LabStorePostgres
 @testable import LabStore
 
 /// Every role the customer portal uses (`tld serve`, `tld account`): its own five with the lab records

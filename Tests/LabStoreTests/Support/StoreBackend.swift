@@ -1,19 +1,20 @@
 import Foundation
 import Logging
-import PostgresLabStore
+import LabStorePostgres
 @testable import LabStore
+@testable import LabStoreSQLite
 
 /// The backends the store contract runs against.
 ///
 /// `allCases` are the backends with every store role; ``readoutRole`` and ``labStoreRole`` add those
-/// that so far implement only ``ReadoutStore`` and ``LabStore``: PostgreSQL, in a fresh database per test on
+/// that so far implement only ``ReadoutStore`` and ``DoseStore``: PostgreSQL, in a fresh database per test on
 /// the server of `TLD_TEST_POSTGRES_URL` (scripts/pg-test-cluster.sh starts one; `make test` does).
 enum StoreBackend: String, CaseIterable, CustomStringConvertible, Sendable {
     /// A SQLite file in a fresh temporary directory (DatabasePool, WAL): the production set-up.
     case sqliteFile
     /// A SQLite in-memory database (DatabaseQueue): no file, cannot be reopened.
     case sqliteInMemory
-    /// PostgreSQL: a new database on the test cluster (the readout role and the rest of ``LabStore``, so far).
+    /// PostgreSQL: a new database on the test cluster (the readout role and the rest of ``DoseStore``, so far).
     case postgres
 
     /// The backends with the whole store contract.
@@ -29,7 +30,7 @@ enum StoreBackend: String, CaseIterable, CustomStringConvertible, Sendable {
         return allCases
     }()
 
-    /// The backends of the ``LabStore`` contract (readout, doses, calibrations, counts): since issue 15
+    /// The backends of the ``DoseStore`` contract (readout, doses, calibrations, counts): since issue 15
     /// PostgreSQL implements it too, so the same list as ``readoutRole``. `allCases` stays the list of
     /// backends with every role (evaluation, dispatch, cases, …): SQLite only, so far.
     static var labStoreRole: [StoreBackend] { readoutRole }
@@ -97,8 +98,8 @@ final class StoreFixture {
     /// The SQLite file of the `sqliteFile` backend.
     var databasePath: String? { directory?.appendingPathComponent("tld.sqlite").path }
 
-    /// Opens the store (again) for the ``LabStore`` contract: any backend.
-    func open() throws -> any LabStore {
+    /// Opens the store (again) for the ``DoseStore`` contract: any backend.
+    func open() throws -> any DoseStore {
         if let postgresURL {
             return try PostgresLabStore.open(url: postgresURL, logger: Self.logger, now: clock.now)
         }

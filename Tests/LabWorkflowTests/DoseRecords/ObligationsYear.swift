@@ -1,5 +1,6 @@
 import Foundation
 import LabStore
+import LabStoreSQLite
 @testable import LabWorkflow
 
 /// Issue 13's test year, built with library calls (the lab's own cycle, fast): 200 persons at 3

@@ -1,0 +1,11 @@
+import Foundation
+import GRDB
+import LabStore
+
+// The GRDB (SQLite) side of CardIssue: its table and column mapping, in the SQLite backend so that
+// the store interface (LabStore) stays free of GRDB.
+extension CardIssue: FetchableRecord, MutablePersistableRecord {
+    public static let databaseTableName = "cardIssue"
+
+    public mutating func didInsert(_ inserted: InsertionSuccess) { id = ID(rawValue: inserted.rowID) }
+}

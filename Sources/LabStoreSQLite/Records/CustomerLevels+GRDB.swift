@@ -1,0 +1,9 @@
+import Foundation
+import GRDB
+import LabStore
+
+// The GRDB (SQLite) side of CustomerLevels: its table and column mapping, in the SQLite backend so that
+// the store interface (LabStore) stays free of GRDB.
+extension CustomerLevels: FetchableRecord, PersistableRecord {
+    public static let databaseTableName = "customerLevels"
+}
