@@ -58,7 +58,7 @@ struct Assign: ParsableCommand {
     }
 
     func run() throws {
-        let labStore = try store.openExisting(logger: makeLogger(verbose: logging.verbose))
+        let labStore = try store.openDoseRecords(logger: makeLogger(verbose: logging.verbose))
         let assignment = DoseAssignment(store: labStore)
         let issueID = CardIssue.ID(rawValue: issue)
         let replacesID = replaces.map(AssignedDose.ID.init(rawValue:))

@@ -60,7 +60,7 @@ struct History: ParsableCommand {
     }
 
     func run() throws {
-        let labStore = try store.openExisting(logger: makeLogger(verbose: logging.verbose))
+        let labStore = try store.openDoseRecords(logger: makeLogger(verbose: logging.verbose))
         let protector = try key.protector(store: labStore, database: store.path)
         let (lookup, shown) = try person.lookup(store: labStore, protector: protector)
         let wearers = try labStore.wearers(nationalIDLookup: lookup)
@@ -90,7 +90,7 @@ struct History: ParsableCommand {
     }
 
     /// The person's extract, or the termination report of `--enrolment`, to `out`.
-    func writeDocuments(out: String, store labStore: SQLiteLabStore, protector: NationalIDProtector, wearers: [Wearer],
+    func writeDocuments(out: String, store labStore: any DoseRecordsStore, protector: NationalIDProtector, wearers: [Wearer],
                         periods: [DoseRecordPeriod], asOf: CalendarDay) throws {
         let report: DoseHistoryReport
         let base: String

@@ -33,7 +33,7 @@ struct PersonOptions: ParsableArguments {
     }
 
     /// The look-up hash of the person, and a description that shows at most the first 4 digits.
-    func lookup(store: SQLiteLabStore, protector: NationalIDProtector) throws -> (lookup: Data, shown: String) {
+    func lookup(store: any LabRecordStore & MasterDataStore, protector: NationalIDProtector) throws -> (lookup: Data, shown: String) {
         if let enrolment {
             guard let e = try store.enrolment(number: enrolment) else { throw ToolError.refused("no enrolment \(enrolment)") }
             guard let w = try store.wearer(id: e.wearerID) else { throw ToolError.refused("no wearer \(e.wearerID.rawValue)") }

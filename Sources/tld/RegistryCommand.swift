@@ -48,7 +48,7 @@ struct RegistryCommand: ParsableCommand {
         }
 
         func run() throws {
-            let labStore = try store.openExisting(logger: makeLogger(verbose: logging.verbose))
+            let labStore = try store.openDoseRecords(logger: makeLogger(verbose: logging.verbose))
             let protector = try key.protector(store: labStore, database: store.path)
             if FileManager.default.fileExists(atPath: out) {
                 throw runFailure("\(out) already exists: an export file is never written over", exit: .cantCreate)
@@ -109,7 +109,7 @@ struct RegistryCommand: ParsableCommand {
                 print("\(file): valid \(RegistryFile.formatName) version \(RegistryFile.formatVersion), export \(header.exportNumber), "
                       + "periods ending \(header.from)–\(header.to): \(records.count) record(s), \(corrections) correction(s).")
                 guard compare else { return }
-                let labStore = try store.openExisting(logger: makeLogger(verbose: logging.verbose))
+                let labStore = try store.openDoseRecords(logger: makeLogger(verbose: logging.verbose))
                 let protector = try key.protector(store: labStore, database: store.path)
                 let outcome = try RegistryReimport(store: labStore, protector: protector).compare(header: header, records: records)
                 for p in outcome.problems { FileHandle.standardError.write(Data("\(file): \(p)\n".utf8)) }
@@ -132,7 +132,7 @@ struct RegistryCommand: ParsableCommand {
         @OptionGroup var logging: LoggingOptions
 
         func run() throws {
-            let labStore = try store.openExisting(logger: makeLogger(verbose: logging.verbose))
+            let labStore = try store.openDoseRecords(logger: makeLogger(verbose: logging.verbose))
             let listing = RecordListing(
                 columns: ["export", "created", "from", "to", "file", "records", "sha256"],
                 rows: try labStore.registryExports().map {

@@ -23,7 +23,7 @@ struct RetentionCommand: ParsableCommand {
             """,
         subcommands: [Report.self, Archive.self])
 
-    static func shown(_ person: PersonRetention, store: SQLiteLabStore, protector: NationalIDProtector) throws -> String {
+    static func shown(_ person: PersonRetention, store: any DoseRecordsStore, protector: NationalIDProtector) throws -> String {
         guard let id = person.wearers.first?.id, let w = try store.wearer(id: id) else { return "" }
         return shownNationalID(w, protector: protector)
     }
@@ -38,7 +38,7 @@ struct RetentionCommand: ParsableCommand {
         @OptionGroup var logging: LoggingOptions
 
         func run() throws {
-            let labStore = try store.openExisting(logger: makeLogger(verbose: logging.verbose))
+            let labStore = try store.openDoseRecords(logger: makeLogger(verbose: logging.verbose))
             let protector = try key.protector(store: labStore, database: store.path)
             let day = on ?? today()
             let people = try labStore.personRetention().sorted {
@@ -87,7 +87,7 @@ struct RetentionCommand: ParsableCommand {
         }
 
         func run() throws {
-            let labStore = try store.openExisting(logger: makeLogger(verbose: logging.verbose))
+            let labStore = try store.openDoseRecords(logger: makeLogger(verbose: logging.verbose))
             let protector = try key.protector(store: labStore, database: store.path)
             let day = on ?? today()
             let everyone = try labStore.personRetention()

@@ -15,11 +15,15 @@ extension SQLiteLabStore: RegistryExportStore {
 
     public func latestRegistryRecords(periodEndFrom from: CalendarDay, to: CalendarDay) throws(LabStoreError) -> [RegistryLogRecord] {
         try read("read the registry export log", table: "registryRecord") { db in
-            try Row.fetchAll(db, sql: """
-                SELECT r.* FROM registryRecord r JOIN cardIssue i ON i.id = r.issueID
-                WHERE i.periodEnd BETWEEN ? AND ? AND NOT EXISTS (SELECT 1 FROM registryRecord c WHERE c.correctsID = r.id)
-                """, arguments: [from, to]).map(Self.logRecord)
+            try Self.latestRegistryRecords(from: from, to: to, in: db)
         }
+    }
+
+    static func latestRegistryRecords(from: CalendarDay, to: CalendarDay, in db: Database) throws -> [RegistryLogRecord] {
+        try Row.fetchAll(db, sql: """
+            SELECT r.* FROM registryRecord r JOIN cardIssue i ON i.id = r.issueID
+            WHERE i.periodEnd BETWEEN ? AND ? AND NOT EXISTS (SELECT 1 FROM registryRecord c WHERE c.correctsID = r.id)
+            """, arguments: [from, to]).map(Self.logRecord)
     }
 
     static func logRecord(_ row: Row) -> RegistryLogRecord {
@@ -41,6 +45,8 @@ extension SQLiteLabStore: RegistryExportStore {
                 let exportID = (try Int64.fetchOne(db, sql: "SELECT max(id) FROM registryExport") ?? 0) + 1
                 let firstRecord = (try Int64.fetchOne(db, sql: "SELECT max(id) FROM registryRecord") ?? 0) + 1
                 let (records, sha) = try write(exportID, firstRecord)
+                // Another desk's export of these periods may have committed since this one looked.
+                try RegistryExportConflict.check(records, latest: try Self.latestRegistryRecords(from: from, to: to, in: db))
                 try db.execute(sql: """
                     INSERT INTO registryExport (id, createdAt, fromDay, toDay, fileName, recordCount, sha256) VALUES (?, ?, ?, ?, ?, ?, ?)
                     """, arguments: [exportID, stamp, from, to, fileName, records.count, sha])
