@@ -48,7 +48,7 @@ struct AnnualCommand: ParsableCommand {
     }
 
     func run() throws {
-        let labStore = try store.openExisting(logger: makeLogger(verbose: logging.verbose))
+        let labStore = try store.openCases(logger: makeLogger(verbose: logging.verbose))
         if due { try listDue(labStore); return }
         guard let customer, let year else { return }
         guard try labStore.customer(id: customer) != nil else { throw runFailure("no customer \(customer)", exit: SysExit.dataError) }
@@ -73,7 +73,7 @@ struct AnnualCommand: ParsableCommand {
               + "\(review.dosimeters.count) missing or damaged dosimeter(s). Written: " + files.map { out + "/" + $0.0 }.joined(separator: ", "))
     }
 
-    func listDue(_ labStore: SQLiteLabStore) throws {
+    func listDue(_ labStore: CasesLab) throws {
         let day = on ?? today()
         let reviewYear = day.year - 1
         let dueOn = try AnnualReviewBuilder.dueDate(year: reviewYear)

@@ -36,7 +36,7 @@ struct NotificationsCommand: ParsableCommand {
         @OptionGroup var logging: LoggingOptions
 
         func run() throws {
-            let labStore = try store.openExisting(logger: makeLogger(verbose: logging.verbose))
+            let labStore = try store.openCases(logger: makeLogger(verbose: logging.verbose))
             try LevelCheck(store: labStore, logger: makeLogger(verbose: logging.verbose), now: labDay.clock).catchUp()
             let list = try labStore.notifications(unsentOnly: !all)
             if list.isEmpty { print(all ? "No notifications." : "No notification waits to be sent."); return }
@@ -65,7 +65,7 @@ struct NotificationsCommand: ParsableCommand {
         @OptionGroup var logging: LoggingOptions
 
         func run() throws {
-            let labStore = try store.openExisting(logger: makeLogger(verbose: logging.verbose))
+            let labStore = try store.openCases(logger: makeLogger(verbose: logging.verbose))
             guard let n = try labStore.notification(id: AuthorityNotification.ID(rawValue: id)) else {
                 throw runFailure("no notification \(id)", exit: SysExit.dataError)
             }
@@ -102,7 +102,7 @@ struct NotificationsCommand: ParsableCommand {
 
         func run() throws {
             guard !who.trimmingCharacters(in: .whitespaces).isEmpty else { throw runFailure("--who must name someone", exit: SysExit.dataError) }
-            let labStore = try store.openExisting(logger: makeLogger(verbose: logging.verbose))
+            let labStore = try store.openCases(logger: makeLogger(verbose: logging.verbose))
             do {
                 let n = try labStore.markNotificationSent(id: AuthorityNotification.ID(rawValue: id), by: who, how: how, at: labDay.clock())
                 print("notification \(n.reportNumber) marked sent by \(who) (\(how.rawValue)).")

@@ -33,9 +33,8 @@ struct Review: ParsableCommand {
             the elements' glow curves with their routine automatic fits side by side (SVG, °C axis, \
             legend, residuals).
 
-            On PostgreSQL (--database postgres://…) the decisions (--accept, --correct, --reject) run; the \
-            list and --page show the person's dose record and need the cases and dose-records roles, which \
-            PostgreSQL does not have yet (exit 69).
+            Runs on a SQLite file or on PostgreSQL (--database postgres://…): the list, --page and the \
+            decisions alike; every decision that releases a dose checks the monitoring levels (tld cases).
 
             Examples:
               tld review
@@ -93,11 +92,6 @@ struct Review: ParsableCommand {
                 throw runFailure("\(name) \(value) mSv is outside the measuring range 0–10000 mSv (docs/dose-algorithm.md section 3); nothing was stored.", exit: SysExit.dataError)
             }
         }
-        // The list and the pages show each person's earlier periods: the cases and dose-records roles,
-        // which PostgreSQL does not have yet (the decisions run there).
-        if accept == nil && correct == nil && reject == nil {
-            try store.refusePostgresPart(page == nil ? "review" : "review --page", role: Self.listRoles)
-        }
         let logger = makeLogger(verbose: logging.verbose)
         let labStore = try store.openEvaluation(logger: logger)
         let review = DoseReview(store: labStore, logger: logger, now: labDay.clock)
@@ -116,24 +110,13 @@ struct Review: ParsableCommand {
             let d = try review.reject(doseID: DoseResult.ID(rawValue: id), who: who, why: why)
             print("card \(d.cardID): dose rejected; version \(d.version) released without a dose.")
         } else if let page {
-            try writePages(try Self.listLab(labStore), folder: page)
+            try writePages(labStore, folder: page)
             return
         } else {
-            try list(try Self.listLab(labStore))
+            try list(labStore)
             return
         }
         try EvaluationLevels.news(labStore)
-    }
-
-    /// The roles the list and the review pages need beyond the evaluation role.
-    static let listRoles = "the cases and dose-records roles (the review list shows each person's earlier periods)"
-
-    /// The lab as the list needs it (every SQLite lab; refused on PostgreSQL before it is opened).
-    static func listLab(_ lab: EvaluationLab) throws -> any CaseStore & NationalIDKeyStore {
-        guard let full = lab as? any CaseStore & NationalIDKeyStore else {
-            throw CommandFailure("this database has no \(listRoles)", status: .unavailable)
-        }
-        return full
     }
 
     func list(_ labStore: any CaseStore & NationalIDKeyStore) throws {
