@@ -65,9 +65,6 @@ struct EvaluationBackendsEndToEndTests {
         #expect(sqlite.outputs[4].contains("accepted and released"), "\(sqlite.outputs[4])")
         #expect(sqlite.stderrs[5].contains("is released and cannot change"), "\(sqlite.stderrs[5])")
         #expect(postgres.stderrs[5].contains("is released and cannot change"), "\(postgres.stderrs[5])")
-        // Both backends check the monitoring levels (PostgreSQL since it has the cases role): no note.
-        #expect(!postgres.stderrs[0].contains("monitoring levels not checked"))
-        #expect(!postgres.stderrs[3].contains("monitoring levels not checked"))
 
         // The database holds what the commands said.
         // Hp(10) compared to 0.1 µSv (the backends print a double differently).
