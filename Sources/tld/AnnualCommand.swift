@@ -17,6 +17,8 @@ struct AnnualCommand: ParsableCommand {
             Writing a FINAL review with --out records the day; --due lists the customers monitored in the past year, each review's \
             due date (1 March) and whether it was written. docs/levels-and-cases.md.
 
+            Runs on a SQLite file or on PostgreSQL (--database postgres://…).
+
             Examples:
               tld annual --customer K-1001 --year 2026 --out reviews
               tld annual --due

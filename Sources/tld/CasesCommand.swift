@@ -31,6 +31,9 @@ struct CasesCommand: ParsableCommand {
             and, if the authority was to be notified, once that notification is marked sent; the \
             database enforces both.
 
+            Runs on a SQLite file or on PostgreSQL (--database postgres://…, the key named with \
+            --key-file or $TLD_NATIONAL_ID_KEY): the same cases and checks on both.
+
             Examples:
               tld cases                  (deadlines against today; --on 2027-03-01 for another lab day)
               tld cases show 3

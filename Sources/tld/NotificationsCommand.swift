@@ -18,6 +18,9 @@ struct NotificationsCommand: ParsableCommand {
             the authority has been notified (the Danish service guide). The national ID appears as its \
             first 4 digits only. docs/levels-and-cases.md.
 
+            Runs on a SQLite file or on PostgreSQL (--database postgres://…): the same report numbers \
+            (N-YEAR-NNNN) and documents on both.
+
             Examples:
               tld notifications list
               tld notifications show 1 --out notices

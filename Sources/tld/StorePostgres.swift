@@ -7,7 +7,8 @@ import PostgresLabStore
 /// The PostgreSQL side of ``StoreOptions``. So far the PostgreSQL backend implements ``LabStore``
 /// (readout, doses, calibration, counts), ``MasterDataStore``, ``NationalIDKeyStore`` and ``LabRecordStore``: `tld readout`,
 /// `tld db`, `tld calibration`, `tld backup`, `tld verify`, `tld import`, `tld key` and the lab-records commands
-/// (StoreLabRecords.swift) run on it; every other command refuses a
+/// (StoreLabRecords.swift) run on it, with the evaluation, dose-record and cases commands
+/// (StoreEvaluation.swift, StoreDoseRecords.swift, StoreCases.swift); every other command refuses a
 /// postgres:// database with one line naming the backend and the role it lacks (exit 69), never
 /// falling back to a SQLite file.
 extension StoreOptions {
