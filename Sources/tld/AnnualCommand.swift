@@ -18,6 +18,8 @@ struct AnnualCommand: ParsableCommand {
             Writing a FINAL review with --out records the day; --due lists the customers monitored in the past year, each review's \
             due date (1 March) and whether it was written. docs/levels-and-cases.md.
 
+            Runs on a SQLite file or on PostgreSQL (--database postgres://…).
+
             Examples:
               tld annual --customer K-1001 --year 2026 --out reviews
               tld annual --due
@@ -49,7 +51,7 @@ struct AnnualCommand: ParsableCommand {
     }
 
     func run() throws {
-        let labStore = try store.openExisting(logger: makeLogger(verbose: logging.verbose))
+        let labStore = try store.openCases(logger: makeLogger(verbose: logging.verbose))
         if due { try listDue(labStore); return }
         guard let customer, let year else { return }
         guard try labStore.customer(id: customer) != nil else { throw runFailure("no customer \(customer)", exit: SysExit.dataError) }
@@ -74,7 +76,7 @@ struct AnnualCommand: ParsableCommand {
               + "\(review.dosimeters.count) missing or damaged dosimeter(s). Written: " + files.map { out + "/" + $0.0 }.joined(separator: ", "))
     }
 
-    func listDue(_ labStore: SQLiteLabStore) throws {
+    func listDue(_ labStore: CasesLab) throws {
         let day = on ?? today()
         let reviewYear = day.year - 1
         let dueOn = try AnnualReviewBuilder.dueDate(year: reviewYear)

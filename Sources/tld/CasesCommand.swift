@@ -31,6 +31,9 @@ struct CasesCommand: ParsableCommand {
             and, if the authority was to be notified, once that notification is marked sent; the \
             database enforces both.
 
+            Runs on a SQLite file or on PostgreSQL (--database postgres://…, the key named with \
+            --key-file or $TLD_NATIONAL_ID_KEY): the same cases and checks on both.
+
             Examples:
               tld cases                  (deadlines against today; --on 2027-03-01 for another lab day)
               tld cases show 3
@@ -57,7 +60,7 @@ struct CasesCommand: ParsableCommand {
         @OptionGroup var logging: LoggingOptions
 
         func run() throws {
-            let labStore = try store.openExisting(logger: makeLogger(verbose: logging.verbose))
+            let labStore = try store.openCases(logger: makeLogger(verbose: logging.verbose))
             try LevelCheck(store: labStore, logger: makeLogger(verbose: logging.verbose), now: labDay.clock).catchUp()
             let cases = try labStore.levelCases(includeClosed: all, customerID: customer)
             if cases.isEmpty { print(all ? "No cases." : "No open cases."); return }
@@ -91,7 +94,7 @@ struct CasesCommand: ParsableCommand {
         @OptionGroup var logging: LoggingOptions
 
         func run() throws {
-            let labStore = try store.openExisting(logger: makeLogger(verbose: logging.verbose))
+            let labStore = try store.openCases(logger: makeLogger(verbose: logging.verbose))
             let caseID = LevelCase.ID(rawValue: id)
             guard let c = try labStore.levelCase(id: caseID) else { throw runFailure("no case \(id)", exit: SysExit.dataError) }
             let protector = try key.protector(store: labStore, database: store.path)
@@ -155,7 +158,7 @@ struct CasesCommand: ParsableCommand {
             if let refined, !(refined.isFinite && refined >= 0 && refined <= 10_000) {
                 throw runFailure("--refined-mSv \(refined) is not a dose from 0 to 10000 mSv; nothing was stored", exit: SysExit.dataError)
             }
-            let labStore = try store.openExisting(logger: makeLogger(verbose: logging.verbose))
+            let labStore = try store.openCases(logger: makeLogger(verbose: logging.verbose))
             let caseID = LevelCase.ID(rawValue: id)
             guard try labStore.levelCase(id: caseID) != nil else { throw runFailure("no case \(id)", exit: SysExit.dataError) }
             func text(_ s: String?) -> String? { s.flatMap { $0.trimmingCharacters(in: .whitespaces).isEmpty ? nil : $0 } }
@@ -184,7 +187,7 @@ struct CasesCommand: ParsableCommand {
 
         func run() throws {
             guard !who.trimmingCharacters(in: .whitespaces).isEmpty else { throw runFailure("--who must name someone", exit: SysExit.dataError) }
-            let labStore = try store.openExisting(logger: makeLogger(verbose: logging.verbose))
+            let labStore = try store.openCases(logger: makeLogger(verbose: logging.verbose))
             do {
                 let c = try labStore.closeCase(id: LevelCase.ID(rawValue: id), by: who)
                 print("case \(id) closed by \(c.closedBy ?? who).")
@@ -206,7 +209,7 @@ extension CasesCommand {
 
         func run() throws {
             let logger = makeLogger(verbose: logging.verbose)
-            let labStore = try store.openExisting(logger: logger)
+            let labStore = try store.openCases(logger: logger)
             let ids = try labStore.currentDoseIDs()
             let outcome = try LevelCheck(store: labStore, logger: logger, now: labDay.clock).check(doses: ids)
             print("\(ids.count) dose(s) checked: \(outcome.openedCases.count) case(s) opened, \(outcome.raisedNotifications.count) notification(s) raised.")

@@ -38,7 +38,7 @@ struct EnrolmentCommand: ParsableCommand {
             })
     }
 
-    static func names(_ store: SQLiteLabStore) throws -> [Wearer.ID: String] {
+    static func names(_ store: any MasterDataStore) throws -> [Wearer.ID: String] {
         var names: [Wearer.ID: String] = [:]
         for w in try store.allWearers() { if let id = w.id { names[id] = w.name } }
         return names
@@ -58,7 +58,7 @@ struct EnrolmentCommand: ParsableCommand {
         @OptionGroup var logging: LoggingOptions
 
         func run() throws {
-            let labStore = try store.openExisting(logger: makeLogger(verbose: logging.verbose))
+            let labStore = try store.openLabRecords(logger: makeLogger(verbose: logging.verbose))
             guard let w = try labStore.wearer(id: Wearer.ID(rawValue: wearer)) else { throw ToolError.refused("no wearer \(wearer)") }
             let e = try labStore.enrol(Enrolment(
                 wearerID: Wearer.ID(rawValue: wearer), customerID: w.customerID, dosimeterType: type.value,
@@ -79,7 +79,7 @@ struct EnrolmentCommand: ParsableCommand {
         @OptionGroup var logging: LoggingOptions
 
         func run() throws {
-            let labStore = try store.openExisting(logger: makeLogger(verbose: logging.verbose))
+            let labStore = try store.openLabRecords(logger: makeLogger(verbose: logging.verbose))
             var list = try labStore.allEnrolments()
             if let customer {
                 guard try labStore.customer(id: customer) != nil else { throw ToolError.refused("no customer \(customer)") }
@@ -98,7 +98,7 @@ struct EnrolmentCommand: ParsableCommand {
         @OptionGroup var logging: LoggingOptions
 
         func run() throws {
-            let labStore = try store.openExisting(logger: makeLogger(verbose: logging.verbose))
+            let labStore = try store.openLabRecords(logger: makeLogger(verbose: logging.verbose))
             guard let e = try labStore.enrolment(number: number) else { throw ToolError.refused("no enrolment \(number)") }
             let base = EnrolmentCommand.listing([e], names: try EnrolmentCommand.names(labStore))
             var periods: [String] = []
@@ -126,7 +126,7 @@ struct EnrolmentCommand: ParsableCommand {
         @OptionGroup var logging: LoggingOptions
 
         func run() throws {
-            let labStore = try store.openExisting(logger: makeLogger(verbose: logging.verbose))
+            let labStore = try store.openLabRecords(logger: makeLogger(verbose: logging.verbose))
             guard var e = try labStore.enrolment(number: number) else { throw ToolError.refused("no enrolment \(number)") }
             if let type { e.dosimeterType = type.value }
             if let period { e.periodLength = period.value }
@@ -171,7 +171,7 @@ struct Unenrol: ParsableCommand {
     @OptionGroup var logging: LoggingOptions
 
     func run() throws {
-        let labStore = try store.openExisting(logger: makeLogger(verbose: logging.verbose))
+        let labStore = try store.openLabRecords(logger: makeLogger(verbose: logging.verbose))
         let (e, decision) = try Unenrolment.apply(number: number, name: name, wantedLastDay: on,
                                                   receivedOn: received ?? today(), store: labStore)
         print("\(e.number): \(decision.message).")

@@ -19,8 +19,8 @@ struct Evaluate: ParsableCommand {
             Exit status 0 when every card has a dose; 65 when cards are left without one (each listed \
             with its reason).
 
-            Runs on a SQLite file or on PostgreSQL (--database postgres://…); on PostgreSQL the monitoring \
-            levels are not checked yet (no cases role), and the command says so.
+            Runs on a SQLite file or on PostgreSQL (--database postgres://…), with the monitoring-level \
+            check (tld cases) on both.
 
             Examples:
               tld evaluate
@@ -40,7 +40,6 @@ struct Evaluate: ParsableCommand {
     func run() throws {
         let logger = makeLogger(verbose: logging.verbose)
         let labStore = try store.openEvaluation(logger: logger)
-        if !(labStore is any CaseStore) { note(EvaluationLevels.notChecked) }
         let pending = PendingEvaluations(lab: labStore, logger: logger, now: labDay.clock)
         var batchID: ReadoutBatch.ID?
         if let batch {

@@ -18,6 +18,9 @@ struct NotificationsCommand: ParsableCommand {
             the authority has been notified (the Danish service guide). The national ID appears as its \
             first 4 digits only. docs/levels-and-cases.md.
 
+            Runs on a SQLite file or on PostgreSQL (--database postgres://…): the same report numbers \
+            (N-YEAR-NNNN) and documents on both.
+
             Examples:
               tld notifications list
               tld notifications show 1 --out notices
@@ -36,7 +39,7 @@ struct NotificationsCommand: ParsableCommand {
         @OptionGroup var logging: LoggingOptions
 
         func run() throws {
-            let labStore = try store.openExisting(logger: makeLogger(verbose: logging.verbose))
+            let labStore = try store.openCases(logger: makeLogger(verbose: logging.verbose))
             try LevelCheck(store: labStore, logger: makeLogger(verbose: logging.verbose), now: labDay.clock).catchUp()
             let list = try labStore.notifications(unsentOnly: !all)
             if list.isEmpty { print(all ? "No notifications." : "No notification waits to be sent."); return }
@@ -65,7 +68,7 @@ struct NotificationsCommand: ParsableCommand {
         @OptionGroup var logging: LoggingOptions
 
         func run() throws {
-            let labStore = try store.openExisting(logger: makeLogger(verbose: logging.verbose))
+            let labStore = try store.openCases(logger: makeLogger(verbose: logging.verbose))
             guard let n = try labStore.notification(id: AuthorityNotification.ID(rawValue: id)) else {
                 throw runFailure("no notification \(id)", exit: SysExit.dataError)
             }
@@ -102,7 +105,7 @@ struct NotificationsCommand: ParsableCommand {
 
         func run() throws {
             guard !who.trimmingCharacters(in: .whitespaces).isEmpty else { throw runFailure("--who must name someone", exit: SysExit.dataError) }
-            let labStore = try store.openExisting(logger: makeLogger(verbose: logging.verbose))
+            let labStore = try store.openCases(logger: makeLogger(verbose: logging.verbose))
             do {
                 let n = try labStore.markNotificationSent(id: AuthorityNotification.ID(rawValue: id), by: who, how: how, at: labDay.clock())
                 print("notification \(n.reportNumber) marked sent by \(who) (\(how.rawValue)).")

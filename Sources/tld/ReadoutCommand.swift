@@ -58,8 +58,8 @@ struct Readout: AsyncParsableCommand {
             PostgreSQL database that several benches write into at once (one open batch per reader, \
             enforced by the database; a curve is committed with synchronous_commit on before the reader \
             releases it). The batch is evaluated there as on SQLite, with the cards attributed from the \
-            lab's records; the monitoring levels are not checked there yet (no cases role: the command \
-            says so). The simulator's state file defaults to ./tld-sim-state.json there.
+            lab's records, and its doses checked against the monitoring levels (tld cases). The \
+            simulator's state file defaults to ./tld-sim-state.json there.
             """)
 
     @Flag(help: "Start the simulated reader on a pseudo-terminal and read its magazine.")
@@ -132,7 +132,6 @@ struct Readout: AsyncParsableCommand {
         var job = ReadoutJob(store: labStore, logger: logger)
         // The evaluation's level checks date their cases on the lab day (--on); the readings keep the clock.
         job.evaluator = BatchEvaluator(store: labStore, logger: logger, now: labDay.clock)
-        if !(labStore is any CaseStore) { note(EvaluationLevels.notChecked) }
         var server: PtyReaderServer?
         defer { server?.stop() }
 

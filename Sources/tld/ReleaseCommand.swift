@@ -13,9 +13,9 @@ struct Release: ParsableCommand {
             dose is released move on to `released` (ready for anneal). Doses under review stay as they \
             are and are counted. A batch read but not evaluated yet is evaluated first.
 
-            Runs on a SQLite file or on PostgreSQL (--database postgres://…). On PostgreSQL the monitoring \
-            levels are not checked yet (no cases role; the command says so): the doses released stay marked \
-            unchecked and are checked once PostgreSQL has that role.
+            Runs on a SQLite file or on PostgreSQL (--database postgres://…). On both, every dose released \
+            is checked against the monitoring levels: a level crossed opens a case, a notifiable one raises \
+            its authority notification the same day (tld cases, tld notifications).
 
             Examples:
               tld release --batch B20261123-1530

@@ -34,8 +34,8 @@ struct Results: ParsableCommand {
             periods, cards not back, results released (on time), open ones, and the median and longest \
             days from period end to release.
 
-            On PostgreSQL (--database postgres://…) --due and --turnaround run; the result list needs the \
-            dose-records role, which PostgreSQL does not have yet (exit 69).
+            Runs on a SQLite file or on PostgreSQL (--database postgres://…): the result list, --due and \
+            --turnaround alike.
 
             Examples:
               tld results --customer K-1001 --out results --period-end 2026-10-31
@@ -81,16 +81,14 @@ struct Results: ParsableCommand {
         if turnaround.due || turnaround.turnaround {
             return try turnaround.run(store: try store.openEvaluation(logger: logger), customer: customer)
         }
-        // The result list has each person's sums from their dose record: the dose-records role,
-        // which PostgreSQL does not have yet (--due and --turnaround run there).
-        try store.refusePostgresPart("results --customer", role: "the dose-records role (the result list sums each person's dose record)")
-        let labStore = try store.openExisting(logger: logger)
+        // The result list has each person's sums from their dose record (both backends, StoreCases.swift).
+        let labStore = try store.openCases(logger: logger)
         guard let customer, let out else { return }
         guard try labStore.customer(id: customer) != nil else { throw runFailure("no customer \(customer)", exit: SysExit.dataError) }
         let to = periodEnd ?? today()
         let start = from ?? to.firstOfMonth
         guard start <= to else { throw runFailure("--from \(start) is after --period-end \(to)", exit: SysExit.dataError) }
-        let pending = PendingEvaluations(store: labStore, logger: logger)
+        let pending = PendingEvaluations(lab: labStore, logger: logger)
         try pending.finish()
         for line in PendingEvaluations.describe(try pending.outstanding()) { note(line) }
         let protector = try key.protector(store: labStore, database: store.path)

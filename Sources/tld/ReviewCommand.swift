@@ -2,7 +2,6 @@ import ArgumentParser
 import Foundation
 import LabReports
 import LabStore
-import LabStoreSQLite
 import LabWorkflow
 
 struct Review: ParsableCommand {
@@ -34,10 +33,8 @@ struct Review: ParsableCommand {
             the elements' glow curves with their routine automatic fits side by side (SVG, °C axis, \
             legend, residuals).
 
-            On PostgreSQL (--database postgres://…) the list and the decisions (--accept, --correct, \
-            --reject) run; the list leaves out the wearer, earlier periods and year to date (it says so), and \
-            --page refuses (exit 69): those need the cases and dose-records roles, which PostgreSQL does not \
-            have yet.
+            Runs on a SQLite file or on PostgreSQL (--database postgres://…): the list, --page and the \
+            decisions alike; every decision that releases a dose checks the monitoring levels (tld cases).
 
             Examples:
               tld review
@@ -95,9 +92,6 @@ struct Review: ParsableCommand {
                 throw runFailure("\(name) \(value) mSv is outside the measuring range 0–10000 mSv (docs/dose-algorithm.md section 3); nothing was stored.", exit: SysExit.dataError)
             }
         }
-        // The pages show each person's earlier periods: the cases and dose-records roles, which
-        // PostgreSQL does not have yet (the list and the decisions run there).
-        if page != nil { try store.refusePostgresPart("review --page", role: Self.listRoles) }
         let logger = makeLogger(verbose: logging.verbose)
         let labStore = try store.openEvaluation(logger: logger)
         let review = DoseReview(store: labStore, logger: logger, now: labDay.clock)
@@ -116,7 +110,7 @@ struct Review: ParsableCommand {
             let d = try review.reject(doseID: DoseResult.ID(rawValue: id), who: who, why: why)
             print("card \(d.cardID): dose rejected; version \(d.version) released without a dose.")
         } else if let page {
-            try writePages(try Self.listLab(labStore), folder: page)
+            try writePages(labStore, folder: page)
             return
         } else {
             try list(labStore)
@@ -125,22 +119,7 @@ struct Review: ParsableCommand {
         try EvaluationLevels.news(labStore)
     }
 
-    /// The roles the review pages (and the person's part of the list) need beyond the evaluation role.
-    static let listRoles = "the cases and dose-records roles (the review page shows each person's earlier periods)"
-
-    /// Said by the list on a store without those roles (PostgreSQL so far).
-    static let personNotShown = "the wearer, the earlier periods and the year's Hp(10) are not shown: the PostgreSQL backend "
-        + "has no cases and dose-records roles yet (the dose, its reasons, flags, inspections and curves are)"
-
-    /// The lab as the pages need it (every SQLite lab; refused on PostgreSQL before it is opened).
-    static func listLab(_ lab: EvaluationLab) throws -> any CaseStore & NationalIDKeyStore {
-        guard let full = lab as? any CaseStore & NationalIDKeyStore else {
-            throw CommandFailure("this database has no \(listRoles)", status: .unavailable)
-        }
-        return full
-    }
-
-    func list(_ labStore: EvaluationLab) throws {
+    func list(_ labStore: any CaseStore & NationalIDKeyStore) throws {
         // A batch read but not evaluated is evaluated now, so no dose is silently missing from the list.
         let pending = PendingEvaluations(lab: labStore, logger: makeLogger(verbose: logging.verbose), now: labDay.clock)
         for r in try pending.finish() { print("batch \(r.batch.groupID) was read but not evaluated: evaluated now (\(r.state.rawValue)).") }
@@ -150,16 +129,9 @@ struct Review: ParsableCommand {
             for line in outstanding { print("  " + line) }
             print("")
         }
-        let records = labStore as? any CaseStore
-        let flagged: [ReviewContext]
-        if let records {
-            let protector = try key.protector(store: labStore, database: store.path)
-            flagged = try ReviewContextBuilder(store: records, protector: protector).all()
-        } else {
-            flagged = try ReviewContextWithoutRecords(store: labStore).all()
-        }
+        let protector = try key.protector(store: labStore, database: store.path)
+        let flagged = try ReviewContextBuilder(store: labStore, protector: protector).all()
         if flagged.isEmpty { print("No dose needs review."); return }
-        if records == nil { print("(\(Self.personNotShown).)\n") }
         print("\(flagged.count) dose(s) need review:\n")
         for c in flagged {
             let d = c.dose
@@ -169,9 +141,7 @@ struct Review: ParsableCommand {
             for r in ReviewPageBuilder.reasons(c) { print("  why: \(r)") }
             if let flags = ReviewPageBuilder.flagLine(d) { print("  " + flags) }
             if !d.remarks.isEmpty { print("  remarks: \(d.remarks)") }
-            if records != nil {
-                for (label, value) in ReviewPageBuilder.context(c) { print("  \(label): \(value)") }
-            }
+            for (label, value) in ReviewPageBuilder.context(c) { print("  \(label): \(value)") }
             let previous = ReviewPageBuilder.previousRows(c)
             if c.person != nil {
                 print(previous.isEmpty ? "  previous periods: none on the person's dose record" : "  previous periods (newest first):")

@@ -33,3 +33,11 @@ extension CustomerCommand.Add: PostgresGate.Supported {}
 extension CustomerCommand.List: PostgresGate.Supported {}
 extension CustomerCommand.Show: PostgresGate.Supported {}
 extension CustomerCommand.Change: PostgresGate.Supported {}
+extension EnrolmentCommand.Add: PostgresGate.Supported {}
+extension EnrolmentCommand.List: PostgresGate.Supported {}
+extension EnrolmentCommand.Show: PostgresGate.Supported {}
+extension EnrolmentCommand.Change: PostgresGate.Supported {}
+extension Unenrol: PostgresGate.Supported {}
+extension WearerCommand.Add: PostgresGate.Supported {}
+extension WearerCommand.Show: PostgresGate.Supported {}
+extension WearerCommand.Change: PostgresGate.Supported {}

@@ -8,7 +8,8 @@ import LabStorePostgres
 /// The PostgreSQL side of ``StoreOptions``. So far the PostgreSQL backend implements ``DoseStore``
 /// (readout, doses, calibration, counts), ``MasterDataStore``, ``NationalIDKeyStore`` and ``LabRecordStore``: `tld readout`,
 /// `tld db`, `tld calibration`, `tld backup`, `tld verify`, `tld import`, `tld key` and the lab-records commands
-/// (StoreLabRecords.swift) run on it; every other command refuses a
+/// (StoreLabRecords.swift) run on it, with the evaluation, dose-record and cases commands
+/// (StoreEvaluation.swift, StoreDoseRecords.swift, StoreCases.swift); every other command refuses a
 /// postgres:// database with one line naming the backend and the role it lacks (exit 69), never
 /// falling back to a SQLite file.
 extension StoreOptions {
@@ -47,7 +48,7 @@ extension StoreOptions {
 /// The one-line refusal of a command the PostgreSQL backend does not support yet.
 enum PostgresUnsupported {
     /// The store roles PostgresLabStore implements so far, as the messages name them.
-    static let roles = "the readout, dose, calibration, master-data, national-ID key, lab-records, evaluation, results-turnaround, dose-record, dispatch-and-charges and portal roles"
+    static let roles = "the readout, dose, calibration, master-data, national-ID key, lab-records, evaluation, results-turnaround, dose-record, cases, annual-review, dispatch-and-charges and portal roles"
 
     static func message(command: String, role: String, database: String) -> String {
         "tld \(command.isEmpty ? "(this command)" : command) is not available on the PostgreSQL backend yet (\(database)): "

@@ -44,7 +44,7 @@ struct WearerCommand: ParsableCommand {
         @OptionGroup var logging: LoggingOptions
 
         func run() throws {
-            let labStore = try store.openExisting(logger: makeLogger(verbose: logging.verbose))
+            let labStore = try store.openLabRecords(logger: makeLogger(verbose: logging.verbose))
             let protector = try key.protector(store: labStore, database: store.path)
             let digits = try NationalIDProtector.digits(of: try readNationalID(nationalID))
             let w = try labStore.addWearer(customerID: customer, name: name, nationalID: try protector.protect(digits),
@@ -97,7 +97,7 @@ struct WearerCommand: ParsableCommand {
         @OptionGroup var logging: LoggingOptions
 
         func run() throws {
-            let labStore = try store.openExisting(logger: makeLogger(verbose: logging.verbose))
+            let labStore = try store.openLabRecords(logger: makeLogger(verbose: logging.verbose))
             let protector = try key.protector(store: labStore, database: store.path)
             guard let w = try labStore.wearer(id: Wearer.ID(rawValue: wearer)) else { throw ToolError.refused("no wearer \(wearer)") }
             let numbers = try labStore.enrolments(customerID: w.customerID).filter { $0.wearerID == w.id }.map(\.number)
@@ -123,7 +123,7 @@ struct WearerCommand: ParsableCommand {
         }
 
         func run() throws {
-            let labStore = try store.openExisting(logger: makeLogger(verbose: logging.verbose))
+            let labStore = try store.openLabRecords(logger: makeLogger(verbose: logging.verbose))
             guard var w = try labStore.wearer(id: Wearer.ID(rawValue: wearer)) else { throw ToolError.refused("no wearer \(wearer)") }
             if let name { w.name = name }
             if let nationalID {

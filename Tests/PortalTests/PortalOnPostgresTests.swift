@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import HummingbirdTesting
 import LabStore
+import LabStoreSQLite
 import Logging
 import LabStorePostgres
 import Testing

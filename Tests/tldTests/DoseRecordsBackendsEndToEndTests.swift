@@ -1,5 +1,6 @@
 import Foundation
 import LabStore
+import LabStoreSQLite
 import Logging
 import TestSupport
 import Testing

@@ -3,8 +3,8 @@ import TestSupport
 import Testing
 
 /// The commands that need only the lab-records role (with master data and the national-ID key) on a
-/// SQLite file and on PostgreSQL (issue 15): `tld customer`, `tld cards`, `tld zero`, with the same
-/// answers on both backends.
+/// SQLite file and on PostgreSQL (issue 15): `tld customer`, `tld cards`, `tld zero`, `tld wearer`,
+/// `tld enrolment` and `tld unenrol`, with the same answers on both backends.
 @Suite("tld customer, cards and zero on SQLite and PostgreSQL, end to end", .serialized)
 struct LabRecordsBackendsEndToEndTests {
     /// The outputs of one run of the commands, in order (status, stdout, stderr), for comparing backends.
@@ -28,6 +28,14 @@ struct LabRecordsBackendsEndToEndTests {
         // Zeroing a card that is in stock, not annealed: refused with its state, nothing zeroed.
         try await step(["zero", "10000016"], status: 65)
         try await step(["cards", "list", "--state", "available", "--format", "csv"])
+        // Wearers and enrolments (master data through the lab-records role), steps 10–15.
+        try await step(["wearer", "add", "--customer", "K-1001", "--name", "Jensen, Mette", "--national-id", "150385-1234", "--key-file", "lab.key"])
+        try await step(["enrolment", "add", "--wearer", "1", "--type", "whole-body", "--period", "1m", "--change-day", "1",
+                        "--start", "2027-02-01", "--ordered", "2027-01-05"])
+        try await step(["unenrol", "TILM-00000001", "--name", "Jensen, Mette", "--on", "2027-03-31", "--received", "2027-01-10"])
+        try await step(["enrolment", "list", "--format", "csv"])
+        try await step(["wearer", "show", "1", "--key-file", "lab.key"])
+        try await step(["wearer", "change", "1", "--name", "Jensen-Berg, Mette", "--key-file", "lab.key"])
         return outputs.map { $0.replacingOccurrences(of: database, with: "DATABASE") }
     }
 
@@ -53,5 +61,11 @@ struct LabRecordsBackendsEndToEndTests {
         #expect(try await lab.int("SELECT count(*) FROM cardElement") == 22)
         #expect(try await lab.int("SELECT count(*) FROM cardRetirement") == 1)
         #expect(try await lab.int("SELECT count(*) FROM customer") == 2)
+        #expect(sqlite[10].contains("wearer 1 Jensen, Mette of K-1001 added (national ID 1503******"), "\(sqlite[10])")
+        #expect(sqlite[12].contains("the enrolment ends 2027-03-31"), "\(sqlite[12])")
+        #expect(sqlite[13].contains("TILM-00000001,K-1001,1,"), "\(sqlite[13])")
+        #expect(!sqlite[14].contains("150385"), "the national ID is shown masked: \(sqlite[14])")
+        #expect(try await lab.lines("SELECT number || '|' || endDate FROM enrolment") == ["TILM-00000001|2027-03-31"])
+        #expect(try await lab.lines("SELECT name FROM wearer") == ["Jensen-Berg, Mette"])
     }
 }
