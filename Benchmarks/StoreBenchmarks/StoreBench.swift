@@ -1,8 +1,8 @@
 import Foundation
 import LabStore
+import LabStorePostgres
 import LabStoreSQLite
 import Logging
-import LabStorePostgres
 
 /// The stores and threads of the store benchmarks.
 enum StoreBench {

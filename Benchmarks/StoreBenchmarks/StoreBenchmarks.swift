@@ -1,8 +1,8 @@
 import Benchmark
 import Foundation
 import LabStore
-import LabStoreSQLite
 import LabStorePostgres
+import LabStoreSQLite
 
 /// Issue 15: the readout's store path per element on PostgreSQL against SQLite, and several benches
 /// writing into one PostgreSQL at once against one.

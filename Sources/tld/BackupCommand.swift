@@ -1,8 +1,8 @@
 import ArgumentParser
 import Foundation
 import LabStore
-import LabStoreSQLite
 import LabStorePostgres
+import LabStoreSQLite
 
 /// `tld backup`: an online, consistent copy of the lab's database with its manifest.
 struct BackupCommand: ParsableCommand, PostgresGate.Supported {

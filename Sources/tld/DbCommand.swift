@@ -1,9 +1,9 @@
 import ArgumentParser
 import Foundation
 import LabStore
+import LabStorePostgres
 import LabStoreSQLite
 import Logging
-import LabStorePostgres
 
 /// `tld db`: the lab database's schema, on SQLite or PostgreSQL.
 struct DbCommand: ParsableCommand, PostgresGate.Supported {

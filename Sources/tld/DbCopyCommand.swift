@@ -1,10 +1,10 @@
 import ArgumentParser
 import Foundation
 import LabStore
+import LabStorePostgres
 import LabStoreSQLite
 import LabWorkflow
 import Logging
-import LabStorePostgres
 
 /// `tld db copy`: moves a lab from a SQLite file into an empty PostgreSQL database and verifies it.
 struct DbCopy: ParsableCommand, PostgresGate.Supported {

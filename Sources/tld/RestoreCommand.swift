@@ -1,8 +1,8 @@
 import ArgumentParser
 import Foundation
 import LabStore
-import LabStoreSQLite
 import LabStorePostgres
+import LabStoreSQLite
 
 /// `tld restore`: a backup into a new database file, checked against its manifest.
 struct RestoreCommand: ParsableCommand {

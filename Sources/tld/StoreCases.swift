@@ -1,8 +1,8 @@
 import ArgumentParser
 import Foundation
 import LabStore
-import Logging
 import LabStorePostgres
+import Logging
 
 /// The store of the cases commands: monitoring-level cases, investigations, authority notifications
 /// and annual reviews (``CaseStore``, ``AnnualReviewStore``), with many dose records at once

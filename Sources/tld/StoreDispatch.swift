@@ -1,8 +1,8 @@
 import ArgumentParser
 import Foundation
 import LabStore
-import Logging
 import LabStorePostgres
+import Logging
 
 /// Opening the lab for the commands that need the dispatch role (``DispatchStore``: price lists,
 /// shipments with their charges, the charges ledger) with the lab records and the national-ID key:

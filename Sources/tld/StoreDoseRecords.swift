@@ -1,8 +1,8 @@
 import ArgumentParser
 import Foundation
 import LabStore
-import Logging
 import LabStorePostgres
+import Logging
 
 /// The store roles of a person's dose record: the record and assigned doses (``DoseRecordStore``),
 /// many records at once (``DoseRecordBatchStore``), the registry export log (``RegistryExportStore``)

@@ -1,9 +1,9 @@
 import ArgumentParser
 import Foundation
 import LabStore
+import LabStorePostgres
 import LabWorkflow
 import Logging
-import LabStorePostgres
 
 /// The store of the evaluation commands: the evaluation role (``EvaluationStore``: batch evaluation
 /// state, doses with their review reasons, levels, attribution) with results turnaround

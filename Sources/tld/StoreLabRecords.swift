@@ -1,8 +1,8 @@
 import ArgumentParser
 import Foundation
 import LabStore
-import Logging
 import LabStorePostgres
+import Logging
 
 /// Opening the lab for the commands that need only the lab-records role (``LabRecordStore``) with the
 /// master-data and national-ID key roles: `tld intake`, `tld inspect`, `tld zero`, `tld cards`,

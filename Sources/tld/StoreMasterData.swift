@@ -1,8 +1,8 @@
 import ArgumentParser
 import Foundation
 import LabStore
-import Logging
 import LabStorePostgres
+import Logging
 
 /// Opening the lab for the commands that need only the master-data and national-ID key roles
 /// (``MasterDataStore``, ``NationalIDKeyStore``): `tld import`, `tld key` and `tld wearer list` (all wearers). Both backends have

@@ -1,9 +1,9 @@
 import ArgumentParser
 import Foundation
 import LabStore
+import LabStorePostgres
 import LabStoreSQLite
 import Logging
-import LabStorePostgres
 
 /// Where the lab's store is: a SQLite file (the default) or a PostgreSQL database (postgres://…).
 struct StoreOptions: ParsableArguments {

@@ -1,8 +1,8 @@
 import ArgumentParser
 import Foundation
 import LabStore
-import Logging
 import LabStorePostgres
+import Logging
 
 /// Opening the lab for the customer portal: `tld serve` and `tld account …`. The portal's own roles
 /// (``PortalStore``, ``PortalAgreementStore``, ``PortalWearerAccessStore``, ``PortalSessionStore``,

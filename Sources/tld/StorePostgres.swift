@@ -1,9 +1,9 @@
 import ArgumentParser
 import Foundation
 import LabStore
+import LabStorePostgres
 import LabStoreSQLite
 import Logging
-import LabStorePostgres
 
 /// The PostgreSQL side of ``StoreOptions``. So far the PostgreSQL backend implements ``DoseStore``
 /// (readout, doses, calibration, counts), ``MasterDataStore``, ``NationalIDKeyStore`` and ``LabRecordStore``: `tld readout`,

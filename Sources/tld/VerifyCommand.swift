@@ -1,8 +1,8 @@
 import ArgumentParser
 import Foundation
 import LabStore
-import LabStoreSQLite
 import LabStorePostgres
+import LabStoreSQLite
 
 /// `tld verify`: a database compared with a backup manifest.
 struct VerifyCommand: ParsableCommand, PostgresGate.Supported {

@@ -2,9 +2,9 @@ import Foundation
 import Hummingbird
 import HummingbirdTesting
 import LabStore
+import LabStorePostgres
 import LabStoreSQLite
 import Logging
-import LabStorePostgres
 import Testing
 @testable import Portal
 

@@ -2,8 +2,8 @@ import Foundation
 import PostgresNIO
 import Testing
 @testable import LabStore
-@testable import LabStoreSQLite
 @testable import LabStorePostgres
+@testable import LabStoreSQLite
 
 /// The dose methods of the lab-records role that PostgreSQL implements ahead of its ``LabRecordStore``
 /// conformance (PostgresLabStore+DoseAudit.swift): the contract tests reach them on every backend.

@@ -3,8 +3,8 @@ import GRDB
 import PostgresNIO
 import Testing
 @testable import LabStore
-@testable import LabStoreSQLite
 @testable import LabStorePostgres
+@testable import LabStoreSQLite
 
 /// The PostgreSQL schema against SQLite's (issue 15): a freshly migrated SQLite lab and a freshly
 /// migrated PostgreSQL lab have the same tables and columns, primary keys, unique and partial

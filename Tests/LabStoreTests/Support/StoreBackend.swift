@@ -1,6 +1,6 @@
 import Foundation
-import Logging
 import LabStorePostgres
+import Logging
 @testable import LabStore
 @testable import LabStoreSQLite
 
