@@ -109,7 +109,7 @@ let package = Package(
         .target(
             name: "LabWorkflow",
             dependencies: [
-                "Instruments", "Dosimetry", "GlowCurve", "LabStore", "LabStoreSQLite", "LabReports",
+                "Instruments", "Dosimetry", "GlowCurve", "LabStore", "LabReports",
                 "DeviceIO",  // the reconnecting opener finds a reader by its USB serial number
                 "ReaderProtocol",
                 .product(name: "Logging", package: "swift-log"),

@@ -72,7 +72,7 @@ struct CurvesCommand: ParsableCommand {
         }
 
         func export() throws {
-            let labStore = try store.openExisting(logger: makeLogger(verbose: logging.verbose))
+            let labStore = try store.openLabRecords(logger: makeLogger(verbose: logging.verbose))
             let selection: CurveExport.Selection
             let what: String
             if let batch {

@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
 
-struct Demo: AsyncParsableCommand {
+struct Demo: AsyncParsableCommand, PostgresGate.Supported {
     static let configuration = CommandConfiguration(
         abstract: "Run \"A day at the lab\" on the simulated reader: the lab's own commands, from an empty database to the next dispatch.",
         discussion: """
@@ -19,6 +19,10 @@ struct Demo: AsyncParsableCommand {
             Every step is kept in the database as it happens. If the demo is interrupted at any moment \
             (even kill -9), run the same command again: it goes on from where it stopped, and no reading \
             is lost, no card is zeroed or reissued before its dose is released, nothing is sent twice.
+
+            It runs on the default SQLite file or on PostgreSQL (--database postgres://… or TLD_DATABASE, \
+            with the national-ID key named: --key-file or TLD_NATIONAL_ID_KEY), every step on the same \
+            backend.
             """)
 
     @Option(help: ArgumentHelp("Folder for the import file, the documents and the simulator's files.", valueName: "dir"))

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Instruments
 import LabStore
+import LabStorePostgres
 import LabStoreSQLite
 import LabWorkflow
 
@@ -80,7 +81,13 @@ struct DemoScript {
         return plain && !word.isEmpty ? word : "'" + word.replacingOccurrences(of: "'", with: "'\\''") + "'"
     }
 
-    func store() throws -> SQLiteLabStore { try SQLiteLabStore.open(path: database, logger: makeLogger(verbose: false)) }
+    /// The lab's records, read between the steps: the SQLite file or the PostgreSQL database the demo runs on.
+    func store() throws -> any LabRecordStore {
+        if PostgresURL.isPostgres(database) {
+            return try PostgresLabStore.open(url: try PostgresURL(parsing: database), logger: makeLogger(verbose: false))
+        }
+        return try SQLiteLabStore.open(path: database, logger: makeLogger(verbose: false))
+    }
 
     static func day(_ text: String) -> CalendarDay { (try? CalendarDay(parsing: text)) ?? CalendarDay(daysSinceEpoch: 0) }
 
@@ -99,7 +106,9 @@ struct DemoScript {
         for day in Self.dispatchesAfterReturn { try await dispatch(on: day) }
         try await tld(["overdue", "--on", Self.reminderDay, "--customer", Self.customer])
         try await tld(["charges", "--on", Self.chargesDay, "--customer", Self.customer])
-        say("\nThe documents are in \(out)/ (dispatch-*, results/); the database is \(database).")
+        // A PostgreSQL URL is named without its password.
+        let shown = PostgresURL.isPostgres(database) ? ((try? PostgresURL(parsing: database))?.description ?? "postgres://…") : database
+        say("\nThe documents are in \(out)/ (dispatch-*, results/); the database is \(shown).")
     }
 
     /// Import of the lab's customers, wearers and enrolments; card stock; price lists.

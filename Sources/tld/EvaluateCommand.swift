@@ -40,7 +40,7 @@ struct Evaluate: ParsableCommand {
     func run() throws {
         let logger = makeLogger(verbose: logging.verbose)
         let labStore = try store.openEvaluation(logger: logger)
-        let pending = PendingEvaluations(lab: labStore, logger: logger, now: labDay.clock)
+        let pending = PendingEvaluations(store: labStore, logger: logger, now: labDay.clock)
         var batchID: ReadoutBatch.ID?
         if let batch {
             guard let found = try labStore.batches().last(where: { $0.groupID == batch }), let id = found.id else {

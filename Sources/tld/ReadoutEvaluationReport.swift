@@ -10,7 +10,7 @@ import Logging
 /// read but not evaluated are evaluated here too.
 enum ReadoutEvaluationReport {
     static func show(_ labStore: any EvaluationStore, batch id: ReadoutBatch.ID, logger: Logger) throws {
-        let pending = PendingEvaluations(lab: labStore, logger: logger)
+        let pending = PendingEvaluations(store: labStore, logger: logger)
         for r in try pending.finish() where r.batch.id != id {
             note("Batch \(r.batch.groupID) was read but not evaluated: evaluated now (\(r.state.rawValue)).")
         }

@@ -36,7 +36,7 @@ struct Release: ParsableCommand {
         let logger = makeLogger(verbose: logging.verbose)
         guard !who.trimmingCharacters(in: .whitespaces).isEmpty else { throw runFailure("--who must name someone", exit: SysExit.dataError) }
         let labStore = try store.openEvaluation(logger: logger)
-        let pending = PendingEvaluations(lab: labStore, logger: logger, now: labDay.clock)
+        let pending = PendingEvaluations(store: labStore, logger: logger, now: labDay.clock)
         try pending.finish()
         var batches: [ReadoutBatch]
         if let batch {

@@ -88,7 +88,7 @@ struct Results: ParsableCommand {
         let to = periodEnd ?? today()
         let start = from ?? to.firstOfMonth
         guard start <= to else { throw runFailure("--from \(start) is after --period-end \(to)", exit: SysExit.dataError) }
-        let pending = PendingEvaluations(lab: labStore, logger: logger)
+        let pending = PendingEvaluations(store: labStore, logger: logger)
         try pending.finish()
         for line in PendingEvaluations.describe(try pending.outstanding()) { note(line) }
         let protector = try key.protector(store: labStore, database: store.path)

@@ -121,7 +121,7 @@ struct Review: ParsableCommand {
 
     func list(_ labStore: any CaseStore & NationalIDKeyStore) throws {
         // A batch read but not evaluated is evaluated now, so no dose is silently missing from the list.
-        let pending = PendingEvaluations(lab: labStore, logger: makeLogger(verbose: logging.verbose), now: labDay.clock)
+        let pending = PendingEvaluations(store: labStore, logger: makeLogger(verbose: logging.verbose), now: labDay.clock)
         for r in try pending.finish() { print("batch \(r.batch.groupID) was read but not evaluated: evaluated now (\(r.state.rawValue)).") }
         let outstanding = PendingEvaluations.describe(try pending.outstanding())
         if !outstanding.isEmpty {
@@ -170,7 +170,7 @@ struct Review: ParsableCommand {
 
     /// `--page DIR`: one HTML page per batch with doses under review (or the `--batch` given).
     func writePages(_ labStore: any CaseStore & NationalIDKeyStore, folder: String) throws {
-        let pending = PendingEvaluations(lab: labStore, logger: makeLogger(verbose: logging.verbose))
+        let pending = PendingEvaluations(store: labStore, logger: makeLogger(verbose: logging.verbose))
         for r in try pending.finish() { print("batch \(r.batch.groupID) was read but not evaluated: evaluated now (\(r.state.rawValue)).") }
         var wanted: ReadoutBatch?
         if let batch {

@@ -58,7 +58,7 @@ struct ScenarioFromReturns: ParsableCommand {
         if let dose, !(dose.isFinite && dose >= 0 && dose <= 10_000) {
             throw runFailure("--dose-mSv \(dose) is not a dose from 0 to 10000 mSv", exit: SysExit.dataError)
         }
-        let labStore = try store.openExisting(logger: makeLogger(verbose: logging.verbose))
+        let labStore = try store.openEvaluation(logger: makeLogger(verbose: logging.verbose))
         let returned = try labStore.expectedCards()
         guard !returned.isEmpty else {
             throw runFailure("no returned card waits for readout (take returns in with tld intake first)", exit: SysExit.dataError)

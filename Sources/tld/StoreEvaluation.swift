@@ -39,13 +39,6 @@ enum EvaluationLevels {
     }
 }
 
-extension PendingEvaluations {
-    /// The pending evaluations of either backend's lab.
-    init(lab: any EvaluationStore, logger: Logger, now: @escaping @Sendable () -> Date = { Date() }) {
-        self.init(store: lab, evaluator: BatchEvaluator(store: lab, logger: logger, now: now))
-    }
-}
-
 extension Evaluate: PostgresGate.Supported {}
 extension Release: PostgresGate.Supported {}
 extension Review: PostgresGate.Supported {}
@@ -53,3 +46,4 @@ extension Results: PostgresGate.Supported {}
 extension AnnealCommand: PostgresGate.Supported {}
 extension Levels.Set: PostgresGate.Supported {}
 extension Levels.Show: PostgresGate.Supported {}
+extension ScenarioFromReturns: PostgresGate.Supported {}

@@ -41,3 +41,4 @@ extension Unenrol: PostgresGate.Supported {}
 extension WearerCommand.Add: PostgresGate.Supported {}
 extension WearerCommand.Show: PostgresGate.Supported {}
 extension WearerCommand.Change: PostgresGate.Supported {}
+extension CurvesCommand.Export: PostgresGate.Supported {}

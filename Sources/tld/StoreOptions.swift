@@ -8,7 +8,7 @@ import Logging
 /// Where the lab's store is: a SQLite file (the default) or a PostgreSQL database (postgres://…).
 struct StoreOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp(
-        "SQLite database file, or a PostgreSQL database as postgres://user@host/db (readout, calibration, import, key, db, backup so far) (default: $TLD_DATABASE, else ./tld.sqlite).",
+        "SQLite database file, or a PostgreSQL database as postgres://user@host/db (default: $TLD_DATABASE, else ./tld.sqlite).",
         valueName: "path|url"))
     var database: String?
 

@@ -5,13 +5,13 @@ import LabStorePostgres
 import LabStoreSQLite
 import Logging
 
-/// The PostgreSQL side of ``StoreOptions``. So far the PostgreSQL backend implements ``DoseStore``
-/// (readout, doses, calibration, counts), ``MasterDataStore``, ``NationalIDKeyStore`` and ``LabRecordStore``: `tld readout`,
-/// `tld db`, `tld calibration`, `tld backup`, `tld verify`, `tld import`, `tld key` and the lab-records commands
-/// (StoreLabRecords.swift) run on it, with the evaluation, dose-record and cases commands
-/// (StoreEvaluation.swift, StoreDoseRecords.swift, StoreCases.swift); every other command refuses a
-/// postgres:// database with one line naming the backend and the role it lacks (exit 69), never
-/// falling back to a SQLite file.
+/// The PostgreSQL side of ``StoreOptions``. PostgresLabStore has every role of the lab's store
+/// (readout, doses and calibration, master data and the national-ID key, lab records, dispatch and
+/// charges, evaluation and results turnaround, dose records, cases and annual reviews, the portal),
+/// so every command that works on the lab's database runs on either backend, each opening the lab
+/// through its role's opener (Store*.swift) and listed in ``PostgresGate``. A command that is not
+/// (`tld typetest`, `tld restore`: a SQLite file of their own) refuses a postgres:// database with
+/// one line (exit 69), never falling back to a SQLite file.
 extension StoreOptions {
     /// The PostgreSQL URL (exit 64 when it is not a usable one).
     func postgresURL() throws -> PostgresURL {

@@ -190,7 +190,7 @@ struct DatabaseOutageReadoutTests {
     }
 
     @Test("the store fails 4 calls from the 6th curve on: waits 0.25 + 0.5 + 1 + 2 s, then stores the held curve once and only then releases it",
-          .timeLimit(.minutes(1)))
+          .timeLimit(.minutes(10)))
     func outageThenBack() async throws {
         let bench = try Bench(outageAtSave: 6, failingCalls: 4, retry: .seconds(300))
         defer { bench.serving.cancel() }
@@ -255,7 +255,7 @@ struct DatabaseOutageReadoutTests {
     }
 
     @Test("a database that stays away: given up at --database-retry-seconds with the curve still held, the batch open",
-          .timeLimit(.minutes(1)))
+          .timeLimit(.minutes(10)))
     func outageThatDoesNotEnd() async throws {
         let bench = try Bench(outageAtSave: 3, failingCalls: .max, retry: .seconds(1))
         defer { bench.serving.cancel() }

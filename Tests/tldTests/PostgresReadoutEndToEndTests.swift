@@ -66,18 +66,15 @@ struct PostgresReadoutEndToEndTests {
         #expect(doses == 50)
         #expect(status.stdout.contains("; \(doses) dose versions (\(doses) current, 0 released); "), "\(status.stdout)")
 
-        // A command that needs a role PostgreSQL lacks: one line, exit 69, no SQLite file created.
-        // (`tld demo` builds a SQLite lab; `tld review` runs on PostgreSQL since it has the cases role.)
-        let review = try await tld.run(["demo", "--out", "demo", "--database", lab.url], in: dir.url)
-        #expect(review.status == 69)
-        #expect(review.stderr.contains("PostgreSQL backend"))
-        #expect(review.stderr.contains("it has the readout, dose, calibration, master-data, national-ID key"))
-        #expect(review.stderr.contains(" roles only, not "), "\(review.stderr)")
-        #expect(review.stderr.split(whereSeparator: \.isNewline).count == 1)
-        let viaEnvironment = try await tld.run(["demo", "--out", "demo"], in: dir.url, environment: ["TLD_DATABASE": lab.url])
-        #expect(viaEnvironment.status == 69, "stderr: \(viaEnvironment.stderr)")
+        // A command that takes a SQLite file of its own refuses a postgres:// value in one line (exit 69)
+        // instead of taking it as a file name; no SQLite file is created. (Every command on the lab's
+        // database runs on PostgreSQL: the store has every role.)
+        let refused = try await tld.run(["typetest", "--database", lab.url, "--output", "typetest"], in: dir.url)
+        #expect(refused.status == 69, "\(refused.stderr)")
+        #expect(refused.stderr.contains("takes a SQLite file; the PostgreSQL backend does not support it"), "\(refused.stderr)")
+        #expect(refused.stderr.split(whereSeparator: \.isNewline).count == 1)
         #expect(!FileManager.default.fileExists(atPath: dir.path("tld.sqlite")))
-        #expect(!FileManager.default.fileExists(atPath: dir.path("demo")))
+        #expect(!FileManager.default.fileExists(atPath: dir.path("typetest")))
 
         let bad = try await tld.run(["readout", "--simulate", "--database", "postgres://nobody"], in: dir.url)
         #expect(bad.status == 64)

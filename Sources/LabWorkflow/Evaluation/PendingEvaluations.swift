@@ -1,6 +1,5 @@
 import Foundation
 import LabStore
-import LabStoreSQLite
 import Logging
 
 /// Batches that are read but not (completely) evaluated, and cards still without a dose: every
@@ -15,7 +14,8 @@ public struct PendingEvaluations: Sendable {
         self.evaluator = evaluator
     }
 
-    public init(store: SQLiteLabStore, logger: Logger, now: @escaping @Sendable () -> Date = { Date() }) {
+    /// The pending evaluations of a lab on either backend, evaluated by the standard ``BatchEvaluator``.
+    public init(store: any EvaluationStore, logger: Logger, now: @escaping @Sendable () -> Date = { Date() }) {
         self.init(store: store, evaluator: BatchEvaluator(store: store, logger: logger, now: now))
     }
 

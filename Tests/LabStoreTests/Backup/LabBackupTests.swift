@@ -161,16 +161,28 @@ struct LabBackupTests {
         defer { dir.cleanup() }
         let store = try Self.lab(dir, cards: 1)
         let batch = try #require(try store.batches().first?.id)
-        // A second program's connection writes readings one transaction each, while this one snapshots.
+        // A second program's connection writes readings one transaction each, on a thread of its own
+        // (never waiting for the cooperative pool, which other tests may keep busy), while this one
+        // snapshots; the snapshots start once the writer has committed its first cards.
         let writer = try SQLiteLabStore.open(path: dir.path("lab.sqlite"), logger: Self.logger)
-        let writing = Task.detached {
-            for card in 0..<150 {
-                for element in 1...4 {
-                    _ = try writer.saveElementReading(Samples.storedReading(batch: batch, card: "2\(card)", element: element,
-                                                                            channels: 400, seed: UInt32(card)))
+        let started = AsyncStream<Void>.makeStream()
+        let finished = AsyncStream<Result<Void, any Error>>.makeStream()
+        let thread = Thread {
+            let result = Result<Void, any Error> {
+                for card in 0..<150 {
+                    for element in 1...4 {
+                        _ = try writer.saveElementReading(Samples.storedReading(batch: batch, card: "2\(card)", element: element,
+                                                                                channels: 400, seed: UInt32(card)))
+                    }
+                    if card == 2 { started.continuation.yield(); started.continuation.finish() }
                 }
             }
+            started.continuation.finish()
+            finished.continuation.yield(result)
+            finished.continuation.finish()
         }
+        thread.start()
+        for await _ in started.stream { break }
         var snapshots: [BackupContent] = []
         for i in 0..<6 {
             let path = dir.path("snap\(i).sqlite")
@@ -178,7 +190,7 @@ struct LabBackupTests {
             snapshots.append(try BackupContent.read(databaseAt: path))
             #expect(try LabDatabaseIdentityTests.sqlite3(path, "PRAGMA integrity_check; PRAGMA journal_mode;") == "ok\ndelete")
         }
-        try await writing.value
+        for await result in finished.stream { try result.get() }
         let final = try BackupContent.read(store.database)
         let finalCurves = Dictionary(uniqueKeysWithValues: final.curves.map { ($0.id, $0.sha256) })
         for snapshot in snapshots {
