@@ -12,10 +12,9 @@ run: deps
 	$(SWIFT) build --product tld
 	$$($(SWIFT) build --show-bin-path)/tld readout --simulate
 
-# Tests run one at a time (--no-parallel). The suite is safe to run in parallel (no shared process
-# state, unique files, databases and ports), but not yet on a 2-core machine beside a CPU hog: Swift
-# Testing starts every test at once, CPU-heavy tests hold the cooperative pool for minutes, and the
-# tests that time a serial link, a pty or a lock fail (measured 2026-12-07, docs/testing.md).
+# Tests run in two passes (scripts/swift-test-passes.sh, docs/testing.md): the suite in parallel,
+# then the suites that time a serial link, a pty, a umockdev testbed or a lock one at a time (on a
+# 2-core machine Swift Testing starts every test at once and CPU-heavy tests hold the cooperative pool).
 # --explicit-target-dependency-import-check error: a target that imports a package target outside its
 # declared dependencies (and theirs) fails the build (SwiftPM's native build system; the check does
 # not see an import of a dependency's dependency: scripts/check-imports.py checks the direct declaration).

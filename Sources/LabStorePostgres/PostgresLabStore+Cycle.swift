@@ -12,15 +12,7 @@ extension PostgresLabStore {
     /// Records an inspection and moves the card: on arrival `returned → inspected` (fit, manual QA)
     /// or `→ retired`; before reissue `zeroed → available` (fit) or `→ retired`.
     public func saveInspection(_ inspection: CardInspection) throws(LabStoreError) -> CardInspection {
-        guard !inspection.inspectedBy.trimmingCharacters(in: .whitespaces).isEmpty else {
-            throw .invalidInspection("the inspector's name is missing")
-        }
-        if inspection.outcome == .manualQA && inspection.remark.trimmingCharacters(in: .whitespaces).isEmpty {
-            throw .invalidInspection("readout with manual QA needs a remark for the result line")
-        }
-        if inspection.stage == .beforeReissue && inspection.outcome == .manualQA {
-            throw .invalidInspection("before reissue a card is fit or retired; manual QA is for readout")
-        }
+        try inspection.validate()
         let damagesJSON: String
         do {
             damagesJSON = String(decoding: try JSONEncoder().encode(inspection.damages), as: UTF8.self)
@@ -30,36 +22,7 @@ extension PostgresLabStore {
         let stamp = storedTime(now())
         let saved = try transaction("save inspection") { session -> CardInspection in
             let card = try Self.existingCard(inspection.cardID, in: session)
-            for damage in inspection.damages {
-                if let e = damage.element, !(1...card.elementCount).contains(e) {
-                    throw LabStoreError.elementOutOfRange(element: e, elementsPerCard: card.elementCount)
-                }
-            }
-            let target: CardState
-            switch (inspection.stage, inspection.outcome) {
-            case (.arrival, .fit), (.arrival, .manualQA):
-                guard card.state == .returned else {
-                    throw LabStoreError.cardInWrongState(cardID: card.id, state: card.state, step: "be inspected on arrival")
-                }
-                target = .inspected
-            case (.arrival, .retire):
-                guard card.state == .returned || card.state == .released else {
-                    throw LabStoreError.cardInWrongState(cardID: card.id, state: card.state, step: "be retired")
-                }
-                target = .retired
-            case (.beforeReissue, .fit):
-                guard card.state == .zeroed else {
-                    throw LabStoreError.cardInWrongState(cardID: card.id, state: card.state, step: "be inspected for reissue")
-                }
-                target = .available
-            case (.beforeReissue, .retire):
-                guard card.state == .zeroed || card.state == .released else {
-                    throw LabStoreError.cardInWrongState(cardID: card.id, state: card.state, step: "be retired")
-                }
-                target = .retired
-            case (.beforeReissue, .manualQA):
-                throw LabStoreError.invalidInspection("manual QA before reissue")
-            }
+            let target = try inspection.move(of: card)
             var row = inspection
             row.inspectedAt = stamp
             row.issueID = inspection.issueID ?? card.currentIssueID

@@ -220,7 +220,7 @@ struct DemoScript {
         let flagged = try store().dosesNeedingReview()
         if !flagged.isEmpty {
             say("\n== Review")
-            try await tld(["review", "--no-curves", "--on", Self.readoutDay])
+            try await tld(["review", "--no-curves", "--on", Self.readoutDay], key: true)
             if physicistReviews {
                 say("\n\(flagged.count) doses wait for a physicist: run tld review, then tld demo again.")
                 return false
@@ -228,7 +228,7 @@ struct DemoScript {
             for dose in flagged {
                 guard let id = dose.id?.rawValue else { continue }
                 try await tld(["review", "--accept", "\(id)", "--who", Self.physicist, "--why", "glow curves inspected: shapes normal",
-                               "--on", Self.readoutDay])
+                               "--on", Self.readoutDay], key: true)
             }
         }
         try await tld(["release", "--who", Self.physicist, "--on", Self.readoutDay])
