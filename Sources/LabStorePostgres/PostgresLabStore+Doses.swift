@@ -33,37 +33,7 @@ extension PostgresLabStore {
         let flags = try Self.flagsJSON(evaluation.flags)
         let supersededAt = storedTime(now())
         let dose = try transaction("save dose") { session -> DoseResult in
-            _ = try Self.existingBatch(evaluation.batchID, in: session)
-            var key = PostgresBindings()
-            key.append(evaluation.batchID.rawValue); key.append(evaluation.cardID)
-            // Two benches evaluating the same card at once: the second waits here until the first
-            // committed, then numbers its version after it (READ COMMITTED sees the new row).
-            try session.execute("SELECT pg_advisory_xact_lock(hashtextextended($2, $1))", key)
-            let stored = try session.query("""
-                SELECT count(*) FROM elementReading WHERE batchID = $1 AND cardID = $2 AND status = 'stored'
-                """, key).first?.decode(Int64.self) ?? 0
-            guard stored > 0 else {
-                throw LabStoreError.noStoredReadings(batch: evaluation.batchID, cardID: evaluation.cardID)
-            }
-            let latest = try session.query(
-                "SELECT max(version) FROM doseResult WHERE batchID = $1 AND cardID = $2", key).first?.decode(Int?.self) ?? 0
-            var stamp = key
-            stamp.append(supersededAt)
-            try session.execute(
-                "UPDATE doseResult SET supersededAt = $3 WHERE batchID = $1 AND cardID = $2 AND supersededAt IS NULL", stamp)
-            let dose = DoseResult(version: (latest ?? 0) + 1, evaluation: evaluation)
-            var b = PostgresBindings()
-            b.append(dose.batchID.rawValue); b.append(dose.cardID); b.append(dose.version)
-            b.append(dose.hp10MilliSievert); b.append(dose.hp007MilliSievert); b.append(dose.detectionLimitMilliSievert)
-            b.append(flags); b.append(dose.remarks); b.append(dose.algorithmID); b.append(dose.calibrationID)
-            b.append(storedTime(dose.evaluatedAt)); b.append(dose.state.rawValue)
-            guard let row = try session.query("""
-                INSERT INTO doseResult (batchID, cardID, version, hp10MilliSievert, hp007MilliSievert,
-                    detectionLimitMilliSievert, flags, remarks, algorithmID, calibrationID, evaluatedAt, state)
-                VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8, $9, $10, $11, $12)
-                RETURNING \(Self.doseColumns)
-                """, b).first else { throw LabStoreError.unexpected(operation: "save dose", message: "no row returned") }
-            let saved = try Self.decodeDose(row)
+            let saved = try Self.insertNextVersion(evaluation, flags: flags, supersededAt: supersededAt, operation: "save dose", in: session)
             try Self.audit(saved, action: action, audit: audit, at: supersededAt, in: session)
             return saved
         }
@@ -72,6 +42,45 @@ extension PostgresLabStore {
             "state": "\(dose.state.rawValue)", "who": "\(audit.who)",
         ])
         return dose
+    }
+
+    /// The next version of a card's dose in `session`: the batch must exist and the card hold stored
+    /// readings; the current version is superseded at `supersededAt` and the new one inserted with the
+    /// number after the highest. Two benches evaluating (or a physicist correcting) the same card at
+    /// once: the second waits at the card's advisory lock until the first committed, then numbers its
+    /// version after it (READ COMMITTED sees the new row). Used by `saveDose` and `saveEvaluatedDose`.
+    static func insertNextVersion(
+        _ evaluation: DoseEvaluation, flags: String, supersededAt: Date, operation: String, in session: PostgresSession
+    ) throws -> DoseResult {
+        _ = try existingBatch(evaluation.batchID, in: session)
+        var key = PostgresBindings()
+        key.append(evaluation.batchID.rawValue); key.append(evaluation.cardID)
+        try session.execute("SELECT pg_advisory_xact_lock(hashtextextended($2, $1))", key)
+        let stored = try session.query("""
+            SELECT count(*) FROM elementReading WHERE batchID = $1 AND cardID = $2 AND status = 'stored'
+            """, key).first?.decode(Int64.self) ?? 0
+        guard stored > 0 else {
+            throw LabStoreError.noStoredReadings(batch: evaluation.batchID, cardID: evaluation.cardID)
+        }
+        let latest = try session.query(
+            "SELECT max(version) FROM doseResult WHERE batchID = $1 AND cardID = $2", key).first?.decode(Int?.self) ?? 0
+        var stamp = key
+        stamp.append(supersededAt)
+        try session.execute(
+            "UPDATE doseResult SET supersededAt = $3 WHERE batchID = $1 AND cardID = $2 AND supersededAt IS NULL", stamp)
+        let dose = DoseResult(version: (latest ?? 0) + 1, evaluation: evaluation)
+        var b = PostgresBindings()
+        b.append(dose.batchID.rawValue); b.append(dose.cardID); b.append(dose.version)
+        b.append(dose.hp10MilliSievert); b.append(dose.hp007MilliSievert); b.append(dose.detectionLimitMilliSievert)
+        b.append(flags); b.append(dose.remarks); b.append(dose.algorithmID); b.append(dose.calibrationID)
+        b.append(storedTime(dose.evaluatedAt)); b.append(dose.state.rawValue)
+        guard let row = try session.query("""
+            INSERT INTO doseResult (batchID, cardID, version, hp10MilliSievert, hp007MilliSievert,
+                detectionLimitMilliSievert, flags, remarks, algorithmID, calibrationID, evaluatedAt, state)
+            VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8, $9, $10, $11, $12)
+            RETURNING \(doseColumns)
+            """, b).first else { throw LabStoreError.unexpected(operation: operation, message: "no row returned") }
+        return try decodeDose(row)
     }
 
     public func setDoseState(id: DoseResult.ID, to state: DoseState) throws(LabStoreError) -> DoseResult {

@@ -82,40 +82,14 @@ extension PostgresLabStore: EvaluationStore {
         let flags = try Self.flagsJSON(routed.flags)
         let stamp = storedTime(now())
         let dose = try transaction("save evaluated dose") { session -> DoseResult in
-            _ = try Self.existingBatch(routed.batchID, in: session)
-            var key = PostgresBindings()
-            key.append(routed.batchID.rawValue); key.append(routed.cardID)
-            // The same lock as saveDose: two benches evaluating (or a physicist correcting) the same
-            // card take turns, and the second numbers its version after the first.
-            try session.execute("SELECT pg_advisory_xact_lock(hashtextextended($2, $1))", key)
-            let stored = try session.query("""
-                SELECT count(*) FROM elementReading WHERE batchID = $1 AND cardID = $2 AND status = 'stored'
-                """, key).first?.decode(Int64.self) ?? 0
-            guard stored > 0 else { throw LabStoreError.noStoredReadings(batch: routed.batchID, cardID: routed.cardID) }
-            let latest = try session.query(
-                "SELECT max(version) FROM doseResult WHERE batchID = $1 AND cardID = $2", key).first?.decode(Int?.self) ?? 0
-            var superseded = key
-            superseded.append(stamp)
-            try session.execute(
-                "UPDATE doseResult SET supersededAt = $3 WHERE batchID = $1 AND cardID = $2 AND supersededAt IS NULL", superseded)
-            let dose = DoseResult(version: (latest ?? 0) + 1, evaluation: routed)
-            var b = PostgresBindings()
-            b.append(dose.batchID.rawValue); b.append(dose.cardID); b.append(dose.version)
-            b.append(dose.hp10MilliSievert); b.append(dose.hp007MilliSievert); b.append(dose.detectionLimitMilliSievert)
-            b.append(flags); b.append(dose.remarks); b.append(dose.algorithmID); b.append(dose.calibrationID)
-            b.append(storedTime(dose.evaluatedAt)); b.append(dose.state.rawValue)
-            guard let row = try session.query("""
-                INSERT INTO doseResult (batchID, cardID, version, hp10MilliSievert, hp007MilliSievert,
-                    detectionLimitMilliSievert, flags, remarks, algorithmID, calibrationID, evaluatedAt, state)
-                VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8, $9, $10, $11, $12)
-                RETURNING \(Self.doseColumns)
-                """, b).first else { throw LabStoreError.unexpected(operation: "save evaluated dose", message: "no id") }
-            let saved = try Self.decodeDose(row)
+            let saved = try Self.insertNextVersion(routed, flags: flags, supersededAt: stamp, operation: "save evaluated dose", in: session)
             guard let doseID = saved.id else { throw LabStoreError.unexpected(operation: "save evaluated dose", message: "no id") }
             var seen = Set<ReviewReason>()
             for r in reviewReasons where seen.insert(r.reason).inserted {
                 try Self.insertReviewReason(doseID, r.reason, r.detail, in: session)
             }
+            var key = PostgresBindings()
+            key.append(routed.batchID.rawValue); key.append(routed.cardID)
             try session.execute("DELETE FROM cardNotEvaluated WHERE batchID = $1 AND cardID = $2", key)
             try Self.audit(saved, action: .evaluated, audit: audit, at: stamp, in: session)
             return saved
