@@ -1,8 +1,9 @@
+import TestSupport
 import Testing
 @testable import GlowCurve
 
 /// GLOCANIN reference curves (../shared/data/glocanin/README.md), all with automatic initialisation.
-@Suite struct GlocaninTests {
+@Suite(.cpuHeavy) struct GlocaninTests {
     /// x001: one first-order peak, reference E = 1.182 eV, Tm = 490.5 K.
     @Test func x001SinglePeak() throws {
         let curve = try TestData.curve("glocanin/refglow_x001.csv")

@@ -1,7 +1,8 @@
+import TestSupport
 import Testing
 @testable import GlowCurve
 
-@Suite struct GlowFitterTests {
+@Suite(.cpuHeavy) struct GlowFitterTests {
     static func synthetic(_ peaks: [GlowPeak], from lo: Double = 300, to hi: Double = 600, step: Double = 1) throws -> GlowCurve {
         let t = stride(from: lo, through: hi, by: step).map { $0 }
         var y = [Double](repeating: 0, count: t.count)

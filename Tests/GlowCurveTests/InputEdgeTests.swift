@@ -3,7 +3,7 @@ import Testing
 @testable import GlowCurve
 
 /// Input edges of `tld glow fit` (issue 11, finding 8), at the library level.
-@Suite struct InputEdgeTests {
+@Suite(.cpuHeavy) struct InputEdgeTests {
     @Test func crlfFilesAreRead() throws {
         let text = "temperature_K,intensity\r\n300,1\r\n301,5\r\n302,3\r\n"
         let curve = try GlowCurveCSV.parse(text)

@@ -1,8 +1,9 @@
+import TestSupport
 import Testing
 @testable import GlowCurve
 
 /// Parsimony and plausibility of automatic fits (docs/glow-fit.md).
-@Suite struct PlausibilityTests {
+@Suite(.cpuHeavy) struct PlausibilityTests {
     /// Nine overlapping first-order peaks of a LiF:Mg,Ti-like curve after a high dose (peak 5 at
     /// 52 000 counts per channel), with counting noise: the fit is as close to the data as the truth
     /// is, every true peak of at least 3 % of the signal is found (Tm within 2 K, E within 10 %), and

@@ -1,10 +1,11 @@
 import GlowCurve
+import TestSupport
 import Testing
 @testable import TLSimulator
 
 /// The incandescence and dark-count flags compare an element with the reader's blank (docs/glow-flags.md):
 /// measured false-alarm rates on simulated normal elements, and injected faults that must fire.
-@Suite struct GlowFlagFalseAlarmTests {
+@Suite(.cpuHeavy) struct GlowFlagFalseAlarmTests {
     struct Read {
         var curve: GlowCurve
         var darkCountsPerChannel: Double

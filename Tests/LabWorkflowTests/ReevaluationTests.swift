@@ -4,9 +4,10 @@ import LabStore
 import LabStoreSQLite
 import LabWorkflow
 import TLSimulator
+import TestSupport
 import Testing
 
-@Suite("Re-evaluation, traceability and element correction", .serialized)
+@Suite("Re-evaluation, traceability and element correction", .serialized, .cpuHeavy)
 struct ReevaluationTests {
     static let caesium = TypeTestIrradiation.Field(quality: "S-Cs", angleDegrees: 0)
 

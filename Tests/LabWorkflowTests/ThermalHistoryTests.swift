@@ -4,13 +4,14 @@ import LabStore
 import LabStoreSQLite
 import LabWorkflow
 import TLSimulator
+import TestSupport
 import Testing
 
 /// Issue 17 item 4: shipments stored at 15–30 °C for 15–100 days, read on the simulated reader (whose
 /// per-peak fading and its temperature dependence come from published measurements, simulators/README.md)
 /// and evaluated blind by the lab's code; the thermal history read from each card's glow curve corrects
 /// the fading (docs/thermal-history.md).
-@Suite("Thermal history from the glow curve", .serialized)
+@Suite("Thermal history from the glow curve", .serialized, .cpuHeavy)
 struct ThermalHistoryTests {
     static let temperatures: [Double] = [15, 20, 25, 30]
     static let durations: [Double] = [15, 30, 60, 100]

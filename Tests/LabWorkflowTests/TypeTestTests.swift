@@ -5,9 +5,10 @@ import LabStore
 import LabStoreSQLite
 import LabWorkflow
 import TLSimulator
+import TestSupport
 import Testing
 
-@Suite("Type test against the trumpet curve", .serialized)
+@Suite("Type test against the trumpet curve", .serialized, .cpuHeavy)
 struct TypeTestTests {
     @Test("every photon Hp(10)/Hp(0.07) and every beta Hp(0.07) of the reference-field matrix lies within the trumpet curve")
     func matrixPassesTheTrumpetCurve() async throws {

@@ -76,7 +76,13 @@ struct ReadoutEndToEndTests {
         }
         let final = try await tld.run(["readout", "--simulate", "--speed-ms", "0", "--format", "csv"], in: dir.url)
         #expect(final.status == 0, "stderr: \(final.stderr)")
-        if killedMidway > 0 { #expect(final.stderr.contains("Resumed batch") || final.stderr.contains("no card to read")) }
+        // The last run resumes when the kills left readings behind. A kill that landed before the first
+        // element was stored (a slow start on a loaded machine) leaves nothing to resume: that run
+        // reads the batch from its start, as a first run does.
+        if killedMidway > 0 && !previous.isEmpty {
+            #expect(final.stderr.contains("Resumed batch") || final.stderr.contains("no card to read"),
+                    "\(previous.count) readings stored before the last run: \(final.stderr.suffix(600))")
+        }
         let all = try await SQLiteQuery.lines(db, "SELECT cardID || '/' || element || '/' || status FROM elementReading ORDER BY id")
         #expect(Array(all.prefix(previous.count)) == previous.map { $0.split(separator: "/").prefix(3).joined(separator: "/") })
         // Every element of every card accounted for exactly once: 50 cards × 4 positions.

@@ -14,7 +14,7 @@ import Testing
 /// and level; one notice and one review as pictures (pdftoppm renders an A4 page with ink on it). And
 /// the annual review's set queries (``AnnualReviewStore``) give exactly what the per-worker dose
 /// records gave.
-@Suite("Obligations: the test year's documents", .serialized)
+@Suite("Obligations: the test year's documents", .serialized, .cpuHeavy)
 struct ObligationsYearDocumentsTests {
     /// The PDF's text as pdftotext -layout gives it, each run of blanks made one space.
     static func pdfText(_ bytes: [UInt8], _ name: String, in dir: URL) async throws -> String {

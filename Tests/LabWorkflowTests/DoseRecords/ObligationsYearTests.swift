@@ -1,5 +1,6 @@
 import Foundation
 import LabStore
+import TestSupport
 import Testing
 @testable import LabWorkflow
 
@@ -9,7 +10,7 @@ import Testing
 /// obligations are checked through the code `tld` runs: ``DoseReview`` / ``LevelCheck`` for cases
 /// and notifications, the dose record and ``DoseRecordSums`` (`tld history`), ``RegistryExport``,
 /// ``RegistryFile`` and ``RegistryReimport`` (`tld registry export`, `validate --compare`).
-@Suite("Obligations: a test year of 200 persons at 3 customers")
+@Suite("Obligations: a test year of 200 persons at 3 customers", .cpuHeavy)
 struct ObligationsYearTests {
     @Test("notifications on the right day and no other; the cases; every sum; the registry export validates and re-imports")
     func testYear() throws {
