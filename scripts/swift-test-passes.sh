@@ -1,11 +1,15 @@
 #!/usr/bin/env bash
 # The Swift test suite in two passes (issue 14), under the private PostgreSQL cluster that
 # scripts/pg-test-cluster.sh starts around it (`make test`):
-#   1. every suite (in parallel with TLD_TEST_PARALLEL=1, else one at a time), except
-#   2. the suites that hold a machine-wide resource or measure wall-clock time on real devices,
-#      run one at a time after: pseudo-terminal and serial-port timing, umockdev testbeds (their
-#      pty numbers and the preload collide), real scanner/reader processes with watchdogs, the
-#      SQLite busy timeout against another program, and killed processes.
+#   1. every suite in parallel (one at a time with TLD_TEST_PARALLEL=0), except
+#   2. the suites that hold a machine-wide resource or measure wall-clock time, run one at a time
+#      after: pseudo-terminal and serial-port timing, umockdev testbeds (their pty numbers and the
+#      preload collide), real scanner/reader processes with watchdogs, the SQLite busy timeout
+#      against another program, killed processes, and the in-process reader and portal tests that
+#      still run on the wall clock (a 1 s reply timeout, an HTTP client's deadline): in a parallel
+#      pass their replies wait behind hundreds of other tests' jobs on the two-thread cooperative pool.
+# CPU-bound suites (glow fits, the type test, the year of records) run in the parallel pass on a
+# thread of their own (`.cpuHeavy`, Tests/TestSupport/CPUHeavy.swift), not on the cooperative pool.
 # Both passes always run; the exit status is the first failing one's.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -14,7 +18,9 @@ SWIFT="${SWIFT:-swift}"
 # One regular expression over test IDs (Target.Suite/test). Keep it in step with the suites'
 # comments: each of these suites says why it cannot share the machine.
 serial='DeviceIOTests\.(SerialPort[A-Za-z]*Tests|UmockdevTestbedTests|SyscallFaultInjectionTests|DedicatedThreadExecutorTests)'
-serial+='|LabWorkflowTests\.(UmockdevReplugTests|ResilientReadoutTests|StoreReadoutSinkOffPoolTests)'
+serial+='|InstrumentsTests\.(MagazineReadoutTests|RandomFaultTests|SimulatorReadoutTests|SerialPortReadoutTests|TLReaderTests)'
+serial+='|LabWorkflowTests\.(UmockdevReplugTests|ResilientReadoutTests|StoreReadoutSinkOffPoolTests|FaultBenchTests)'
+serial+='|PortalTests\.PortalTLSTests'
 serial+='|ScannerTests\.([A-Za-z]*UmockdevTests|IntakeThreeScannersTests|SerialScannerTests)'
 serial+='|TLSimulatorTests\.PtyServerTests'
 serial+='|tldTests\.(DemoKillTests|DeviceReadoutTests|MasterDataEndToEndTests|LockedDatabaseTests|ReconnectReadoutTests|RestoreDrillTests|SafetyEndToEndTests)'
@@ -22,10 +28,8 @@ serial+='|tldTests\.(DemoKillTests|DeviceReadoutTests|MasterDataEndToEndTests|Lo
 "$SWIFT" build --build-tests --explicit-target-dependency-import-check error || exit $?
 
 start=$(date +%s)
-# The first pass runs in parallel only with TLD_TEST_PARALLEL=1: on a 2-core machine CPU-heavy tests
-# still starve the cooperative pool and timing tests flake (docs/testing.md), so `make test` keeps
-# one test at a time until that is fixed.
-if [ "${TLD_TEST_PARALLEL:-0}" = "1" ]; then width=--parallel; else width=--no-parallel; fi
+# TLD_TEST_PARALLEL=0 runs the first pass one test at a time too (to tell a timing problem from a bug).
+if [ "${TLD_TEST_PARALLEL:-1}" = "0" ]; then width=--no-parallel; else width=--parallel; fi
 "$SWIFT" test --skip-build --disable-xctest "$width" --skip "$serial"
 first=$?
 mid=$(date +%s)

@@ -2,6 +2,7 @@ import Instruments
 import ReaderProtocol
 import Testing
 
+/// In `make test`'s serial pass (scripts/swift-test-passes.sh): the driver runs on the wall clock here (T_reply 1 s), and in the parallel pass a reply can wait longer than that behind other tests' jobs.
 @Suite("Magazine readout: batch loop, resume, data safety")
 struct MagazineReadoutTests {
     typealias Key = FakeReader.Key

@@ -3,6 +3,7 @@ import ReaderProtocol
 import TLSimulator
 import Testing
 
+/// In `make test`'s serial pass (scripts/swift-test-passes.sh): random line faults on the wall clock (T_reply 1 s); in the parallel pass a reply can wait longer than that behind other tests' jobs.
 @Suite("Data safety under random line faults")
 struct RandomFaultTests {
     typealias Key = FakeReader.Key

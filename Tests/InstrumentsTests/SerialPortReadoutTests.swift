@@ -6,6 +6,7 @@ import ReaderProtocol
 import TLSimulator
 import Testing
 
+/// In `make test`'s serial pass (scripts/swift-test-passes.sh): a pseudo-terminal and the wall clock.
 @Suite("Magazine readout over a pseudo-terminal")
 struct SerialPortReadoutTests {
     @Test func readsTheBuiltinShipmentOverAPty() async throws {

@@ -20,6 +20,7 @@ func serveSimulator(_ connection: SimulatedReaderConnection, on device: MemoryTr
     }
 }
 
+/// In `make test`'s serial pass (scripts/swift-test-passes.sh): the simulated reader answers on the wall clock (T_reply 1 s); in the parallel pass a reply can wait longer than that behind other tests' jobs.
 @Suite("Magazine readout against TLSimulator.ReaderEngine")
 struct SimulatorReadoutTests {
     func simulator() throws -> (SimulatedReaderConnection, Scenario) {

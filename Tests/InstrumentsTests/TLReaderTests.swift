@@ -3,6 +3,7 @@ import ReaderProtocol
 import TestSupport
 import Testing
 
+/// In `make test`'s serial pass (scripts/swift-test-passes.sh): some of its tests run the driver on the wall clock (T_reply 1 s).
 @Suite("TLReader session", .timeLimit(.minutes(10)))
 struct TLReaderTests {
     @Test func connectNegotiatesAndIdentifies() async throws {

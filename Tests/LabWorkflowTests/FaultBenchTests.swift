@@ -10,6 +10,7 @@ import TestSupport
 import Testing
 @testable import LabWorkflow
 
+/// In `make test`'s serial pass (scripts/swift-test-passes.sh): a simulated reader on a pseudo-terminal, with wall-clock reconnect timeouts.
 @Suite("Fault bench: 200 cards, one fault of each kind", .serialized)
 struct FaultBenchTests {
     /// One fault of each kind, spread over the magazine (card n = FaultBench.cardID(n)).

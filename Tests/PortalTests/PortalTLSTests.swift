@@ -7,6 +7,7 @@ import Testing
 @testable import Portal
 
 /// The portal over TLS (swift-nio-ssl) with a self-signed pair made by the openssl CLI for the test.
+/// In `make test`'s serial pass (scripts/swift-test-passes.sh): the HTTPS client has a wall-clock deadline.
 @Suite struct PortalTLSTests {
     static func selfSignedPair(in directory: URL) throws -> PortalServer.TLSFiles {
         let cert = directory.appendingPathComponent("portal.crt").path

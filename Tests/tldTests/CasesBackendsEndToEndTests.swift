@@ -104,10 +104,15 @@ struct CasesBackendsEndToEndTests {
         let postgres = try await run(database: lab.url, value: { sql in try await lab.int(sql) }, cards: cards, in: dir.url.appendingPathComponent("p"))
 
         #expect(postgres.outputs.count == sqlite.outputs.count)
+        // Each backend reads its own copy of the returns, at its own moment: a dose on a rounding
+        // boundary may print one unit apart in its last digit (PrintedFigures), nothing else may differ.
         for (n, (p, s)) in zip(postgres.outputs, sqlite.outputs).enumerated() {
-            #expect(p == s, "step \(n + 1)")
+            #expect(PrintedFigures.equalUpToLastDigit(p, s), "step \(n + 1): \(p) against \(s)")
         }
-        #expect(postgres.files == sqlite.files)
+        #expect(postgres.files.keys.sorted() == sqlite.files.keys.sorted())
+        for (name, s) in sqlite.files {
+            #expect(PrintedFigures.equalUpToLastDigit(postgres.files[name] ?? "", s), "\(name)")
+        }
         #expect(Set(sqlite.files.keys).isSuperset(of: ["reviews/annual-K-1001-2026.txt", "reviews/annual-K-1001-2026.html"]), "\(sqlite.files.keys)")
         #expect(sqlite.files.keys.contains { $0.hasPrefix("notices/notification-") } && sqlite.files.keys.contains { $0.hasPrefix("results/") })
 
