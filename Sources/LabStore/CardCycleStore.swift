@@ -3,13 +3,14 @@ import Foundation
 /// The card cycle's role in the lab's store contract (readout, doses, calibration, lab records,
 /// cycle): the moves of a card already in the lab through its states (see ``CardState``) — arrival
 /// and reissue inspections, read, released, anneal with its background check, zeroing — and the
-/// reads of where a card is in its cycle. ``LabRecordStore`` refines it; the inspection, anneal and
-/// zeroing benches (`tld inspect`, `tld anneal`, `tld zero`) need nothing else.
+/// reads of where a card is in its cycle. ``LabRecordStore`` refines it; the inspection and zeroing
+/// benches (`tld inspect`, `tld zero`) need nothing else, the anneal bench adds the evaluation that
+/// reads its background check.
 ///
 /// Issuing and intake stay in ``LabRecordStore``: they cross the lab's door and write the customer's
 /// records with the move (a shipment and its issues, a return with its scan log, a handed-over
 /// person's wearer and enrolment), as ``DispatchStore`` builds dispatch on those records; this role
-/// moves cards by card number alone.
+/// only moves cards the lab holds and records what the cycle did to them.
 ///
 /// Every write is one transaction. The cycle's interlocks (``CardState/allowedMoves``,
 /// ``CardInspection/move(of:)``) are checked in code, with a clear ``LabStoreError``, and again by
