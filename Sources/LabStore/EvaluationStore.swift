@@ -57,7 +57,7 @@ public protocol EvaluationStore: LabRecordStore {
     /// The cards the lab expects at the reader: on an open issue, `returned` or `inspected`.
     func expectedCards() throws(LabStoreError) -> [ExpectedCard]
     /// Links the issues of the batch manifest's attributed cards to the batch and moves the inspected
-    /// ones with a complete readout to `read` (``LabRecordStore/markCardsRead(batch:)``). Returns the
+    /// ones with a complete readout to `read` (``CardCycleStore/markCardsRead(batch:)``). Returns the
     /// cards moved.
     @discardableResult
     func attributeReadings(batch: ReadoutBatch.ID) throws(LabStoreError) -> [String]

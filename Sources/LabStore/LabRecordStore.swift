@@ -16,16 +16,19 @@ public struct IssueRequest: Sendable, Hashable {
 }
 
 /// The lab's records beyond readout: customers, wearers, enrolments, cards, issues, shipments,
-/// returns, inspections, anneal and zeroing, and the dose audit trail.
+/// returns (intake), and the dose audit trail. It refines ``DoseStore`` and the card cycle's role
+/// (``CardCycleStore``: inspections, read and released, anneal and zeroing); issuing and intake, the
+/// cycle's moves that write customer records too, are here.
 ///
 /// Every write is one transaction. The card cycle's interlocks (see ``CardState``) are checked here
-/// in code, with a clear ``LabStoreError``, and again by SQLite triggers that no writer can bypass.
+/// in code, with a clear ``LabStoreError``, and again by the database's triggers that no writer can
+/// bypass.
 ///
 /// ```swift
 /// let shipment = try store.issueCards([IssueRequest(cardID: "10000016", enrolmentID: e.id!,
 ///     periodStart: start, periodEnd: end)], customerID: "K-1042", dispatchedOn: today)
 /// ```
-public protocol LabRecordStore: DoseStore {
+public protocol LabRecordStore: DoseStore, CardCycleStore {
     // MARK: Customers, wearers, enrolments
 
     /// Inserts or updates a customer.
@@ -49,9 +52,6 @@ public protocol LabRecordStore: DoseStore {
 
     /// Adds new cards to stock (state `available`, elements zeroed now). Existing cards are kept as they are.
     func addCards(_ cards: [Card]) throws(LabStoreError)
-    func card(id: String) throws(LabStoreError) -> Card?
-    func cards(state: CardState) throws(LabStoreError) -> [Card]
-    func cardElements(cardID: String) throws(LabStoreError) -> [CardElement]
     func savePrice(_ price: CardPrice) throws(LabStoreError)
     /// The price in force on `day` for a type.
     func price(of type: DosimeterType, on day: CalendarDay) throws(LabStoreError) -> CardPrice?
@@ -102,20 +102,6 @@ public protocol LabRecordStore: DoseStore {
     /// does, in one transaction. Returns their enrolment, an existing one of the same dosimeter type if any.
     func enrolHandover(issueID: CardIssue.ID, handover: HandoverEnrolment) throws(LabStoreError) -> Enrolment
 
-    // MARK: Inspection, readout, release
-
-    /// Records an inspection and moves the card: on arrival `returned → inspected` (fit, manual QA)
-    /// or `→ retired`; before reissue `zeroed → available` (fit) or `→ retired`.
-    func saveInspection(_ inspection: CardInspection) throws(LabStoreError) -> CardInspection
-    func inspections(cardID: String) throws(LabStoreError) -> [CardInspection]
-    /// Moves every `inspected` card with a complete readout in the batch to `read` and links its issue
-    /// to the batch. Returns the cards moved.
-    @discardableResult
-    func markCardsRead(batch: ReadoutBatch.ID) throws(LabStoreError) -> [String]
-    /// Moves every `read` card whose current dose in its batch is released to `released`.
-    @discardableResult
-    func markReleasedCards() throws(LabStoreError) -> [String]
-
     // MARK: Audited doses
 
     /// ``DoseStore/saveDose(_:)`` with who and why in the audit trail.
@@ -126,20 +112,6 @@ public protocol LabRecordStore: DoseStore {
     /// Current doses in `needsReview`, over all batches.
     func dosesNeedingReview() throws(LabStoreError) -> [DoseResult]
     func dose(id: DoseResult.ID) throws(LabStoreError) -> DoseResult?
-
-    // MARK: Anneal and zeroing
-
-    /// Records an anneal run with each card's read-back; cards at background level move
-    /// `released → annealed`, the others stay `released` for another anneal.
-    func recordAnneal(
-        _ record: AnnealRecord, residuals: [String: Double], backgroundLevelMilliSievert: Double
-    ) throws(LabStoreError) -> [AnnealCheck]
-    func annealChecks(cardID: String) throws(LabStoreError) -> [AnnealCheck]
-    /// Every anneal run, oldest first.
-    func annealRecords() throws(LabStoreError) -> [AnnealRecord]
-    /// Zeroes annealed cards: each moves `annealed → zeroed` and its elements get `zeroedAt`.
-    /// - Throws: ``LabStoreError/doseNotReleased(cardID:)``; nothing is zeroed then.
-    func zeroCards(_ cardIDs: [String]) throws(LabStoreError)
 }
 
 extension LabRecordStore {

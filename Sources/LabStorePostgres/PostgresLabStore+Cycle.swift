@@ -2,11 +2,12 @@ import Foundation
 import LabStore
 import PostgresNIO
 
-/// The lab-records role's card-cycle moves on PostgreSQL: inspections, read and released cards,
+/// The card cycle's role (``CardCycleStore``) on PostgreSQL: inspections, read and released cards,
 /// anneal runs and zeroing (the SQLite twin: SQLiteLabStore+Cycle.swift, the same checks, orders and
-/// errors). Each card is locked (`FOR UPDATE`) before it is checked and moved; the interlock triggers
-/// (PostgresTriggerSQL) check every move again.
-extension PostgresLabStore {
+/// errors); the card reads are with the cards (PostgresLabStore+Customers.swift). Each card is locked
+/// (`FOR UPDATE`) before it is checked and moved; the interlock triggers (PostgresTriggerSQL) check
+/// every move again.
+extension PostgresLabStore: CardCycleStore {
     // MARK: Inspections
 
     /// Records an inspection and moves the card: on arrival `returned → inspected` (fit, manual QA)

@@ -10,7 +10,7 @@ import PostgresNIO
 /// readings and the readout's curve path), dose versions, the calibration history and the counts;
 /// and the master data (``MasterDataStore``: customers, wearers, enrolment changes, cards, retirements,
 /// the import) with the national-ID key (``NationalIDKeyStore``), and the lab records
-/// (``LabRecordStore``: customers to zeroing). The other roles (evaluation, dispatch and charges,
+/// (``LabRecordStore``: customers to zeroing, refining the card cycle's ``CardCycleStore``). The other roles (evaluation, dispatch and charges,
 /// cases, portal, …) stay on SQLite until they are ported.
 ///
 /// **Blocking bridge (why it cannot deadlock).** The store contract is synchronous (a method returns

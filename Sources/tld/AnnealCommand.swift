@@ -124,7 +124,7 @@ struct AnnealCommand: AsyncParsableCommand {
     }
 
     /// Every card must be released (and not annealed yet); otherwise nothing is annealed.
-    static func checkReleased(_ ids: [String], store: any LabRecordStore) throws {
+    static func checkReleased(_ ids: [String], store: any CardCycleStore) throws {
         var problems: [String] = []
         for id in ids {
             guard let card = try store.card(id: id) else { problems.append("card \(id): not in the lab's stock"); continue }

@@ -238,7 +238,7 @@ struct DemoScript {
     /// Anneal with a background check on the reader (one card keeps a residual signal and is annealed
     /// again), zeroing, and the inspection before reissue (the damaged card is retired).
     func annealZeroAndInspect() async throws {
-        let lab = try store()  // read between the steps; each command opens its own connection
+        let lab: any CardCycleStore = try store()  // read between the steps; each command opens its own connection
         var round = 0
         while try !lab.cards(state: .released).isEmpty && round < 4 {
             round += 1

@@ -93,7 +93,7 @@ struct InspectCommand: ParsableCommand {
 
     func run() throws {
         try reportingFailures {
-            let labStore = try store.openLabRecords(logger: makeLogger(verbose: logging.verbose))
+            let labStore = try store.openCardCycle(logger: makeLogger(verbose: logging.verbose))
             var failed: [String] = []
             for card in cards {
                 do {

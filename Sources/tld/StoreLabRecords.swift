@@ -5,8 +5,8 @@ import LabStorePostgres
 import Logging
 
 /// Opening the lab for the commands that need only the lab-records role (``LabRecordStore``) with the
-/// master-data and national-ID key roles: `tld intake`, `tld inspect`, `tld zero`, `tld cards`,
-/// `tld customer`. Both backends have these roles (PostgreSQL since issue 15), so these commands run
+/// master-data and national-ID key roles: `tld intake`, `tld cards`, `tld customer` (`tld inspect` and
+/// `tld zero` need only the card cycle's role: StoreCardCycle.swift). Both backends have these roles (PostgreSQL since issue 15), so these commands run
 /// on a PostgreSQL database as on a SQLite file.
 extension StoreOptions {
     /// The lab's records: PostgreSQL (schema brought up to date, created when empty) or the SQLite
@@ -24,8 +24,6 @@ extension StoreOptions {
 }
 
 extension Intake: PostgresGate.Supported {}
-extension InspectCommand: PostgresGate.Supported {}
-extension ZeroCommand: PostgresGate.Supported {}
 extension CardsCommand.Add: PostgresGate.Supported {}
 extension CardsCommand.List: PostgresGate.Supported {}
 extension CardsCommand.Retire: PostgresGate.Supported {}

@@ -48,7 +48,7 @@ extension StoreOptions {
 /// The one-line refusal of a command the PostgreSQL backend does not support yet.
 enum PostgresUnsupported {
     /// The store roles PostgresLabStore implements so far, as the messages name them.
-    static let roles = "the readout, dose, calibration, master-data, national-ID key, lab-records, evaluation, results-turnaround, dose-record, cases, annual-review, dispatch-and-charges and portal roles"
+    static let roles = "the readout, dose, calibration, master-data, national-ID key, lab-records, card-cycle, evaluation, results-turnaround, dose-record, cases, annual-review, dispatch-and-charges and portal roles"
 
     static func message(command: String, role: String, database: String) -> String {
         "tld \(command.isEmpty ? "(this command)" : command) is not available on the PostgreSQL backend yet (\(database)): "

@@ -32,7 +32,7 @@ struct ZeroCommand: ParsableCommand {
 
     func run() throws {
         try reportingFailures {
-            let labStore = try store.openLabRecords(logger: makeLogger(verbose: logging.verbose))
+            let labStore = try store.openCardCycle(logger: makeLogger(verbose: logging.verbose))
             let ids = allAnnealed ? try labStore.cards(state: .annealed).map(\.id) : cards
             guard !ids.isEmpty else { print("No annealed card waits to be zeroed."); return }
             var problems: [String] = []

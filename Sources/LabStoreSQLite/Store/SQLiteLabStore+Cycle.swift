@@ -2,7 +2,9 @@ import Foundation
 import GRDB
 import LabStore
 
-extension SQLiteLabStore {
+/// The card cycle's role (``CardCycleStore``) on SQLite: inspections, read and released cards, anneal
+/// runs and zeroing; the card reads are with the cards (SQLiteLabStore+Customers.swift).
+extension SQLiteLabStore: CardCycleStore {
     public func saveInspection(_ inspection: CardInspection) throws(LabStoreError) -> CardInspection {
         try inspection.validate()
         let stamp = now()

@@ -201,29 +201,30 @@ struct LabRecordContractTests {
         let fixture = try backend.makeFixture()
         let r = try CardCycleInterlockTests.readCard(backend: backend, fixture: fixture)
         let store = r.store
+        let cycle = try fixture.openCardCycle()  // the anneal bench's role
         let run = AnnealRecord(method: .reader, profile: "300 °C 10 s", startedAt: TestClock.start, endedAt: TestClock.start.addingTimeInterval(60))
         #expect(throws: LabStoreError.cardInWrongState(cardID: r.cardID, state: .read, step: "be annealed (its dose must be released first)")) {
-            try store.recordAnneal(run, residuals: [r.cardID: 0.0], backgroundLevelMilliSievert: 0.05)
+            try cycle.recordAnneal(run, residuals: [r.cardID: 0.0], backgroundLevelMilliSievert: 0.05)
         }
-        #expect(try store.annealRecords().isEmpty)
+        #expect(try cycle.annealRecords().isEmpty)
         #expect(throws: LabStoreError.nonFiniteValue(field: "backgroundLevelMilliSievert")) {
-            try store.recordAnneal(run, residuals: [:], backgroundLevelMilliSievert: 0)
+            try cycle.recordAnneal(run, residuals: [:], backgroundLevelMilliSievert: 0)
         }
         _ = try store.setDoseState(id: try #require(r.dose.id), to: .released,
                                    audit: DoseAudit(who: "physicist A", why: "curve checked"), action: .accepted)
-        #expect(try store.markReleasedCards() == [r.cardID])
-        #expect(try store.markReleasedCards().isEmpty)
-        let failed = try store.recordAnneal(run, residuals: [r.cardID: 0.2], backgroundLevelMilliSievert: 0.05)
-        let passed = try store.recordAnneal(run, residuals: [r.cardID: 0.05], backgroundLevelMilliSievert: 0.05)
-        #expect(try store.annealChecks(cardID: r.cardID) == failed + passed)
-        #expect(try store.annealChecks(cardID: r.cardID).map(\.passed) == [false, true])
-        let runs = try store.annealRecords()
+        #expect(try cycle.markReleasedCards() == [r.cardID])
+        #expect(try cycle.markReleasedCards().isEmpty)
+        let failed = try cycle.recordAnneal(run, residuals: [r.cardID: 0.2], backgroundLevelMilliSievert: 0.05)
+        let passed = try cycle.recordAnneal(run, residuals: [r.cardID: 0.05], backgroundLevelMilliSievert: 0.05)
+        #expect(try cycle.annealChecks(cardID: r.cardID) == failed + passed)
+        #expect(try cycle.annealChecks(cardID: r.cardID).map(\.passed) == [false, true])
+        let runs = try cycle.annealRecords()
         #expect(runs.count == 2)
         #expect(runs.map(\.id) == (failed + passed).map(\.annealID))
         #expect(runs.first?.method == .reader && runs.first?.profile == "300 °C 10 s")
         #expect(runs.first?.endedAt == TestClock.start.addingTimeInterval(60))
-        #expect(try store.card(id: r.cardID)?.state == .annealed)
-        #expect(throws: LabStoreError.cardNotFound("nope")) { try store.zeroCards(["nope"]) }
+        #expect(try cycle.card(id: r.cardID)?.state == .annealed)
+        #expect(throws: LabStoreError.cardNotFound("nope")) { try cycle.zeroCards(["nope"]) }
     }
 
     /// What one desk got in ``twoDesks(backend:)``.

@@ -43,37 +43,42 @@ struct CardCycleInterlockTests {
         let fixture = try backend.makeFixture()
         let r = try Self.readCard(backend: backend, fixture: fixture)
         let store = r.store
-        #expect(try store.markReleasedCards().isEmpty)  // needsReview is not released
+        // The release, anneal, zeroing and reissue inspection benches need only the cycle's role.
+        let cycle = try fixture.openCardCycle()
+        #expect(try cycle.markReleasedCards().isEmpty)  // needsReview is not released
         _ = try store.setDoseState(id: try #require(r.dose.id), to: .released,
                                    audit: DoseAudit(who: "physicist A", why: "curve checked"), action: .accepted)
-        #expect(try store.markReleasedCards() == [r.cardID])
+        #expect(try cycle.markReleasedCards() == [r.cardID])
         let audit = try store.doseAudit(cardID: r.cardID)
         #expect(audit.map(\.action) == [.evaluated, .accepted])
         #expect(audit.last?.who == "physicist A")
 
         // A failed background check leaves the card released: anneal again.
         let run = AnnealRecord(method: .oven, profile: "400 °C 1 h + 100 °C 2 h", startedAt: Date(), endedAt: Date())
-        let failed = try store.recordAnneal(run, residuals: [r.cardID: 0.2], backgroundLevelMilliSievert: 0.05)
+        let failed = try cycle.recordAnneal(run, residuals: [r.cardID: 0.2], backgroundLevelMilliSievert: 0.05)
         #expect(failed.map(\.passed) == [false])
-        #expect(try store.card(id: r.cardID)?.state == .released)
-        #expect(throws: LabStoreError.self) { try store.zeroCards([r.cardID]) }
-        let passed = try store.recordAnneal(run, residuals: [r.cardID: 0.01], backgroundLevelMilliSievert: 0.05)
+        #expect(try cycle.card(id: r.cardID)?.state == .released)
+        #expect(throws: LabStoreError.self) { try cycle.zeroCards([r.cardID]) }
+        let passed = try cycle.recordAnneal(run, residuals: [r.cardID: 0.01], backgroundLevelMilliSievert: 0.05)
         #expect(passed.map(\.passed) == [true])
-        #expect(try store.card(id: r.cardID)?.state == .annealed)
+        #expect(try cycle.card(id: r.cardID)?.state == .annealed)
+        #expect(try cycle.cards(state: .annealed).map(\.id) == [r.cardID])
 
         // Not reissuable before zeroing and inspection.
         #expect(throws: LabStoreError.self) {
-            _ = try store.saveInspection(CardInspection(cardID: r.cardID, issueID: nil, stage: .beforeReissue, outcome: .fit,
+            _ = try cycle.saveInspection(CardInspection(cardID: r.cardID, issueID: nil, stage: .beforeReissue, outcome: .fit,
                                                         damages: [], inspectedBy: "tech", inspectedAt: Date()))
         }
-        let zeroedBefore = try store.cardElements(cardID: r.cardID).compactMap(\.zeroedAt)
-        try store.zeroCards([r.cardID])
-        let elements = try store.cardElements(cardID: r.cardID)
+        let zeroedBefore = try cycle.cardElements(cardID: r.cardID).compactMap(\.zeroedAt)
+        try cycle.zeroCards([r.cardID])
+        let elements = try cycle.cardElements(cardID: r.cardID)
         #expect(elements.count == 4)
         #expect(zip(elements.compactMap(\.zeroedAt), zeroedBefore).allSatisfy { $0 > $1 })
-        #expect(try store.card(id: r.cardID)?.state == .zeroed)
-        _ = try store.saveInspection(CardInspection(cardID: r.cardID, issueID: nil, stage: .beforeReissue, outcome: .fit,
+        #expect(try cycle.card(id: r.cardID)?.state == .zeroed)
+        _ = try cycle.saveInspection(CardInspection(cardID: r.cardID, issueID: nil, stage: .beforeReissue, outcome: .fit,
                                                     damages: [], inspectedBy: "tech", inspectedAt: Date()))
+        #expect(try cycle.inspections(cardID: r.cardID).map(\.stage) == [.arrival, .beforeReissue])
+        // The lab-records view of the same store sees what the cycle's role moved.
         let card = try #require(try store.card(id: r.cardID))
         #expect(card.state == .available)
         #expect(card.currentIssueID == nil)
@@ -86,14 +91,17 @@ struct CardCycleInterlockTests {
 
     @Test("zeroing before release is refused in code", arguments: StoreBackend.labRecordRole)
     func zeroBeforeReleaseInCode(backend: StoreBackend) throws {
-        let r = try Self.readCard(backend: backend, fixture: try backend.makeFixture())
-        #expect(throws: LabStoreError.doseNotReleased(cardID: r.cardID)) { try r.store.zeroCards([r.cardID]) }
+        let fixture = try backend.makeFixture()
+        let r = try Self.readCard(backend: backend, fixture: fixture)
+        let cycle = try fixture.openCardCycle()
+        #expect(throws: LabStoreError.doseNotReleased(cardID: r.cardID)) { try cycle.zeroCards([r.cardID]) }
         #expect(throws: LabStoreError.self) {
-            try r.store.recordAnneal(AnnealRecord(method: .reader, profile: "300 °C 10 s", startedAt: Date(), endedAt: Date()),
-                                     residuals: [r.cardID: 0.0], backgroundLevelMilliSievert: 0.05)
+            try cycle.recordAnneal(AnnealRecord(method: .reader, profile: "300 °C 10 s", startedAt: Date(), endedAt: Date()),
+                                   residuals: [r.cardID: 0.0], backgroundLevelMilliSievert: 0.05)
         }
-        #expect(try r.store.card(id: r.cardID)?.state == .read)
-        #expect(try r.store.cardElements(cardID: r.cardID).allSatisfy { $0.zeroedAt != nil && $0.zeroedAt! < r.dose.evaluatedAt.addingTimeInterval(1e9) })
+        #expect(try cycle.annealRecords().isEmpty)
+        #expect(try cycle.card(id: r.cardID)?.state == .read)
+        #expect(try cycle.cardElements(cardID: r.cardID).allSatisfy { $0.zeroedAt != nil && $0.zeroedAt! < r.dose.evaluatedAt.addingTimeInterval(1e9) })
     }
 
     @Test("the database refuses zeroing, releasing and reissuing by raw SQL that bypasses the code")
@@ -128,7 +136,9 @@ struct CardCycleInterlockTests {
     @Test("inspections: manual QA needs a remark; retire takes a card out; damage elements must exist",
           arguments: StoreBackend.labRecordRole)
     func inspections(backend: StoreBackend) throws {
-        let store = try backend.makeFixture().openLabRecords()
+        let fixture = try backend.makeFixture()
+        let store = try fixture.openLabRecords()
+        let cycle = try fixture.openCardCycle()  // the inspection bench's role
         let setup = try RecordSamples.setUp(store, cards: 2)
         let enrolment = try #require(setup.enrolment.id)
         _ = try store.issueCards(setup.cardIDs.enumerated().map { i, id in
@@ -141,22 +151,22 @@ struct CardCycleInterlockTests {
             _ = try store.acceptReturnedCard(issueID: issue, returnID: ret, handedOverToName: nil, scannedCode: id, message: "ok")
         }
         #expect(throws: LabStoreError.invalidInspection("readout with manual QA needs a remark for the result line")) {
-            try store.saveInspection(CardInspection(cardID: setup.cardIDs[0], issueID: nil, stage: .arrival, outcome: .manualQA,
+            try cycle.saveInspection(CardInspection(cardID: setup.cardIDs[0], issueID: nil, stage: .arrival, outcome: .manualQA,
                                                     damages: [Damage(.crackedPellet, element: 2)], inspectedBy: "tech", inspectedAt: Date()))
         }
         #expect(throws: LabStoreError.elementOutOfRange(element: 5, elementsPerCard: 4)) {
-            try store.saveInspection(CardInspection(cardID: setup.cardIDs[0], issueID: nil, stage: .arrival, outcome: .fit,
+            try cycle.saveInspection(CardInspection(cardID: setup.cardIDs[0], issueID: nil, stage: .arrival, outcome: .fit,
                                                     damages: [Damage(.bubble, element: 5)], inspectedBy: "tech", inspectedAt: Date()))
         }
-        let qa = try store.saveInspection(CardInspection(
+        let qa = try cycle.saveInspection(CardInspection(
             cardID: setup.cardIDs[0], issueID: nil, stage: .arrival, outcome: .manualQA,
             damages: [Damage(.crackedPellet, element: 2), Damage(.missingHolderFilter)], remark: "cracked pellet 2",
             inspectedBy: "tech", inspectedAt: Date()))
-        #expect(try store.inspections(cardID: setup.cardIDs[0]) == [qa])
-        #expect(try store.card(id: setup.cardIDs[0])?.state == .inspected)
-        _ = try store.saveInspection(CardInspection(cardID: setup.cardIDs[1], issueID: nil, stage: .arrival, outcome: .retire,
+        #expect(try cycle.inspections(cardID: setup.cardIDs[0]) == [qa])
+        #expect(try cycle.card(id: setup.cardIDs[0])?.state == .inspected)
+        _ = try cycle.saveInspection(CardInspection(cardID: setup.cardIDs[1], issueID: nil, stage: .arrival, outcome: .retire,
                                                     damages: [Damage(.missingPellet, element: 1)], remark: "destroyed",
                                                     inspectedBy: "tech", inspectedAt: Date()))
-        #expect(try store.card(id: setup.cardIDs[1])?.state == .retired)
+        #expect(try cycle.card(id: setup.cardIDs[1])?.state == .retired)
     }
 }
