@@ -12,9 +12,9 @@ run: deps
 	$(SWIFT) build --product tld
 	$$($(SWIFT) build --show-bin-path)/tld readout --simulate
 
-# Tests run in two passes (scripts/swift-test-passes.sh, docs/testing.md): the suite (in parallel only
-# with TLD_TEST_PARALLEL=1: on a 2-core machine CPU-heavy tests still starve the cooperative pool and
-# timing tests flake), then the suites that time a serial link, a pty, a umockdev testbed or a lock.
+# Tests run in two passes (scripts/swift-test-passes.sh, docs/testing.md): the suite in parallel (its
+# CPU-bound suites on a thread of their own, `.cpuHeavy`; TLD_TEST_PARALLEL=0 for one at a time), then
+# the suites that time a serial link, a pty, a umockdev testbed, a lock or a reader on the wall clock.
 # --explicit-target-dependency-import-check error: a target that imports a package target outside its
 # declared dependencies (and theirs) fails the build (SwiftPM's native build system; the check does
 # not see an import of a dependency's dependency: scripts/check-imports.py checks the direct declaration).

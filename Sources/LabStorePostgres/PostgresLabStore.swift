@@ -5,13 +5,13 @@ import NIOCore
 import NIOPosix
 import PostgresNIO
 
-/// The lab store on PostgreSQL: several benches write into one database at once. So far it
-/// implements ``DoseStore``: the readout role (``ReadoutStore``: batches, manifest, reader QC, element
-/// readings and the readout's curve path), dose versions, the calibration history and the counts;
-/// and the master data (``MasterDataStore``: customers, wearers, enrolment changes, cards, retirements,
-/// the import) with the national-ID key (``NationalIDKeyStore``), and the lab records
-/// (``LabRecordStore``: customers to zeroing, refining the card cycle's ``CardCycleStore``). The other roles (evaluation, dispatch and charges,
-/// cases, portal, …) stay on SQLite until they are ported.
+/// The lab store on PostgreSQL: several benches write into one database at once. It plays every role
+/// of the store contract that the SQLite store plays: readout (``ReadoutStore``), doses and the
+/// calibration history (``DoseStore``, ``CalibrationStore``), master data and the national-ID key
+/// (``MasterDataStore``, ``NationalIDKeyStore``), the lab records and the card cycle
+/// (``LabRecordStore``, ``CardCycleStore``), evaluation, dispatch and charges, dose records and the
+/// registry, cases and annual reviews, and the customer portal — each in its
+/// `PostgresLabStore+<Role>.swift` file, with SQLite's checks in the same order and the same errors.
 ///
 /// **Blocking bridge (why it cannot deadlock).** The store contract is synchronous (a method returns
 /// after its transaction committed). postgres-nio runs the wire protocol on a SwiftNIO event loop;
