@@ -43,7 +43,13 @@ enum PostgresErrorMapping {
             default: break
             }
         }
-        if case .connectionClosed? = error as? PostgresError { return true }
+        switch error as? PostgresError {
+        // PSQLError's serverClosedConnection/clientClosedConnection and uncleanShutdown, as postgres-nio's
+        // older API (a prepared statement's execution) reports them.
+        case .connectionClosed?: return true
+        case let .protocol(text)? where text == "Unexpected connection close": return true
+        default: break
+        }
         if let state = sqlState(error) {
             // 57P01 admin_shutdown, 57P02 crash_shutdown, 57P03 cannot_connect_now, class 08 connection exceptions.
             return state.hasPrefix("08") || state == "57P01" || state == "57P02" || state == "57P03"
