@@ -45,3 +45,27 @@ final class BenchWriter: @unchecked Sendable {  // used by one thread at a time
         guard case .saved = outcome else { fatalError("element \(card)/\(element) was not new: \(outcome)") }
     }
 }
+
+/// A writer kept from a benchmark's setup to its teardown.
+final class WriterSlot: @unchecked Sendable {  // guarded by `lock`
+    private let lock = NSLock()
+    private var current: (writer: BenchWriter, close: @Sendable () -> Void)?
+
+    func fill(writer: BenchWriter, close: @escaping @Sendable () -> Void) {
+        lock.withLock { current = (writer, close) }
+    }
+
+    /// The writer of the setup; throws when the setup made none.
+    func writer() throws -> BenchWriter {
+        guard let writer = lock.withLock({ current?.writer }) else { throw CocoaError(.fileReadUnknown) }
+        return writer
+    }
+
+    func empty() {
+        let close = lock.withLock { () -> (@Sendable () -> Void)? in
+            defer { current = nil }
+            return current?.close
+        }
+        close?()
+    }
+}

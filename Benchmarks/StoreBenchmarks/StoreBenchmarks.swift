@@ -17,23 +17,44 @@ let benchmarks: @Sendable () -> Void = {
         metrics: [.wallClock, .cpuTotal, .throughput],
         warmupIterations: 5, maxDuration: .seconds(60), maxIterations: 400)
 
-    // One element per iteration: the per-element figure is the iteration's wall clock.
-    Benchmark("store path per element/SQLite file (WAL, synchronous=FULL)") { benchmark in
+    // One element per iteration, on a store and batch opened once in the setup: every sample is one
+    // more element on a warm connection, as a bench's readout stores hundreds in one process (a
+    // first element on a new connection also pays for the server's catalog and plan caches).
+    let sqliteSlot = WriterSlot()
+    Benchmark("store path per element/SQLite file (WAL, synchronous=FULL)",
+              configuration: .init(metrics: [.wallClock, .cpuTotal, .throughput, StoreBench.clientCPU],
+                                   warmupIterations: 5, maxDuration: .seconds(60), maxIterations: 400)) { benchmark in
+        let writer = try sqliteSlot.writer()
+        let client = StoreBench.clientCPUNanoseconds()
+        benchmark.startMeasurement()
+        for _ in benchmark.scaledIterations { try writer.storeNextElement() }
+        benchmark.stopMeasurement()
+        StoreBench.reportClientCPU(benchmark, since: client, elements: benchmark.scaledIterations.count)
+    } setup: {
         let bench = try StoreBench.sqlite()
-        defer { bench.remove() }
-        let writer = try BenchWriter(store: bench.store, source: "bench-sqlite")
-        benchmark.startMeasurement()
-        for _ in benchmark.scaledIterations { try writer.storeNextElement() }
-        benchmark.stopMeasurement()
+        try sqliteSlot.fill(writer: BenchWriter(store: bench.store, source: "bench-sqlite"), close: { bench.remove() })
+    } teardown: {
+        sqliteSlot.empty()
     }
-    Benchmark("store path per element/PostgreSQL") { benchmark in
-        guard let url = StoreBench.postgresURL else { return StoreBench.skip() }
-        let store = try PostgresLabStore.open(url: url, logger: StoreBench.logger)
-        defer { store.close() }
-        let writer = try BenchWriter(store: store, source: "bench-pg-\(UUID().uuidString)")
+    let postgresSlot = WriterSlot()
+    Benchmark("store path per element/PostgreSQL",
+              configuration: .init(metrics: [.wallClock, .cpuTotal, .throughput, StoreBench.clientCPU, StoreBench.serverCPU],
+                                   warmupIterations: 5, maxDuration: .seconds(60), maxIterations: 400)) { benchmark in
+        guard StoreBench.postgresURL != nil else { return StoreBench.skip() }
+        let writer = try postgresSlot.writer()
+        let server = StoreBench.serverCPUNanoseconds()
+        let client = StoreBench.clientCPUNanoseconds()
         benchmark.startMeasurement()
         for _ in benchmark.scaledIterations { try writer.storeNextElement() }
         benchmark.stopMeasurement()
+        StoreBench.reportClientCPU(benchmark, since: client, elements: benchmark.scaledIterations.count)
+        StoreBench.reportServerCPU(benchmark, since: server, elements: benchmark.scaledIterations.count)
+    } setup: {
+        guard let url = StoreBench.postgresURL else { return }
+        let store = try PostgresLabStore.open(url: url, logger: StoreBench.logger)
+        try postgresSlot.fill(writer: BenchWriter(store: store, source: "bench-pg-\(UUID().uuidString)"), close: { store.close() })
+    } teardown: {
+        postgresSlot.empty()
     }
 
     // Benches at once: each bench its own connection (as its own `tld readout` process has) and its
@@ -41,32 +62,39 @@ let benchmarks: @Sendable () -> Void = {
     let elementsPerBench = 200
     for benches in [1, 3] {
         Benchmark("benches at once/PostgreSQL, \(benches) × \(elementsPerBench) elements",
-                  configuration: .init(metrics: [.wallClock, .cpuTotal], warmupIterations: 1, maxDuration: .seconds(120), maxIterations: 10)) { benchmark in
+                  configuration: .init(metrics: [.wallClock, .cpuTotal, StoreBench.clientCPU, StoreBench.serverCPU], warmupIterations: 1,
+                                       maxDuration: .seconds(120), maxIterations: 10)) { benchmark in
             guard let url = StoreBench.postgresURL else { return StoreBench.skip() }
             for _ in benchmark.scaledIterations {
                 let stores = try (0..<benches).map { _ in try PostgresLabStore.open(url: url, logger: StoreBench.logger) }
                 defer { for store in stores { store.close() } }
                 let writers = try stores.map { try BenchWriter(store: $0, source: "bench-pg-\(UUID().uuidString)") }
+                let server = StoreBench.serverCPUNanoseconds()
+                let client = StoreBench.clientCPUNanoseconds()
                 benchmark.startMeasurement()
                 try StoreBench.onThreads(writers.count) { index in
                     for _ in 0..<elementsPerBench { try writers[index].storeNextElement() }
                 }
                 benchmark.stopMeasurement()
+                StoreBench.reportClientCPU(benchmark, since: client, elements: benches * elementsPerBench)
+                StoreBench.reportServerCPU(benchmark, since: server, elements: benches * elementsPerBench)
             }
         }
         Benchmark("benches at once/SQLite file, \(benches) × \(elementsPerBench) elements",
-                  configuration: .init(metrics: [.wallClock, .cpuTotal], warmupIterations: 1, maxDuration: .seconds(120), maxIterations: 10)) { benchmark in
+                  configuration: .init(metrics: [.wallClock, .cpuTotal, StoreBench.clientCPU], warmupIterations: 1, maxDuration: .seconds(120), maxIterations: 10)) { benchmark in
             for _ in benchmark.scaledIterations {
                 let bench = try StoreBench.sqlite()
                 defer { bench.remove() }
                 // Each bench its own store on the one file, as separate processes would open it.
                 let stores = try (0..<benches).map { _ in try SQLiteLabStore.open(path: bench.path, logger: StoreBench.logger) }
                 let writers = try stores.map { try BenchWriter(store: $0, source: "bench-sqlite-\(UUID().uuidString)") }
+                let client = StoreBench.clientCPUNanoseconds()
                 benchmark.startMeasurement()
                 try StoreBench.onThreads(writers.count) { index in
                     for _ in 0..<elementsPerBench { try writers[index].storeNextElement() }
                 }
                 benchmark.stopMeasurement()
+                StoreBench.reportClientCPU(benchmark, since: client, elements: benches * elementsPerBench)
             }
         }
     }

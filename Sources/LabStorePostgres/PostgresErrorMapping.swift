@@ -3,14 +3,18 @@ import PostgresNIO
 
 /// PostgreSQL's errors as the store contract's ``LabStoreError``, by SQLSTATE
 /// (https://www.postgresql.org/docs/current/errcodes-appendix.html): the same families the SQLite
-/// backend reports, so callers never see which backend failed.
+/// backend reports, so callers never see which backend failed. A prepared statement
+/// (``PostgresPreparedStatements``) fails with postgres-nio's older `PostgresError`, which carries
+/// the same server fields.
 enum PostgresErrorMapping {
     static func sqlState(_ error: any Error) -> String? {
-        (error as? PSQLError)?.serverInfo?[.sqlState]
+        if case let .server(message)? = error as? PostgresError { return message.fields[.sqlState] }
+        return (error as? PSQLError)?.serverInfo?[.sqlState]
     }
 
     static func constraint(_ error: any Error) -> String? {
-        (error as? PSQLError)?.serverInfo?[.constraintName]
+        if case let .server(message)? = error as? PostgresError { return message.fields[.constraintName] }
+        return (error as? PSQLError)?.serverInfo?[.constraintName]
     }
 
     /// The server's own message, else a short description (never the query's bound values).
@@ -19,6 +23,13 @@ enum PostgresErrorMapping {
             if let message = psql.serverInfo?[.message] { return message }
             if let underlying = psql.underlying { return "\(psql.code): \(underlying)" }
             return "\(psql.code)"
+        }
+        if let legacy = error as? PostgresError {
+            switch legacy {
+            case let .server(message): return message.fields[.message] ?? "server error"
+            case let .protocol(text): return "protocol error: \(text)"
+            case .connectionClosed: return "connection closed"
+            }
         }
         return "\(error)"
     }
@@ -31,6 +42,13 @@ enum PostgresErrorMapping {
             case .serverClosedConnection, .clientClosedConnection, .connectionError, .uncleanShutdown: return true
             default: break
             }
+        }
+        switch error as? PostgresError {
+        // PSQLError's serverClosedConnection/clientClosedConnection and uncleanShutdown, as postgres-nio's
+        // older API (a prepared statement's execution) reports them.
+        case .connectionClosed?: return true
+        case let .protocol(text)? where text == "Unexpected connection close": return true
+        default: break
         }
         if let state = sqlState(error) {
             // 57P01 admin_shutdown, 57P02 crash_shutdown, 57P03 cannot_connect_now, class 08 connection exceptions.

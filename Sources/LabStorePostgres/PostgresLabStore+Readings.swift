@@ -38,10 +38,25 @@ extension PostgresLabStore {
         return saved
     }
 
-    /// One statement, so one round trip and one implicit transaction in the common case: the batch
-    /// row is locked FOR SHARE (no finish in between), the curve inserted unless the element has a
-    /// row, and the statement's commit (synchronous_commit on) is durable when the answer arrives.
-    /// Only when nothing was inserted does a second query say why.
+    /// The readout's insert: the batch row locked FOR SHARE (no finish in between), the curve inserted
+    /// if the batch is open, the element on the card and the element has no row yet. A prepared
+    /// statement (``PostgresPreparedStatements``): its parameters are cast to the types
+    /// ``readingValues(_:)`` sends.
+    static let saveCurveSQL = """
+        WITH b AS (SELECT state, elementsPerCard FROM readoutBatch WHERE id = $1::bigint FOR SHARE)
+        INSERT INTO elementReading (batchID, cardID, element, status, lostReason, readAt, channelCount, counts,
+            temperatures, channelMicroseconds, pmtDarkCountsPerSecond, heaterMaxDeciCelsius, readerCurveCRC32)
+        SELECT $1::bigint, $2::text, $3::bigint, $4::text, $5::text, $6::timestamptz, $7::bigint, $8::bytea,
+            $9::bytea, $10::bigint, $11::bigint, $12::smallint, $13::bigint FROM b
+        WHERE b.state = 'open' AND $3::bigint BETWEEN 1 AND b.elementsPerCard
+        ON CONFLICT (batchID, cardID, element) DO NOTHING
+        RETURNING id
+        """
+
+    /// One statement, so one round trip and one implicit transaction in the common case (no BEGIN,
+    /// no COMMIT message): ``saveCurveSQL``, prepared once per connection, whose commit
+    /// (synchronous_commit on) is durable when the answer arrives. Only when nothing was inserted
+    /// does a second query say why.
     public func saveReadoutCurve(
         batch: ReadoutBatch.ID, card: String, element: Int, readAt: Date, curve: ElementCurve
     ) throws(LabStoreError) -> CurveSaveOutcome {
@@ -49,15 +64,7 @@ extension PostgresLabStore {
         try StoreValidation.outcome(.stored(curve))
         let reading = ElementReading(batchID: batch, cardID: card, element: element, readAt: readAt, outcome: .stored(curve))
         let outcome = try withSession("save readout curve") { session -> CurveSaveOutcome in
-            let inserted = try session.query("""
-                WITH b AS (SELECT state, elementsPerCard FROM readoutBatch WHERE id = $1 FOR SHARE)
-                INSERT INTO elementReading (batchID, cardID, element, status, lostReason, readAt, channelCount, counts,
-                    temperatures, channelMicroseconds, pmtDarkCountsPerSecond, heaterMaxDeciCelsius, readerCurveCRC32)
-                SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13 FROM b
-                WHERE b.state = 'open' AND $3 BETWEEN 1 AND b.elementsPerCard
-                ON CONFLICT (batchID, cardID, element) DO NOTHING
-                RETURNING id
-                """, try Self.bindings(reading))
+            let inserted = try session.queryPrepared(Self.saveCurveSQL, try Self.readingValues(reading))
             if !inserted.isEmpty { return .saved }
             // Why not: the same order of checks as SQLite's (batch, open, element range, earlier row).
             let batchRow = try Self.existingBatch(batch, in: session)
@@ -172,16 +179,24 @@ extension PostgresLabStore {
     /// $1…$13 of an INSERT INTO elementReading in column order.
     static func bindings(_ r: ElementReading) throws -> PostgresBindings {
         var b = PostgresBindings()
+        for value in try readingValues(r) { b.append(value) }
+        return b
+    }
+
+    /// The values of ``bindings(_:)``, for a prepared statement: bigint, text, bigint, text, text,
+    /// timestamptz, bigint, bytea, bytea, bigint, bigint, smallint, bigint.
+    static func readingValues(_ r: ElementReading) throws -> [PostgresData] {
         let curve = r.curve
         var lostReason: String?
         if case let .lost(reason) = r.outcome { lostReason = reason }
-        b.append(r.batchID.rawValue); b.append(r.cardID); b.append(r.element); b.append(r.status.rawValue)
-        b.append(lostReason); b.append(storedTime(r.readAt)); b.append(curve?.channelCount)
-        try b.append(curve.map { ChannelBlobCodec.encode(counts: $0.counts) })
-        try b.append(curve.map { ChannelBlobCodec.encode(temperaturesDeciCelsius: $0.temperaturesDeciCelsius) })
-        b.append(curve.map { Int64($0.channelMicroseconds) }); b.append(curve.map { Int64($0.pmtDarkCountsPerSecond) })
-        b.append(curve?.heaterMaxDeciCelsius); b.append(curve.map { Int64($0.readerCurveCRC32) })
-        return b
+        return [
+            try .bound(r.batchID.rawValue), try .bound(r.cardID), try .bound(r.element), try .bound(r.status.rawValue),
+            try .bound(lostReason), try .bound(storedTime(r.readAt)), try .bound(curve?.channelCount),
+            try .bound(curve.map { ChannelBlobCodec.encode(counts: $0.counts) }),
+            try .bound(curve.map { ChannelBlobCodec.encode(temperaturesDeciCelsius: $0.temperaturesDeciCelsius) }),
+            try .bound(curve.map { Int64($0.channelMicroseconds) }), try .bound(curve.map { Int64($0.pmtDarkCountsPerSecond) }),
+            try .bound(curve?.heaterMaxDeciCelsius), try .bound(curve.map { Int64($0.readerCurveCRC32) }),
+        ]
     }
 
     static func decodeReading(_ row: PostgresRow) throws -> ElementReading {

@@ -30,13 +30,15 @@ import PostgresNIO
 /// One connection per store, one transaction at a time (a lock); a bench is one process with its
 /// own store. A connection the server dropped is replaced on the next call.
 public final class PostgresLabStore: DoseStore, @unchecked Sendable {
-    // @unchecked: `connection` is only touched under `lock`; everything else is immutable.
+    // @unchecked: `connection` and `statements` are only touched under `lock`; everything else is immutable.
     public let url: PostgresURL
     let logger: Logger
     let now: @Sendable () -> Date
     private let group: MultiThreadedEventLoopGroup
     private let lock = NSLock()
     private var connection: PostgresConnection?
+    /// The prepared statements of `connection` (a new connection starts with none).
+    private var statements = PostgresPreparedStatements()
     /// A connection was opened once: failing to open another is an outage (temporary), not a wrong URL.
     private var connectedOnce = false
 
@@ -90,7 +92,7 @@ public final class PostgresLabStore: DoseStore, @unchecked Sendable {
         defer { lock.unlock() }
         let session: PostgresSession
         do {
-            session = PostgresSession(connection: try currentConnection(), logger: logger)
+            session = PostgresSession(connection: try currentConnection(), logger: logger, statements: statements)
         } catch {
             // The server went away after this store had reached it (stopped, restarting, recovering
             // after a crash): temporary, the caller may wait and try again (sysexits 75).
@@ -141,7 +143,7 @@ public final class PostgresLabStore: DoseStore, @unchecked Sendable {
         configuration.options.connectTimeout = .seconds(10)
         let opened = try PostgresConnection.connect(
             on: group.next(), configuration: configuration, id: 1, logger: logger).wait()
-        let session = PostgresSession(connection: opened, logger: logger)
+        let session = PostgresSession(connection: opened, logger: logger, statements: PostgresPreparedStatements())
         do {
             // The durability rule: COMMIT waits for the WAL flush (whatever the server's default is).
             try session.execute("SET synchronous_commit TO on")
@@ -155,6 +157,7 @@ public final class PostgresLabStore: DoseStore, @unchecked Sendable {
             throw error
         }
         connection = opened
+        statements = PostgresPreparedStatements()
         connectedOnce = true
         logger.info("connected to PostgreSQL", metadata: ["database": "\(url)"])
         return opened
@@ -166,6 +169,7 @@ public final class PostgresLabStore: DoseStore, @unchecked Sendable {
 struct PostgresSession {
     let connection: PostgresConnection
     let logger: Logger
+    let statements: PostgresPreparedStatements
 
     @discardableResult
     func query(_ sql: String, _ binds: PostgresBindings = PostgresBindings()) throws -> [PostgresRow] {
@@ -174,6 +178,12 @@ struct PostgresSession {
 
     func execute(_ sql: String, _ binds: PostgresBindings = PostgresBindings()) throws {
         _ = try query(sql, binds)
+    }
+
+    /// Runs `sql` as a named prepared statement of this connection (``PostgresPreparedStatements``:
+    /// every parameter cast in the SQL to the type of its value in `values`).
+    func queryPrepared(_ sql: String, _ values: [PostgresData]) throws -> [PostgresRow] {
+        try statements.statement(sql, on: connection).execute(values).wait()
     }
 }
 
