@@ -10,9 +10,10 @@ struct CPUHeavyLaneTests {
         #expect(CPUHeavyLane.shared.isCurrentThread)
     }
 
-    @Test(.cpuHeavy) func anAsynchronousTestStaysOnTheLaneAcrossSuspensions() async throws {
+    @Test(.cpuHeavy) func anAsynchronousTestStaysOnTheLaneAcrossSuspensions() async {
         #expect(CPUHeavyLane.shared.isCurrentThread)
-        try await Task.sleep(for: .milliseconds(1))
+        // Resumed from another thread, then re-enqueued: both come back to the lane.
+        await withCheckedContinuation { (resumed: CheckedContinuation<Void, Never>) in Thread { resumed.resume() }.start() }
         await Task.yield()
         #expect(CPUHeavyLane.shared.isCurrentThread)
     }
@@ -22,8 +23,8 @@ struct CPUHeavyLaneTests {
     }
 
     /// While a marked test computes, a task on the pool still gets its turns: with two of them
-    /// computing for 300 ms each on the lane, the pool's task (ten 1 ms sleeps) ends long before.
-    @Test func poolStaysFreeWhileTheLaneComputes() async throws {
+    /// computing for 300 ms each on the lane, the pool's task (ten yields) ends long before.
+    @Test func poolStaysFreeWhileTheLaneComputes() async {
         let lane = CPUHeavyLane(name: "probe lane", threads: 1)
         let start = ContinuousClock.now
         async let busy: Void = withTaskExecutorPreference(lane) {
@@ -31,9 +32,8 @@ struct CPUHeavyLaneTests {
                 for _ in 0..<2 { group.addTask { Self.spin(for: .milliseconds(300)) } }
             }
         }
-        var poolDone: Duration = .zero
-        for _ in 0..<10 { try await Task.sleep(for: .milliseconds(1)) }
-        poolDone = ContinuousClock.now - start
+        for _ in 0..<10 { await Task.yield() }
+        let poolDone = ContinuousClock.now - start
         await busy
         let laneDone = ContinuousClock.now - start
         // The lane ran its two 300 ms jobs one after the other, on its one thread.
