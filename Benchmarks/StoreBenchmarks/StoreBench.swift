@@ -82,6 +82,14 @@ enum StoreBench {
         return SQLiteLab(directory: directory, path: path, store: try SQLiteLabStore.open(path: path, logger: logger))
     }
 
+    /// The bench's thread waits while its reader heats an element (a compressed acquisition): a
+    /// sleep, no CPU of this machine, as `tld readout` waits for the reader's reply.
+    static func waitForReader(microseconds: Int) {
+        var remaining = timespec(tv_sec: microseconds / 1_000_000, tv_nsec: (microseconds % 1_000_000) * 1_000)
+        var request = remaining
+        while nanosleep(&request, &remaining) != 0 && errno == EINTR { request = remaining }
+    }
+
     /// Runs `body(0..<count)` each on its own thread (a bench's readout loop has its own writer
     /// thread); returns when all are done, rethrowing the first error.
     static func onThreads(_ count: Int, _ body: @escaping @Sendable (Int) throws -> Void) throws {

@@ -57,6 +57,60 @@ let benchmarks: @Sendable () -> Void = {
         postgresSlot.empty()
     }
 
+    let elementsPerBenchWithReader = 200
+    // Benches with the reader's time: a real bench waits for its reader to heat each element (≈ 27 s
+    // of acquisition with the lab's profile) and then stores the curve, so the database serves the
+    // benches in turns; what matters is whether it makes them wait for each other. Here the reader's
+    // time is compressed to a wait of `readerMicroseconds` on the bench's thread (the reader's heater,
+    // not this machine's CPU) before each element's store path — 0.5 ms, about the store path itself,
+    // and 2 ms — so that the store path is a large share of a bench's cycle (real: 0.002 %).
+    for readerMicroseconds in [500, 2_000] {
+        for benches in [1, 3] {
+            Benchmark("benches with reader time/PostgreSQL, \(benches) × \(elementsPerBenchWithReader) elements, reader \(readerMicroseconds) us",
+                      configuration: .init(metrics: [.wallClock, StoreBench.clientCPU, StoreBench.serverCPU], warmupIterations: 1,
+                                           maxDuration: .seconds(120), maxIterations: 10)) { benchmark in
+                guard let url = StoreBench.postgresURL else { return StoreBench.skip() }
+                for _ in benchmark.scaledIterations {
+                    let stores = try (0..<benches).map { _ in try PostgresLabStore.open(url: url, logger: StoreBench.logger) }
+                    defer { for store in stores { store.close() } }
+                    let writers = try stores.map { try BenchWriter(store: $0, source: "bench-pg-\(UUID().uuidString)") }
+                    let server = StoreBench.serverCPUNanoseconds()
+                    let client = StoreBench.clientCPUNanoseconds()
+                    benchmark.startMeasurement()
+                    try StoreBench.onThreads(writers.count) { index in
+                        for _ in 0..<elementsPerBenchWithReader {
+                            StoreBench.waitForReader(microseconds: readerMicroseconds)
+                            try writers[index].storeNextElement()
+                        }
+                    }
+                    benchmark.stopMeasurement()
+                    StoreBench.reportClientCPU(benchmark, since: client, elements: benches * elementsPerBenchWithReader)
+                    StoreBench.reportServerCPU(benchmark, since: server, elements: benches * elementsPerBenchWithReader)
+                }
+            }
+            Benchmark("benches with reader time/SQLite file, \(benches) × \(elementsPerBenchWithReader) elements, reader \(readerMicroseconds) us",
+                      configuration: .init(metrics: [.wallClock, StoreBench.clientCPU], warmupIterations: 1,
+                                           maxDuration: .seconds(120), maxIterations: 10)) { benchmark in
+                for _ in benchmark.scaledIterations {
+                    let bench = try StoreBench.sqlite()
+                    defer { bench.remove() }
+                    let stores = try (0..<benches).map { _ in try SQLiteLabStore.open(path: bench.path, logger: StoreBench.logger) }
+                    let writers = try stores.map { try BenchWriter(store: $0, source: "bench-sqlite-\(UUID().uuidString)") }
+                    let client = StoreBench.clientCPUNanoseconds()
+                    benchmark.startMeasurement()
+                    try StoreBench.onThreads(writers.count) { index in
+                        for _ in 0..<elementsPerBenchWithReader {
+                            StoreBench.waitForReader(microseconds: readerMicroseconds)
+                            try writers[index].storeNextElement()
+                        }
+                    }
+                    benchmark.stopMeasurement()
+                    StoreBench.reportClientCPU(benchmark, since: client, elements: benches * elementsPerBenchWithReader)
+                }
+            }
+        }
+    }
+
     // Benches at once: each bench its own connection (as its own `tld readout` process has) and its
     // own open batch, `elementsPerBench` elements each; one iteration is the whole round.
     let elementsPerBench = 200
