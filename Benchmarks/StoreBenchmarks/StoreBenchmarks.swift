@@ -57,17 +57,35 @@ let benchmarks: @Sendable () -> Void = {
         postgresSlot.empty()
     }
 
-    let elementsPerBenchWithReader = 200
-    // Benches with the reader's time: a real bench waits for its reader to heat each element (≈ 27 s
-    // of acquisition with the lab's profile) and then stores the curve, so the database serves the
-    // benches in turns; what matters is whether it makes them wait for each other. Here the reader's
-    // time is compressed to a wait of `readerMicroseconds` on the bench's thread (the reader's heater,
-    // not this machine's CPU) before each element's store path — 0.5 ms, about the store path itself,
-    // and 2 ms — so that the store path is a large share of a bench's cycle (real: 0.002 %).
-    for readerMicroseconds in [500, 2_000] {
+    // Benches at once: each bench its own connection (as its own `tld readout` process has) and its
+    // own open batch, `elementsPerBench` elements each; one iteration is the whole round.
+    //
+    // With the reader's time: a real bench waits for its reader to heat each element (≈ 27 s of
+    // acquisition with the lab's profile) and then stores the curve, so the database serves the
+    // benches in turns; what matters is whether it makes them wait for each other. "benches with
+    // reader time" compresses that wait to `readerMicroseconds` on the bench's thread (the reader's
+    // heater, not this machine's CPU) before each element's store path — 0.5 ms, about the store path
+    // itself, and 2 ms — so that the store path is a large share of a bench's cycle (real: 0.002 %).
+    // "benches at once" has none: the store path back to back.
+    let elementsPerBench = 200
+    for readerMicroseconds in [0, 500, 2_000] {
         for benches in [1, 3] {
-            Benchmark("benches with reader time/PostgreSQL, \(benches) × \(elementsPerBenchWithReader) elements, reader \(readerMicroseconds) us",
-                      configuration: .init(metrics: [.wallClock, StoreBench.clientCPU, StoreBench.serverCPU], warmupIterations: 1,
+            let name = { (backend: String) in
+                readerMicroseconds == 0
+                    ? "benches at once/\(backend), \(benches) × \(elementsPerBench) elements"
+                    : "benches with reader time/\(backend), \(benches) × \(elementsPerBench) elements, reader \(readerMicroseconds) us"
+            }
+            // Stores `elementsPerBench` elements on each writer at once, each after its reader's time.
+            let storeRound: @Sendable ([BenchWriter]) throws -> Void = { writers in
+                try StoreBench.onThreads(writers.count) { index in
+                    for _ in 0..<elementsPerBench {
+                        if readerMicroseconds > 0 { StoreBench.waitForReader(microseconds: readerMicroseconds) }
+                        try writers[index].storeNextElement()
+                    }
+                }
+            }
+            Benchmark(name("PostgreSQL"),
+                      configuration: .init(metrics: [.wallClock, .cpuTotal, StoreBench.clientCPU, StoreBench.serverCPU], warmupIterations: 1,
                                            maxDuration: .seconds(120), maxIterations: 10)) { benchmark in
                 guard let url = StoreBench.postgresURL else { return StoreBench.skip() }
                 for _ in benchmark.scaledIterations {
@@ -77,78 +95,27 @@ let benchmarks: @Sendable () -> Void = {
                     let server = StoreBench.serverCPUNanoseconds()
                     let client = StoreBench.clientCPUNanoseconds()
                     benchmark.startMeasurement()
-                    try StoreBench.onThreads(writers.count) { index in
-                        for _ in 0..<elementsPerBenchWithReader {
-                            StoreBench.waitForReader(microseconds: readerMicroseconds)
-                            try writers[index].storeNextElement()
-                        }
-                    }
+                    try storeRound(writers)
                     benchmark.stopMeasurement()
-                    StoreBench.reportClientCPU(benchmark, since: client, elements: benches * elementsPerBenchWithReader)
-                    StoreBench.reportServerCPU(benchmark, since: server, elements: benches * elementsPerBenchWithReader)
+                    StoreBench.reportClientCPU(benchmark, since: client, elements: benches * elementsPerBench)
+                    StoreBench.reportServerCPU(benchmark, since: server, elements: benches * elementsPerBench)
                 }
             }
-            Benchmark("benches with reader time/SQLite file, \(benches) × \(elementsPerBenchWithReader) elements, reader \(readerMicroseconds) us",
-                      configuration: .init(metrics: [.wallClock, StoreBench.clientCPU], warmupIterations: 1,
+            Benchmark(name("SQLite file"),
+                      configuration: .init(metrics: [.wallClock, .cpuTotal, StoreBench.clientCPU], warmupIterations: 1,
                                            maxDuration: .seconds(120), maxIterations: 10)) { benchmark in
                 for _ in benchmark.scaledIterations {
                     let bench = try StoreBench.sqlite()
                     defer { bench.remove() }
+                    // Each bench its own store on the one file, as separate processes would open it.
                     let stores = try (0..<benches).map { _ in try SQLiteLabStore.open(path: bench.path, logger: StoreBench.logger) }
                     let writers = try stores.map { try BenchWriter(store: $0, source: "bench-sqlite-\(UUID().uuidString)") }
                     let client = StoreBench.clientCPUNanoseconds()
                     benchmark.startMeasurement()
-                    try StoreBench.onThreads(writers.count) { index in
-                        for _ in 0..<elementsPerBenchWithReader {
-                            StoreBench.waitForReader(microseconds: readerMicroseconds)
-                            try writers[index].storeNextElement()
-                        }
-                    }
+                    try storeRound(writers)
                     benchmark.stopMeasurement()
-                    StoreBench.reportClientCPU(benchmark, since: client, elements: benches * elementsPerBenchWithReader)
+                    StoreBench.reportClientCPU(benchmark, since: client, elements: benches * elementsPerBench)
                 }
-            }
-        }
-    }
-
-    // Benches at once: each bench its own connection (as its own `tld readout` process has) and its
-    // own open batch, `elementsPerBench` elements each; one iteration is the whole round.
-    let elementsPerBench = 200
-    for benches in [1, 3] {
-        Benchmark("benches at once/PostgreSQL, \(benches) × \(elementsPerBench) elements",
-                  configuration: .init(metrics: [.wallClock, .cpuTotal, StoreBench.clientCPU, StoreBench.serverCPU], warmupIterations: 1,
-                                       maxDuration: .seconds(120), maxIterations: 10)) { benchmark in
-            guard let url = StoreBench.postgresURL else { return StoreBench.skip() }
-            for _ in benchmark.scaledIterations {
-                let stores = try (0..<benches).map { _ in try PostgresLabStore.open(url: url, logger: StoreBench.logger) }
-                defer { for store in stores { store.close() } }
-                let writers = try stores.map { try BenchWriter(store: $0, source: "bench-pg-\(UUID().uuidString)") }
-                let server = StoreBench.serverCPUNanoseconds()
-                let client = StoreBench.clientCPUNanoseconds()
-                benchmark.startMeasurement()
-                try StoreBench.onThreads(writers.count) { index in
-                    for _ in 0..<elementsPerBench { try writers[index].storeNextElement() }
-                }
-                benchmark.stopMeasurement()
-                StoreBench.reportClientCPU(benchmark, since: client, elements: benches * elementsPerBench)
-                StoreBench.reportServerCPU(benchmark, since: server, elements: benches * elementsPerBench)
-            }
-        }
-        Benchmark("benches at once/SQLite file, \(benches) × \(elementsPerBench) elements",
-                  configuration: .init(metrics: [.wallClock, .cpuTotal, StoreBench.clientCPU], warmupIterations: 1, maxDuration: .seconds(120), maxIterations: 10)) { benchmark in
-            for _ in benchmark.scaledIterations {
-                let bench = try StoreBench.sqlite()
-                defer { bench.remove() }
-                // Each bench its own store on the one file, as separate processes would open it.
-                let stores = try (0..<benches).map { _ in try SQLiteLabStore.open(path: bench.path, logger: StoreBench.logger) }
-                let writers = try stores.map { try BenchWriter(store: $0, source: "bench-sqlite-\(UUID().uuidString)") }
-                let client = StoreBench.clientCPUNanoseconds()
-                benchmark.startMeasurement()
-                try StoreBench.onThreads(writers.count) { index in
-                    for _ in 0..<elementsPerBench { try writers[index].storeNextElement() }
-                }
-                benchmark.stopMeasurement()
-                StoreBench.reportClientCPU(benchmark, since: client, elements: benches * elementsPerBench)
             }
         }
     }
