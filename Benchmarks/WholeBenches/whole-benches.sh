@@ -11,6 +11,8 @@
 # built-in scenario's is 40 ms, a real reader's ≈ 27 s); 0 reads as fast as the simulator can. TLD
 # names the tld binary (default: .build/release/tld, else .build/debug/tld). Every bench's cards are
 # new to the database (bench 1 alone; benches 2, 3, 4 together), so the runs can repeat on one database.
+# Give it a scratch database, never the lab's: raw readings are permanent (the database refuses to
+# delete them), and these would be readings of cards the lab never issued.
 set -euo pipefail
 url=${1:?usage: whole-benches.sh POSTGRES_URL [SPEED_MS] [CARDS]}
 speed=${2:-40}
