@@ -11,8 +11,10 @@
 # built-in scenario's is 40 ms, a real reader's ≈ 27 s); 0 reads as fast as the simulator can. TLD
 # names the tld binary (default: .build/release/tld, else .build/debug/tld). Every bench's cards are
 # new to the database (bench 1 alone; benches 2, 3, 4 together), so the runs can repeat on one database.
-# Give it a scratch database, never the lab's: raw readings are permanent (the database refuses to
-# delete them), and these would be readings of cards the lab never issued.
+# The benches write into a schema of their own (whole_benches_<time>, created with psql and dropped
+# at the end), never into the lab's tables: raw readings are permanent there (the database refuses to
+# delete them), and these would be readings of cards the lab never issued. PSQL names psql (default:
+# on PATH, else PostgreSQL's bin folder).
 set -euo pipefail
 url=${1:?usage: whole-benches.sh POSTGRES_URL [SPEED_MS] [CARDS]}
 speed=${2:-40}
@@ -22,9 +24,15 @@ tld=${TLD:-}
 if [ -z "$tld" ]; then
   if [ -x "$root/.build/release/tld" ]; then tld="$root/.build/release/tld"; else tld="$root/.build/debug/tld"; fi
 fi
-work=$(mktemp -d /tmp/tld-whole-benches.XXXXXX)
-trap 'rm -rf "$work"' EXIT
+case "$url" in *schema=*) echo "whole-benches: give the database's URL without schema= (the benches get a schema of their own)" >&2; exit 64 ;; esac
+psql=${PSQL:-$(command -v psql || ls /usr/lib/postgresql/*/bin/psql 2>/dev/null | sort -V | tail -1)}
+[ -x "$psql" ] || { echo "whole-benches: psql not found (set PSQL)" >&2; exit 69; }
 run=$(date +%s)
+schema="whole_benches_$run"
+work=$(mktemp -d /tmp/tld-whole-benches.XXXXXX)
+"$psql" "$url" -qAtc "CREATE SCHEMA $schema" || { echo "whole-benches: cannot create schema $schema in $url" >&2; exit 69; }
+trap '"$psql" "$url" -qAt -c "SET client_min_messages TO warning" -c "DROP SCHEMA $schema CASCADE" >/dev/null; rm -rf "$work"' EXIT
+case "$url" in *\?*) bench_url="$url&schema=$schema" ;; *) bench_url="$url?schema=$schema" ;; esac
 
 # A scenario of $cards worker cards on a reader of its own (serial TL07<bench>), card IDs
 # 3<bench><run mod 100><3 digits> with a Luhn check digit (at most 1 000 cards).
@@ -57,7 +65,7 @@ bench() {  # bench N: one tld readout in its own folder; prints its wall clock i
   scenario "$1" > "$dir/scenario.json"
   local start end
   start=$(date +%s%N)
-  (cd "$dir" && "$tld" readout --simulate --scenario scenario.json --speed-ms "$speed" --database "$url" > out.txt 2> err.txt) \
+  (cd "$dir" && "$tld" readout --simulate --scenario scenario.json --speed-ms "$speed" --database "$bench_url" > out.txt 2> err.txt) \
     || { echo "bench $1 failed:" >&2; cat "$dir/err.txt" >&2; exit 70; }
   end=$(date +%s%N)
   echo $(( (end - start) / 1000000 ))
@@ -71,7 +79,7 @@ bench 3 > "$work/t3" & p3=$!
 bench 4 > "$work/t4" & p4=$!
 wait $p2 && wait $p3 && wait $p4
 three=$(( ($(date +%s%N) - start) / 1000000 ))
-echo "tld: $tld; reader time per element: $speed ms; $cards cards (${elements} elements) per bench"
+echo "tld: $tld; schema $schema (dropped); reader time per element: $speed ms; $cards cards (${elements} elements) per bench"
 echo "one bench alone:     $elements elements in ${one} ms"
 echo "three benches at once: $(( elements * 3 )) elements in ${three} ms (each: $(cat "$work/t2") / $(cat "$work/t3") / $(cat "$work/t4") ms)"
 python3 -c "print('three benches ÷ one, throughput: %.2f×' % (3 * $one / $three))"
