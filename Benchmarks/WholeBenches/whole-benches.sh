@@ -9,9 +9,8 @@
 #
 # SPEED_MS is the simulated reader's wall-clock time per element (`tld readout --speed-ms`; the
 # built-in scenario's is 40 ms, a real reader's ≈ 27 s); 0 reads as fast as the simulator can. TLD
-# names the tld binary (default: .build/release/tld, else .build/debug/tld). Every bench's cards are
-# new to the database (bench 1 alone; benches 2, 3, 4 together), so the runs can repeat on one database.
-# The benches write into a schema of their own (whole_benches_<time>, created with psql and dropped
+# names the tld binary (default: .build/release/tld, else .build/debug/tld). Bench 1 runs alone,
+# benches 2, 3 and 4 together, each with its own cards and reader. The benches write into a schema of their own (whole_benches_<time>, created with psql and dropped
 # at the end), never into the lab's tables: raw readings are permanent there (the database refuses to
 # delete them), and these would be readings of cards the lab never issued. PSQL names psql (default:
 # on PATH, else PostgreSQL's bin folder).
@@ -27,19 +26,18 @@ fi
 case "$url" in *schema=*) echo "whole-benches: give the database's URL without schema= (the benches get a schema of their own)" >&2; exit 64 ;; esac
 psql=${PSQL:-$(command -v psql || ls /usr/lib/postgresql/*/bin/psql 2>/dev/null | sort -V | tail -1)}
 [ -x "$psql" ] || { echo "whole-benches: psql not found (set PSQL)" >&2; exit 69; }
-run=$(date +%s)
-schema="whole_benches_$run"
-work=$(mktemp -d /tmp/tld-whole-benches.XXXXXX)
+schema="whole_benches_$(date +%s)"
 "$psql" "$url" -qAtc "CREATE SCHEMA $schema" || { echo "whole-benches: cannot create schema $schema in $url" >&2; exit 69; }
+work=$(mktemp -d /tmp/tld-whole-benches.XXXXXX)
 trap '"$psql" "$url" -qAt -c "SET client_min_messages TO warning" -c "DROP SCHEMA $schema CASCADE" >/dev/null; rm -rf "$work"' EXIT
 case "$url" in *\?*) bench_url="$url&schema=$schema" ;; *) bench_url="$url?schema=$schema" ;; esac
 
-# A scenario of $cards worker cards on a reader of its own (serial TL07<bench>), card IDs
-# 3<bench><run mod 100><3 digits> with a Luhn check digit (at most 1 000 cards).
+# A scenario of $cards worker cards on a reader of its own (serial TL0070<bench>), card IDs
+# 3<bench><5 digits> with a Luhn check digit, as PostgresReadoutEndToEndTests.benchScenario makes them.
 scenario() {
-  python3 - "$root/simulators/TLSimulator/Resources/builtin-shipment.json" "$1" "$cards" "$run" <<'PY'
+  python3 - "$root/simulators/TLSimulator/Resources/builtin-shipment.json" "$1" "$cards" <<'PY'
 import json, sys
-builtin, bench, cards, run = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
+builtin, bench, cards = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
 def luhn(digits):
     total = 0
     for i, c in enumerate(reversed(digits)):
@@ -50,9 +48,9 @@ def luhn(digits):
         total += d
     return digits + str((10 - total % 10) % 10)
 s = json.load(open(builtin))
-s["reader"]["serial"] = "TL07%03d%d" % (run % 1000, bench)
+s["reader"]["serial"] = "TL0070%d" % bench
 s["seed"] = 20261200 + bench
-s["cards"] = [{"id": luhn("3%d%02d%03d" % (bench, run % 100, i)), "role": "worker",
+s["cards"] = [{"id": luhn("3%d%05d" % (bench, i)), "role": "worker",
                "hp10MilliSievert": 0.5 + (i % 7) / 10, "hp007MilliSievert": 0.5 + (i % 5) / 10,
                "quality": "S-Cs", "daysSinceAnneal": 30} for i in range(cards)]
 print(json.dumps(s, sort_keys=True))
